@@ -1,0 +1,53 @@
+/* Events shipped from the kernel to userspace: the single definition of their layout.
+ *
+ * otel_ebpf/receivers/ebpf/events.py mirrors this struct with struct.Struct and a
+ * test checks both agree on the size.  Padding is spelled out: never let the
+ * compiler insert any.
+ */
+#ifndef OTEL_EBPF_HTTP_EVENTS_H
+#define OTEL_EBPF_HTTP_EVENTS_H
+
+/* event_header.type */
+#define EVENT_DATA 1   /* a socket syscall moved `ret` bytes; `captured` of them follow */
+#define EVENT_EOF 2    /* a read returned 0: the peer closed its side */
+#define EVENT_ERROR 3  /* a socket call failed with a connection-level errno (ret = -errno) */
+#define EVENT_CLOSE 4  /* the process closed the fd of a tracked connection */
+
+/* event_header.direction */
+#define DIR_INBOUND 0  /* read by the process */
+#define DIR_OUTBOUND 1 /* written by the process */
+
+/* event_header.role (same numbers as otel_ebpf.model.Role) */
+#define ROLE_UNKNOWN 0 /* existed before the agent started */
+#define ROLE_SERVER 1  /* accept()ed */
+#define ROLE_CLIENT 2  /* connect()ed */
+
+struct event_header {
+    __u8 type;
+    __u8 direction;
+    __u8 role;
+    __u8 family;        /* AF_INET, AF_INET6, or 0 when the addresses are unknown */
+    __u32 pid;          /* thread group id: the process */
+    __u32 tid;
+    __s32 fd;
+    __u64 sk;           /* kernel socket address: tells apart connections reusing an fd */
+    __u64 ts_enter;     /* bpf_ktime_get_ns() at syscall entry (CLOCK_MONOTONIC) */
+    __u64 ts_exit;      /* ... and at exit */
+    __s64 ret;          /* bytes moved, or -errno */
+    __u32 captured;     /* bytes of payload after this header */
+    __u16 local_port;
+    __u16 peer_port;
+    __u8 local_addr[16]; /* IPv4 in the first 4 bytes */
+    __u8 peer_addr[16];
+};
+
+/* Indexes of the per-CPU counters in the `stats` map, mirrored in events.py. */
+#define STAT_EVENTS 0          /* events the kernel tried to send */
+#define STAT_RINGBUF_FULL 1    /* ... and could not: the ring buffer was full */
+#define STAT_CONN_MAP_FULL 2   /* a connection could not be tracked: `conns` was full */
+#define STAT_ACTIVE_MAP_FULL 3 /* a syscall could not be followed: `active_calls` was full */
+#define STAT_ADDR_MAP_FULL 4   /* addresses of a new socket could not be stored */
+#define STAT_TRUNCATED 5       /* payloads larger than the capture size (informational) */
+#define STAT_COUNT 6
+
+#endif

@@ -1,0 +1,269 @@
+"""The running agent: builds the pipelines from the config and runs them until a signal.
+
+    ebpf receiver ──▶ processors ──┬─▶ HTTP metrics (every exchange) ──▶ metric exporters
+                                   └─▶ sampler ──▶ span batch ──▶ trace exporters
+
+The receiver thread does the capture-side work; exporters send from their own
+threads through bounded queues; the main thread ticks the span batch and the
+periodic metric export, and on SIGINT/SIGTERM drains everything within a deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+
+from otel_ebpf import __version__
+from otel_ebpf.config.loader import Config
+from otel_ebpf.exporters import create_exporter
+from otel_ebpf.model import HttpExchange
+from otel_ebpf.receivers.ebpf.loader import CaptureOptions, LoadError
+from otel_ebpf.receivers.ebpf.process_info import ProcessResolver
+from otel_ebpf.receivers.ebpf.receiver import EbpfReceiver
+from otel_ebpf.telemetry.http_metrics import HttpMetrics
+from otel_ebpf.telemetry.redaction import Redactor
+from otel_ebpf.telemetry.routes import RouteResolver
+from otel_ebpf.telemetry.sampling import Sampler
+from otel_ebpf.telemetry.self_metrics import SelfMetrics
+from otel_ebpf.telemetry.spans import build_trace_request
+
+log = logging.getLogger("otel_ebpf")
+
+SHUTDOWN_DEADLINE_S = 5.0
+
+
+def parse_duration(value, default: float) -> float:
+    from otel_ebpf.exporters.base import parse_duration as _parse
+
+    return default if value is None else _parse(value)
+
+
+class SpanBatch:
+    """Groups spans into export requests: by size or after `timeout_s`, like the Collector's batch."""
+
+    def __init__(self, exporters, redactor: Redactor, send_batch_size: int, timeout_s: float):
+        self._exporters = exporters
+        self._redactor = redactor
+        self._size = send_batch_size
+        self._timeout = timeout_s
+        self._items: list[HttpExchange] = []
+        self._oldest = 0.0
+        self._lock = threading.Lock()
+        self.spans_built = 0
+
+    def add(self, exchanges: list[HttpExchange]) -> None:
+        with self._lock:
+            if not self._items:
+                self._oldest = time.monotonic()
+            self._items.extend(exchanges)
+            if len(self._items) >= self._size:
+                self._flush_locked()
+
+    def tick(self) -> None:
+        with self._lock:
+            if self._items and time.monotonic() - self._oldest >= self._timeout:
+                self._flush_locked()
+
+    def flush(self) -> None:
+        with self._lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
+        items, self._items = self._items, []
+        while items:
+            chunk, items = items[: self._size], items[self._size :]
+            request = build_trace_request(chunk, self._redactor, __version__)
+            self.spans_built += len(chunk)
+            for exporter in self._exporters:
+                exporter.export_traces(request)
+
+
+class Pipelines:
+    """Everything between the receiver and the exporters."""
+
+    def __init__(self, config: Config, environ=os.environ):
+        self.config = config
+        receiver_cfg = config.receivers.get("ebpf", {})
+        http_cfg = receiver_cfg.get("http", {})
+        routes_cfg = http_cfg.get("routes", {})
+        self.routes = RouteResolver(
+            routes_cfg.get("patterns", []),
+            heuristic=routes_cfg.get("heuristic", True),
+            max_routes_per_service=routes_cfg.get("max_per_service", 1000),
+        )
+        self.redactor = Redactor(
+            capture_headers=http_cfg.get("capture_headers", {}),
+            capture_body=http_cfg.get("capture_body", False),
+            sensitive_query_params=http_cfg.get("sensitive_query_params", []),
+        )
+        self.sampler = Sampler.from_env(environ)
+        self.exporters = {eid: create_exporter(eid.split("/")[0], cfg) for eid, cfg in config.exporters.items()}
+
+        traces = _pipeline(config, "traces")
+        metrics = _pipeline(config, "metrics")
+        self.processors = []
+        self.sampling_ratio = 1.0
+        batch_size, batch_timeout = 8192, 0.2
+        for pid in traces.processors if traces else []:
+            ptype = pid.split("/")[0]
+            pcfg = config.processors[pid]
+            if ptype == "batch":
+                batch_size = int(pcfg.get("send_batch_size", 8192)) or 8192
+                batch_timeout = parse_duration(pcfg.get("timeout"), 0.2)
+            elif ptype == "probabilistic_sampler":
+                self.sampling_ratio = float(pcfg.get("sampling_percentage", 100)) / 100.0
+            elif ptype == "semantic_errors":
+                from otel_ebpf.processors.semantic_errors import SemanticErrorsProcessor
+
+                self.processors.append(SemanticErrorsProcessor(pcfg))
+        self.trace_exporters = [self.exporters[e] for e in traces.exporters] if traces else []
+        self.metric_exporters = [self.exporters[e] for e in metrics.exporters] if metrics else []
+        self.spans = SpanBatch(self.trace_exporters, self.redactor, batch_size, batch_timeout)
+        self.http_metrics = HttpMetrics() if metrics else None
+        self.self_metrics = SelfMetrics(environ=environ)
+        self.exchanges_in = 0
+        self.spans_sampled_out = 0
+
+    def consume(self, batch: list[HttpExchange]) -> None:
+        """Called by the receiver thread with every completed exchange."""
+        self.exchanges_in += len(batch)
+        resolve = self.routes.resolve
+        for x in batch:
+            x.route = resolve(x.process.key if x.process else None, x.path)
+        for processor in self.processors:
+            batch = processor.process(batch)
+        if self.http_metrics is not None:
+            self.http_metrics.record(batch)
+        if self.trace_exporters:
+            sampled = [x for x in batch if self._sample(x)]
+            self.spans_sampled_out += len(batch) - len(sampled)
+            if sampled:
+                self.spans.add(sampled)
+
+    def _sample(self, exchange: HttpExchange) -> bool:
+        if not self.sampler.should_sample(exchange):
+            return False
+        if self.sampling_ratio < 1.0:
+            return int.from_bytes(exchange.trace_id[8:], "big") < self.sampling_ratio * 2**64
+        return True
+
+    def export_metrics(self) -> None:
+        now = time.time_ns()
+        request = ExportMetricsServiceRequest()
+        if self.http_metrics is not None:
+            request.resource_metrics.extend(self.http_metrics.collect(now))
+        for processor in self.processors:
+            collect = getattr(processor, "collect_metrics", None)
+            if collect:
+                _add_processor_metrics(request, collect(now))
+        request.resource_metrics.append(self.self_metrics.collect(now))
+        for exporter in self.metric_exporters:
+            exporter.export_metrics(request)
+
+
+def _add_processor_metrics(request: ExportMetricsServiceRequest, items) -> None:
+    """Processor metrics come as (ProcessInfo, Metric): group them under the process's resource."""
+    from otel_ebpf.telemetry.attributes import fill_resource
+
+    by_resource = {}
+    for process, metric in items:
+        rm = by_resource.get(process.key)
+        if rm is None:
+            rm = request.resource_metrics.add()
+            fill_resource(rm.resource, process.resource_attributes)
+            sm = rm.scope_metrics.add()
+            sm.scope.name = "otel_ebpf"
+            sm.scope.version = __version__
+            by_resource[process.key] = rm
+        rm.scope_metrics[0].metrics.append(metric)
+
+
+def _pipeline(config: Config, signal_name: str):
+    for name, pipeline in config.pipelines.items():
+        if name.split("/")[0] == signal_name:
+            return pipeline
+    return None
+
+
+def build_receiver(config: Config, pipelines: Pipelines, resolver: ProcessResolver) -> EbpfReceiver:
+    cfg = config.receivers.get("ebpf", {})
+    filt = cfg.get("filter", {})
+    options = CaptureOptions(
+        capture_bytes=int(cfg.get("capture_bytes", 1024)),
+        ring_buffer_size=int(cfg.get("ring_buffer_size", 8 * 1024 * 1024)),
+        max_connections=int(cfg.get("max_connections", 65536)),
+        pids=list(filt.get("pids", [])),
+        executables=list(filt.get("executables", [])),
+        ports=list(filt.get("ports", [])),
+    )
+    return EbpfReceiver(
+        options, pipelines.consume, resolver.get, drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.01)
+    )
+
+
+def run(config: Config, environ=os.environ, ready: threading.Event | None = None) -> int:
+    """Runs until SIGINT/SIGTERM; returns the process exit code."""
+    pipelines = Pipelines(config, environ)
+    resolver = ProcessResolver(host_name=socket.gethostname())
+    receiver = build_receiver(config, pipelines, resolver)
+    _register_self_metrics(pipelines, receiver)
+
+    stop = threading.Event()
+
+    def on_signal(signum, _frame):
+        log.info("received %s: shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, on_signal)
+
+    for exporter in pipelines.exporters.values():
+        exporter.start()
+    try:
+        receiver.start()
+    except LoadError as exc:
+        log.error("%s", exc)
+        for exporter in pipelines.exporters.values():
+            exporter.shutdown(1.0)
+        return 1
+    interval = float(environ.get("OTEL_METRIC_EXPORT_INTERVAL", "60000")) / 1000.0
+    log.info(
+        "otel-ebpf %s capturing HTTP (config: %s); metrics every %.0fs", __version__, config.source, interval
+    )
+    if ready is not None:
+        ready.set()
+    next_metrics = time.monotonic() + interval
+    while not stop.wait(0.05):
+        pipelines.spans.tick()
+        if time.monotonic() >= next_metrics:
+            next_metrics += interval
+            pipelines.export_metrics()
+
+    deadline = time.monotonic() + SHUTDOWN_DEADLINE_S
+    receiver.shutdown()  # final drain, then every probe is detached
+    pipelines.spans.flush()
+    pipelines.export_metrics()
+    for exporter in pipelines.exporters.values():
+        exporter.shutdown(max(0.1, deadline - time.monotonic()))
+    log.info("otel-ebpf stopped: %d exchanges, %d spans", pipelines.exchanges_in, pipelines.spans.spans_built)
+    return 0
+
+
+def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None:
+    def pipeline_counters():
+        result = receiver.counters()
+        result[("otel_ebpf.spans.built", ())] = pipelines.spans.spans_built
+        result[("otel_ebpf.spans.sampled_out", ())] = pipelines.spans_sampled_out
+        result[("otel_ebpf.routes.overflow", ())] = getattr(pipelines.routes, "overflow", 0)
+        for eid, exporter in pipelines.exporters.items():
+            for name, value in exporter.stats().items():
+                result[(f"otel_ebpf.exporter.{name}", (("exporter", eid),))] = value
+        return result
+
+    pipelines.self_metrics.register_callback(pipeline_counters)

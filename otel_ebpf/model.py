@@ -1,0 +1,144 @@
+"""The records that flow through the pipeline.
+
+The eBPF receiver turns kernel events into :class:`HttpExchange` records, one per
+HTTP request/response pair seen on a connection.  Processors read and annotate
+them (route, semantic errors, health, ...), and the trace and metric stages turn
+them into OTLP spans and metric points at the very end, so every processor works
+on plain Python objects instead of protobuf.
+
+A record is deliberately a ``__slots__`` class, not a dataclass with defaults
+computed per field: the receiver builds tens of thousands of them per second.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.IntEnum):
+    """Which side of the connection the observed process is on."""
+
+    UNKNOWN = 0
+    SERVER = 1  # the process accepted the connection: it reads requests
+    CLIENT = 2  # the process connected: it writes requests
+
+
+# OTLP SpanKind numbers (opentelemetry/proto/trace/v1/trace.proto).
+SPAN_KIND_SERVER = 2
+SPAN_KIND_CLIENT = 3
+
+# OTLP Status codes.
+STATUS_UNSET = 0
+STATUS_OK = 1
+STATUS_ERROR = 2
+
+
+class ProcessInfo:
+    """What the agent knows about an observed process; becomes the OTLP resource."""
+
+    __slots__ = ("pid", "service_name", "executable_name", "resource_attributes", "key")
+
+    def __init__(self, pid: int, service_name: str, executable_name: str, resource_attributes: dict[str, object]):
+        self.pid = pid
+        self.service_name = service_name
+        self.executable_name = executable_name
+        # Full OTLP resource attributes (service.name, process.pid, host.name, ...).
+        self.resource_attributes = resource_attributes
+        # Hashable identity used to group spans and metric series per resource.
+        self.key = tuple(sorted((k, str(v)) for k, v in resource_attributes.items()))
+
+
+class HttpExchange:
+    """One HTTP/1.x request and its response (or the lack of one), as seen by one process.
+
+    Times are wall-clock nanoseconds since the epoch (already converted from the
+    kernel's monotonic clock).  Header dicts map lower-case names to the first
+    value seen; they are raw: redaction happens when spans are built.
+    """
+
+    __slots__ = (
+        "role",
+        "process",
+        "pid",
+        "tid",
+        "start_time_ns",
+        "end_time_ns",
+        # request line
+        "method",
+        "target",
+        "path",
+        "query",
+        "http_version",
+        "request_headers",
+        "request_body",
+        "request_body_size",
+        # response
+        "status_code",
+        "response_headers",
+        "response_body",
+        "response_body_size",
+        "response_body_truncated",
+        # transport
+        "local_address",
+        "local_port",
+        "peer_address",
+        "peer_port",
+        # outcome when there was no (complete) response: "connection_reset", "timeout", ...
+        "error_type",
+        # trace context
+        "trace_id",
+        "span_id",
+        "parent_span_id",
+        "sampled",
+        # filled by processors
+        "route",
+        "attributes",
+        "status_override",
+        "status_message",
+    )
+
+    def __init__(self) -> None:
+        self.role = Role.UNKNOWN
+        self.process: ProcessInfo | None = None
+        self.pid = 0
+        self.tid = 0
+        self.start_time_ns = 0
+        self.end_time_ns = 0
+        self.method = ""
+        self.target = ""
+        self.path = ""
+        self.query = ""
+        self.http_version = "1.1"
+        self.request_headers: dict[str, str] = {}
+        self.request_body = b""
+        self.request_body_size = 0
+        self.status_code: int | None = None
+        self.response_headers: dict[str, str] = {}
+        self.response_body = b""
+        self.response_body_size = 0
+        self.response_body_truncated = False
+        self.local_address = ""
+        self.local_port = 0
+        self.peer_address = ""
+        self.peer_port = 0
+        self.error_type: str | None = None
+        self.trace_id = b""
+        self.span_id = b""
+        self.parent_span_id = b""
+        self.sampled = True
+        self.route: str | None = None
+        # Extra span attributes set by processors (e.g. otel_ebpf.error.*).
+        self.attributes: dict[str, object] = {}
+        # A processor may force the span status (STATUS_ERROR) with a message.
+        self.status_override: int | None = None
+        self.status_message = ""
+
+    @property
+    def duration_s(self) -> float:
+        return max(0, self.end_time_ns - self.start_time_ns) / 1e9
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return (
+            f"HttpExchange({self.role.name} pid={self.pid} {self.method} {self.target} -> {self.status_code}"
+            f" {self.duration_s * 1000:.2f}ms peer={self.peer_address}:{self.peer_port})"
+        )

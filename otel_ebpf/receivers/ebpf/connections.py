@@ -1,0 +1,229 @@
+"""From kernel events to HTTP exchanges: one HTTP/1 parser per connection.
+
+A connection is keyed by (pid, fd, struct sock address): the socket address tells
+apart two connections that reuse the same fd number.  The tracker owns the
+per-connection parsers, turns each completed request/response pair into an
+`HttpExchange` with wall-clock times, addresses and the process's resource, and
+bounds its own memory (idle connections are evicted and counted).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.protocols.http1 import Http1Connection, Http1Stats
+from otel_ebpf.receivers.ebpf import events as ev
+from otel_ebpf.receivers.ebpf.socket_lookup import lookup_socket
+from otel_ebpf.receivers.ebpf.trace_context import TraceContextAssigner
+
+HEADER = ev.HEADER
+HEADER_SIZE = ev.HEADER_SIZE
+_ROLES = (Role.UNKNOWN, Role.SERVER, Role.CLIENT)
+
+
+class WallClock:
+    """Converts bpf_ktime_get_ns() (CLOCK_MONOTONIC) to epoch nanoseconds.
+
+    The offset is re-read every second so that clock adjustments (NTP) are followed.
+    """
+
+    def __init__(self) -> None:
+        self._offset = 0
+        self._refreshed = 0.0
+        self.refresh()
+
+    def refresh(self) -> None:
+        # Read the two clocks back to back; take the pair with the smallest gap.
+        best = None
+        for _ in range(3):
+            m1 = time.monotonic_ns()
+            w = time.time_ns()
+            m2 = time.monotonic_ns()
+            if best is None or m2 - m1 < best[0]:
+                best = (m2 - m1, w - (m1 + m2) // 2)
+        self._offset = best[1]
+        self._refreshed = time.monotonic()
+
+    def maybe_refresh(self) -> None:
+        if time.monotonic() - self._refreshed > 1.0:
+            self.refresh()
+
+    def to_wall(self, monotonic_ns: int) -> int:
+        return monotonic_ns + self._offset
+
+
+class Connection:
+    __slots__ = ("pid", "fd", "http", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
+
+    def __init__(self, pid: int, fd: int, http: Http1Connection):
+        self.pid = pid
+        self.fd = fd
+        self.http = http
+        self.local_address = ""
+        self.local_port = 0
+        self.peer_address = ""
+        self.peer_port = 0
+        self.last_seen = 0
+
+
+class TrackerStats:
+    __slots__ = ("events", "bad_events", "connections_opened", "connections_evicted", "exchanges", "address_lookups")
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.bad_events = 0  # shorter than a header or inconsistent: counted, ignored
+        self.connections_opened = 0
+        self.connections_evicted = 0  # idle or over max_connections
+        self.exchanges = 0
+        self.address_lookups = 0
+
+
+class ConnectionTracker:
+    def __init__(
+        self,
+        process_info: Callable[[int], ProcessInfo],
+        body_limit: int = 1024,
+        max_connections: int = 65536,
+        idle_timeout_s: float = 300.0,
+        clock: WallClock | None = None,
+    ):
+        self._process_info = process_info
+        self._body_limit = body_limit
+        self._max_connections = max_connections
+        self._idle_timeout_ns = int(idle_timeout_s * 1e9)
+        self.clock = clock or WallClock()
+        self.connections: dict[tuple[int, int, int], Connection] = {}
+        self.http_stats = Http1Stats()
+        self.stats = TrackerStats()
+        self.trace_context = TraceContextAssigner()
+        self._last_sweep = 0
+
+    # ---- events ----
+
+    def process(self, raw_events: list[bytes], out: list[HttpExchange]) -> None:
+        """Decodes a batch of raw kernel events, appending completed exchanges to `out`."""
+        unpack = HEADER.unpack_from
+        connections = self.connections
+        for raw in raw_events:
+            self.stats.events += 1
+            if len(raw) < HEADER_SIZE:
+                self.stats.bad_events += 1
+                continue
+            (etype, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret, captured,
+             lport, pport, laddr, paddr) = unpack(raw)
+            key = (pid, fd, sk)
+            conn = connections.get(key)
+            if etype == ev.EVENT_DATA:
+                if conn is None:
+                    conn = self._open(key, role, family, lport, pport, laddr, paddr)
+                conn.last_seen = ts_exit
+                payload = raw[HEADER_SIZE:HEADER_SIZE + captured]
+                pairs = conn.http.on_data(direction == ev.DIR_OUTBOUND, payload, ret, ts_enter, ts_exit)
+            elif conn is None:
+                continue  # EOF/error/close of a connection that never carried data here
+            elif etype == ev.EVENT_EOF:
+                pairs = conn.http.on_eof(ts_exit)
+            elif etype == ev.EVENT_ERROR:
+                pairs = conn.http.on_error(-ret, ts_exit)
+            elif etype == ev.EVENT_CLOSE:
+                pairs = conn.http.on_close(ts_exit)
+                del connections[key]
+            else:
+                self.stats.bad_events += 1
+                continue
+            if pairs:
+                for request, response, error_type in pairs:
+                    self._emit(conn, tid, request, response, error_type, ts_exit, out)
+
+    def _open(self, key, role, family, lport, pport, laddr, paddr) -> Connection:
+        if len(self.connections) >= self._max_connections:
+            # Evict the connection idle the longest; counted.
+            oldest = min(self.connections, key=lambda k: self.connections[k].last_seen)
+            del self.connections[oldest]
+            self.stats.connections_evicted += 1
+        pid, fd, _sk = key
+        http = Http1Connection(_ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit,
+                               stats=self.http_stats)
+        conn = Connection(pid, fd, http)
+        if family:
+            conn.local_address = ev.format_address(family, laddr)
+            conn.peer_address = ev.format_address(family, paddr)
+            conn.local_port = lport
+            conn.peer_port = pport
+        else:
+            self.stats.address_lookups += 1
+            found = lookup_socket(pid, fd)
+            if found:
+                conn.local_address, conn.local_port, conn.peer_address, conn.peer_port = found
+        self.connections[key] = conn
+        self.stats.connections_opened += 1
+        return conn
+
+    def _emit(self, conn: Connection, tid: int, request, response, error_type, now_mono: int, out) -> None:
+        x = HttpExchange()
+        role = conn.http.role
+        x.role = role
+        x.pid = conn.pid
+        x.tid = tid
+        x.process = self._process_info(conn.pid)
+        to_wall = self.clock.to_wall
+        if role == Role.CLIENT:
+            start = request.first_ts_enter
+        else:
+            start = request.first_ts_exit
+        end = response.last_ts_exit if response is not None else now_mono
+        x.start_time_ns = to_wall(start)
+        x.end_time_ns = to_wall(max(end, start))
+        x.method = request.method
+        target = request.target
+        x.target = target
+        if target.startswith("/"):
+            path, _, query = target.partition("?")
+            x.path = path
+            x.query = query.partition("#")[0]
+        elif "://" in target:  # absolute-form (requests to a proxy)
+            parts = urlsplit(target)
+            x.path = parts.path or "/"
+            x.query = parts.query
+        else:  # authority-form (CONNECT) or asterisk-form (OPTIONS *)
+            x.path = target
+        x.http_version = request.version
+        x.request_headers = request.headers
+        x.request_body = request.body
+        x.request_body_size = request.body_size
+        if response is not None:
+            x.status_code = response.status_code
+            x.response_headers = response.headers
+            x.response_body = response.body
+            x.response_body_size = response.body_size
+            x.response_body_truncated = response.body_truncated
+        else:
+            x.error_type = error_type or "connection_reset"
+        x.local_address = conn.local_address
+        x.local_port = conn.local_port
+        x.peer_address = conn.peer_address
+        x.peer_port = conn.peer_port
+        self.stats.exchanges += 1
+        self.trace_context.assign(x, now_mono, out)
+
+    def tick(self, now_mono: int, out: list[HttpExchange]) -> None:
+        """Called every drain cycle; once a second: release client spans whose parent never came, evict idle connections."""
+        if now_mono - self._last_sweep < 1_000_000_000:
+            return
+        self._last_sweep = now_mono
+        self.clock.maybe_refresh()
+        self.trace_context.release_expired(now_mono, out)
+        idle_before = now_mono - self._idle_timeout_ns
+        stale = [k for k, c in self.connections.items() if c.last_seen < idle_before]
+        for key in stale:
+            conn = self.connections.pop(key)
+            for request, response, error_type in conn.http.on_close(now_mono):
+                self._emit(conn, 0, request, response, error_type or "timeout", now_mono, out)
+            self.stats.connections_evicted += 1
+
+    def flush(self, out: list[HttpExchange]) -> None:
+        """At shutdown: hand over client spans still waiting for their parent."""
+        self.trace_context.release_expired(0, out, everything=True)

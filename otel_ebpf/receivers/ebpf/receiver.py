@@ -1,0 +1,122 @@
+"""The `ebpf` receiver: kernel events in, batches of HttpExchange out.
+
+One thread drains the ring buffer every `drain_interval` (the kernel never wakes
+us per event: it writes with BPF_RB_NO_WAKEUP), decodes the batch, and hands the
+completed exchanges to the next stage.  Everything it counts, and everything the
+kernel counts, is readable through `counters()` for the agent's own metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from otel_ebpf.model import HttpExchange, ProcessInfo
+from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
+
+log = logging.getLogger(__name__)
+
+Consumer = Callable[[list[HttpExchange]], None]
+
+
+class EbpfReceiver:
+    def __init__(
+        self,
+        options: CaptureOptions,
+        consumer: Consumer,
+        process_info: Callable[[int], ProcessInfo],
+        drain_interval_s: float = 0.01,
+        program: HttpCaptureProgram | None = None,
+    ):
+        self.options = options
+        self._consumer = consumer
+        self._drain_interval = drain_interval_s
+        self.program = program or HttpCaptureProgram(options)
+        self.tracker = ConnectionTracker(
+            process_info, body_limit=options.capture_bytes, max_connections=options.max_connections
+        )
+        self._pending: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # serialises drain cycles with shutdown's final drain
+        self.consumer_errors = 0
+
+    def start(self) -> None:
+        """Loads and attaches the BPF program (raises LoadError), then starts draining."""
+        self.program.load()
+        self.program.open_events(self._pending.append)
+        self._thread = threading.Thread(target=self._run, name="ebpf-receiver", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        interval = self._drain_interval
+        while not self._stop.is_set():
+            started = time.monotonic()
+            self.cycle()
+            elapsed = time.monotonic() - started
+            if elapsed < interval:
+                self._stop.wait(interval - elapsed)
+
+    def cycle(self, final: bool = False) -> None:
+        """One drain: ring buffer → tracker → consumer."""
+        with self._lock:
+            if self.program is None:
+                return
+            self.program.drain()
+            raw, self._pending[:] = self._pending[:], []
+            out: list[HttpExchange] = []
+            if raw:
+                self.tracker.process(raw, out)
+            self.tracker.tick(time.monotonic_ns(), out)
+            if final:
+                self.tracker.flush(out)
+            if out:
+                try:
+                    self._consumer(out)
+                except Exception:  # a processor bug must not stop capture; counted and logged
+                    self.consumer_errors += 1
+                    log.exception("pipeline failed on a batch of %d exchanges", len(out))
+
+    def shutdown(self) -> None:
+        """Stops draining, processes what is left, detaches every probe. Safe without start."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self.program is not None and self._thread is not None:
+            try:
+                self.cycle(final=True)
+            finally:
+                with self._lock:
+                    self.program.close()
+        self._thread = None
+
+    def counters(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], int]:
+        """Counts for the agent's own metrics: {(metric name, attributes): value}."""
+        result: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+        try:
+            kernel = self.program.kernel_stats()
+        except Exception:  # the program may be closing
+            kernel = {}
+        if kernel:
+            result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
+            for reason in ("ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full"):
+                result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
+            result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
+        t = self.tracker.stats
+        result[("otel_ebpf.ebpf.events.decoded", ())] = t.events
+        result[("otel_ebpf.ebpf.dropped", (("reason", "bad_event"),))] = t.bad_events
+        result[("otel_ebpf.connections.opened", ())] = t.connections_opened
+        result[("otel_ebpf.connections.evicted", ())] = t.connections_evicted
+        result[("otel_ebpf.http.exchanges", ())] = t.exchanges
+        h = self.tracker.http_stats
+        for name in ("messages_parsed", "parse_errors", "non_http_connections", "pending_overflow",
+                     "truncated_headers", "resyncs"):
+            value = getattr(h, name, None)
+            if value is not None:
+                result[(f"otel_ebpf.http.{name}", ())] = value
+        result[("otel_ebpf.pipeline.errors", ())] = self.consumer_errors
+        result[("otel_ebpf.traces.parent_wait_overflow", ())] = self.tracker.trace_context.waiting_overflow
+        return result

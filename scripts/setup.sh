@@ -1,0 +1,82 @@
+#!/bin/sh
+# Installs everything otel-ebpf needs on a fresh Debian/Ubuntu machine, as root.
+# Idempotent: run it as often as you like.
+#
+#   sh scripts/setup.sh          # the agent: bcc, kernel headers, tracefs, a venv in .venv
+#   sh scripts/setup.sh --test   # the above plus what the tests start: nginx, Node.js, curl, wrk, rotel, pytest
+#
+# Why each step exists:
+#   - bcc compiles the BPF C at load time, so it needs kernel headers. When the running
+#     kernel's own headers are missing (no /lib/modules/$(uname -r)/build, as on many VMs),
+#     the distribution's headers package is installed and linked there.
+#   - tracepoints are attached through tracefs, which some machines do not mount at boot.
+#   - bcc's Python module comes from Debian's python3-bpfcc (the PyPI package named "bcc"
+#     is unrelated), so the venv is built from /usr/bin/python3 with system site packages.
+set -eu
+
+WITH_TESTS=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) WITH_TESTS=1 ;;
+        *) echo "usage: sh scripts/setup.sh [--test]" >&2; exit 2 ;;
+    esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: run as root (it installs packages and mounts tracefs)" >&2
+    exit 1
+fi
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KREL=$(uname -r)
+export DEBIAN_FRONTEND=noninteractive
+
+need_pkgs="python3 python3-venv python3-pip python3-bpfcc bpfcc-tools libbpfcc ca-certificates"
+[ -e "/lib/modules/$KREL/build/include" ] || need_pkgs="$need_pkgs linux-headers-amd64"
+if [ "$WITH_TESTS" = 1 ]; then
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps"
+fi
+
+missing=""
+for p in $need_pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "setup.sh: installing$missing"
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# Kernel headers for bcc: link the distribution's headers where bcc looks for them.
+if [ ! -e "/lib/modules/$KREL/build/include" ]; then
+    build=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
+    common=$(ls -d /usr/src/linux-headers-*-common 2>/dev/null | sort -V | tail -n 1)
+    if [ -z "$build" ] || [ -z "$common" ]; then
+        echo "setup.sh: no kernel headers found under /usr/src" >&2
+        exit 1
+    fi
+    mkdir -p "/lib/modules/$KREL"
+    ln -sfn "$build" "/lib/modules/$KREL/build"
+    ln -sfn "$common" "/lib/modules/$KREL/source"
+    echo "setup.sh: linked $build as the headers of kernel $KREL"
+fi
+
+# tracefs: tracepoints are attached through it.
+if [ ! -e /sys/kernel/tracing/events ]; then
+    mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
+
+# The virtual environment: Debian's python with its bcc module visible.
+if [ ! -x "$ROOT/.venv/bin/python" ]; then
+    /usr/bin/python3 -m venv --system-site-packages "$ROOT/.venv"
+fi
+if [ "$WITH_TESTS" = 1 ]; then extra="[test]"; else extra=""; fi
+stamp="$ROOT/.venv/.installed$extra"
+if [ ! -e "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+    "$ROOT/.venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    "$ROOT/.venv/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extra"
+    touch "$stamp"
+fi
+"$ROOT/.venv/bin/python" -c "import bcc" || { echo "setup.sh: bcc is not importable from .venv" >&2; exit 1; }
+echo "setup.sh: ready ($ROOT/.venv)"

@@ -1,0 +1,263 @@
+"""Helpers for the integration tests: real servers, the real agent, and reading its output."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = Path(__file__).resolve().parent / "apps"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def bpf_unavailable_reason() -> str | None:
+    """Why real BPF tests cannot run here, or None when they can."""
+    if os.geteuid() != 0:
+        return "needs root to load BPF programs"
+    try:
+        import bcc  # noqa: F401
+    except ImportError:
+        return "bcc is not importable (install python3-bpfcc; run `sh scripts/setup.sh --test`)"
+    return None
+
+
+def require_bpf() -> None:
+    """Skips the calling test when BPF cannot run, except under CI=true, where that is a failure."""
+    reason = bpf_unavailable_reason()
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"BPF test cannot run under CI=true: {reason}")
+    pytest.skip(reason)
+
+
+def require_binary(name: str) -> str:
+    path = shutil.which(name)
+    if path:
+        return path
+    if IN_CI:
+        pytest.fail(f"{name} is missing under CI=true (scripts/setup.sh --test installs it)")
+    pytest.skip(f"{name} is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10.0) -> None:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+class Server:
+    """A real HTTP server process on a loopback port."""
+
+    def __init__(self, kind: str, tmp: Path, upstream_port: int = 0, env: dict | None = None):
+        self.kind = kind
+        self.port = free_port()
+        penv = dict(os.environ, **(env or {}))
+        if kind == "python":
+            args = [sys.executable, str(APPS / "pyserver.py"), str(self.port)]
+            if upstream_port:
+                args.append(str(upstream_port))
+            self.exe = Path(sys.executable).resolve().name
+        elif kind == "node":
+            args = [require_binary("node"), str(APPS / "node_server.js"), str(self.port)]
+            self.exe = "node"
+        elif kind == "nginx":
+            nginx = require_binary("nginx") if shutil.which("nginx") else "/usr/sbin/nginx"
+            if not os.path.exists(nginx):
+                require_binary("nginx")
+            conf = (APPS / "nginx.conf.template").read_text().replace("{tmp}", str(tmp)).replace("{port}", str(self.port))
+            (tmp / "static").mkdir(exist_ok=True)
+            (tmp / "static" / "big.bin").write_bytes(os.urandom(64 * 1024))
+            (tmp / "nginx.conf").write_text(conf)
+            args = [nginx, "-c", str(tmp / "nginx.conf")]
+            self.exe = "nginx"
+        else:
+            raise ValueError(kind)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=penv)
+        try:
+            wait_port(self.port)
+        except TimeoutError:
+            stop_process(self.proc)
+            raise RuntimeError(f"{kind} did not start: {self.proc.stderr.read().decode(errors='replace')}") from None
+
+    def stop(self) -> None:
+        stop_process(self.proc, signal.SIGQUIT if self.kind == "nginx" else signal.SIGTERM)
+
+
+AGENT_CONFIG = """
+receivers:
+  ebpf:
+    capture_bytes: 1024
+    filter:
+      ports: {ports}
+processors:
+  batch:
+    timeout: 100ms
+{extra_processors}
+exporters:
+  file:
+    path: {out}
+{extra_exporters}
+service:
+  pipelines:
+    traces:
+      receivers: [ebpf]
+      processors: [{processors}]
+      exporters: [{exporters}]
+    metrics:
+      receivers: [ebpf]
+      processors: [{processors}]
+      exporters: [{exporters}]
+"""
+
+
+class Agent:
+    """The real agent (`python -m otel_ebpf run`) as a subprocess writing OTLP JSON lines to a file."""
+
+    def __init__(self, tmp: Path, ports: list[int], otlp_endpoint: str | None = None, processors=("batch",),
+                 extra_processors: str = "", env: dict | None = None):
+        self.out = tmp / "agent-out.jsonl"
+        exporters = ["file"]
+        extra_exporters = ""
+        if otlp_endpoint:
+            exporters.append("otlp")
+            extra_exporters = f"  otlp:\n    endpoint: {otlp_endpoint}\n    tls:\n      insecure: true\n"
+        config = AGENT_CONFIG.format(
+            ports=json.dumps(ports), out=self.out, processors=", ".join(processors),
+            exporters=", ".join(exporters), extra_exporters=extra_exporters, extra_processors=extra_processors,
+        )
+        self.config_path = tmp / "agent.yaml"
+        self.config_path.write_text(config)
+        self.log_path = tmp / "agent.log"
+        penv = dict(os.environ, OTEL_METRIC_EXPORT_INTERVAL="1000", **(env or {}))
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "otel_ebpf", "run", "--config", str(self.config_path)],
+            stdout=self._log, stderr=subprocess.STDOUT, env=penv, cwd=ROOT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"agent exited with {self.proc.returncode}:\n{self.log()}")
+            if "capturing HTTP" in self.log():
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"agent did not start:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> int:
+        stop_process(self.proc, signal.SIGTERM, timeout=15)
+        self._log.close()
+        return self.proc.returncode
+
+    def requests(self) -> list[dict]:
+        if not self.out.exists():
+            return []
+        return [json.loads(line) for line in self.out.read_text().splitlines() if line.strip()]
+
+    def spans(self) -> list[dict]:
+        return flatten_spans(self.requests())
+
+    def metrics(self) -> list[dict]:
+        return flatten_metrics(self.requests())
+
+    def wait_for_spans(self, predicate, count: int, timeout: float = 20.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        found = []
+        while time.monotonic() < deadline:
+            found = [s for s in self.spans() if predicate(s)]
+            if len(found) >= count:
+                time.sleep(0.3)  # let stragglers arrive so over-counting is caught too
+                return [s for s in self.spans() if predicate(s)]
+            time.sleep(0.2)
+        return found
+
+
+def _value(any_value: dict):
+    if "stringValue" in any_value:
+        return any_value["stringValue"]
+    if "intValue" in any_value:
+        return int(any_value["intValue"])
+    if "doubleValue" in any_value:
+        return float(any_value["doubleValue"])
+    if "boolValue" in any_value:
+        return any_value["boolValue"]
+    if "arrayValue" in any_value:
+        return [_value(v) for v in any_value["arrayValue"].get("values", [])]
+    return None
+
+
+def attrs(items: list[dict]) -> dict:
+    return {kv["key"]: _value(kv.get("value", {})) for kv in items or []}
+
+
+def hex_id(b64: str) -> str:
+    return base64.b64decode(b64).hex() if b64 else ""
+
+
+def flatten_spans(requests: list[dict]) -> list[dict]:
+    """Spans from OTLP JSON requests, each with `attributes` and `resource` as plain dicts."""
+    spans = []
+    for req in requests:
+        for rs in req.get("resourceSpans", []):
+            resource = attrs(rs.get("resource", {}).get("attributes"))
+            for ss in rs.get("scopeSpans", []):
+                for span in ss.get("spans", []):
+                    span = dict(span)
+                    span["attributes"] = attrs(span.get("attributes"))
+                    span["resource"] = resource
+                    span["traceId"] = hex_id(span.get("traceId", ""))
+                    span["spanId"] = hex_id(span.get("spanId", ""))
+                    span["parentSpanId"] = hex_id(span.get("parentSpanId", ""))
+                    span["duration_s"] = (int(span["endTimeUnixNano"]) - int(span["startTimeUnixNano"])) / 1e9
+                    spans.append(span)
+    return spans
+
+
+def flatten_metrics(requests: list[dict]) -> list[dict]:
+    """Data points from OTLP JSON requests: {name, resource, attributes, point, kind}."""
+    points = []
+    for req in requests:
+        for rm in req.get("resourceMetrics", []):
+            resource = attrs(rm.get("resource", {}).get("attributes"))
+            for sm in rm.get("scopeMetrics", []):
+                for metric in sm.get("metrics", []):
+                    for kind in ("histogram", "sum", "gauge"):
+                        if kind in metric:
+                            for dp in metric[kind].get("dataPoints", []):
+                                points.append({"name": metric["name"], "resource": resource, "kind": kind,
+                                               "attributes": attrs(dp.get("attributes")), "point": dp})
+    return points

@@ -1,0 +1,210 @@
+"""End to end through the kernel: real servers and clients, the real BPF programs, the real agent.
+
+One agent captures three servers (Python http.server, nginx, Node http); each gets
+the same 1,000-request mixed workload, and the exported spans are checked one by one.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import subprocess
+import time
+
+import pytest
+
+from tests.harness import Agent, Server, require_binary, require_bpf
+from tests.workload import run_mixed_workload, timed_get
+
+pytestmark = pytest.mark.bpf
+
+SERVER_KINDS = ("python", "nginx", "node")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    require_bpf()
+    require_binary("curl")
+    tmp = tmp_path_factory.mktemp("e2e")
+    servers = {}
+    try:
+        for kind in SERVER_KINDS:
+            d = tmp / kind
+            d.mkdir()
+            servers[kind] = Server(kind, d)
+        upstream = servers["python"]
+        servers["chain"] = Server("python", tmp, upstream_port=upstream.port)
+        agent = Agent(tmp, ports=[s.port for s in servers.values()])
+        yield agent, servers
+        assert agent.stop() == 0, agent.log()
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def _server_spans(agent: Agent, port: int, expected: int) -> list[dict]:
+    return agent.wait_for_spans(
+        lambda s: s["kind"] == "SPAN_KIND_SERVER" and s["attributes"].get("server.port") == port, expected, timeout=30
+    )
+
+
+@pytest.mark.parametrize("kind", SERVER_KINDS)
+def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
+    agent, servers = stack
+    server = servers[kind]
+    sent = run_mixed_workload(server.port, total=1000)
+    spans = _server_spans(agent, server.port, len(sent))
+
+    # ≥ 99.9% captured, never more than sent.
+    assert len(sent) * 0.999 <= len(spans) <= len(sent), f"{kind}: {len(spans)} spans for {len(sent)} requests"
+    expected = collections.Counter((r.method, r.path, r.status) for r in sent)
+    got = collections.Counter(
+        (s["attributes"]["http.request.method"], s["attributes"]["url.path"], s["attributes"]["http.response.status_code"])
+        for s in spans
+    )
+    missing = expected - got
+    assert sum(missing.values()) <= len(sent) - len(spans), f"{kind}: wrong spans, missing {missing}"
+    assert not (got - expected), f"{kind}: unexpected spans {got - expected}"
+
+    client_ports = {r.client_port for r in sent}
+    for span in spans:
+        a = span["attributes"]
+        assert a["network.peer.address"] == "127.0.0.1"
+        assert a["network.peer.port"] in client_ports
+        assert a["url.scheme"] == "http"
+        assert a["network.protocol.version"] == "1.1"
+        assert span["name"].startswith(a["http.request.method"])
+        status = a["http.response.status_code"]
+        if status >= 500:
+            assert span["status"].get("code") == "STATUS_CODE_ERROR" and a["error.type"] == str(status)
+        else:
+            assert span["status"].get("code") in (None, "STATUS_CODE_UNSET"), span
+            assert "error.type" not in a
+    # Routes are low-cardinality: the ids collapse.
+    names = {s["name"] for s in spans}
+    assert "GET /items/{id}" in names, names
+    assert len(names) <= 12, names
+
+    # The resource names the process that served the requests.
+    exe = {s["resource"].get("process.executable.name") for s in spans}
+    assert exe == {server.exe}, exe
+
+
+def test_client_spans_for_client_processes(stack):
+    agent, servers = stack
+    port = servers["python"].port
+    for i in range(20):
+        subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/items/{i + 1}"], check=True)
+    spans = agent.wait_for_spans(
+        lambda s: s["kind"] == "SPAN_KIND_CLIENT" and s["resource"].get("process.executable.name") == "curl"
+        and s["attributes"].get("server.port") == port,
+        20,
+    )
+    assert len(spans) == 20
+    for span in spans:
+        a = span["attributes"]
+        assert a["http.request.method"] == "GET" and a["http.response.status_code"] == 200
+        assert a["url.full"].startswith(f"http://127.0.0.1:{port}/items/")
+        assert a["server.address"] == "127.0.0.1"
+
+
+def test_span_duration_covers_the_handler_and_not_more(stack):
+    agent, servers = stack
+    for kind in ("python", "node"):
+        port = servers[kind].port
+        rtts = [timed_get(port, "/sleep") for _ in range(5)]
+        spans = agent.wait_for_spans(
+            lambda s, p=port: s["kind"] == "SPAN_KIND_SERVER" and s["attributes"].get("server.port") == p
+            and s["attributes"]["url.path"] == "/sleep",
+            5,
+        )
+        assert len(spans) == 5
+        durations = sorted(s["duration_s"] for s in spans)
+        assert durations[0] >= 0.050, durations
+        assert durations[-1] <= max(rtts), (durations, rtts)
+
+
+def test_traceparent_joins_the_trace_and_client_spans_nest(stack):
+    agent, servers = stack
+    chain = servers["chain"]
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    parent = "00f067aa0ba902b7"
+    subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-H", f"traceparent: 00-{trace_id}-{parent}-01",
+         f"http://127.0.0.1:{chain.port}/chain"],
+        check=True,
+    )
+    spans = agent.wait_for_spans(lambda s: s["traceId"] == trace_id, 4)
+    by_kind = collections.defaultdict(list)
+    for s in spans:
+        by_kind[(s["kind"], s["resource"].get("process.pid"))].append(s)
+    chain_server = [s for s in spans if s["kind"] == "SPAN_KIND_SERVER" and s["attributes"]["server.port"] == chain.port]
+    chain_client = [s for s in spans if s["kind"] == "SPAN_KIND_CLIENT"
+                    and s["resource"].get("process.pid") == chain.proc.pid]
+    upstream_server = [s for s in spans if s["kind"] == "SPAN_KIND_SERVER"
+                       and s["attributes"]["server.port"] == servers["python"].port]
+    assert len(chain_server) == 1 and len(chain_client) == 1 and len(upstream_server) == 1, spans
+    assert chain_server[0]["parentSpanId"] == parent
+    assert chain_client[0]["parentSpanId"] == chain_server[0]["spanId"]
+    assert upstream_server[0]["parentSpanId"] == parent
+    # the client span lies inside its server span
+    assert int(chain_client[0]["startTimeUnixNano"]) >= int(chain_server[0]["startTimeUnixNano"])
+    assert int(chain_client[0]["endTimeUnixNano"]) <= int(chain_server[0]["endTimeUnixNano"])
+
+
+def test_without_traceparent_each_side_starts_its_own_trace(stack):
+    agent, servers = stack
+    chain = servers["chain"]
+    before = {s["spanId"] for s in agent.spans()}
+    subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{chain.port}/chain?run=2"], check=True)
+    spans = agent.wait_for_spans(
+        lambda s: s["spanId"] not in before and s["resource"].get("process.pid") == chain.proc.pid, 2
+    )
+    assert len(spans) == 2
+    assert spans[0]["traceId"] != spans[1]["traceId"]
+    assert all(s["parentSpanId"] == "" for s in spans)
+
+
+def test_http_duration_metrics_count_every_request(stack):
+    agent, servers = stack
+    port = servers["node"].port
+    for i in range(30):
+        timed_get(port, f"/items/{i + 1}")
+    deadline = time.monotonic() + 15
+    count = 0
+    while time.monotonic() < deadline:
+        points = [p for p in agent.metrics() if p["name"] == "http.server.request.duration"
+                  and p["resource"].get("process.executable.name") == "node"
+                  and p["attributes"].get("http.route") == "/items/{id}"
+                  and p["attributes"].get("http.request.method") == "GET"
+                  and p["attributes"].get("http.response.status_code") == 200]
+        if points:
+            count = max(int(p["point"]["count"]) for p in points)
+            if count >= 30:
+                break
+        time.sleep(0.5)
+    assert count >= 30
+    point = points[-1]
+    assert point["point"]["explicitBounds"][:3] == [0.005, 0.01, 0.025]
+    assert "url.path" not in point["attributes"]
+
+
+def test_agent_survives_garbage_and_non_http(stack):
+    agent, servers = stack
+    import socket
+
+    port = servers["python"].port
+    for payload in (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(200), os.urandom(3000),
+                    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\n" + b"A" * 20000):
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(payload)
+            s.settimeout(0.5)
+            try:
+                s.recv(100)
+            except OSError:
+                pass
+    # still alive and still capturing
+    timed_get(port, "/items/424242")
+    spans = agent.wait_for_spans(lambda s: s["attributes"].get("url.path") == "/items/424242", 2)
+    assert len(spans) >= 1
+    assert agent.proc.poll() is None
