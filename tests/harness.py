@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -224,8 +225,18 @@ def attrs(items: list[dict]) -> dict:
     return {kv["key"]: _value(kv.get("value", {})) for kv in items or []}
 
 
-def hex_id(b64: str) -> str:
-    return base64.b64decode(b64).hex() if b64 else ""
+def hex_id(value: str) -> str:
+    """OTLP JSON ids are hex (the spec and the Collector); accept base64 from other writers too."""
+    if not value or re.fullmatch(r"[0-9a-f]{16}|[0-9a-f]{32}", value):
+        return value or ""
+    return base64.b64decode(value).hex()
+
+
+# OTLP JSON writes enums as integers; the tests read names.
+SPAN_KINDS = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER",
+              "SPAN_KIND_SERVER": "SERVER", "SPAN_KIND_CLIENT": "CLIENT"}
+STATUS_CODES = {0: "UNSET", 1: "OK", 2: "ERROR", "STATUS_CODE_UNSET": "UNSET", "STATUS_CODE_OK": "OK",
+                "STATUS_CODE_ERROR": "ERROR"}
 
 
 def flatten_spans(requests: list[dict]) -> list[dict]:
@@ -242,6 +253,8 @@ def flatten_spans(requests: list[dict]) -> list[dict]:
                     span["traceId"] = hex_id(span.get("traceId", ""))
                     span["spanId"] = hex_id(span.get("spanId", ""))
                     span["parentSpanId"] = hex_id(span.get("parentSpanId", ""))
+                    span["kind"] = SPAN_KINDS.get(span.get("kind"), span.get("kind"))
+                    span["status_code"] = STATUS_CODES.get(span.get("status", {}).get("code", 0))
                     span["duration_s"] = (int(span["endTimeUnixNano"]) - int(span["startTimeUnixNano"])) / 1e9
                     spans.append(span)
     return spans
