@@ -97,7 +97,9 @@ class Server:
             nginx = require_binary("nginx") if shutil.which("nginx") else "/usr/sbin/nginx"
             if not os.path.exists(nginx):
                 require_binary("nginx")
-            conf = (APPS / "nginx.conf.template").read_text().replace("{tmp}", str(tmp)).replace("{port}", str(self.port))
+            conf = (
+                (APPS / "nginx.conf.template").read_text().replace("{tmp}", str(tmp)).replace("{port}", str(self.port))
+            )
             (tmp / "static").mkdir(exist_ok=True)
             (tmp / "static" / "big.bin").write_bytes(os.urandom(64 * 1024))
             (tmp / "nginx.conf").write_text(conf)
@@ -146,8 +148,15 @@ service:
 class Agent:
     """The real agent (`python -m otel_ebpf run`) as a subprocess writing OTLP JSON lines to a file."""
 
-    def __init__(self, tmp: Path, ports: list[int], otlp_endpoint: str | None = None, processors=("batch",),
-                 extra_processors: str = "", env: dict | None = None):
+    def __init__(
+        self,
+        tmp: Path,
+        ports: list[int],
+        otlp_endpoint: str | None = None,
+        processors=("batch",),
+        extra_processors: str = "",
+        env: dict | None = None,
+    ):
         self.out = tmp / "agent-out.jsonl"
         exporters = ["file"]
         extra_exporters = ""
@@ -155,8 +164,12 @@ class Agent:
             exporters.append("otlp")
             extra_exporters = f"  otlp:\n    endpoint: {otlp_endpoint}\n    tls:\n      insecure: true\n"
         config = AGENT_CONFIG.format(
-            ports=json.dumps(ports), out=self.out, processors=", ".join(processors),
-            exporters=", ".join(exporters), extra_exporters=extra_exporters, extra_processors=extra_processors,
+            ports=json.dumps(ports),
+            out=self.out,
+            processors=", ".join(processors),
+            exporters=", ".join(exporters),
+            extra_exporters=extra_exporters,
+            extra_processors=extra_processors,
         )
         self.config_path = tmp / "agent.yaml"
         self.config_path.write_text(config)
@@ -165,7 +178,10 @@ class Agent:
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "otel_ebpf", "run", "--config", str(self.config_path)],
-            stdout=self._log, stderr=subprocess.STDOUT, env=penv, cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=penv,
+            cwd=ROOT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -233,10 +249,23 @@ def hex_id(value: str) -> str:
 
 
 # OTLP JSON writes enums as integers; the tests read names.
-SPAN_KINDS = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER",
-              "SPAN_KIND_SERVER": "SERVER", "SPAN_KIND_CLIENT": "CLIENT"}
-STATUS_CODES = {0: "UNSET", 1: "OK", 2: "ERROR", "STATUS_CODE_UNSET": "UNSET", "STATUS_CODE_OK": "OK",
-                "STATUS_CODE_ERROR": "ERROR"}
+SPAN_KINDS = {
+    1: "INTERNAL",
+    2: "SERVER",
+    3: "CLIENT",
+    4: "PRODUCER",
+    5: "CONSUMER",
+    "SPAN_KIND_SERVER": "SERVER",
+    "SPAN_KIND_CLIENT": "CLIENT",
+}
+STATUS_CODES = {
+    0: "UNSET",
+    1: "OK",
+    2: "ERROR",
+    "STATUS_CODE_UNSET": "UNSET",
+    "STATUS_CODE_OK": "OK",
+    "STATUS_CODE_ERROR": "ERROR",
+}
 
 
 def flatten_spans(requests: list[dict]) -> list[dict]:
@@ -271,6 +300,13 @@ def flatten_metrics(requests: list[dict]) -> list[dict]:
                     for kind in ("histogram", "sum", "gauge"):
                         if kind in metric:
                             for dp in metric[kind].get("dataPoints", []):
-                                points.append({"name": metric["name"], "resource": resource, "kind": kind,
-                                               "attributes": attrs(dp.get("attributes")), "point": dp})
+                                points.append(
+                                    {
+                                        "name": metric["name"],
+                                        "resource": resource,
+                                        "kind": kind,
+                                        "attributes": attrs(dp.get("attributes")),
+                                        "point": dp,
+                                    }
+                                )
     return points

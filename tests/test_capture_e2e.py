@@ -59,7 +59,11 @@ def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
     assert len(sent) * 0.999 <= len(spans) <= len(sent), f"{kind}: {len(spans)} spans for {len(sent)} requests"
     expected = collections.Counter((r.method, r.path, r.status) for r in sent)
     got = collections.Counter(
-        (s["attributes"]["http.request.method"], s["attributes"]["url.path"], s["attributes"]["http.response.status_code"])
+        (
+            s["attributes"]["http.request.method"],
+            s["attributes"]["url.path"],
+            s["attributes"]["http.response.status_code"],
+        )
         for s in spans
     )
     missing = expected - got
@@ -96,8 +100,11 @@ def test_client_spans_for_client_processes(stack):
     for i in range(20):
         subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}/items/{i + 1}"], check=True)
     spans = agent.wait_for_spans(
-        lambda s: s["kind"] == "CLIENT" and s["resource"].get("process.executable.name") == "curl"
-        and s["attributes"].get("server.port") == port,
+        lambda s: (
+            s["kind"] == "CLIENT"
+            and s["resource"].get("process.executable.name") == "curl"
+            and s["attributes"].get("server.port") == port
+        ),
         20,
     )
     assert len(spans) == 20
@@ -114,8 +121,11 @@ def test_span_duration_covers_the_handler_and_not_more(stack):
         port = servers[kind].port
         rtts = [timed_get(port, "/sleep") for _ in range(5)]
         spans = agent.wait_for_spans(
-            lambda s, p=port: s["kind"] == "SERVER" and s["attributes"].get("server.port") == p
-            and s["attributes"]["url.path"] == "/sleep",
+            lambda s, p=port: (
+                s["kind"] == "SERVER"
+                and s["attributes"].get("server.port") == p
+                and s["attributes"]["url.path"] == "/sleep"
+            ),
             5,
         )
         assert len(spans) == 5
@@ -130,8 +140,15 @@ def test_traceparent_joins_the_trace_and_client_spans_nest(stack):
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     parent = "00f067aa0ba902b7"
     subprocess.run(
-        ["curl", "-s", "-o", "/dev/null", "-H", f"traceparent: 00-{trace_id}-{parent}-01",
-         f"http://127.0.0.1:{chain.port}/chain"],
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-H",
+            f"traceparent: 00-{trace_id}-{parent}-01",
+            f"http://127.0.0.1:{chain.port}/chain",
+        ],
         check=True,
     )
     spans = agent.wait_for_spans(lambda s: s["traceId"] == trace_id, 4)
@@ -139,10 +156,10 @@ def test_traceparent_joins_the_trace_and_client_spans_nest(stack):
     for s in spans:
         by_kind[(s["kind"], s["resource"].get("process.pid"))].append(s)
     chain_server = [s for s in spans if s["kind"] == "SERVER" and s["attributes"]["server.port"] == chain.port]
-    chain_client = [s for s in spans if s["kind"] == "CLIENT"
-                    and s["resource"].get("process.pid") == chain.proc.pid]
-    upstream_server = [s for s in spans if s["kind"] == "SERVER"
-                       and s["attributes"]["server.port"] == servers["python"].port]
+    chain_client = [s for s in spans if s["kind"] == "CLIENT" and s["resource"].get("process.pid") == chain.proc.pid]
+    upstream_server = [
+        s for s in spans if s["kind"] == "SERVER" and s["attributes"]["server.port"] == servers["python"].port
+    ]
     assert len(chain_server) == 1 and len(chain_client) == 1 and len(upstream_server) == 1, spans
     assert chain_server[0]["parentSpanId"] == parent
     assert chain_client[0]["parentSpanId"] == chain_server[0]["spanId"]
@@ -173,11 +190,15 @@ def test_http_duration_metrics_count_every_request(stack):
     deadline = time.monotonic() + 15
     count = 0
     while time.monotonic() < deadline:
-        points = [p for p in agent.metrics() if p["name"] == "http.server.request.duration"
-                  and p["resource"].get("process.executable.name") == "node"
-                  and p["attributes"].get("http.route") == "/items/{id}"
-                  and p["attributes"].get("http.request.method") == "GET"
-                  and p["attributes"].get("http.response.status_code") == 200]
+        points = [
+            p
+            for p in agent.metrics()
+            if p["name"] == "http.server.request.duration"
+            and p["resource"].get("process.executable.name") == "node"
+            and p["attributes"].get("http.route") == "/items/{id}"
+            and p["attributes"].get("http.request.method") == "GET"
+            and p["attributes"].get("http.response.status_code") == 200
+        ]
         if points:
             count = max(int(p["point"]["count"]) for p in points)
             if count >= 30:
@@ -194,8 +215,12 @@ def test_agent_survives_garbage_and_non_http(stack):
     import socket
 
     port = servers["python"].port
-    for payload in (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(200), os.urandom(3000),
-                    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\n" + b"A" * 20000):
+    for payload in (
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(200),
+        os.urandom(3000),
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n" + b"A" * 20000,
+    ):
         with socket.create_connection(("127.0.0.1", port)) as s:
             s.sendall(payload)
             s.settimeout(0.5)

@@ -45,7 +45,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(0.05)
             self._reply(200, b'{"slept":true}')
         elif path == "/checkout":
-            self._reply(200, b'{"success": false, "error": {"code": "card_declined", "message": "Your card was declined"}}')
+            self._reply(
+                200, b'{"success": false, "error": {"code": "card_declined", "message": "Your card was declined"}}'
+            )
         elif path == "/chain" and UPSTREAM:
             conn = http.client.HTTPConnection("127.0.0.1", UPSTREAM, timeout=5)
             headers = {}

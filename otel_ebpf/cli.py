@@ -1,0 +1,285 @@
+"""The ``otel-ebpf`` command line: run the agent, check its config and its machine.
+
+Exit codes: 0 success; 1 the agent cannot run (missing privileges, failed preflight,
+runtime failure); 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+import yaml
+
+from otel_ebpf import __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}
+
+MAIN_EPILOG = """\
+examples:
+  otel-ebpf check                          # can the agent run here? (privileges, kernel, bcc)
+  sudo otel-ebpf run                       # capture HTTP on this host, print spans and metrics
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 sudo -E otel-ebpf run
+                                           # ... and send them to a Collector over OTLP/gRPC
+  otel-ebpf validate --config agent.yaml   # check a config file without running
+  otel-ebpf print-config --config agent.yaml
+                                           # the config with every default filled in
+  otel-ebpf <command> -h                   # help and examples for one command
+"""
+
+RUN_EPILOG = """\
+examples:
+  sudo otel-ebpf run                                   # the embedded default: every process, debug output
+  sudo otel-ebpf run --config agent.yaml               # your configuration
+  sudo otel-ebpf run --config base.yaml --config prod.yaml
+                                                       # merged: later files win, lists are replaced
+  sudo OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 otel-ebpf run
+                                                       # default config plus an otlp exporter
+
+environment (see otel_ebpf/config/env.py):
+  OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _CERTIFICATE, _INSECURE, ...   OTLP exporter settings
+  OTEL_METRIC_EXPORT_INTERVAL   milliseconds between metric exports (default 60000)
+  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_SDK_DISABLED        the agent's own telemetry
+
+needs root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): `otel-ebpf check` tells what is missing.
+"""
+
+VALIDATE_EPILOG = """\
+examples:
+  otel-ebpf validate --config agent.yaml               # "config OK: ..." and exit 0, or every error and exit 2
+  otel-ebpf validate --config base.yaml --config prod.yaml
+  otel-ebpf validate                                   # the embedded default
+  TOKEN=x otel-ebpf validate --config agent.yaml       # with the variables it references set
+"""
+
+PRINT_CONFIG_EPILOG = """\
+examples:
+  otel-ebpf print-config                               # the embedded default, resolved
+  otel-ebpf print-config --config agent.yaml > full.yaml
+  otel-ebpf print-config --config agent.yaml --unredacted
+                                                       # show secrets (exporter headers) too
+
+Durations are shown in seconds (200ms -> 0.2); the output is a valid config file.
+"""
+
+COMPONENTS_EPILOG = """\
+examples:
+  otel-ebpf components                                 # every receiver, processor, exporter type
+"""
+
+CHECK_EPILOG = """\
+examples:
+  sudo otel-ebpf check                                 # exit 0 when the agent can run, 1 otherwise
+  capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c 'otel-ebpf check'
+                                                       # what an unprivileged container would see
+
+statuses: ok, warn (works, with a caveat), FAIL (the agent cannot run), info (nothing to do).
+"""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``otel-ebpf`` and its subcommands."""
+    verbose = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a subcommand's unset -v from overwriting one given before the subcommand.
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log at DEBUG level")
+
+    parser = argparse.ArgumentParser(
+        prog="otel-ebpf",
+        description="Zero-code observability: HTTP captured with eBPF, exported as OpenTelemetry.",
+        epilog=MAIN_EPILOG,
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"otel-ebpf {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", default=False, help="log at DEBUG level")
+    commands = parser.add_subparsers(dest="command", metavar="<command>")
+    commands.required = True
+
+    def command(name: str, help_text: str, epilog: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help_text, description=help_text, epilog=epilog, parents=[verbose], formatter_class=_formatter
+        )
+
+    def config_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--config",
+            action="append",
+            metavar="FILE",
+            default=[],
+            help="configuration file (repeatable: merged in order); default: the embedded default",
+        )
+
+    run = command("run", "run the agent", RUN_EPILOG)
+    config_option(run)
+    validate = command("validate", "check a configuration and exit", VALIDATE_EPILOG)
+    config_option(validate)
+    print_config = command("print-config", "print the resolved configuration as YAML", PRINT_CONFIG_EPILOG)
+    config_option(print_config)
+    print_config.add_argument("--unredacted", action="store_true", help="show secrets such as exporter headers")
+    command("components", "list the known component types", COMPONENTS_EPILOG)
+    command("check", "check that this machine can run the agent", CHECK_EPILOG)
+    # The classifier parses its own arguments (-h included): this parser only names the command.
+    classify = commands.add_parser(
+        "classify",
+        help="classify sample HTTP responses with the semantic_errors rules",
+        add_help=False,
+        formatter_class=_formatter,
+    )
+    classify.add_argument("file", nargs="?", metavar="FILE", help="JSON lines to read (default: stdin)")
+    return parser
+
+
+def _load(paths: list[str]):
+    """The config, or None after printing its errors (the caller exits with EXIT_USAGE)."""
+    from otel_ebpf.config import ConfigError, load_config  # noqa: PLC0415 - keeps --help fast
+
+    try:
+        config = load_config(paths or None)
+    except ConfigError as exc:
+        where = ", ".join(paths) if paths else "the embedded default"
+        print(f"otel-ebpf: invalid configuration ({where}):", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return None
+    for warning in config.warnings:
+        print(f"otel-ebpf: warning: {warning}", file=sys.stderr)
+    return config
+
+
+def _setup_logging(level: int) -> None:
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    if config is None:
+        return EXIT_USAGE
+    _setup_logging(logging.DEBUG if args.verbose else _LEVELS.get(config.log_level, logging.INFO))
+    if _uses_ebpf(config):
+        from otel_ebpf import preflight  # noqa: PLC0415
+
+        privileges = preflight.check_privileges(preflight.Host())
+        if privileges.status is preflight.Status.FAIL:
+            # Fail fast with the reason rather than with a bcc/perf_event_open EPERM later.
+            print(f"otel-ebpf: cannot capture: {privileges.detail}", file=sys.stderr)
+            print(f"  fix: {privileges.fix}", file=sys.stderr)
+            return EXIT_FAILURE
+    try:
+        agent = importlib.import_module("otel_ebpf.agent")
+    except ModuleNotFoundError as exc:
+        if exc.name != "otel_ebpf.agent":
+            raise
+        print("otel-ebpf: the agent is not available in this build (otel_ebpf.agent is missing)", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        return int(agent.run(config) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _uses_ebpf(config) -> bool:
+    return any(r.split("/", 1)[0] == "ebpf" for p in config.pipelines.values() for r in p.receivers)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    if config is None:
+        return EXIT_USAGE
+    count = len(config.pipelines)
+    print(f"config OK: {count} pipeline{'s' if count != 1 else ''} ({config.source})")
+    for line in config.summary().splitlines():
+        print(f"  {line}")
+    return EXIT_OK
+
+
+def cmd_print_config(args: argparse.Namespace) -> int:
+    config = _load(args.config)
+    if config is None:
+        return EXIT_USAGE
+    note = "secrets shown" if args.unredacted else "secrets redacted"
+    sys.stdout.write(f"# otel-ebpf resolved configuration from {config.source} ({note})\n")
+    sys.stdout.write(yaml.safe_dump(config.to_dict(redact=not args.unredacted), sort_keys=False))
+    return EXIT_OK
+
+
+def render_components(stream: TextIO) -> None:
+    """Writes the registered component types, per kind, with their signals."""
+    from otel_ebpf.config import components  # noqa: PLC0415
+
+    for kind in components.KINDS:
+        stream.write(f"{kind}:\n")
+        types = [components.get(kind, t) for t in components.known_types(kind)]
+        if not types:
+            stream.write("  (none)\n")
+        for ctype in types:
+            stream.write(f"  {ctype.type:<22} {', '.join(ctype.signals):<22} {ctype.description}\n")
+
+
+def cmd_components(args: argparse.Namespace) -> int:
+    render_components(sys.stdout)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from otel_ebpf import preflight  # noqa: PLC0415
+
+    return preflight.main()
+
+
+def cmd_classify(args: argparse.Namespace, rest: list[str]) -> int:
+    try:
+        classify_cli = importlib.import_module("otel_ebpf.classify_cli")
+    except ModuleNotFoundError as exc:
+        if exc.name != "otel_ebpf.classify_cli":
+            raise
+        print("otel-ebpf: classify is not available in this build (otel_ebpf.classify_cli is missing)", file=sys.stderr)
+        return EXIT_FAILURE
+    return int(classify_cli.classify_main(rest, sys.stdin, sys.stdout) or 0)
+
+
+def _classify_argv(argv: list[str]) -> list[str]:
+    """Everything after ``classify``, verbatim: the classifier parses its own options."""
+    return argv[argv.index("classify") + 1 :]
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "print-config": cmd_print_config,
+    "components": cmd_components,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``otel-ebpf`` (and ``python -m otel_ebpf``); returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.command != "classify" and unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.verbose:
+        _setup_logging(logging.DEBUG)
+    try:
+        if args.command == "classify":
+            return cmd_classify(args, _classify_argv(argv))
+        return COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # `otel-ebpf print-config | head`: the reader left, not an error worth a traceback.  Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

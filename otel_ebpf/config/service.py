@@ -1,0 +1,177 @@
+"""Validation of a whole configuration: component sections, then ``service`` and its pipelines.
+
+Every error is collected (the user fixes a file in one pass, not one error per run);
+each names its path: ``service.pipelines.traces.exporters: 'otlp/x' is not configured
+(configured: debug, file)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from otel_ebpf.config import components
+from otel_ebpf.config.resolved import Pipeline
+from otel_ebpf.config.schema import Section, Str, describe, resolve, unknown_message
+
+TOP_LEVEL_KEYS = (*components.KINDS, "service")
+PIPELINE_KEYS = ("receivers", "processors", "exporters")
+LOG_LEVELS = ("debug", "info", "warn", "error")
+
+TELEMETRY_SCHEMA = Section({"logs": {"level": Str("info", choices=LOG_LEVELS, normalize=str.lower)}})
+
+_SINGULAR = {"receivers": "receiver", "processors": "processor", "exporters": "exporter", "extensions": "extension"}
+
+
+def validate(raw: Any, errors: list[str], warnings: list[str]) -> dict:
+    """Checks a merged, expanded config mapping.
+
+    Returns:
+        The keyword arguments of :class:`~otel_ebpf.config.resolved.Config` that come from
+        the file: components, pipelines, service extensions and log level.  Meaningful
+        only when ``errors`` stayed empty.
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        errors.append(f"the configuration must be a mapping, got {describe(raw)}")
+        return {}
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            errors.append(f"{key}: {unknown_message('key', key, TOP_LEVEL_KEYS)}")
+
+    sections = {kind: _components(kind, raw.get(kind), errors) for kind in components.KINDS}
+    service = raw.get("service")
+    if service is None:
+        errors.append("service: missing (a configuration needs at least one pipeline under service.pipelines)")
+        service = {}
+    elif not isinstance(service, Mapping):
+        errors.append(f"service: expected a mapping, got {describe(service)}")
+        service = {}
+    for key in service:
+        if key not in ("pipelines", "telemetry", "extensions"):
+            errors.append(f"service.{key}: {unknown_message('key', key, ('extensions', 'pipelines', 'telemetry'))}")
+
+    telemetry, telemetry_errors = resolve(TELEMETRY_SCHEMA, service.get("telemetry"), "service.telemetry")
+    errors.extend(telemetry_errors)
+    service_extensions = _references(
+        "extensions", service.get("extensions"), "service.extensions", sections["extensions"], None, errors
+    )
+    # A missing service section is one error, not one more for its missing pipelines.
+    pipelines = _pipelines(service.get("pipelines"), sections, errors) if "service" in raw else {}
+
+    used = {kind: set() for kind in components.KINDS}
+    for pipeline in pipelines.values():
+        for kind in PIPELINE_KEYS:
+            used[kind].update(getattr(pipeline, kind))
+    used["extensions"].update(service_extensions)
+    for kind in components.KINDS:
+        for component_id in sections[kind]:
+            if component_id not in used[kind]:
+                where = "service.extensions" if kind == "extensions" else "any pipeline"
+                warnings.append(f"{kind}.{component_id}: configured but not used in {where}")
+
+    return {
+        **sections,
+        "pipelines": pipelines,
+        "service_extensions": tuple(service_extensions),
+        "log_level": telemetry["logs"]["level"],
+    }
+
+
+def _components(kind: str, section: Any, errors: list[str]) -> dict[str, dict]:
+    """Validates one section (``receivers:`` ...): id -> resolved config.
+
+    Ids whose type is unknown or whose config is invalid are kept (with an empty config)
+    so that pipelines referencing them do not add a second, misleading error.
+    """
+    if section is None:
+        return {}
+    if not isinstance(section, Mapping):
+        errors.append(f"{kind}: expected a mapping of component ids to settings, got {describe(section)}")
+        return {}
+    resolved: dict[str, dict] = {}
+    for component_id, raw in section.items():
+        split = components.split_id(component_id)
+        if split is None:
+            errors.append(f"{kind}: invalid component id {describe(component_id)} (expected type or type/name)")
+            continue
+        ctype = components.get(kind, split[0])
+        if ctype is None:
+            where = "" if split[1] is None else f" in {component_id!r}"
+            message = unknown_message("type", split[0], components.known_types(kind))
+            errors.append(f"{kind}: {message.replace(' (', where + ' (', 1)}")
+            resolved[component_id] = {}
+            continue
+        config, component_errors = ctype.resolve(raw, f"{kind}.{component_id}")
+        errors.extend(component_errors)
+        resolved[component_id] = config
+    return resolved
+
+
+def _pipelines(section: Any, sections: dict[str, dict], errors: list[str]) -> dict[str, Pipeline]:
+    path = "service.pipelines"
+    if section is None or section == {}:
+        example = "traces: {receivers: [ebpf], exporters: [debug]}"
+        errors.append(f"{path}: at least one pipeline is required (e.g. {example})")
+        return {}
+    if not isinstance(section, Mapping):
+        errors.append(f"{path}: expected a mapping of pipeline names to pipelines, got {describe(section)}")
+        return {}
+    pipelines = {}
+    for name, spec in section.items():
+        pipeline_path = f"{path}.{name}"
+        split = components.split_id(name)
+        if split is None:
+            errors.append(f"{path}: invalid pipeline name {describe(name)} (expected signal or signal/name)")
+            continue
+        if split[0] not in components.SIGNALS:
+            errors.append(f"{pipeline_path}: unknown signal {split[0]!r} (known: {', '.join(components.SIGNALS)})")
+            continue
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, Mapping):
+            errors.append(f"{pipeline_path}: expected a mapping with receivers, processors and exporters")
+            continue
+        for key in spec:
+            if key not in PIPELINE_KEYS:
+                errors.append(f"{pipeline_path}.{key}: {unknown_message('key', key, PIPELINE_KEYS)}")
+        ids = {
+            kind: _references(kind, spec.get(kind), f"{pipeline_path}.{kind}", sections[kind], split[0], errors)
+            for kind in PIPELINE_KEYS
+        }
+        for kind in ("receivers", "exporters"):
+            if not ids[kind] and spec.get(kind) in (None, []):
+                errors.append(f"{pipeline_path}.{kind}: at least one {_SINGULAR[kind]} is required")
+        pipelines[name] = Pipeline(tuple(ids["receivers"]), tuple(ids["processors"]), tuple(ids["exporters"]))
+    return pipelines
+
+
+def _references(
+    kind: str, value: Any, path: str, configured: dict[str, dict], signal: str | None, errors: list[str]
+) -> list[str]:
+    """Checks a list of component ids: each configured, listed once, and able to handle ``signal``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(f"{path}: expected a list of {kind} ids, got {describe(value)}")
+        return []
+    ids: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            errors.append(f"{path}: expected {_SINGULAR[kind]} ids, got {describe(item)}")
+            continue
+        if item not in configured:
+            listed = ", ".join(sorted(configured)) or "none"
+            errors.append(f"{path}: {item!r} is not configured (configured: {listed})")
+            continue
+        if item in ids:
+            errors.append(f"{path}: {item!r} is listed more than once")
+            continue
+        split = components.split_id(item)
+        ctype = components.get(kind, split[0]) if split else None
+        if signal is not None and ctype is not None and signal not in ctype.signals:
+            errors.append(f"{path}: {item!r} does not support {signal} (it handles: {', '.join(ctype.signals)})")
+            continue
+        ids.append(item)
+    return ids

@@ -1,0 +1,400 @@
+"""``otel-ebpf check``: can the agent run on this machine, and if not, how to fix it.
+
+Each check looks at the machine through a :class:`Host` (a root directory, the kernel
+release, the bcc importer), so tests run the same checks against a fake ``/sys`` and
+``/proc`` tree as against the real machine.  Kernel features are probed where they can
+be (tracepoint directories, kernel symbols) rather than inferred from the version.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import os
+import platform
+import re
+import resource
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+# Capability numbers (include/uapi/linux/capability.h).
+CAP_SYS_ADMIN = 21
+CAP_PERFMON = 38
+CAP_BPF = 39
+CAP_NAMES = {CAP_SYS_ADMIN: "CAP_SYS_ADMIN", CAP_PERFMON: "CAP_PERFMON", CAP_BPF: "CAP_BPF"}
+
+TRACEFS_DIRS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
+# The syscalls bpf/http_capture.c hooks; bcc attaches every TRACEPOINT_PROBE at load, so one
+# missing tracepoint fails the whole program.
+SYSCALLS = (
+    "accept",
+    "accept4",
+    "connect",
+    "close",
+    "read",
+    "write",
+    "readv",
+    "writev",
+    "sendto",
+    "recvfrom",
+    "sendmsg",
+    "recvmsg",
+    "sendfile64",
+)
+SOCK_TRACEPOINTS = ("sock_recv_length", "sock_send_length", "inet_sock_set_state")
+RINGBUF_KERNEL = (5, 8)  # BPF_MAP_TYPE_RINGBUF
+MEMCG_ACCOUNTING_KERNEL = (5, 11)  # BPF memory charged to the cgroup instead of RLIMIT_MEMLOCK
+MIN_KERNEL = (4, 18)
+
+TABLE_WIDTH = 100
+
+
+class Status(enum.Enum):
+    """Outcome of a check; only FAIL stops the agent."""
+
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "FAIL"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the preflight table."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+def _import_bcc() -> object:
+    return importlib.import_module("bcc")
+
+
+def _memlock() -> tuple[int, int]:
+    return resource.getrlimit(resource.RLIMIT_MEMLOCK)
+
+
+@dataclass
+class Host:
+    """Where the checks look: the real machine by default, a fake tree in tests.
+
+    Attributes:
+        root: Prefix of every absolute path read (/proc, /sys, /lib/modules, /usr/src).
+        kernel_release: ``uname -r``.
+        environ: Environment (BCC_KERNEL_SOURCE).
+        import_bcc: Imports and returns the bcc module, or raises ImportError.
+        memlock: Returns (soft, hard) RLIMIT_MEMLOCK.
+    """
+
+    root: Path = Path("/")
+    kernel_release: str = field(default_factory=platform.release)
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    import_bcc: Callable[[], object] = _import_bcc
+    memlock: Callable[[], tuple[int, int]] = _memlock
+
+    def path(self, absolute: str) -> Path:
+        """A path of the inspected machine, under ``root``."""
+        return Path(self.root, absolute.lstrip("/"))
+
+    def read_text(self, absolute: str) -> str | None:
+        try:
+            return self.path(absolute).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    @property
+    def kernel_version(self) -> tuple[int, int] | None:
+        match = re.match(r"(\d+)\.(\d+)", self.kernel_release)
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def parse_capabilities(status_text: str) -> int | None:
+    """The CapEff bit mask from the text of /proc/PID/status, or None when absent."""
+    match = re.search(r"^CapEff:\s*([0-9a-fA-F]+)\s*$", status_text, re.MULTILINE)
+    return int(match.group(1), 16) if match else None
+
+
+def missing_capabilities(cap_eff: int, kernel: tuple[int, int] | None) -> list[str]:
+    """The capabilities to add so that BPF tracing works; empty when none are missing.
+
+    Tracing needs CAP_BPF and CAP_PERFMON (kernel 5.8+), or CAP_SYS_ADMIN, which covers
+    both and is the only option on older kernels.
+    """
+    if cap_eff >> CAP_SYS_ADMIN & 1:
+        return []
+    if kernel is not None and kernel < RINGBUF_KERNEL:
+        return ["CAP_SYS_ADMIN"]
+    missing = [CAP_NAMES[c] for c in (CAP_BPF, CAP_PERFMON) if not cap_eff >> c & 1]
+    return missing + ["CAP_SYS_ADMIN"] if missing else []
+
+
+def check_privileges(host: Host) -> Check:
+    name = "privileges"
+    text = host.read_text("/proc/self/status")
+    cap_eff = parse_capabilities(text) if text is not None else None
+    if cap_eff is None:
+        return Check(name, Status.WARN, "cannot read CapEff from /proc/self/status", "run as root")
+    missing = missing_capabilities(cap_eff, host.kernel_version)
+    if not missing:
+        held = [n for c, n in sorted(CAP_NAMES.items(), reverse=True) if cap_eff >> c & 1]
+        return Check(name, Status.OK, f"effective: {', '.join(held)}")
+    if missing == ["CAP_SYS_ADMIN"]:
+        needed = "CAP_SYS_ADMIN"
+    else:
+        needed = f"{' and '.join(missing[:-1])} (or CAP_SYS_ADMIN)"
+    return Check(
+        name,
+        Status.FAIL,
+        f"missing {needed} (CapEff {cap_eff:016x})",
+        "run as root, or grant them: setcap cap_bpf,cap_perfmon+ep, or --cap-add BPF --cap-add PERFMON",
+    )
+
+
+def check_kernel(host: Host) -> Check:
+    version = host.kernel_version
+    if version is None:
+        return Check("kernel", Status.WARN, f"cannot parse the release {host.kernel_release!r}")
+    if version < MIN_KERNEL:
+        return Check(
+            "kernel", Status.FAIL, f"{host.kernel_release}: older than 4.18", "upgrade the kernel (5.8+ recommended)"
+        )
+    return Check("kernel", Status.OK, host.kernel_release)
+
+
+def check_btf(host: Host) -> Check:
+    if host.path("/sys/kernel/btf/vmlinux").exists():
+        return Check("BTF", Status.OK, "/sys/kernel/btf/vmlinux")
+    return Check(
+        "BTF",
+        Status.WARN,
+        "no /sys/kernel/btf/vmlinux: tracepoints still work",
+        "a kernel with CONFIG_DEBUG_INFO_BTF=y helps future probes",
+    )
+
+
+def find_tracefs(host: Host) -> tuple[str, Path] | None:
+    """(mount point, its ``events`` directory) of a mounted tracefs, or None."""
+    for directory in TRACEFS_DIRS:
+        events = host.path(directory) / "events"
+        if events.is_dir():
+            return directory, events
+    return None
+
+
+def check_tracefs(host: Host, tracefs: tuple[str, Path] | None, can_mount: bool) -> Check:
+    if tracefs is not None:
+        return Check("tracefs", Status.OK, f"mounted at {tracefs[0]}")
+    fix = "mount -t tracefs nodev /sys/kernel/tracing"
+    if can_mount and host.path("/sys/kernel/tracing").is_dir():
+        # The agent mounts it at start when it may (CAP_SYS_ADMIN): not a failure.
+        return Check("tracefs", Status.WARN, "not mounted: the agent mounts it at start", fix)
+    return Check("tracefs", Status.FAIL, "not mounted (tracepoints attach through it)", fix)
+
+
+def _header_candidates(host: Host) -> list[Path]:
+    src = host.path("/usr/src")
+    try:
+        names = sorted(p.name for p in src.iterdir() if p.name.startswith("linux-headers-"))
+    except OSError:
+        return []
+    # The loader uses the architecture-specific tree (it includes the generated headers).
+    return [src / n for n in names if n.endswith(("-amd64", "-arm64"))]
+
+
+def check_headers(host: Host) -> Check:
+    name = "kernel headers"
+    own = f"/lib/modules/{host.kernel_release}/build/include"
+    if host.path(own).is_dir():
+        return Check(name, Status.OK, own)
+    if host.environ.get("BCC_KERNEL_SOURCE"):
+        return Check(name, Status.OK, f"BCC_KERNEL_SOURCE={host.environ['BCC_KERNEL_SOURCE']}")
+    if host.path("/sys/kernel/kheaders.tar.xz").exists():
+        return Check(name, Status.OK, "built into the kernel (CONFIG_IKHEADERS)")
+    candidates = _header_candidates(host)
+    if candidates:
+        return Check(name, Status.OK, f"/usr/src/{candidates[-1].name} (other kernel: fine for tracepoints)")
+    return Check(name, Status.FAIL, f"none: no {own}, none under /usr/src", "sh scripts/setup.sh")
+
+
+def check_bcc(host: Host) -> Check:
+    try:
+        module = host.import_bcc()
+    except Exception as exc:  # ImportError, or an OSError from loading libbcc.so
+        return Check(
+            "bcc",
+            Status.FAIL,
+            f"not importable ({type(exc).__name__}): it comes from Debian's python3-bpfcc, not PyPI",
+            "sh scripts/setup.sh (a venv with --system-site-packages)",
+        )
+    version = getattr(module, "__version__", "")
+    return Check("bcc", Status.OK, f"importable{' ' + version if version else ''}")
+
+
+def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
+    if events is None:
+        return [Check("tracepoints", Status.WARN, "not checked: tracefs is not mounted")]
+    checks = []
+    for syscall in SYSCALLS:
+        names = (f"sys_enter_{syscall}", f"sys_exit_{syscall}")
+        missing = [n for n in names if not (events / "syscalls" / n).is_dir()]
+        label = f"syscalls:{syscall}"
+        if missing:
+            checks.append(
+                Check(label, Status.FAIL, f"missing {', '.join(missing)}", "a kernel with CONFIG_FTRACE_SYSCALLS=y")
+            )
+        else:
+            checks.append(Check(label, Status.OK, "sys_enter and sys_exit present"))
+    for tracepoint in SOCK_TRACEPOINTS:
+        label = f"sock:{tracepoint}"
+        if (events / "sock" / tracepoint).is_dir():
+            checks.append(Check(label, Status.OK, "present"))
+        else:
+            checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a newer kernel (6.3+)"))
+    return checks
+
+
+def check_kprobes(events: Path | None) -> Check:
+    if events is None:
+        detail = "unknown (tracefs is not mounted)"
+    elif (events.parent / "kprobe_events").exists():
+        detail = "available"
+    else:
+        detail = "not available"
+    return Check("kprobes", Status.INFO, f"{detail}; not needed: the agent uses tracepoints only")
+
+
+def check_ring_buffer(host: Host) -> Check:
+    name = "BPF ring buffer"
+    symbols = host.read_text("/proc/kallsyms")
+    if symbols:
+        present = re.search(r" bpf_ringbuf_reserve$", symbols, re.MULTILINE) is not None
+        how = "bpf_ringbuf_reserve in /proc/kallsyms"
+    else:
+        version = host.kernel_version
+        present = version is None or version >= RINGBUF_KERNEL
+        how = f"kernel {host.kernel_release}"
+    if present:
+        return Check(name, Status.INFO, f"supported ({how})")
+    return Check(
+        name,
+        Status.FAIL,
+        "not supported: events are delivered through a BPF ring buffer",
+        "a kernel 5.8 or newer",
+    )
+
+
+def _format_limit(value: int) -> str:
+    if value == resource.RLIM_INFINITY:
+        return "unlimited"
+    return f"{value // 1024} KiB" if value < 1 << 20 else f"{value / (1 << 20):g} MiB"
+
+
+def check_memlock(host: Host) -> Check:
+    try:
+        soft, hard = host.memlock()
+    except (OSError, ValueError):
+        return Check("memlock", Status.INFO, "unknown")
+    detail = f"RLIMIT_MEMLOCK {_format_limit(soft)} (hard {_format_limit(hard)})"
+    version = host.kernel_version
+    if version is None or version >= MEMCG_ACCOUNTING_KERNEL:
+        return Check("memlock", Status.INFO, f"{detail}: unused, BPF memory is charged to the cgroup")
+    if soft != resource.RLIM_INFINITY and soft < 64 << 20:
+        return Check("memlock", Status.WARN, f"{detail}: BPF maps count against it", "ulimit -l unlimited")
+    return Check("memlock", Status.INFO, detail)
+
+
+def check_lockdown(host: Host) -> Check | None:
+    text = host.read_text("/sys/kernel/security/lockdown")
+    if text is None:
+        return None
+    match = re.search(r"\[(\w+)\]", text)
+    mode = match.group(1) if match else text.strip()
+    if mode == "confidentiality":
+        return Check(
+            "lockdown",
+            Status.FAIL,
+            "confidentiality: BPF may not read memory",
+            "boot with lockdown=integrity or none",
+        )
+    return Check("lockdown", Status.INFO, mode)
+
+
+def run_checks(host: Host | None = None) -> list[Check]:
+    """Runs every check against ``host`` (the real machine by default)."""
+    host = host or Host()
+    tracefs = find_tracefs(host)
+    events = tracefs[1] if tracefs else None
+    status = host.read_text("/proc/self/status")
+    cap_eff = parse_capabilities(status) if status else None
+    can_mount = cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
+    checks = [
+        check_privileges(host),
+        check_kernel(host),
+        check_btf(host),
+        check_tracefs(host, tracefs, can_mount),
+        check_headers(host),
+        check_bcc(host),
+        *check_tracepoints(host, events),
+        check_kprobes(events),
+        check_ring_buffer(host),
+        check_memlock(host),
+    ]
+    lockdown = check_lockdown(host)
+    if lockdown is not None:
+        checks.append(lockdown)
+    return checks
+
+
+def can_run(checks: list[Check]) -> bool:
+    """True unless a check failed."""
+    return all(c.status is not Status.FAIL for c in checks)
+
+
+def render(checks: list[Check], stream: TextIO, width: int = TABLE_WIDTH) -> None:
+    """Writes the checks as a plain-text table no wider than ``width`` columns."""
+    status_w = max(len("status"), *(len(c.status.value) for c in checks)) if checks else 6
+    name_w = min(24, max(len("check"), *(len(c.name) for c in checks))) if checks else 5
+    rest = width - status_w - name_w - 6  # three two-space gutters
+    # Natural widths when they fit; otherwise shared in proportion, each keeping at least a third.
+    detail_natural = max(len("detail"), *(len(c.detail) for c in checks)) if checks else 6
+    fix_natural = max(len("how to fix"), *(len(c.fix) for c in checks)) if checks else 10
+    if detail_natural + fix_natural <= rest:
+        fix_w = fix_natural
+    else:
+        fix_w = min(max(rest * fix_natural // (detail_natural + fix_natural), rest // 3), rest - rest // 3)
+    detail_w = rest - fix_w
+
+    def cells(text: str, w: int) -> list[str]:
+        return textwrap.wrap(text, w, break_on_hyphens=False) or [""]
+
+    def line(parts: list[str]) -> str:
+        widths = (status_w, name_w, detail_w, fix_w)
+        return "  ".join(p.ljust(w) for p, w in zip(parts, widths, strict=True)).rstrip()
+
+    stream.write(line(["status", "check", "detail", "how to fix"]) + "\n")
+    stream.write(line(["-" * status_w, "-" * name_w, "-" * detail_w, "-" * fix_w]) + "\n")
+    for check in checks:
+        columns = [cells(check.status.value, status_w), cells(check.name, name_w)]
+        columns += [cells(check.detail, detail_w), cells(check.fix, fix_w)]
+        for row in range(max(len(c) for c in columns)):
+            stream.write(line([c[row] if row < len(c) else "" for c in columns]) + "\n")
+    failed = [c.name for c in checks if c.status is Status.FAIL]
+    warned = sum(c.status is Status.WARN for c in checks)
+    if failed:
+        summary = f"the agent cannot run: {len(failed)} failed ({', '.join(failed)})"
+    else:
+        summary = "the agent can run" + (f" ({warned} warning{'s' if warned != 1 else ''})" if warned else "")
+    stream.write("\n" + "\n".join(textwrap.wrap(summary, width)) + "\n")
+
+
+def main(host: Host | None = None, stream: TextIO | None = None) -> int:
+    """Runs the checks, prints the table; exit code 1 when the agent cannot run, else 0."""
+    checks = run_checks(host)
+    render(checks, stream or sys.stdout)
+    return 0 if can_run(checks) else 1

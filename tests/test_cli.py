@@ -1,0 +1,265 @@
+"""The otel-ebpf command line: subcommands, exit codes, output."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import types
+
+import pytest
+import yaml
+
+from otel_ebpf import PROJECT_ROOT, __version__, cli
+
+_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+GOOD = """
+receivers:
+  ebpf: {capture_bytes: 2048}
+processors:
+  batch: {}
+exporters:
+  otlp:
+    endpoint: collector:4317
+    headers: {authorization: "Bearer s3cr3t"}
+  debug: {}
+service:
+  pipelines:
+    traces: {receivers: [ebpf], processors: [batch], exporters: [otlp]}
+    metrics: {receivers: [ebpf], exporters: [otlp]}
+"""
+
+BAD = """
+receivers:
+  ebpf: {capture_bytes: 10}
+exporters:
+  debug: {verbosity: loud}
+service:
+  pipelines:
+    traces: {receivers: [ebpf], exporters: [otlp/x]}
+"""
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "good.yaml"
+    path.write_text(GOOD)
+    return str(path)
+
+
+@pytest.fixture
+def bad(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD)
+    return str(path)
+
+
+@pytest.fixture(autouse=True)
+def _no_otlp_env(monkeypatch):
+    # The embedded default reacts to these: keep the developer's environment out of the tests.
+    for name in list(os.environ):
+        if name.startswith("OTEL_"):
+            monkeypatch.delenv(name)
+
+
+def run_module(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "otel_ebpf", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,
+    )
+
+
+def test_version():
+    result = run_module("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"otel-ebpf {__version__}"
+
+
+def test_validate_ok_prints_pipelines(good, capsys):
+    assert cli.main(["validate", "--config", good]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        f"config OK: 2 pipelines ({good})",
+        "  traces: ebpf -> batch -> otlp",
+        "  metrics: ebpf -> otlp",
+    ]
+    assert "otel-ebpf: warning: exporters.debug: configured but not used in any pipeline" in out.err
+
+
+def test_validate_embedded_default(capsys):
+    assert cli.main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("config OK: 2 pipelines (<embedded default>)")
+
+
+def test_validate_bad_config_lists_every_error_and_exits_2(bad, capsys):
+    assert cli.main(["validate", "--config", bad]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [
+        f"otel-ebpf: invalid configuration ({bad}):",
+        "  receivers.ebpf.capture_bytes: must be between 64 and 16384",
+        "  exporters.debug.verbosity: 'loud' is not allowed (allowed: basic, normal, detailed)",
+        "  service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug)",
+    ]
+
+
+def test_validate_merges_several_files(good, tmp_path, capsys):
+    override = tmp_path / "override.yaml"
+    override.write_text("service:\n  pipelines:\n    traces: {exporters: [debug]}\n")
+    assert cli.main(["validate", "--config", good, "--config", str(override)]) == 0
+    assert "  traces: ebpf -> batch -> debug" in capsys.readouterr().out.splitlines()
+
+
+def test_run_with_bad_config_exits_2_with_errors_on_stderr(bad, capsys):
+    assert cli.main(["run", "--config", bad]) == 2
+    err = capsys.readouterr().err
+    assert "receivers.ebpf.capture_bytes: must be between 64 and 16384" in err
+    assert "'otlp/x' is not configured" in err
+
+
+def test_run_with_missing_file_exits_2(tmp_path, capsys):
+    missing = tmp_path / "missing.yaml"
+    assert cli.main(["run", "--config", str(missing)]) == 2
+    assert f"{missing}: cannot read the configuration" in capsys.readouterr().err
+
+
+@pytest.mark.bpf
+@pytest.mark.skipif(shutil.which("capsh") is None and not _CI, reason="capsh (libcap2-bin) is not installed")
+@pytest.mark.skipif(os.geteuid() != 0 and not _CI, reason="needs root to drop capabilities from")
+def test_run_without_bpf_capabilities_exits_1_naming_them():
+    # Fails fast with the reason, before anything is loaded into the kernel.
+    result = subprocess.run(
+        ["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin", "--", "-c", f"{sys.executable} -m otel_ebpf run"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "otel-ebpf: cannot capture: missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)" in result.stderr
+
+
+def test_print_config_is_a_valid_config_with_secrets_redacted(good, tmp_path, capsys):
+    assert cli.main(["print-config", "--config", good]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# otel-ebpf resolved configuration from {good} (secrets redacted)\n")
+    assert "s3cr3t" not in out
+    printed = yaml.safe_load(out)
+    assert printed["exporters"]["otlp"]["headers"] == {"authorization": "[REDACTED]"}
+    assert printed["exporters"]["otlp"]["sending_queue"]["queue_size"] == 1000  # defaults filled in
+    assert printed["receivers"]["ebpf"]["capture_bytes"] == 2048
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(out)
+    assert cli.main(["validate", "--config", str(resolved)]) == 0
+
+
+def test_print_config_unredacted(good, capsys):
+    assert cli.main(["print-config", "--config", good, "--unredacted"]) == 0
+    assert "Bearer s3cr3t" in capsys.readouterr().out
+
+
+def test_print_config_into_a_closed_pipe_is_quiet():
+    result = subprocess.run(
+        f"{sys.executable} -m otel_ebpf print-config | head -1",
+        shell=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.startswith("# otel-ebpf resolved configuration")
+    assert "Traceback" not in result.stderr
+
+
+def test_components_lists_every_kind_and_type(capsys):
+    assert cli.main(["components"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert [line for line in lines if not line.startswith(" ")] == [
+        "receivers:",
+        "processors:",
+        "exporters:",
+        "extensions:",
+    ]
+    types = {line.split()[0] for line in lines if line.startswith("  ")}
+    assert types == {
+        "ebpf",
+        "otlp",
+        "batch",
+        "probabilistic_sampler",
+        "semantic_errors",
+        "debug",
+        "file",
+        "otlp_grpc",
+        "(none)",
+    }
+    assert "  ebpf                   traces, metrics" in out
+
+
+def test_check_subcommand_runs_preflight():
+    result = run_module("check")
+    assert result.returncode in (0, 1)
+    assert result.stdout.splitlines()[0].split()[:2] == ["status", "check"]
+    assert ("the agent can run" in result.stdout) == (result.returncode == 0)
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "print-config", "components", "check", "classify"])
+def test_every_subcommand_has_worked_examples(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "-h"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert f"otel-ebpf {command}" in out
+
+
+def test_verbose_sets_debug_logging_before_or_after_the_command(capsys):
+    root = logging.getLogger()
+    previous = root.level
+    try:
+        root.setLevel(logging.WARNING)
+        assert cli.main(["-v", "components"]) == 0
+        assert root.level == logging.DEBUG
+        root.setLevel(logging.WARNING)
+        assert cli.main(["components", "--verbose"]) == 0
+        assert root.level == logging.DEBUG
+        root.setLevel(logging.WARNING)
+        assert cli.main(["components"]) == 0
+        assert root.level == logging.WARNING
+    finally:
+        root.setLevel(previous)
+
+
+def test_usage_errors_exit_2(capsys):
+    for argv in ([], ["frobnicate"], ["components", "--bogus"], ["validate", "--config"]):
+        with pytest.raises(SystemExit) as info:
+            cli.main(argv)
+        assert info.value.code == 2, argv
+
+
+def test_classify_passes_its_arguments_through_verbatim():
+    assert cli._classify_argv(["-v", "classify", "--format", "json", "in.txt"]) == ["--format", "json", "in.txt"]
+    assert cli._classify_argv(["classify"]) == []
+
+
+def test_classify_calls_classify_main_with_args_and_streams(monkeypatch):
+    # A stand-in classifier module: the wiring is under test here, not the classifier.
+    calls = []
+    module = types.ModuleType("otel_ebpf.classify_cli")
+
+    def classify_main(argv, stdin, stdout):
+        calls.append((argv, stdin, stdout))
+        stdout.write("classified\n")
+        return 3
+
+    module.classify_main = classify_main
+    monkeypatch.setitem(sys.modules, "otel_ebpf.classify_cli", module)
+    assert cli.main(["classify", "in.txt", "--json"]) == 3
+    assert calls == [(["in.txt", "--json"], sys.stdin, sys.stdout)]
