@@ -31,6 +31,7 @@ from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.routes import RouteResolver
 from otel_ebpf.telemetry.sampling import Sampler
 from otel_ebpf.telemetry.self_metrics import SelfMetrics
+from otel_ebpf.telemetry.semconv import configure_known_methods_from_env
 from otel_ebpf.telemetry.spans import build_trace_request
 
 log = logging.getLogger("otel_ebpf")
@@ -103,6 +104,7 @@ class Pipelines:
             sensitive_query_params=http_cfg.get("sensitive_query_params", []),
         )
         self.sampler = Sampler.from_env(environ)
+        configure_known_methods_from_env(environ)
         self.exporters = {eid: create_exporter(eid.split("/")[0], cfg) for eid, cfg in config.exporters.items()}
 
         traces = _pipeline(config, "traces")
@@ -133,9 +135,7 @@ class Pipelines:
     def consume(self, batch: list[HttpExchange]) -> None:
         """Called by the receiver thread with every completed exchange."""
         self.exchanges_in += len(batch)
-        resolve = self.routes.resolve
-        for x in batch:
-            x.route = resolve(x.process.key if x.process else None, x.path)
+        self.routes.annotate(batch)  # http.route is a server-side attribute
         for processor in self.processors:
             batch = processor.process(batch)
         if self.http_metrics is not None:
@@ -232,7 +232,7 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         for exporter in pipelines.exporters.values():
             exporter.shutdown(1.0)
         return 1
-    interval = float(environ.get("OTEL_METRIC_EXPORT_INTERVAL", "60000")) / 1000.0
+    interval = config.metric_export_interval_s
     log.info(
         "otel-ebpf %s capturing HTTP (config: %s); metrics every %.0fs", __version__, config.source, interval
     )
@@ -267,3 +267,5 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
         return result
 
     pipelines.self_metrics.register_callback(pipeline_counters)
+    if pipelines.http_metrics is not None:
+        pipelines.self_metrics.register_callback(pipelines.http_metrics.self_metrics)
