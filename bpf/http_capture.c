@@ -40,6 +40,9 @@
 #ifndef SELF_PID
 #define SELF_PID 0
 #endif
+#ifndef READ_CHUNKS
+#define READ_CHUNKS 4 /* a large read is shipped as up to this many CAPTURE_BYTES pieces */
+#endif
 #define MAX_IOV 8
 
 #define AF_INET_ 2
@@ -277,6 +280,7 @@ static __always_inline void exit_call(long ret) {
     hdr->ts_enter = call->ts_enter;
     hdr->ts_exit = bpf_ktime_get_ns();
     hdr->ret = ret;
+    bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
     fill_addresses(hdr, sk);
 #ifdef FILTER_PORTS
     __u16 local_port = hdr->local_port, peer_port = hdr->peer_port;
@@ -288,17 +292,42 @@ static __always_inline void exit_call(long ret) {
     hdr->role = connection_role(id, call->fd, sk);
 
     __u32 captured = 0;
+    __u16 more = 0;
     if (type == EVENT_DATA) {
         __u32 want = ret;
         if (ret > CAPTURE_BYTES) {
             want = CAPTURE_BYTES;
             count(STAT_TRUNCATED);
+            /* Reads into one buffer get the next pieces too: a read can hold a batch of
+             * pipelined requests or a header block larger than CAPTURE_BYTES. */
+            if (call->direction == DIR_INBOUND && call->kind == BUF_PLAIN) {
+                long pieces = (ret - 1) / CAPTURE_BYTES;
+                more = pieces < READ_CHUNKS - 1 ? pieces : READ_CHUNKS - 1;
+            }
         }
         captured = copy_payload(s, call, want);
     }
     hdr->captured = captured;
+    hdr->more = more;
+    __u64 buf = call->buf;
     active_calls.delete(&id);
     send_event(s, captured);
+
+    /* A bounded loop (kernel >= 5.3 verifies it): no unrolling needed. */
+    for (int k = 1; k < READ_CHUNKS; k++) {
+        if (k > more)
+            break;
+        __u32 offset = k * CAPTURE_BYTES;
+        __u64 n = (__u64)ret - offset; /* > 0: k <= more */
+        if (n > CAPTURE_BYTES)
+            n = CAPTURE_BYTES;
+        hdr->type = EVENT_DATA_MORE;
+        hdr->offset = offset;
+        hdr->more = 0;
+        hdr->captured = n;
+        bpf_probe_read_user(s->data, n, (void *)(buf + offset));
+        send_event(s, n);
+    }
 }
 
 /* ---- payload syscalls ---- */

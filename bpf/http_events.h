@@ -12,6 +12,7 @@
 #define EVENT_EOF 2    /* a read returned 0: the peer closed its side */
 #define EVENT_ERROR 3  /* a socket call failed with a connection-level errno (ret = -errno) */
 #define EVENT_CLOSE 4  /* the process closed the fd of a tracked connection */
+#define EVENT_DATA_MORE 5 /* the next CAPTURE_BYTES of a large read (pipelined requests, big headers) */
 
 /* event_header.direction */
 #define DIR_INBOUND 0  /* read by the process */
@@ -35,10 +36,14 @@ struct event_header {
     __u64 ts_exit;      /* ... and at exit */
     __s64 ret;          /* bytes moved, or -errno */
     __u32 captured;     /* bytes of payload after this header */
+    __u32 offset;       /* where the payload starts in the syscall's data (EVENT_DATA_MORE) */
+    __u16 more;         /* EVENT_DATA: how many EVENT_DATA_MORE events follow for this read */
+    __u16 reserved;
     __u16 local_port;
     __u16 peer_port;
     __u8 local_addr[16]; /* IPv4 in the first 4 bytes */
     __u8 peer_addr[16];
+    char comm[16];       /* the process's name: short-lived clients are gone from /proc by the time we look */
 };
 
 /* Indexes of the per-CPU counters in the `stats` map, mirrored in events.py. */

@@ -56,12 +56,13 @@ class WallClock:
 
 
 class Connection:
-    __slots__ = ("pid", "fd", "http", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
+    __slots__ = ("pid", "fd", "http", "process", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
 
     def __init__(self, pid: int, fd: int, http: Http1Connection):
         self.pid = pid
         self.fd = fd
         self.http = http
+        self.process: ProcessInfo | None = None
         self.local_address = ""
         self.local_port = 0
         self.peer_address = ""
@@ -84,7 +85,7 @@ class TrackerStats:
 class ConnectionTracker:
     def __init__(
         self,
-        process_info: Callable[[int], ProcessInfo],
+        process_info: Callable[[int, str], ProcessInfo],
         body_limit: int = 1024,
         max_connections: int = 65536,
         idle_timeout_s: float = 300.0,
@@ -99,6 +100,8 @@ class ConnectionTracker:
         self.http_stats = Http1Stats()
         self.stats = TrackerStats()
         self.trace_context = TraceContextAssigner()
+        # (pid, fd, sk) -> a large read waiting for its EVENT_DATA_MORE pieces
+        self._large_reads: dict[tuple[int, int, int], list] = {}
         self._last_sweep = 0
 
     # ---- events ----
@@ -107,24 +110,45 @@ class ConnectionTracker:
         """Decodes a batch of raw kernel events, appending completed exchanges to `out`."""
         unpack = HEADER.unpack_from
         connections = self.connections
+        large_reads = self._large_reads
+        if large_reads:
+            # Reads whose remaining pieces never came (the ring buffer was full: counted in the kernel).
+            for key in list(large_reads):
+                self._data(key, *large_reads.pop(key)[1:], out)
         for raw in raw_events:
             self.stats.events += 1
             if len(raw) < HEADER_SIZE:
                 self.stats.bad_events += 1
                 continue
-            (etype, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret, captured,
-             lport, pport, laddr, paddr) = unpack(raw)
+            (etype, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret, captured, offset, more,
+             _reserved, lport, pport, laddr, paddr, comm) = unpack(raw)
             key = (pid, fd, sk)
-            conn = connections.get(key)
             if etype == ev.EVENT_DATA:
+                conn = connections.get(key)
                 if conn is None:
-                    conn = self._open(key, role, family, lport, pport, laddr, paddr)
-                conn.last_seen = ts_exit
+                    conn = self._open(key, role, family, lport, pport, laddr, paddr, comm)
                 payload = raw[HEADER_SIZE:HEADER_SIZE + captured]
-                pairs = conn.http.on_data(direction == ev.DIR_OUTBOUND, payload, ret, ts_enter, ts_exit)
-            elif conn is None:
+                if more:
+                    # The next pieces of this read follow right behind: join them first.
+                    large_reads[key] = [more, conn, tid, direction, bytearray(payload), ret, ts_enter, ts_exit]
+                    continue
+                self._data(key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out)
+                continue
+            if etype == ev.EVENT_DATA_MORE:
+                pending = large_reads.get(key)
+                if pending is None or offset != len(pending[4]):
+                    self.stats.bad_events += 1  # a piece whose start was lost
+                    continue
+                pending[4] += raw[HEADER_SIZE:HEADER_SIZE + captured]
+                pending[0] -= 1
+                if pending[0] == 0:
+                    del large_reads[key]
+                    self._data(key, *pending[1:], out)
+                continue
+            conn = connections.get(key)
+            if conn is None:
                 continue  # EOF/error/close of a connection that never carried data here
-            elif etype == ev.EVENT_EOF:
+            if etype == ev.EVENT_EOF:
                 pairs = conn.http.on_eof(ts_exit)
             elif etype == ev.EVENT_ERROR:
                 pairs = conn.http.on_error(-ret, ts_exit)
@@ -134,11 +158,16 @@ class ConnectionTracker:
             else:
                 self.stats.bad_events += 1
                 continue
-            if pairs:
-                for request, response, error_type in pairs:
-                    self._emit(conn, tid, request, response, error_type, ts_exit, out)
+            for request, response, error_type in pairs:
+                self._emit(conn, tid, request, response, error_type, ts_exit, out)
 
-    def _open(self, key, role, family, lport, pport, laddr, paddr) -> Connection:
+    def _data(self, key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out) -> None:
+        conn.last_seen = ts_exit
+        pairs = conn.http.on_data(direction == ev.DIR_OUTBOUND, bytes(payload), ret, ts_enter, ts_exit)
+        for request, response, error_type in pairs:
+            self._emit(conn, tid, request, response, error_type, ts_exit, out)
+
+    def _open(self, key, role, family, lport, pport, laddr, paddr, comm) -> Connection:
         if len(self.connections) >= self._max_connections:
             # Evict the connection idle the longest; counted.
             oldest = min(self.connections, key=lambda k: self.connections[k].last_seen)
@@ -148,6 +177,8 @@ class ConnectionTracker:
         http = Http1Connection(_ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit,
                                stats=self.http_stats)
         conn = Connection(pid, fd, http)
+        # Resolved now, while the process most likely still exists; cached per pid.
+        conn.process = self._process_info(pid, comm.split(b"\0", 1)[0].decode(errors="replace"))
         if family:
             conn.local_address = ev.format_address(family, laddr)
             conn.peer_address = ev.format_address(family, paddr)
@@ -168,7 +199,7 @@ class ConnectionTracker:
         x.role = role
         x.pid = conn.pid
         x.tid = tid
-        x.process = self._process_info(conn.pid)
+        x.process = conn.process
         to_wall = self.clock.to_wall
         if role == Role.CLIENT:
             start = request.first_ts_enter
@@ -200,6 +231,7 @@ class ConnectionTracker:
             x.response_body = response.body
             x.response_body_size = response.body_size
             x.response_body_truncated = response.body_truncated
+            x.error_type = error_type  # a response cut short by a reset or close
         else:
             x.error_type = error_type or "connection_reset"
         x.local_address = conn.local_address

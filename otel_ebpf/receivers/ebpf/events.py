@@ -9,6 +9,7 @@ EVENT_DATA = 1
 EVENT_EOF = 2
 EVENT_ERROR = 3
 EVENT_CLOSE = 4
+EVENT_DATA_MORE = 5
 
 DIR_INBOUND = 0
 DIR_OUTBOUND = 1
@@ -20,9 +21,9 @@ AF_INET6 = socket.AF_INET6
 STAT_NAMES = ("events", "ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full", "truncated")
 
 # struct event_header: type, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret,
-# captured, local_port, peer_port, local_addr[16], peer_addr[16].
-HEADER = struct.Struct("<BBBBIIiQQQqIHH16s16s")
-HEADER_SIZE = HEADER.size  # 88: checked against the kernel's sizeof in tests
+# captured, offset, more, reserved, local_port, peer_port, local_addr[16], peer_addr[16], comm[16].
+HEADER = struct.Struct("<BBBBIIiQQQqIIHHHH16s16s16s")
+HEADER_SIZE = HEADER.size  # 112: checked against the kernel's sizeof in tests
 
 
 def format_address(family: int, raw: bytes) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.receivers.ebpf.events import HEADER_SIZE, STAT_NAMES
+from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class CaptureOptions:
     ring_buffer_size: int = 8 * 1024 * 1024
     max_connections: int = 65536
     max_threads: int = 16384
+    read_chunks: int = 4  # a large read ships up to this many capture_bytes pieces
     pids: list[int] = field(default_factory=list)
     executables: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
@@ -56,6 +57,7 @@ class CaptureOptions:
             f"-DRINGBUF_PAGES={pages}",
             f"-DMAX_CONNECTIONS={self.max_connections}",
             f"-DMAX_THREADS={self.max_threads}",
+            f"-DREAD_CHUNKS={max(1, self.read_chunks)}",
             f"-DSELF_PID={self.self_pid}",
         ]
         if self.pids:
@@ -168,5 +170,3 @@ class HttpCaptureProgram:
             self._bpf.cleanup()
             self._bpf = None
 
-
-assert HEADER_SIZE == 88

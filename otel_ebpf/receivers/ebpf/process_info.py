@@ -120,8 +120,13 @@ class ProcessResolver:
         self._lock = threading.Lock()
         self.vanished = 0  # lookups of a pid whose /proc entry was gone
 
-    def get(self, pid: int) -> ProcessInfo:
-        """The process's info (never raises; a vanished process gets a minimal info)."""
+    def get(self, pid: int, comm: str = "") -> ProcessInfo:
+        """The process's info (never raises; a vanished process gets a minimal info).
+
+        `comm` is the name the kernel saw when it captured the event: a short-lived
+        process (curl) is often gone from /proc by the time its events are processed,
+        and the name still tells the user which program it was.
+        """
         entry = self._cache.get(pid)
         now = time.monotonic()
         if entry is not None:
@@ -134,7 +139,7 @@ class ProcessResolver:
                     # Same process, or it is gone: keep describing it as it was.
                     entry.checked_at = now
                     return entry.info
-        info, start, provisional = self._read(pid)
+        info, start, provisional = self._read(pid, comm)
         if entry is not None and entry.provisional:
             provisional = False  # read twice, a second apart: the environment really is empty
         with self._lock:
@@ -175,29 +180,32 @@ class ProcessResolver:
         except (ValueError, IndexError):
             return None
 
-    def _read(self, pid: int) -> tuple[ProcessInfo, str | None, bool]:
+    def _read(self, pid: int, comm: str = "") -> tuple[ProcessInfo, str | None, bool]:
         try:
-            return self._read_unchecked(pid)
+            return self._read_unchecked(pid, comm)
         except Exception:  # whatever /proc throws at us, the span still needs a resource
             logger.debug("cannot read process %d", pid, exc_info=True)
-            return self._minimal(pid), None, False
+            return self._minimal(pid, comm), None, False
 
-    def _minimal(self, pid: int) -> ProcessInfo:
+    def _minimal(self, pid: int, comm: str = "") -> ProcessInfo:
         self.vanished += 1
+        name = comm or "unknown_service"
         attrs: dict[str, object] = {
-            "service.name": "unknown_service",
+            "service.name": name,
             "process.pid": pid,
             "host.name": self.host_name,
             "telemetry.distro.name": DISTRO_NAME,
             "telemetry.distro.version": __version__,
         }
-        return ProcessInfo(pid, "unknown_service", "unknown", attrs)
+        if comm:
+            attrs["process.executable.name"] = comm
+        return ProcessInfo(pid, name, comm or "unknown", attrs)
 
-    def _read_unchecked(self, pid: int) -> tuple[ProcessInfo, str | None, bool]:
+    def _read_unchecked(self, pid: int, comm: str = "") -> tuple[ProcessInfo, str | None, bool]:
         start = self._start_ticks(pid)
         comm_raw = self._read_bytes(pid, "comm")
         if start is None and comm_raw is None:
-            return self._minimal(pid), None, False
+            return self._minimal(pid, comm), None, False
         comm = comm_raw.decode("utf-8", "replace").strip() if comm_raw else ""
 
         exe_path = ""

@@ -27,7 +27,7 @@ class EbpfReceiver:
         self,
         options: CaptureOptions,
         consumer: Consumer,
-        process_info: Callable[[int], ProcessInfo],
+        process_info: Callable[[int, str], ProcessInfo],
         drain_interval_s: float = 0.01,
         program: HttpCaptureProgram | None = None,
     ):

@@ -1,0 +1,251 @@
+"""HTTP/1.x message heads: the message record, its parse error and the pure parsing helpers.
+
+Everything here works on complete byte strings (a header block, a chunk-size line);
+the incremental framing lives in :mod:`otel_ebpf.protocols.http1_stream`.  Text is
+decoded as latin-1, which maps every byte to one character and never fails, so a
+header value round-trips exactly whatever the peer sent.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Limits against huge or hostile input (a peer cannot make the agent buffer more).
+MAX_START_LINE = 8 * 1024
+MAX_HEADER_BLOCK = 16 * 1024
+MAX_HEADERS = 100
+MAX_CHUNK_LINE = 4 * 1024  # chunk-size line with extensions, or one trailer line
+
+# Registered methods skip the regex; anything else must still look like a method
+# (upper-case token) so that text protocols are not mistaken for HTTP.
+_KNOWN_METHODS = frozenset(("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"))
+_METHOD_RE = re.compile(r"[A-Z][A-Z0-9_\-]{0,23}")
+_METHOD_BYTES_RE = re.compile(rb"[A-Z][A-Z0-9_\-]{0,23}")
+_MAX_METHOD = 24
+_HTTP1_PREFIX = b"HTTP/1."
+_VERSIONS = {"HTTP/1.1": "1.1", "HTTP/1.0": "1.0"}
+_HEX_DIGITS = b"0123456789abcdefABCDEF"
+
+
+class Http1ParseError(ValueError):
+    """The bytes are not a valid HTTP/1.x message (raised inside, counted at the boundary)."""
+
+
+class Http1LimitError(Http1ParseError):
+    """A size or count limit was exceeded: the peer is hostile or not speaking HTTP."""
+
+
+class Http1Message:
+    """One HTTP/1.x request or response as observed on the wire.
+
+    `body` is the captured prefix of the raw bytes after the header block (chunked
+    framing included) and `body_size` the body length per framing; timestamps are
+    the kernel's monotonic nanoseconds of the syscalls that carried the bytes.
+    """
+
+    __slots__ = (
+        "is_request",
+        "method",
+        "target",
+        "version",
+        "status_code",
+        "headers",
+        "body",
+        "body_size",
+        "body_truncated",
+        "headers_truncated",
+        "first_ts_enter",
+        "first_ts_exit",
+        "last_ts_exit",
+    )
+
+    def __init__(
+        self, is_request: bool, method: str, target: str, version: str, status_code: int, headers: dict[str, str]
+    ) -> None:
+        self.is_request = is_request
+        # Responses get the method of the request they answer (set by the pairing layer).
+        self.method = method
+        self.target = target
+        self.version = version
+        self.status_code = status_code
+        self.headers = headers
+        self.body = b""
+        self.body_size = 0
+        self.body_truncated = False
+        self.headers_truncated = False
+        self.first_ts_enter = 0
+        self.first_ts_exit = 0
+        self.last_ts_exit = 0
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        if self.is_request:
+            return f"Http1Message({self.method} {self.target} HTTP/{self.version} body_size={self.body_size})"
+        return f"Http1Message(HTTP/{self.version} {self.status_code} for {self.method} body_size={self.body_size})"
+
+
+def find_head_end(buf: bytes | bytearray, start: int) -> tuple[int, int]:
+    """Finds the blank line that ends a header block.
+
+    Returns `(block_end, body_start)`: the block is `buf[:block_end]` (its last line
+    without the final LF) and the body starts at `body_start`; `(-1, -1)` if there is
+    no blank line yet.  Bare LF line ends are accepted (RFC 9112 §2.2 allows it), so
+    both CRLF CRLF and LF LF (and mixes) end a block: whichever comes first.
+    """
+    crlf = buf.find(b"\n\r\n", start)
+    if crlf >= 0:
+        lf = buf.find(b"\n\n", start, crlf + 1)
+        if lf >= 0:
+            return lf, lf + 2
+        return crlf, crlf + 3
+    lf = buf.find(b"\n\n", start)
+    if lf >= 0:
+        return lf, lf + 2
+    return -1, -1
+
+
+def plausible_start(prefix: bytes | bytearray, want: bool | None) -> bool:
+    """Could these first bytes begin a start line? (`want`: True request, False response, None either).
+
+    Used to classify a connection from its first bytes before a whole line has
+    arrived: a TLS record, an HTTP/2 preface body or a binary protocol fails at once.
+    """
+    if not prefix:
+        return True
+    if want is not True:
+        k = len(prefix) if len(prefix) < 7 else 7
+        if prefix[:k] == _HTTP1_PREFIX[:k]:
+            return True
+    if want is not False:
+        space = prefix.find(b" ", 0, _MAX_METHOD + 1)
+        if space > 0:
+            return _METHOD_BYTES_RE.fullmatch(prefix, 0, space) is not None
+        if space < 0 and len(prefix) <= _MAX_METHOD:
+            return _METHOD_BYTES_RE.fullmatch(prefix) is not None
+    return False
+
+
+def _version(text: str) -> str:
+    version = _VERSIONS.get(text)
+    if version is not None:
+        return version
+    if len(text) == 8 and text.startswith("HTTP/1.") and text[7].isdigit() and text.isascii():
+        return text[5:]
+    raise Http1ParseError(f"not an HTTP/1.x version: {text[:16]!r}")
+
+
+def _request_line(line: str, truncated: bool) -> tuple[str, str, str]:
+    parts = line.split(" ")
+    if len(parts) == 3:
+        method, target, version_text = parts
+    elif len(parts) > 3 and parts[-1].startswith("HTTP/"):
+        # Lenient: some clients send unescaped spaces in the target.
+        method, target, version_text = parts[0], " ".join(parts[1:-1]), parts[-1]
+    elif truncated and len(parts) >= 2:
+        # The capture ended inside the request line: keep the target prefix we saw.
+        method, target, version_text = parts[0], parts[1], "HTTP/1.1"
+    else:
+        raise Http1ParseError("malformed request line")
+    if method not in _KNOWN_METHODS and _METHOD_RE.fullmatch(method) is None:
+        raise Http1ParseError(f"bad method {method[:24]!r}")
+    if not target:
+        raise Http1ParseError("empty request target")
+    if truncated and len(parts) == 3 and not version_text.startswith("HTTP/1."):
+        version_text = "HTTP/1.1"  # version cut short by the capture
+    return method, target, _version(version_text)
+
+
+def _status_line(line: str) -> tuple[str, int]:
+    version_text, _, rest = line.partition(" ")
+    code = rest[:3]
+    if len(code) != 3 or not code.isdigit() or not code.isascii() or (len(rest) > 3 and rest[3] != " "):
+        raise Http1ParseError("malformed status line")
+    status = int(code)
+    if status < 100:
+        raise Http1ParseError("status code below 100")
+    return _version(version_text), status
+
+
+def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = False) -> Http1Message:
+    """Parses a header block (start line and header lines, without the blank line).
+
+    Args:
+        block: the header block bytes.
+        want: True for a request, False for a response, None to accept either.
+        truncated: the capture ended inside the block: the last (partial) line is
+            dropped, and a partial start line is accepted if its essentials are there.
+
+    Raises:
+        Http1ParseError: the block is not a valid HTTP/1.x head (Http1LimitError for limits).
+    """
+    if len(block) > MAX_HEADER_BLOCK:
+        raise Http1LimitError("header block too large")
+    lines = block.decode("latin-1").split("\n")
+    line_count = len(lines)
+    if truncated and line_count > 1:
+        lines.pop()  # incomplete last line: a cut value would be wrong, not just short
+        line_count -= 1
+    if line_count > MAX_HEADERS + 1:
+        raise Http1LimitError("too many header lines")
+    start = lines[0]
+    if start.endswith("\r"):
+        start = start[:-1]
+    if len(start) > MAX_START_LINE:
+        raise Http1LimitError("start line too long")
+    partial_start = truncated and line_count == 1 and not block.endswith(b"\n")
+    if want is not True and start.startswith("HTTP/"):
+        version, status = _status_line(start)
+        msg = Http1Message(False, "", "", version, status, {})
+    elif want is not False:
+        method, target, version = _request_line(start, partial_start)
+        msg = Http1Message(True, method, target, version, 0, {})
+    else:
+        raise Http1ParseError("expected a status line")
+    if line_count > 1:
+        headers = msg.headers
+        lines_iter = iter(lines)
+        next(lines_iter)  # the start line
+        for line in lines_iter:
+            name, sep, value = line.partition(":")
+            # Lines without a colon (obs-fold, junk) are skipped: we observe, we do not enforce.
+            if sep:
+                name = name.lower()
+                if name not in headers:
+                    headers[name] = value.strip()
+    return msg
+
+
+def content_length(value: str) -> int:
+    """The value of a Content-Length header; identical repeated values ("5, 5") are accepted."""
+    if value.isdigit() and value.isascii():
+        return int(value)
+    values = {v.strip() for v in value.split(",")}
+    if len(values) == 1:
+        only = values.pop()
+        if only.isdigit() and only.isascii():
+            return int(only)
+    raise Http1ParseError(f"bad Content-Length {value[:32]!r}")
+
+
+def is_chunked(transfer_encoding: str) -> bool:
+    """True when the final transfer coding is chunked (RFC 9112 §6.3)."""
+    return transfer_encoding.rpartition(",")[2].strip().lower() == "chunked"
+
+
+def parse_chunk_size(line: bytes | bytearray) -> int:
+    """The size from a chunk-size line (`1a;ext=v\\r`, CR optional); raises Http1ParseError."""
+    size = line.partition(b";")[0].strip(b" \t\r")
+    if not size or len(size) > 16 or size.translate(None, _HEX_DIGITS):
+        raise Http1ParseError("bad chunk size")
+    return int(size, 16)
+
+
+def starts_with_start_line(data: bytes, want: bool | None) -> bool:
+    """True when `data` begins with a complete, valid start line of the wanted kind."""
+    end = data.find(b"\n", 0, MAX_START_LINE + 2)
+    if end <= 0:
+        return False
+    try:
+        parse_head(data[:end], want)
+    except Http1ParseError:
+        return False
+    return True

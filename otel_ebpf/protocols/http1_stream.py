@@ -1,0 +1,523 @@
+"""Incremental HTTP/1.x framing of one direction of a connection.
+
+An :class:`Http1Stream` eats the chunks one syscall moved (captured prefix plus a
+count of bytes the capture missed) and finds where each message's head and body
+end, whatever the fragmentation.  It never looks at bodies byte by byte: it skips
+them by counting.  What the messages *mean* (pairing, role, upgrades) is the
+owner's business, reached through four callbacks (see :class:`StreamOwner`).
+
+Recovery rules, in order of confidence:
+
+* strict: at a message boundary the next bytes must be a start line;
+* resync (``_RESYNC``): framing inside a body was lost (a gap in chunked framing,
+  a truncated header block without framing headers); the message ends at the next
+  chunk that begins with a valid start line, when the other direction starts a
+  message, or at EOF/close;
+* hunt (``_HUNT``): between messages with no idea where we are (connections seen
+  mid-stream, after a gap between messages or a bad head); chunks are skipped until
+  one begins like a start line, which is then parsed tentatively: if it fails, we
+  keep hunting without counting an error.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from otel_ebpf.protocols.http1_message import (
+    MAX_CHUNK_LINE,
+    MAX_HEADER_BLOCK,
+    MAX_START_LINE,
+    Http1LimitError,
+    Http1Message,
+    Http1ParseError,
+    content_length,
+    find_head_end,
+    is_chunked,
+    parse_chunk_size,
+    parse_head,
+    plausible_start,
+    starts_with_start_line,
+)
+
+# Stream states.
+_START = 0  # at a message boundary (self.buf may hold the beginning of a head)
+_LEN = 1  # Content-Length body: self.remaining bytes to go
+_CHUNK_SIZE = 2  # expecting a chunk-size line
+_CHUNK_DATA = 3  # inside chunk data: self.remaining bytes to go
+_CHUNK_END = 4  # expecting the CRLF after chunk data
+_TRAILERS = 5  # trailer lines until a blank line (self.remaining counts their bytes)
+_CLOSE = 6  # body delimited by the connection closing
+_RESYNC = 7  # framing lost inside a message (see module docstring)
+_HUNT = 8  # between messages, looking for a chunk that starts one
+_DEAD = 9  # no longer parsed (not HTTP, upgraded, given up)
+_DONE = 10  # framing result only: the message has no body
+
+# How many leading bytes decide whether a chunk can start a message.
+_PROBE = 32
+
+
+class Http1Stats:
+    """Plain counters, shared by all connections of a tracker and exported as metrics."""
+
+    __slots__ = (
+        "messages_parsed",
+        "parse_errors",
+        "non_http_connections",
+        "pending_overflow",
+        "truncated_headers",
+        "resyncs",
+        "unmatched_responses",
+        "dropped_requests",
+        "upgrades",
+        "gap_bytes",
+        "internal_errors",
+    )
+
+    def __init__(self) -> None:
+        self.messages_parsed = 0  # complete requests and responses (1xx included)
+        self.parse_errors = 0  # malformed heads or chunked framing on HTTP connections
+        self.non_http_connections = 0  # classified as something else from their first bytes
+        self.pending_overflow = 0  # requests dropped because more than max_pending were unanswered
+        self.truncated_headers = 0  # header blocks cut by the capture limit or a gap
+        self.resyncs = 0  # times a stream lost its framing and had to look for the next message
+        self.unmatched_responses = 0  # responses with no request to pair with (dropped)
+        self.dropped_requests = 0  # requests dropped unanswered: their response was unparseable, or give-up
+        self.upgrades = 0  # 101 Switching Protocols / CONNECT tunnels: parsing stopped, not an error
+        self.gap_bytes = 0  # bytes the kernel moved but the capture did not carry
+        self.internal_errors = 0  # bugs caught at the boundary (the connection is given up)
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+class StreamOwner(Protocol):
+    """What a stream asks of the layer above it."""
+
+    def request_method(self, stream: Http1Stream) -> str:
+        """The method of the request the response now starting answers ("" if unknown)."""
+
+    def on_head(self, stream: Http1Stream, msg: Http1Message) -> None:
+        """A message's head was parsed (its body may follow)."""
+
+    def on_message(self, stream: Http1Stream, msg: Http1Message) -> None:
+        """A message is complete."""
+
+    def on_head_error(self, stream: Http1Stream, err: Http1ParseError) -> None:
+        """A head that had to be valid was not; the stream is already hunting."""
+
+    def on_foreign(self, stream: Http1Stream) -> None:
+        """A hunting stream saw a chunk that is certainly not HTTP/1 (a TLS record)."""
+
+    def on_lost_message(self, stream: Http1Stream) -> None:
+        """A message started in bytes the capture missed; the stream is hunting."""
+
+
+def _framing(msg: Http1Message) -> tuple[int, int]:
+    """Body framing of a message per RFC 9112 §6.3: (state, Content-Length)."""
+    headers = msg.headers
+    if msg.is_request:
+        te = headers.get("transfer-encoding")
+        if te is not None:
+            if is_chunked(te):
+                return _CHUNK_SIZE, 0
+            raise Http1ParseError("request with a non-chunked transfer coding")
+        cl = headers.get("content-length")
+        if cl is None:
+            return _DONE, 0
+        size = content_length(cl)
+        return (_LEN, size) if size else (_DONE, 0)
+    status = msg.status_code
+    method = msg.method
+    if status < 200 or status == 204 or status == 304 or method == "HEAD":
+        return _DONE, 0
+    if method == "CONNECT" and status < 300:
+        return _DONE, 0  # a tunnel follows, not a body
+    te = headers.get("transfer-encoding")
+    if te is not None:
+        return (_CHUNK_SIZE, 0) if is_chunked(te) else (_CLOSE, 0)
+    cl = headers.get("content-length")
+    if cl is None:
+        return _CLOSE, 0
+    size = content_length(cl)
+    return (_LEN, size) if size else (_DONE, 0)
+
+
+def _looks_like_tls(data: bytes) -> bool:
+    # TLS record: content type 20..23, then major version 3.
+    return len(data) > 2 and 20 <= data[0] <= 23 and data[1] == 3
+
+
+class Http1Stream:
+    """Framing state of one direction (requests or responses) of one connection.
+
+    Args:
+        owner: receives heads, complete messages and errors.
+        want: True if this direction carries requests, False for responses, None while unknown.
+        body_limit: how many body bytes of each message to keep.
+        stats: counters to update.
+        hunting: start by looking for a message (a connection seen mid-stream).
+        raise_errors: let Http1ParseError out instead of recovering (one-shot parsing).
+    """
+
+    __slots__ = (
+        "owner",
+        "want",
+        "body_limit",
+        "stats",
+        "raise_errors",
+        "state",
+        "buf",
+        "tentative",
+        "msg",
+        "remaining",
+        "first_te",
+        "first_tx",
+        "last_tx",
+    )
+
+    def __init__(
+        self,
+        owner: StreamOwner,
+        want: bool | None,
+        body_limit: int,
+        stats: Http1Stats,
+        hunting: bool = False,
+        raise_errors: bool = False,
+    ) -> None:
+        self.owner = owner
+        self.want = want
+        self.body_limit = body_limit
+        self.stats = stats
+        self.raise_errors = raise_errors
+        self.state = _HUNT if hunting else _START
+        self.buf = bytearray()  # partial head or framing line carried over to the next chunk
+        self.tentative = False  # the head being read may turn out not to be one (hunting)
+        self.msg: Http1Message | None = None
+        self.remaining = 0
+        self.first_te = 0
+        self.first_tx = 0
+        self.last_tx = 0
+
+    # ---- the hot path ----
+
+    def feed(self, data: bytes, gap: int, ts_enter: int, ts_exit: int) -> None:
+        """Consumes one syscall's bytes: `data` captured, then `gap` bytes not captured."""
+        n = len(data)
+        pos = 0
+        bstart = 0  # where the current message's body bytes begin in this chunk
+        while pos < n:
+            state = self.state
+            if state == _START:
+                pos = self._head(data, pos, ts_enter, ts_exit)
+                bstart = pos
+            elif state == _LEN:
+                rem = self.remaining
+                if n - pos < rem:
+                    self.remaining = rem - (n - pos)
+                    pos = n
+                else:
+                    pos += rem
+                    self.remaining = 0
+                    self.last_tx = ts_exit
+                    self._capture(data, bstart, pos)
+                    self._complete()
+            elif state == _CHUNK_DATA:
+                rem = self.remaining
+                if n - pos < rem:
+                    self.remaining = rem - (n - pos)
+                    pos = n
+                else:
+                    pos += rem
+                    self.remaining = 0
+                    self.state = _CHUNK_END
+            elif state <= _TRAILERS:  # _CHUNK_SIZE, _CHUNK_END, _TRAILERS
+                line_at = -1 if self.buf else pos
+                try:
+                    line, end = self._line(data, pos, n)
+                    if line is None:
+                        pos = n
+                        continue
+                    pos = end
+                    if state == _CHUNK_SIZE:
+                        size = parse_chunk_size(line)
+                        if size:
+                            self.remaining = size
+                            self.msg.body_size += size
+                            self.state = _CHUNK_DATA
+                        else:
+                            self.remaining = 0
+                            self.state = _TRAILERS
+                    elif state == _CHUNK_END:
+                        if line and line != b"\r":
+                            raise Http1ParseError("chunk data not followed by CRLF")
+                        self.state = _CHUNK_SIZE
+                    elif not line or line == b"\r":  # blank line: end of trailers, end of message
+                        self.last_tx = ts_exit
+                        self._capture(data, bstart, pos)
+                        self._complete()
+                    else:
+                        self.remaining += len(line)
+                        if self.remaining > MAX_HEADER_BLOCK:
+                            raise Http1LimitError("trailer section too large")
+                except Http1ParseError:
+                    if self.raise_errors:
+                        raise
+                    self.stats.parse_errors += 1
+                    self._lose_sync()
+                    if line_at == 0:
+                        pos = 0  # the bad line opened this chunk: it may be the next message's start line
+            elif state == _CLOSE:
+                self.msg.body_size += n - pos
+                pos = n
+            elif state == _RESYNC:
+                if pos == 0 and starts_with_start_line(data, self.want):
+                    # A new message starts here, so the lost one ended with the previous chunk.
+                    self._complete()
+                    if self.state == _START:
+                        self.tentative = True
+                else:
+                    self.msg.body_size += n - pos
+                    pos = n
+            elif state == _HUNT:
+                if pos == 0 and plausible_start(data[:_PROBE], self.want):
+                    self.state = _START
+                    self.tentative = True
+                else:
+                    if pos == 0 and _looks_like_tls(data):
+                        self.owner.on_foreign(self)
+                    pos = n
+            else:  # _DEAD
+                return
+        if self.msg is not None:
+            self._capture(data, bstart, n)
+            self.last_tx = ts_exit
+        if gap > 0:
+            self._gap(gap, ts_exit)
+
+    def _head(self, data: bytes, pos: int, ts_enter: int, ts_exit: int) -> int:
+        """Reads a message head starting at `pos`; returns where its body starts (or len(data))."""
+        n = len(data)
+        buf = self.buf
+        if buf:
+            old = len(buf)
+            buf += data[pos:] if pos else data
+            end, body = find_head_end(buf, old - 3 if old > 3 else 0)
+            if end < 0:
+                self._partial_head(old)
+                return n
+            block = buf[:end]
+            body_pos = pos + body - old
+            self.buf = bytearray()
+        else:
+            c = data[pos]
+            if c == 13 or c == 10:
+                # Stray CRLFs between messages are ignored (RFC 9112 §2.2).
+                while pos < n and (data[pos] == 13 or data[pos] == 10):
+                    pos += 1
+                if pos == n:
+                    return n
+            self.first_te = ts_enter
+            self.first_tx = ts_exit
+            end, body = find_head_end(data, pos)
+            if end < 0:
+                self.buf = bytearray(data[pos:] if pos else data)
+                self._partial_head(0)
+                return n
+            block = data[pos:end]
+            body_pos = body
+        try:
+            msg = parse_head(block, self.want)
+            self._begin(msg, ts_exit, False)
+        except Http1ParseError as err:
+            self._head_failed(err)
+            return n
+        return n if self.state == _DEAD else body_pos
+
+    def _partial_head(self, old: int) -> None:
+        """A head is still incomplete: enforce the limits and classify early."""
+        buf = self.buf
+        try:
+            if old < _PROBE and not plausible_start(buf[:_PROBE], self.want):
+                raise Http1ParseError("not an HTTP/1 start line")
+            if len(buf) > MAX_START_LINE and buf.find(b"\n", 0, MAX_START_LINE + 1) < 0:
+                raise Http1LimitError("start line too long")
+            if len(buf) > MAX_HEADER_BLOCK:
+                raise Http1LimitError("header block too large")
+        except Http1ParseError as err:
+            self._head_failed(err)
+
+    def _begin(self, msg: Http1Message, ts_exit: int, truncated: bool) -> None:
+        msg.first_ts_enter = self.first_te
+        msg.first_ts_exit = self.first_tx
+        if not msg.is_request:
+            msg.method = self.owner.request_method(self)
+        state, size = _framing(msg)
+        if truncated:
+            msg.headers_truncated = True
+            self.stats.truncated_headers += 1
+            headers = msg.headers
+            if (msg.is_request or state == _CLOSE) and not (
+                "content-length" in headers or "transfer-encoding" in headers
+            ):
+                # The framing headers may have been in the part we did not see.
+                state = _RESYNC
+                self.stats.resyncs += 1
+        msg.body_size = size
+        self.tentative = False
+        self.msg = msg
+        self.state = state
+        self.remaining = size
+        self.last_tx = ts_exit
+        self.owner.on_head(self, msg)
+        if self.state == _DONE:
+            self._complete()
+
+    def _complete(self) -> None:
+        msg = self.msg
+        self.msg = None
+        self.state = _START
+        msg.last_ts_exit = self.last_tx
+        self.stats.messages_parsed += 1
+        self.owner.on_message(self, msg)
+
+    def _capture(self, data: bytes, start: int, end: int) -> None:
+        """Keeps the body prefix, at most body_limit bytes, without touching the rest."""
+        if end <= start:
+            return
+        msg = self.msg
+        body = msg.body
+        room = self.body_limit - len(body)
+        if room <= 0:
+            msg.body_truncated = True
+            return
+        if end - start > room:
+            end = start + room
+            msg.body_truncated = True
+        msg.body = body + data[start:end] if body else data[start:end]
+
+    def _line(self, data: bytes, pos: int, n: int) -> tuple[bytes | None, int]:
+        """A framing line (without LF) from `pos`, carrying a partial one over in self.buf."""
+        end = data.find(b"\n", pos)
+        buf = self.buf
+        if end < 0:
+            buf += data[pos:]
+            if len(buf) > MAX_CHUNK_LINE:
+                raise Http1LimitError("chunk framing line too long")
+            return None, n
+        if buf:
+            buf += data[pos:end]
+            line = bytes(buf)
+            self.buf = bytearray()
+        else:
+            line = data[pos:end]
+        if len(line) > MAX_CHUNK_LINE:
+            raise Http1LimitError("chunk framing line too long")
+        return line, end + 1
+
+    # ---- recovery ----
+
+    def _head_failed(self, err: Http1ParseError) -> None:
+        self.buf = bytearray()
+        self.msg = None
+        self.state = _HUNT
+        if self.tentative:
+            return  # it only looked like a start line: keep hunting, nothing to count
+        if self.raise_errors:
+            raise err
+        self.owner.on_head_error(self, err)
+
+    def _lose_sync(self) -> None:
+        if self.raise_errors:
+            raise Http1ParseError("lost the framing of a body")
+        self.buf = bytearray()
+        self.msg.body_truncated = True
+        self.state = _RESYNC
+        self.stats.resyncs += 1
+
+    def _hunt(self) -> None:
+        self.buf = bytearray()
+        self.state = _HUNT
+        self.stats.resyncs += 1
+
+    def _gap(self, gap: int, ts_exit: int) -> None:
+        """The syscall moved `gap` more bytes than were captured."""
+        self.stats.gap_bytes += gap
+        state = self.state
+        msg = self.msg
+        if state == _START:
+            if not self.buf:
+                # A message started in bytes we did not see (unless we were only hunting).
+                lost = not self.tentative
+                self._hunt()
+                if lost:
+                    self.owner.on_lost_message(self)
+                return
+            # A gap inside a header block: assume the block ends with this chunk.
+            block = self.buf
+            self.buf = bytearray()
+            try:
+                msg = parse_head(block, self.want, truncated=True)
+                self._begin(msg, ts_exit, True)
+            except Http1ParseError as err:
+                self._head_failed(err)
+            return
+        if msg is None:  # _HUNT, _DEAD
+            return
+        msg.body_truncated = True
+        self.last_tx = ts_exit
+        if state == _LEN:
+            rem = self.remaining - gap
+            if rem > 0:
+                self.remaining = rem
+                return
+            self.remaining = 0
+            self._complete()
+            if rem < 0 and self.state == _START:
+                # The gap ran into the next message: its head is lost.
+                self._hunt()
+                self.owner.on_lost_message(self)
+        elif state == _CHUNK_DATA and gap <= self.remaining:
+            self.remaining -= gap
+            if not self.remaining:
+                self.state = _CHUNK_END
+        elif state == _CLOSE or state == _RESYNC:
+            msg.body_size += gap
+        else:  # chunk framing bytes fell into the gap
+            self._lose_sync()
+
+    # ---- called by the owner ----
+
+    def end_resync(self) -> None:
+        """The other direction started a message: a message with lost framing ends here."""
+        if self.state == _RESYNC:
+            self._complete()
+            if self.state == _START:
+                self.state = _HUNT  # where the next message starts is still unknown
+
+    def finish(self, clean: bool) -> Http1Message | None:
+        """End of this direction (EOF, close, error). Returns a message whose body was cut short.
+
+        With `clean`, a close-delimited (or resyncing) message completes normally; without
+        (the connection failed), it is returned as cut short too.
+        """
+        msg = self.msg
+        partial = None
+        if msg is not None:
+            if clean and (self.state == _CLOSE or self.state == _RESYNC):
+                self._complete()
+            else:
+                msg.body_truncated = True
+                msg.last_ts_exit = self.last_tx
+                partial = msg
+                self.msg = None
+        if self.state != _DEAD:
+            self.state = _HUNT if self.want is None else _START
+        self.buf = bytearray()
+        self.tentative = False
+        return partial
+
+    def kill(self) -> None:
+        """Stops parsing this direction for good."""
+        self.state = _DEAD
+        self.msg = None
+        self.buf = bytearray()
