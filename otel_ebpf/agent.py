@@ -261,6 +261,12 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
         result[("otel_ebpf.spans.built", ())] = pipelines.spans.spans_built
         result[("otel_ebpf.spans.sampled_out", ())] = pipelines.spans_sampled_out
         result[("otel_ebpf.routes.overflow", ())] = getattr(pipelines.routes, "overflow", 0)
+        for processor in pipelines.processors:
+            stats = getattr(processor, "stats", None)
+            if stats:
+                name = type(processor).__name__
+                for key, value in stats().items():
+                    result[(f"otel_ebpf.processor.{key}", (("processor", name),))] = value
         for eid, exporter in pipelines.exporters.items():
             for name, value in exporter.stats().items():
                 result[(f"otel_ebpf.exporter.{name}", (("exporter", eid),))] = value

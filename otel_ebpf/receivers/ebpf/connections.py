@@ -56,13 +56,14 @@ class WallClock:
 
 
 class Connection:
-    __slots__ = ("pid", "fd", "http", "process", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
+    __slots__ = ("pid", "fd", "http", "process", "ignored", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
 
     def __init__(self, pid: int, fd: int, http: Http1Connection):
         self.pid = pid
         self.fd = fd
         self.http = http
         self.process: ProcessInfo | None = None
+        self.ignored = False  # outside the configured port filter
         self.local_address = ""
         self.local_port = 0
         self.peer_address = ""
@@ -90,12 +91,15 @@ class ConnectionTracker:
         max_connections: int = 65536,
         idle_timeout_s: float = 300.0,
         clock: WallClock | None = None,
+        ports: frozenset[int] = frozenset(),
     ):
         self._process_info = process_info
         self._body_limit = body_limit
         self._max_connections = max_connections
         self._idle_timeout_ns = int(idle_timeout_s * 1e9)
         self.clock = clock or WallClock()
+        # The kernel applies the port filter only where it knows the addresses: again here.
+        self._ports = ports
         self.connections: dict[tuple[int, int, int], Connection] = {}
         self.http_stats = Http1Stats()
         self.stats = TrackerStats()
@@ -163,6 +167,8 @@ class ConnectionTracker:
 
     def _data(self, key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out) -> None:
         conn.last_seen = ts_exit
+        if conn.ignored:
+            return
         pairs = conn.http.on_data(direction == ev.DIR_OUTBOUND, bytes(payload), ret, ts_enter, ts_exit)
         for request, response, error_type in pairs:
             self._emit(conn, tid, request, response, error_type, ts_exit, out)
@@ -189,6 +195,8 @@ class ConnectionTracker:
             found = lookup_socket(pid, fd)
             if found:
                 conn.local_address, conn.local_port, conn.peer_address, conn.peer_port = found
+            if self._ports and conn.local_port not in self._ports and conn.peer_port not in self._ports:
+                conn.ignored = True
         self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn

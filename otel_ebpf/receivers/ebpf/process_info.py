@@ -76,10 +76,13 @@ def pod_uid_from_cgroup(text: str) -> str | None:
 
 
 class _Entry:
-    __slots__ = ("info", "start_ticks", "checked_at", "provisional")
+    __slots__ = ("info", "start_ticks", "checked_at", "provisional", "comm")
 
-    def __init__(self, info: ProcessInfo, start_ticks: str | None, checked_at: float, provisional: bool) -> None:
+    def __init__(
+        self, info: ProcessInfo, start_ticks: str | None, checked_at: float, provisional: bool, comm: str = ""
+    ) -> None:
         self.info = info
+        self.comm = comm  # the kernel's name for the process when it was read
         self.start_ticks = start_ticks
         self.checked_at = checked_at
         # Read while the process was still inside execve (empty environ): read again soon.
@@ -129,6 +132,8 @@ class ProcessResolver:
         """
         entry = self._cache.get(pid)
         now = time.monotonic()
+        if entry is not None and comm and entry.comm and entry.comm != comm:
+            entry = None  # the pid now runs another program (exec, or a recycled pid): read it afresh
         if entry is not None:
             age = now - entry.checked_at
             if age < self.revalidate_after_s and not (entry.provisional and age >= self.provisional_retry_s):
@@ -147,7 +152,7 @@ class ProcessResolver:
             cache.pop(pid, None)
             while len(cache) >= self.max_entries:
                 cache.pop(next(iter(cache)))
-            cache[pid] = _Entry(info, start, now, provisional)
+            cache[pid] = _Entry(info, start, now, provisional, comm)
         return info
 
     def forget(self, pid: int) -> None:
@@ -206,7 +211,8 @@ class ProcessResolver:
         comm_raw = self._read_bytes(pid, "comm")
         if start is None and comm_raw is None:
             return self._minimal(pid, comm), None, False
-        comm = comm_raw.decode("utf-8", "replace").strip() if comm_raw else ""
+        # An exiting process may already read as empty: the kernel's name from the event stands in.
+        comm = (comm_raw.decode("utf-8", "replace").strip() if comm_raw else "") or comm
 
         exe_path = ""
         try:

@@ -36,7 +36,8 @@ class EbpfReceiver:
         self._drain_interval = drain_interval_s
         self.program = program or HttpCaptureProgram(options)
         self.tracker = ConnectionTracker(
-            process_info, body_limit=options.capture_bytes, max_connections=options.max_connections
+            process_info, body_limit=options.capture_bytes, max_connections=options.max_connections,
+            ports=frozenset(options.ports),
         )
         self._pending: list[bytes] = []
         self._stop = threading.Event()
@@ -111,12 +112,8 @@ class EbpfReceiver:
         result[("otel_ebpf.connections.opened", ())] = t.connections_opened
         result[("otel_ebpf.connections.evicted", ())] = t.connections_evicted
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
-        h = self.tracker.http_stats
-        for name in ("messages_parsed", "parse_errors", "non_http_connections", "pending_overflow",
-                     "truncated_headers", "resyncs"):
-            value = getattr(h, name, None)
-            if value is not None:
-                result[(f"otel_ebpf.http.{name}", ())] = value
+        for name, value in self.tracker.http_stats.as_dict().items():
+            result[(f"otel_ebpf.http.parser.{name}", ())] = value
         result[("otel_ebpf.pipeline.errors", ())] = self.consumer_errors
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = self.tracker.trace_context.waiting_overflow
         return result

@@ -1,0 +1,347 @@
+"""The ``semantic_errors`` processor: classifies every exchange, annotates it, counts it.
+
+For each :class:`~otel_ebpf.model.HttpExchange` (server and client alike) it picks the
+rules of the first matching ``routes`` entry (or the global ones), classifies the
+response, and
+
+* sets ``otel_ebpf.error.kind``, ``otel_ebpf.error.type`` and ``otel_ebpf.error.severity``
+  on ``exchange.attributes`` when the kind is not ``none``;
+* for a failure the HTTP status does not show (a "silent" 2xx), also sets ``error.type``
+  and forces the span status to Error with a short message; 4xx/5xx and missing
+  responses keep the span builder's semantic-convention status;
+* counts the verdict in ``otel_ebpf.http.business_errors``, exported through
+  :meth:`SemanticErrorsProcessor.collect_metrics`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from opentelemetry.proto.metrics.v1.metrics_pb2 import (
+    AGGREGATION_TEMPORALITY_CUMULATIVE,
+    Metric,
+    NumberDataPoint,
+)
+
+from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo
+from otel_ebpf.processors.semantic_errors.body import decode_body
+from otel_ebpf.processors.semantic_errors.classifier import NONE, Classification, Classifier
+from otel_ebpf.processors.semantic_errors.rules import (
+    ENTRY_POINT_GROUP,
+    GENERIC_TYPE,
+    KINDS,
+    RULE_KEYS,
+    SEVERITIES,
+    RuleSet,
+    compile_glob,
+    default_config,
+    merge_rules,
+    validate_config,
+)
+
+log = logging.getLogger(__name__)
+
+METRIC_NAME = "otel_ebpf.http.business_errors"
+METRIC_UNIT = "{error}"
+METRIC_DESCRIPTION = "HTTP exchanges classified as errors (business or system), counted before sampling."
+
+ATTR_KIND = "otel_ebpf.error.kind"
+ATTR_TYPE = "otel_ebpf.error.type"
+ATTR_SEVERITY = "otel_ebpf.error.severity"
+ATTR_ERROR_TYPE = "error.type"
+
+# Semantic conventions: methods outside this set are reported as _OTHER (bounded cardinality).
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"})
+_ROUTE_CACHE_MAX = 10000
+_UNKNOWN_PROCESS = ProcessInfo(0, "unknown_service", "", {"service.name": "unknown_service"})
+# The key of the series that absorbs counts beyond max_series (attribute otel.metric.overflow=true).
+_OVERFLOW = "__overflow__"
+
+CustomClassifier = Callable[[Any, dict, bytes, bool], "Mapping[str, Any] | None"]
+
+
+class _Route:
+    """One compiled ``routes`` entry."""
+
+    __slots__ = ("index", "pattern", "methods", "enabled", "classifier", "custom", "custom_name")
+
+    def __init__(self, index: int, entry: Mapping, base_config: Mapping, base_classifier: Classifier):
+        self.index = index
+        self.pattern = compile_glob(entry["match"])
+        methods = entry.get("methods")
+        self.methods = frozenset(m.upper() for m in methods) if methods else None
+        self.enabled = entry.get("enabled", True)
+        has_rules = any(key in entry for key in RULE_KEYS)
+        self.classifier = Classifier(RuleSet(merge_rules(base_config, entry))) if has_rules else base_classifier
+        self.custom_name = entry.get("classifier")
+        self.custom: CustomClassifier | None = None
+
+    def matches(self, method: str, route: str | None, path: str) -> bool:
+        if self.methods is not None and method.upper() not in self.methods:
+            return False
+        if route is not None and self.pattern.match(route):
+            return True
+        return bool(path) and path != route and self.pattern.match(path) is not None
+
+
+def _load_entry_point(name: str) -> CustomClassifier:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            fn = ep.load()
+            if not callable(fn):
+                raise ValueError(f"entry point {name!r} in group {ENTRY_POINT_GROUP} is not callable")
+            return fn
+    raise ValueError(f"no entry point {name!r} in group {ENTRY_POINT_GROUP}")
+
+
+class SemanticErrorsProcessor:
+    """Annotates exchanges with their error classification and counts errors.
+
+    Args:
+        config: The ``processors: semantic_errors:`` mapping; missing keys take their
+            defaults. Raises ValueError listing every problem when it is invalid.
+    """
+
+    def __init__(self, config: Mapping | None = None):
+        merged = default_config()
+        for key, value in (config or {}).items():
+            merged[key] = (
+                {**merged[key], **value} if isinstance(merged.get(key), dict) and isinstance(value, Mapping) else value
+            )
+        errors = validate_config(merged)
+        if errors:
+            raise ValueError("invalid semantic_errors config: " + "; ".join(errors))
+        self.config = merged
+        self.enabled: bool = merged["enabled"]
+        self.max_series: int = merged["max_series"]
+        self.rules = RuleSet(merged)
+        self.classifier = Classifier(self.rules)
+        self._routes = [_Route(i, entry, merged, self.classifier) for i, entry in enumerate(merged["routes"] or [])]
+        for route in self._routes:
+            if route.custom_name:
+                route.custom = _load_entry_point(route.custom_name)
+        self._route_cache: dict[tuple[str, str | None, str], _Route | None] = {}
+
+        self._lock = threading.Lock()  # counts are written by the receiver thread, read by the exporter
+        self._counts: dict[tuple, int] = {}
+        self._processes: dict[object, ProcessInfo] = {}
+        self._start_ns = time.time_ns()
+        # Own counters (for the agent's self-metrics).
+        self.exchanges = 0
+        self.classify_errors = 0  # a bug or an unforeseen input in the classifier: counted, exchange left as is
+        self.custom_errors = 0  # a custom classifier raised or returned something unusable
+        self.series_overflow = 0
+        self._shutdown = False
+
+    # ------------------------------------------------------------ pipeline
+
+    def process(self, batch: list[HttpExchange]) -> list[HttpExchange]:
+        """Classifies and annotates each exchange in place; returns the batch."""
+        if not self.enabled or self._shutdown:
+            return batch
+        routes = self._routes
+        classify = self.classifier.classify
+        found: list[tuple[HttpExchange, Classification]] = []
+        for x in batch:
+            try:
+                if routes:
+                    verdict = self.classify(x)
+                else:
+                    verdict = classify(
+                        x.status_code, x.response_headers, x.response_body, x.response_body_truncated, x.error_type
+                    )
+                if verdict is NONE or verdict.kind == "none":
+                    continue
+                self._annotate(x, verdict)
+            except Exception:
+                self.classify_errors += 1
+                if self.classify_errors <= 10:
+                    log.exception("semantic_errors: cannot classify %r", x)
+                continue
+            found.append((x, verdict))
+        # Counting under the lock, classification outside it: the exporter's collect never waits long.
+        with self._lock:
+            self.exchanges += len(batch)
+            counts = self._counts
+            for x, verdict in found:
+                process = x.process
+                resource_key = process.key if process is not None else None
+                method = x.method if x.method in _KNOWN_METHODS else "_OTHER"
+                key = (resource_key, x.route, method, verdict.type, verdict.severity, verdict.kind)
+                count = counts.get(key)
+                if count is None:
+                    if resource_key not in self._processes:
+                        self._processes[resource_key] = process or _UNKNOWN_PROCESS
+                    if len(counts) >= self.max_series:
+                        self.series_overflow += 1
+                        key = (resource_key, _OVERFLOW)
+                    count = counts.get(key, 0)
+                counts[key] = count + 1
+        return batch
+
+    def _annotate(self, x: HttpExchange, verdict: Classification) -> None:
+        attributes = x.attributes
+        attributes[ATTR_KIND] = verdict.kind
+        attributes[ATTR_TYPE] = verdict.type
+        attributes[ATTR_SEVERITY] = verdict.severity
+        status = x.status_code
+        if status is not None and status < 400:
+            # A failure the status code hides: the span must say so itself.
+            attributes[ATTR_ERROR_TYPE] = verdict.type
+            x.status_override = STATUS_ERROR
+            detail = verdict.detail
+            message = f"{verdict.kind} error: {verdict.type}"
+            x.status_message = f"{message} ({detail})" if detail else message
+
+    def _route_for(self, x: HttpExchange) -> _Route | None:
+        key = (x.method, x.route, x.path)
+        cache = self._route_cache
+        if key in cache:
+            return cache[key]
+        found = None
+        for route in self._routes:
+            if route.matches(x.method, x.route, x.path):
+                found = route
+                break
+        if len(cache) >= _ROUTE_CACHE_MAX:
+            cache.clear()  # raw paths (no route) can be many: bound the memo
+        cache[key] = found
+        return found
+
+    def classify(self, x: HttpExchange) -> Classification:
+        """The verdict on one exchange under the route's rules (no annotation, no counting)."""
+        route = self._route_for(x) if self._routes else None
+        if route is None:
+            classifier = self.classifier
+        else:
+            if not route.enabled:
+                return NONE
+            classifier = route.classifier
+            if route.custom is not None:
+                verdict = self._run_custom(route, classifier, x)
+                if verdict is not None:
+                    return verdict
+        return classifier.classify(
+            x.status_code, x.response_headers, x.response_body, x.response_body_truncated, x.error_type
+        )
+
+    def _run_custom(self, route: _Route, classifier: Classifier, x: HttpExchange) -> Classification | None:
+        """Calls a user classifier with the decoded body; None falls through to the rules."""
+        body, truncated = x.response_body, x.response_body_truncated
+        decoded = decode_body(x.response_headers, body) if body else None
+        if decoded is not None:
+            body, cut = decoded
+            truncated = truncated or cut
+        try:
+            result = route.custom(x.status_code, x.response_headers, body, truncated)
+        except Exception:
+            self.custom_errors += 1
+            if self.custom_errors <= 10:
+                log.exception("semantic_errors: classifier %r raised", route.custom_name)
+            return None
+        if result is None:
+            return None
+        verdict = to_classification(result, classifier.rules)
+        if verdict is None:
+            self.custom_errors += 1
+        return verdict
+
+    # ------------------------------------------------------------ metrics
+
+    def collect_metrics(self, now_ns: int) -> list[tuple[ProcessInfo, Metric]]:
+        """The cumulative counter, one Metric per resource (monotonic Sum of int points)."""
+        with self._lock:
+            counts = list(self._counts.items())
+            processes = dict(self._processes)
+        by_resource: dict[object, Metric] = {}
+        for key, value in counts:
+            resource_key = key[0]
+            metric = by_resource.get(resource_key)
+            if metric is None:
+                metric = Metric(name=METRIC_NAME, unit=METRIC_UNIT, description=METRIC_DESCRIPTION)
+                metric.sum.aggregation_temporality = AGGREGATION_TEMPORALITY_CUMULATIVE
+                metric.sum.is_monotonic = True
+                by_resource[resource_key] = metric
+            point: NumberDataPoint = metric.sum.data_points.add()
+            point.start_time_unix_nano = self._start_ns
+            point.time_unix_nano = now_ns
+            point.as_int = value
+            if key[1] == _OVERFLOW:
+                attr = point.attributes.add(key="otel.metric.overflow")
+                attr.value.bool_value = True
+                continue
+            _, route, method, type_name, severity, kind = key
+            if route is not None:
+                point.attributes.add(key="http.route").value.string_value = route
+            point.attributes.add(key="http.request.method").value.string_value = method
+            point.attributes.add(key=ATTR_TYPE).value.string_value = type_name or ""
+            point.attributes.add(key=ATTR_SEVERITY).value.string_value = severity or ""
+            point.attributes.add(key=ATTR_KIND).value.string_value = kind
+        return [(processes.get(rk) or _UNKNOWN_PROCESS, metric) for rk, metric in by_resource.items()]
+
+    @property
+    def counts(self) -> dict[tuple, int]:
+        """A copy of the counts: ``(resource_key, route, method, type, severity, kind) -> n``."""
+        with self._lock:
+            return dict(self._counts)
+
+    def stats(self) -> dict[str, int]:
+        """The processor's own counters, for the agent's self-metrics."""
+        return {
+            "exchanges": self.exchanges,
+            "classify_errors": self.classify_errors,
+            "custom_classifier_errors": self.custom_errors,
+            "series_overflow": self.series_overflow,
+        }
+
+    def shutdown(self, timeout_millis: float = 0) -> None:
+        """Stops annotating; counts stay readable for a final export. Safe to call twice or without use."""
+        self._shutdown = True
+
+    def force_flush(self, timeout_millis: float = 0) -> bool:
+        """Nothing is buffered: the counts are read by :meth:`collect_metrics`."""
+        return True
+
+
+def to_classification(result: object, rules: RuleSet) -> Classification | None:
+    """Turns a custom classifier's dict into a Classification; None when it is unusable.
+
+    Accepted keys: ``kind`` (none/business/system; default business when a ``type`` is
+    given), ``type``, ``severity`` (default: the configured severity of the type) and
+    ``message`` or ``detail`` (a short reason for the span status).
+    """
+    if not isinstance(result, Mapping):
+        return None
+    type_name = result.get("type")
+    if type_name is not None and not isinstance(type_name, str):
+        return None
+    kind = result.get("kind", "business" if type_name else "none")
+    if kind not in KINDS:
+        return None
+    if kind == "none":
+        return NONE
+    if not type_name:
+        type_name = GENERIC_TYPE if kind == "business" else "server_error"
+    severity = result.get("severity")
+    if severity not in SEVERITIES:
+        severity = rules.severity(type_name)
+    detail = result.get("message") or result.get("detail") or ""
+    return Classification(kind, type_name, severity, str(detail)[:64])
+
+
+__all__ = [
+    "ATTR_KIND",
+    "ATTR_SEVERITY",
+    "ATTR_TYPE",
+    "METRIC_NAME",
+    "SemanticErrorsProcessor",
+    "default_config",
+    "to_classification",
+    "validate_config",
+]

@@ -1,0 +1,449 @@
+"""Configuration → compiled rules for the semantic error classifier.
+
+Every rule is data: the processor's config (``processors: semantic_errors:``) extends
+built-in defaults, and :func:`compile_rules` turns the result into a :class:`RuleSet` of
+frozensets and precompiled regular expressions once, at start, so that classifying a
+response never builds a matcher.
+
+Names and words are compared *normalised*: lower-cased with every character that is not
+a letter or digit removed, so ``error_code``, ``errorCode`` and ``Error-Code`` are the
+same field and the keyword ``rate limit`` matches ``rate_limit``, ``RateLimited`` and
+``RATE-LIMIT``.  The documented keys and their defaults live in the package docstring
+(:mod:`otel_ebpf.processors.semantic_errors`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+KINDS = ("none", "business", "system")
+SEVERITIES = ("critical", "high", "medium", "low")
+
+# Business error types, most specific first: the first type whose keyword appears in the
+# error text wins (a 400 saying "insufficient funds" is a payment error, not validation).
+BUILTIN_TYPES = ("payment", "rate_limit", "auth_failure", "not_found", "conflict", "validation")
+GENERIC_TYPE = "generic_business_error"
+SYSTEM_TYPES = ("server_error", "timeout", "connection_reset")
+
+DEFAULT_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "payment": (
+        "insufficient funds",
+        "insufficient balance",
+        "insufficient credit",
+        "not enough funds",
+        "not enough balance",
+        "not enough credit",
+        "balance not enough",
+        "out of credit",
+        "card declined",
+        "declined",
+        "payment",
+    ),
+    "rate_limit": (
+        "rate limit",
+        "too many requests",
+        "throttl",
+        "quota",
+        "limit exceeded",
+        "slow down",
+    ),
+    "auth_failure": (
+        "unauthorized",
+        "unauthorised",
+        "unauthenticated",
+        "forbidden",
+        "permission denied",
+        "access denied",
+        "not authorized",
+        "not authorised",
+        "not authenticated",
+        "invalid token",
+        "expired token",
+        "token expired",
+        "token revoked",
+        "access token",
+        "invalid credential",
+        "bad credential",
+        "expired credential",
+        "credentials expired",
+        "invalid session",
+        "expired session",
+        "session expired",
+        "invalid api key",
+        "invalid key",
+        "invalid signature",
+        "missing scope",
+        "insufficient scope",
+        "login required",
+        "auth",
+    ),
+    "not_found": ("not found", "does not exist", "doesnt exist", "not exist", "no such"),
+    "conflict": (
+        "conflict",
+        "already exists",
+        "already exist",
+        "already taken",
+        "already been taken",
+        "already in use",
+        "duplicate",
+    ),
+    "validation": (
+        "invalid",
+        "required",
+        "must be",
+        "validation",
+        "malformed",
+        "missing",
+        "bad request",
+        "bad user input",
+        "not valid",
+        "unprocessable",
+        "too long",
+        "too short",
+        "out of range",
+    ),
+}
+
+DEFAULT_SEVERITIES: dict[str, str] = {
+    "payment": "critical",
+    "auth_failure": "high",
+    "rate_limit": "high",
+    "server_error": "high",
+    "timeout": "high",
+    "connection_reset": "high",
+    "validation": "medium",
+    "conflict": "medium",
+    GENERIC_TYPE: "medium",
+    "not_found": "low",
+}
+
+# 4xx status → type; other 4xx codes are typed from the body or are generic.
+DEFAULT_STATUS_TYPES: dict[int, str] = {
+    400: "validation",
+    401: "auth_failure",
+    402: "payment",
+    403: "auth_failure",
+    404: "not_found",
+    409: "conflict",
+    410: "not_found",
+    422: "validation",
+    429: "rate_limit",
+}
+
+# Built-in field names and words (each list key of the config *adds* to these).
+BUILTIN_LISTS: dict[str, tuple[str, ...]] = {
+    # A success flag that is false (boolean or the string "false") marks a failure; true marks success.
+    "success_fields": ("success", "ok", "succeeded", "successful", "is_success"),
+    # Status-like fields whose value, when it is one of status_words, marks a failure.
+    "status_fields": ("status", "state", "result", "outcome", "ack"),
+    "status_words": ("error", "fail", "failed", "failure", "errored"),
+    # A non-empty member (not null/false/""/0) marks a failure unless a payload field is present.
+    "error_fields": ("error", "errors", "error_code", "errcode"),
+    # Envelope codes: non-zero, outside 200-299, next to a message field or a null `data`.
+    "code_fields": ("code", "errcode", "error_code", "ret", "retcode"),
+    "message_fields": ("msg", "message", "errmsg", "error_message", "error_msg"),
+    # Members that carry the successful result: their presence (not null) means "not a failure"
+    # for an `error`/`errors` member (GraphQL partial success).
+    "payload_fields": ("data", "result", "results", "items", "payload"),
+    # Fields whose text says what went wrong: scanned for the type keywords.
+    "type_fields": (
+        "code",
+        "errcode",
+        "error_code",
+        "error_type",
+        "type",
+        "__type",
+        "message",
+        "msg",
+        "errmsg",
+        "error_message",
+        "error_msg",
+        "error_description",
+        "error_detail",
+        "detail",
+        "details",
+        "title",
+        "reason",
+        "sub_code",
+        "sub_msg",
+        "status_message",
+        "description",
+        "extensions",
+    ),
+    # Substrings that make a string `code` error-like (`INSUFFICIENT_FUNDS`, `ERROR`, `InvalidParameter`).
+    "error_code_words": (
+        "error",
+        "fail",
+        "invalid",
+        "denied",
+        "insufficient",
+        "declined",
+        "not found",
+        "no such",
+        "not exist",
+        "unauthori",
+        "unauthenticated",
+        "forbidden",
+        "exceeded",
+        "expired",
+        "conflict",
+        "duplicate",
+        "already exists",
+        "throttl",
+        "rate limit",
+        "too many",
+        "exception",
+        "not allowed",
+        "missing",
+        "rejected",
+        "required",
+        "unavailable",
+    ),
+    # Fields never read as a signal (e.g. `status` where "failed" is data): global or per route.
+    "ignore_fields": (),
+}
+
+LIST_KEYS = tuple(BUILTIN_LISTS)
+RULE_KEYS = LIST_KEYS + ("success_codes", "keywords", "severities", "status_types")
+ROUTE_KEYS = ("match", "methods", "enabled", "classifier") + RULE_KEYS
+TOP_KEYS = ("enabled", "max_series", "routes") + RULE_KEYS
+ENTRY_POINT_GROUP = "otel_ebpf.classifiers"
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def norm(text: str) -> str:
+    """Normalises a name or a phrase: lower case, letters and digits only."""
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def default_config() -> dict:
+    """The processor's configuration with every key at its default (lists add to built-ins)."""
+    config: dict[str, Any] = {"enabled": True, "max_series": 10000, "routes": []}
+    for key in LIST_KEYS:
+        config[key] = []
+    config["success_codes"] = []
+    config["keywords"] = {}
+    config["severities"] = dict(DEFAULT_SEVERITIES)
+    config["status_types"] = {}
+    return config
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _is_str_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _validate_rules(config: Mapping, path: str, errors: list[str]) -> None:
+    for key in LIST_KEYS:
+        if key in config and not _is_str_list(config[key]):
+            errors.append(f"{path}{key}: expected a list of non-empty strings, got {config[key]!r}")
+    if "success_codes" in config:
+        codes = config["success_codes"]
+        if not isinstance(codes, list) or not all(_as_int(c) is not None for c in codes):
+            errors.append(f"{path}success_codes: expected a list of integers, got {codes!r}")
+    if "keywords" in config:
+        keywords = config["keywords"]
+        if not isinstance(keywords, Mapping):
+            errors.append(f"{path}keywords: expected a mapping of type name -> list of keywords, got {keywords!r}")
+        else:
+            for name, words in keywords.items():
+                if not isinstance(name, str) or not norm(name):
+                    errors.append(f"{path}keywords: type name {name!r} must be a non-empty string")
+                elif name in SYSTEM_TYPES:
+                    errors.append(f"{path}keywords.{name}: {name} is a system type, not typed by keywords")
+                elif not _is_str_list(words) or not all(norm(w) for w in words):
+                    errors.append(f"{path}keywords.{name}: expected a list of words with letters or digits")
+    if "severities" in config:
+        severities = config["severities"]
+        if not isinstance(severities, Mapping):
+            errors.append(f"{path}severities: expected a mapping of type -> severity, got {severities!r}")
+        else:
+            for name, severity in severities.items():
+                if severity not in SEVERITIES:
+                    errors.append(
+                        f"{path}severities.{name}: {severity!r} is not a severity (allowed: {', '.join(SEVERITIES)})"
+                    )
+    if "status_types" in config:
+        status_types = config["status_types"]
+        if not isinstance(status_types, Mapping):
+            errors.append(f"{path}status_types: expected a mapping of 4xx status -> type, got {status_types!r}")
+        else:
+            for status, name in status_types.items():
+                code = _as_int(status)
+                if code is None or not 400 <= code <= 499:
+                    errors.append(f"{path}status_types.{status}: expected a 4xx status code as the key")
+                elif not isinstance(name, str) or not norm(name):
+                    errors.append(f"{path}status_types.{status}: expected a type name, got {name!r}")
+
+
+def validate_config(config: Mapping) -> list[str]:
+    """Checks a (defaults-merged) config; returns messages ``key: problem``, empty when valid."""
+    errors: list[str] = []
+    if not isinstance(config, Mapping):
+        return [f"expected a mapping, got {type(config).__name__}"]
+    for key in config:
+        if key not in TOP_KEYS:
+            errors.append(f"{key}: unknown key (allowed: {', '.join(TOP_KEYS)})")
+    if "enabled" in config and not isinstance(config["enabled"], bool):
+        errors.append(f"enabled: expected true or false, got {config['enabled']!r}")
+    if "max_series" in config:
+        max_series = config["max_series"]
+        if isinstance(max_series, bool) or not isinstance(max_series, int) or max_series < 1:
+            errors.append(f"max_series: expected a positive integer, got {max_series!r}")
+    _validate_rules(config, "", errors)
+    routes = config.get("routes", [])
+    if routes is None:
+        routes = []
+    if not isinstance(routes, list):
+        errors.append(f"routes: expected a list of {{match: ..., ...}} entries, got {routes!r}")
+        return errors
+    names = None
+    for i, route in enumerate(routes):
+        path = f"routes[{i}]."
+        if not isinstance(route, Mapping):
+            errors.append(f"routes[{i}]: expected a mapping with `match`, got {route!r}")
+            continue
+        for key in route:
+            if key not in ROUTE_KEYS:
+                errors.append(f"{path}{key}: unknown key (allowed: {', '.join(ROUTE_KEYS)})")
+        match = route.get("match")
+        if not isinstance(match, str) or not match:
+            errors.append(f"{path}match: required, a route or path glob such as /legacy/*")
+        if "methods" in route and not _is_str_list(route["methods"]):
+            errors.append(f"{path}methods: expected a list of HTTP methods, got {route['methods']!r}")
+        if "enabled" in route and not isinstance(route["enabled"], bool):
+            errors.append(f"{path}enabled: expected true or false, got {route['enabled']!r}")
+        if "classifier" in route:
+            name = route["classifier"]
+            if not isinstance(name, str) or not name:
+                errors.append(f"{path}classifier: expected an entry point name in group {ENTRY_POINT_GROUP}")
+            else:
+                if names is None:
+                    names = _entry_point_names()
+                if name not in names:
+                    known = ", ".join(sorted(names)) or "none installed"
+                    errors.append(
+                        f"{path}classifier: no entry point {name!r} in group {ENTRY_POINT_GROUP} (known: {known})"
+                    )
+        _validate_rules(route, path, errors)
+    return errors
+
+
+def _entry_point_names() -> set[str]:
+    from importlib.metadata import entry_points
+
+    return {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _as_int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and value.isascii():
+        return int(value)
+    return None
+
+
+# ---------------------------------------------------------------- compiled form
+
+
+def _keyword_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    # Longest first so the reported match is the most telling one; all normalised.
+    forms = sorted({norm(w) for w in words if norm(w)}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(f) for f in forms)) if forms else None
+
+
+class RuleSet:
+    """Compiled rules: normalised field-name sets, word sets and keyword matchers.
+
+    Attributes:
+        success_fields, status_fields, error_fields, code_fields, message_fields,
+        payload_fields, type_fields, ignore_fields: frozensets of normalised field names.
+        status_words: frozenset of normalised words.
+        error_code_words: compiled matcher for error-like code strings.
+        success_codes: envelope codes meaning success besides 0 and 200-299.
+        typers: ``(type, compiled keyword matcher)`` in priority order.
+        rank: type → priority (lower is more specific).
+        severities: type → severity.
+        status_types: 4xx status → type.
+    """
+
+    def __init__(self, config: Mapping):
+        sets: dict[str, frozenset[str]] = {}
+        for key, builtin in BUILTIN_LISTS.items():
+            sets[key] = frozenset(norm(n) for n in (*builtin, *(config.get(key) or ())) if norm(n))
+        self.success_fields = sets["success_fields"]
+        self.status_fields = sets["status_fields"]
+        self.status_words = sets["status_words"]
+        self.error_fields = sets["error_fields"]
+        self.code_fields = sets["code_fields"]
+        self.message_fields = sets["message_fields"]
+        self.payload_fields = sets["payload_fields"]
+        self.type_fields = sets["type_fields"]
+        self.ignore_fields = sets["ignore_fields"]
+        self.error_code_words = _keyword_regex(sets["error_code_words"] | self.status_words)
+        codes = (_as_int(v) for v in config.get("success_codes") or ())
+        self.success_codes = frozenset(c for c in codes if c is not None)
+
+        extra = config.get("keywords") or {}
+        # User-defined types are checked before the built-in ones: they are the more specific rules.
+        order = [t for t in extra if t not in DEFAULT_KEYWORDS] + list(BUILTIN_TYPES)
+        typers = []
+        for name in order:
+            regex = _keyword_regex((*DEFAULT_KEYWORDS.get(name, ()), *(extra.get(name) or ())))
+            if regex is not None:
+                typers.append((name, regex))
+        self.typers: tuple[tuple[str, re.Pattern[str]], ...] = tuple(typers)
+        self.rank = {name: i for i, name in enumerate(order)}
+        self.rank[GENERIC_TYPE] = len(order)
+        self.severities = {**DEFAULT_SEVERITIES, **(config.get("severities") or {})}
+        self.status_types = dict(DEFAULT_STATUS_TYPES)
+        for status, name in (config.get("status_types") or {}).items():
+            code = _as_int(status)
+            if code is not None:
+                self.status_types[code] = name
+
+    def severity(self, type_name: str | None) -> str:
+        """The configured severity of a type; unknown types are medium."""
+        return self.severities.get(type_name or "", "medium")
+
+    def type_of_text(self, text: str) -> tuple[str | None, str]:
+        """The most specific type whose keyword occurs in `text` (normalised), and the keyword form found."""
+        if not text:
+            return None, ""
+        for name, regex in self.typers:
+            found = regex.search(text)
+            if found is not None:
+                return name, found.group()
+        return None, ""
+
+
+def merge_rules(base: Mapping, override: Mapping) -> dict:
+    """A route's rules: lists and mappings of `override` extend those of `base`."""
+    merged = dict(base)
+    for key in RULE_KEYS:
+        if key not in override:
+            continue
+        value = override[key]
+        if key in LIST_KEYS or key == "success_codes":
+            merged[key] = [*(base.get(key) or ()), *(value or ())]
+        elif key == "keywords":
+            keywords = {k: list(v) for k, v in (base.get(key) or {}).items()}
+            for name, words in (value or {}).items():
+                keywords[name] = [*keywords.get(name, ()), *words]
+            merged[key] = keywords
+        else:
+            merged[key] = {**(base.get(key) or {}), **(value or {})}
+    return merged
+
+
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """A route glob: `*` matches any run of characters (including `/`), `?` one character."""
+    return re.compile(fnmatch.translate(pattern))
