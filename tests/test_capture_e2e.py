@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from tests.conftest_rotel import Rotel
 from tests.harness import Agent, Server, require_binary, require_bpf
 from tests.workload import run_mixed_workload, timed_get
 
@@ -27,6 +28,7 @@ def stack(tmp_path_factory):
     require_binary("curl")
     tmp = tmp_path_factory.mktemp("e2e")
     servers = {}
+    rotel = Rotel(tmp / "rotel").start()
     try:
         for kind in SERVER_KINDS:
             d = tmp / kind
@@ -34,12 +36,14 @@ def stack(tmp_path_factory):
             servers[kind] = Server(kind, d)
         upstream = servers["python"]
         servers["chain"] = Server("python", tmp, upstream_port=upstream.port)
-        agent = Agent(tmp, ports=[s.port for s in servers.values()])
+        agent = Agent(tmp, ports=[s.port for s in servers.values()], otlp_endpoint=rotel.endpoint)
+        agent.rotel = rotel
         yield agent, servers
         assert agent.stop() == 0, agent.log()
     finally:
         for server in servers.values():
             server.stop()
+        rotel.stop()
 
 
 def _server_spans(agent: Agent, port: int, expected: int) -> list[dict]:
@@ -84,6 +88,19 @@ def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
         else:
             assert span["status_code"] == "UNSET", span
             assert "error.type" not in a
+    # The same spans reached a real OTLP/gRPC receiver (rotel, a Rust collector).
+    def in_rotel(r):
+        return [s for s in r.spans() if s.kind == "SPAN_KIND_SERVER" and s.attributes.get("server.port") == server.port]
+
+    agent.rotel.wait_until(lambda r: len(in_rotel(r)) >= len(spans), timeout_s=20)
+    received = in_rotel(agent.rotel)
+    assert len(received) == len(spans)
+    assert collections.Counter(
+        (s.attributes["http.request.method"], s.attributes["url.path"], s.attributes["http.response.status_code"])
+        for s in received
+    ) == got
+    assert {s.trace_id for s in received} == {s["traceId"] for s in spans}
+
     # Routes are low-cardinality: the ids collapse.
     names = {s["name"] for s in spans}
     assert "GET /items/{id}" in names, names
