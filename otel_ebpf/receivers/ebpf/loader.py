@@ -125,17 +125,17 @@ class HttpCaptureProgram:
     def _fill_filters(self) -> None:
         opts = self.options
         if opts.pids:
-            table = self._bpf["filter_pids"]
+            table = self._bpf[b"filter_pids"]
             for pid in opts.pids:
                 table[ctypes.c_uint32(pid)] = ctypes.c_uint8(1)
         if opts.executables:
-            table = self._bpf["filter_comms"]
+            table = self._bpf[b"filter_comms"]
             for name in opts.executables:
                 key = table.Key()
                 key.comm = name.encode()[:15]
                 table[key] = ctypes.c_uint8(1)
         if opts.ports:
-            table = self._bpf["filter_ports"]
+            table = self._bpf[b"filter_ports"]
             for port in opts.ports:
                 table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
 
@@ -148,7 +148,7 @@ class HttpCaptureProgram:
             on_event(string_at(data, size))
 
         self._callback = callback  # bcc keeps a weak reference only
-        self._bpf["events"].open_ring_buffer(callback)
+        self._bpf[b"events"].open_ring_buffer(callback)
 
     def drain(self) -> None:
         """Consumes every event waiting in the ring buffer, without blocking."""
@@ -156,14 +156,14 @@ class HttpCaptureProgram:
 
     def kernel_stats(self) -> dict[str, int]:
         """Sums of the per-CPU counters in the `stats` map."""
-        table = self._bpf["stats"]
+        table = self._bpf[b"stats"]
         totals = {}
         for index, name in enumerate(STAT_NAMES):
             totals[name] = sum(int(v) for v in table[ctypes.c_int(index)])
         return totals
 
     def map_sizes(self) -> dict[str, int]:
-        return {name: len(self._bpf[name]) for name in ("conns", "sock_addrs", "active_calls")}
+        return {name: len(self._bpf[name.encode()]) for name in ("conns", "sock_addrs", "active_calls")}
 
     def close(self) -> None:
         if self._bpf is not None:

@@ -1,0 +1,154 @@
+"""The BPF program itself, loaded for real: event layout, filtering in the kernel, drop accounting."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from otel_ebpf.model import Role
+from otel_ebpf.receivers.ebpf import events as ev
+from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
+from otel_ebpf.receivers.ebpf.process_info import ProcessResolver
+from tests.harness import require_bpf
+
+pytestmark = pytest.mark.bpf
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    body = b"x" * 2000
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+
+@pytest.fixture
+def server():
+    """A server thread in this process on IPv6 (dual stack): the program sees both sides."""
+    ThreadingHTTPServer.address_family = socket.AF_INET6
+    srv = ThreadingHTTPServer(("::", 0), _Handler)
+    ThreadingHTTPServer.address_family = socket.AF_INET
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+
+
+def _load(**kwargs) -> tuple[HttpCaptureProgram, list[bytes]]:
+    require_bpf()
+    # self_pid=0: this test process is the one being observed.
+    program = HttpCaptureProgram(CaptureOptions(self_pid=0, pids=[os.getpid()], **kwargs))
+    program.load()
+    events: list[bytes] = []
+    program.open_events(events.append)
+    return program, events
+
+
+def _get(host: str, port: int, n: int = 1) -> None:
+    conn = http.client.HTTPConnection(host, port, timeout=5)
+    for _ in range(n):
+        conn.request("GET", "/x")
+        conn.getresponse().read()
+    conn.close()
+
+
+def test_event_layout_matches_the_kernel_struct_and_roles_addresses_are_right(server):
+    program, events = _load()
+    try:
+        _get("127.0.0.1", server)  # IPv4 client to a dual-stack server: IPv4-mapped on the server side
+        _get("::1", server)
+        time.sleep(0.1)
+        program.drain()
+    finally:
+        program.close()
+    decoded = [ev.HEADER.unpack_from(raw) for raw in events]
+    closes = [raw for raw, d in zip(events, decoded, strict=True) if d[0] == ev.EVENT_CLOSE]
+    assert closes, "no close events"
+    # A close event carries no payload: its size is sizeof(struct event_header) in the kernel.
+    assert {len(raw) for raw in closes} == {ev.HEADER_SIZE}
+    data = [d for d in decoded if d[0] == ev.EVENT_DATA]
+    for d in data:
+        captured = d[11]
+        assert 0 < captured <= d[10]  # payload never exceeds what the syscall moved
+    # client side (role 2) and server side (role 1), IPv4-mapped shown as IPv4, and IPv6
+    peers = {(d[2], ev.format_address(d[3], d[18])) for d in data}
+    assert (Role.CLIENT, "127.0.0.1") in peers
+    assert (Role.SERVER, "127.0.0.1") in peers
+    assert (Role.CLIENT, "::1") in peers and (Role.SERVER, "::1") in peers
+    assert {d[0] for d in decoded} <= {ev.EVENT_DATA, ev.EVENT_DATA_MORE, ev.EVENT_EOF, ev.EVENT_CLOSE}
+
+
+def test_files_pipes_and_unix_sockets_are_filtered_in_the_kernel(server):
+    program, events = _load()
+    try:
+        with tempfile.TemporaryFile() as f:
+            for _ in range(100):
+                f.write(b"GET / HTTP/1.1\r\n\r\n")
+                f.flush()
+        r, w = os.pipe()
+        os.write(w, b"GET / HTTP/1.1\r\n\r\n")
+        os.read(r, 100)
+        os.close(r)
+        os.close(w)
+        a, b = socket.socketpair()
+        a.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        b.recv(100)
+        a.close()
+        b.close()
+        time.sleep(0.05)
+        program.drain()
+    finally:
+        program.close()
+    assert events == []
+
+
+def test_a_full_ring_buffer_is_counted_in_the_kernel(server):
+    # The smallest ring (8 pages) and no draining during the burst: most events cannot fit.
+    program, events = _load(ring_buffer_size=8 * 4096)
+    try:
+        _get("127.0.0.1", server, n=300)
+        time.sleep(0.05)
+        program.drain()
+        stats = program.kernel_stats()
+    finally:
+        program.close()
+    assert stats["ringbuf_full"] > 0
+    # Every event the kernel tried to send was either received or counted as dropped.
+    assert stats["events"] == len(events) + stats["ringbuf_full"]
+
+
+def test_large_reads_arrive_whole_up_to_the_configured_pieces(server):
+    program, events = _load(capture_bytes=256, read_chunks=4)
+    tracker = ConnectionTracker(ProcessResolver().get, body_limit=256)
+    try:
+        # 20 pipelined requests in one write (~700 bytes): the server reads them in one call.
+        sock = socket.create_connection(("127.0.0.1", server))
+        sock.sendall(b"".join(b"GET /p%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(20)))
+        received = b""
+        while received.count(b"HTTP/1.1 200") < 20 or not received.endswith(_Handler.body):
+            received += sock.recv(65536)
+        sock.close()
+        time.sleep(0.05)
+        program.drain()
+    finally:
+        program.close()
+    out = []
+    tracker.process(events, out)
+    server_paths = [x.path for x in out if x.role == Role.SERVER]
+    assert server_paths == [f"/p{i}" for i in range(20)]
+    assert any(ev.HEADER.unpack_from(raw)[0] == ev.EVENT_DATA_MORE for raw in events)
