@@ -98,8 +98,13 @@ service:
     (tmp / "agent.yaml").write_text(config)
     log = open(tmp / "agent.log", "wb")
     env = dict(os.environ, OTEL_METRIC_EXPORT_INTERVAL="2000")
-    proc = subprocess.Popen([sys.executable, "-m", "otel_ebpf", "run", "--config", str(tmp / "agent.yaml")],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "otel_ebpf", "run", "--config", str(tmp / "agent.yaml")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while "capturing HTTP" not in (tmp / "agent.log").read_text(errors="replace"):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -112,8 +117,11 @@ def start_rotel(port: int) -> subprocess.Popen:
     import rotel
 
     binary = Path(rotel.__file__).parent / "rotel-agent"
-    proc = subprocess.Popen([str(binary), "start", "--otlp-grpc-endpoint", f"127.0.0.1:{port}", "--exporter",
-                             "blackhole"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(binary), "start", "--otlp-grpc-endpoint", f"127.0.0.1:{port}", "--exporter", "blackhole"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(1.0)
     return proc
 
@@ -147,7 +155,11 @@ def phase(server: Server, args, tmp: Path) -> dict:
     cpu0 = cpu_seconds(pids)
     fixed = wrk(server.port, args.duration, connections=50, script=script)
     cpu1 = cpu_seconds(pids)
-    return {"saturation_rps": sat["rps"], "fixed": fixed, "nginx_cpu_per_request_us": (cpu1 - cpu0) / fixed["requests"] * 1e6}
+    return {
+        "saturation_rps": sat["rps"],
+        "fixed": fixed,
+        "nginx_cpu_per_request_us": (cpu1 - cpu0) / fixed["requests"] * 1e6,
+    }
 
 
 def main() -> int:

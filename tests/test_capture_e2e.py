@@ -88,6 +88,7 @@ def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
         else:
             assert span["status_code"] == "UNSET", span
             assert "error.type" not in a
+
     # The same spans reached a real OTLP/gRPC receiver (rotel, a Rust collector).
     def in_rotel(r):
         return [s for s in r.spans() if s.kind == "SPAN_KIND_SERVER" and s.attributes.get("server.port") == server.port]
@@ -95,10 +96,13 @@ def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
     agent.rotel.wait_until(lambda r: len(in_rotel(r)) >= len(spans), timeout_s=20)
     received = in_rotel(agent.rotel)
     assert len(received) == len(spans)
-    assert collections.Counter(
-        (s.attributes["http.request.method"], s.attributes["url.path"], s.attributes["http.response.status_code"])
-        for s in received
-    ) == got
+    assert (
+        collections.Counter(
+            (s.attributes["http.request.method"], s.attributes["url.path"], s.attributes["http.response.status_code"])
+            for s in received
+        )
+        == got
+    )
     assert {s.trace_id for s in received} == {s["traceId"] for s in spans}
 
     # Routes are low-cardinality: the ids collapse.

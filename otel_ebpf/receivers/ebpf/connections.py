@@ -56,7 +56,18 @@ class WallClock:
 
 
 class Connection:
-    __slots__ = ("pid", "fd", "http", "process", "ignored", "local_address", "local_port", "peer_address", "peer_port", "last_seen")
+    __slots__ = (
+        "pid",
+        "fd",
+        "http",
+        "process",
+        "ignored",
+        "local_address",
+        "local_port",
+        "peer_address",
+        "peer_port",
+        "last_seen",
+    )
 
     def __init__(self, pid: int, fd: int, http: Http1Connection):
         self.pid = pid
@@ -124,14 +135,34 @@ class ConnectionTracker:
             if len(raw) < HEADER_SIZE:
                 self.stats.bad_events += 1
                 continue
-            (etype, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret, captured, offset, more,
-             _reserved, lport, pport, laddr, paddr, comm) = unpack(raw)
+            (
+                etype,
+                direction,
+                role,
+                family,
+                pid,
+                tid,
+                fd,
+                sk,
+                ts_enter,
+                ts_exit,
+                ret,
+                captured,
+                offset,
+                more,
+                _reserved,
+                lport,
+                pport,
+                laddr,
+                paddr,
+                comm,
+            ) = unpack(raw)
             key = (pid, fd, sk)
             if etype == ev.EVENT_DATA:
                 conn = connections.get(key)
                 if conn is None:
                     conn = self._open(key, role, family, lport, pport, laddr, paddr, comm)
-                payload = raw[HEADER_SIZE:HEADER_SIZE + captured]
+                payload = raw[HEADER_SIZE : HEADER_SIZE + captured]
                 if more:
                     # The next pieces of this read follow right behind: join them first.
                     large_reads[key] = [more, conn, tid, direction, bytearray(payload), ret, ts_enter, ts_exit]
@@ -143,7 +174,7 @@ class ConnectionTracker:
                 if pending is None or offset != len(pending[4]):
                     self.stats.bad_events += 1  # a piece whose start was lost
                     continue
-                pending[4] += raw[HEADER_SIZE:HEADER_SIZE + captured]
+                pending[4] += raw[HEADER_SIZE : HEADER_SIZE + captured]
                 pending[0] -= 1
                 if pending[0] == 0:
                     del large_reads[key]
@@ -180,8 +211,9 @@ class ConnectionTracker:
             del self.connections[oldest]
             self.stats.connections_evicted += 1
         pid, fd, _sk = key
-        http = Http1Connection(_ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit,
-                               stats=self.http_stats)
+        http = Http1Connection(
+            _ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit, stats=self.http_stats
+        )
         conn = Connection(pid, fd, http)
         # Resolved now, while the process most likely still exists; cached per pid.
         conn.process = self._process_info(pid, comm.split(b"\0", 1)[0].decode(errors="replace"))
@@ -250,7 +282,8 @@ class ConnectionTracker:
         self.trace_context.assign(x, now_mono, out)
 
     def tick(self, now_mono: int, out: list[HttpExchange]) -> None:
-        """Called every drain cycle; once a second: release client spans whose parent never came, evict idle connections."""
+        """Called every drain cycle. Once a second: release client spans whose parent never came,
+        and evict idle connections."""
         if now_mono - self._last_sweep < 1_000_000_000:
             return
         self._last_sweep = now_mono

@@ -169,4 +169,3 @@ class HttpCaptureProgram:
         if self._bpf is not None:
             self._bpf.cleanup()
             self._bpf = None
-

@@ -36,7 +36,9 @@ class EbpfReceiver:
         self._drain_interval = drain_interval_s
         self.program = program or HttpCaptureProgram(options)
         self.tracker = ConnectionTracker(
-            process_info, body_limit=options.capture_bytes, max_connections=options.max_connections,
+            process_info,
+            body_limit=options.capture_bytes,
+            max_connections=options.max_connections,
             ports=frozenset(options.ports),
         )
         self._pending: list[bytes] = []
