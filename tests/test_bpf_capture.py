@@ -54,9 +54,7 @@ def _load(**kwargs) -> tuple[HttpCaptureProgram, list[bytes]]:
     # self_pid=0: this test process is the one being observed.
     program = HttpCaptureProgram(CaptureOptions(self_pid=0, pids=[os.getpid()], **kwargs))
     program.load()
-    events: list[bytes] = []
-    program.open_events(events.append)
-    return program, events
+    return program, []
 
 
 def _get(host: str, port: int, n: int = 1) -> None:
@@ -73,7 +71,7 @@ def test_event_layout_matches_the_kernel_struct_and_roles_addresses_are_right(se
         _get("127.0.0.1", server)  # IPv4 client to a dual-stack server: IPv4-mapped on the server side
         _get("::1", server)
         time.sleep(0.1)
-        program.drain()
+        events += program.drain()
     finally:
         program.close()
     decoded = [ev.HEADER.unpack_from(raw) for raw in events]
@@ -111,7 +109,7 @@ def test_files_pipes_and_unix_sockets_are_filtered_in_the_kernel(server):
         a.close()
         b.close()
         time.sleep(0.05)
-        program.drain()
+        events += program.drain()
     finally:
         program.close()
     assert events == []
@@ -123,7 +121,7 @@ def test_a_full_ring_buffer_is_counted_in_the_kernel(server):
     try:
         _get("127.0.0.1", server, n=300)
         time.sleep(0.05)
-        program.drain()
+        events += program.drain()
         stats = program.kernel_stats()
     finally:
         program.close()
@@ -144,7 +142,7 @@ def test_large_reads_arrive_whole_up_to_the_configured_pieces(server):
             received += sock.recv(65536)
         sock.close()
         time.sleep(0.05)
-        program.drain()
+        events += program.drain()
     finally:
         program.close()
     out = []

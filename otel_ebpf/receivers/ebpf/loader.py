@@ -1,4 +1,4 @@
-"""Compiles and attaches bpf/http_capture.c with bcc, and reads its ring buffer.
+"""Compiles and attaches bpf/http_capture.c with bcc (in a child process), and reads its ring buffer.
 
 bcc compiles the C at load time against kernel headers.  When the running kernel's
 own headers are missing (no /lib/modules/$(uname -r)/build), the distribution's
@@ -10,14 +10,19 @@ struct, so headers of another kernel version are fine.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import glob
+import json
 import logging
 import os
 import platform
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
+from otel_ebpf.receivers.ebpf.bpf_sys import RingBufferReader, percpu_u64_sum, possible_cpus
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 
 log = logging.getLogger(__name__)
@@ -105,67 +110,101 @@ def import_bcc():
     return bcc
 
 
-class HttpCaptureProgram:
-    """The loaded BPF program: attach, drain events, read kernel counters, detach."""
+def compile_and_attach(options: CaptureOptions):
+    """Compiles the program with bcc, which attaches every TRACEPOINT_PROBE; fills the filter maps.
 
-    def __init__(self, options: CaptureOptions):
+    Runs in compile_child.py, a short-lived process: see there why.
+    """
+    ensure_tracefs()
+    ensure_kernel_headers()
+    bcc = import_bcc()
+    try:
+        bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=options.cflags())
+    except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
+        raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
+    if options.pids:
+        table = bpf[b"filter_pids"]
+        for pid in options.pids:
+            table[ctypes.c_uint32(pid)] = ctypes.c_uint8(1)
+    if options.executables:
+        table = bpf[b"filter_comms"]
+        for name in options.executables:
+            key = table.Key()
+            key.comm = name.encode()[:15]
+            table[key] = ctypes.c_uint8(1)
+    if options.ports:
+        table = bpf[b"filter_ports"]
+        for port in options.ports:
+            table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
+    return bpf
+
+
+class HttpCaptureProgram:
+    """The attached program as the agent holds it: fds handed over by the compile child."""
+
+    def __init__(self, options: CaptureOptions, compile_timeout_s: float = 120.0):
         self.options = options
-        self._bpf = None
+        self._timeout = compile_timeout_s
+        self._ring: RingBufferReader | None = None
+        self._stats_fd = -1
+        self._ring_fd = -1
+        self._perf_fds: list[int] = []
+        self.tracepoints: list[str] = []
+        self._ncpus = possible_cpus()
 
     def load(self) -> None:
-        ensure_tracefs()
-        ensure_kernel_headers()
-        bcc = import_bcc()
+        """Compiles and attaches in a child process; raises LoadError with the reason on failure."""
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        options = json.dumps(dataclasses.asdict(self.options))
         try:
-            self._bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=self.options.cflags())
-        except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
-            raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
-        self._fill_filters()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "otel_ebpf.receivers.ebpf.compile_child", str(child.fileno()), options],
+                pass_fds=[child.fileno()],
+                stdout=subprocess.DEVNULL,
+                cwd=str(BPF_DIR.parent),
+            )
+        finally:
+            child.close()
+        try:
+            parent.settimeout(self._timeout)
+            message, fds, _flags, _addr = socket.recv_fds(parent, 1 << 16, 256)
+        except (OSError, TimeoutError) as exc:
+            proc.kill()
+            raise LoadError(f"compiling the BPF program did not finish: {exc}") from exc
+        finally:
+            parent.close()
+            proc.wait()
+        reply = json.loads(message.decode() or '{"error": "the compile process ended without an answer"}')
+        if "error" in reply:
+            for fd in fds:
+                os.close(fd)
+            raise LoadError(reply["error"])
+        self._ring_fd, self._stats_fd, *self._perf_fds = fds
+        self.tracepoints = reply["tracepoints"]
+        pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)
+        self._ring = RingBufferReader(self._ring_fd, pages * PAGE_SIZE)
+        log.debug("attached %d tracepoints", len(self._perf_fds))
 
-    def _fill_filters(self) -> None:
-        opts = self.options
-        if opts.pids:
-            table = self._bpf[b"filter_pids"]
-            for pid in opts.pids:
-                table[ctypes.c_uint32(pid)] = ctypes.c_uint8(1)
-        if opts.executables:
-            table = self._bpf[b"filter_comms"]
-            for name in opts.executables:
-                key = table.Key()
-                key.comm = name.encode()[:15]
-                table[key] = ctypes.c_uint8(1)
-        if opts.ports:
-            table = self._bpf[b"filter_ports"]
-            for port in opts.ports:
-                table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
-
-    def open_events(self, on_event: Callable[[bytes], None]) -> None:
-        """Registers the consumer of raw events (header + payload bytes)."""
-        string_at = ctypes.string_at
-
-        def callback(_ctx, data, size):
-            # The only work done per event in the callback: copy the bytes out of the ring.
-            on_event(string_at(data, size))
-
-        self._callback = callback  # bcc keeps a weak reference only
-        self._bpf[b"events"].open_ring_buffer(callback)
-
-    def drain(self) -> None:
-        """Consumes every event waiting in the ring buffer, without blocking."""
-        self._bpf.ring_buffer_consume()
+    def drain(self) -> list[bytes]:
+        """Every event waiting in the ring buffer (header + payload bytes), without blocking."""
+        out: list[bytes] = []
+        if self._ring is not None:
+            self._ring.read(out)
+        return out
 
     def kernel_stats(self) -> dict[str, int]:
         """Sums of the per-CPU counters in the `stats` map."""
-        table = self._bpf[b"stats"]
-        totals = {}
-        for index, name in enumerate(STAT_NAMES):
-            totals[name] = sum(int(v) for v in table[ctypes.c_int(index)])
-        return totals
-
-    def map_sizes(self) -> dict[str, int]:
-        return {name: len(self._bpf[name.encode()]) for name in ("conns", "sock_addrs", "active_calls")}
+        return {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(STAT_NAMES)}
 
     def close(self) -> None:
-        if self._bpf is not None:
-            self._bpf.cleanup()
-            self._bpf = None
+        """Detaches every probe (closing the perf-event fds) and releases the maps. Idempotent."""
+        for fd in self._perf_fds:
+            os.close(fd)
+        self._perf_fds = []
+        if self._ring is not None:
+            self._ring.close()
+            self._ring = None
+        for fd in (self._ring_fd, self._stats_fd):
+            if fd >= 0:
+                os.close(fd)
+        self._ring_fd = self._stats_fd = -1

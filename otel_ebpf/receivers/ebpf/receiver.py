@@ -41,7 +41,6 @@ class EbpfReceiver:
             max_connections=options.max_connections,
             ports=frozenset(options.ports),
         )
-        self._pending: list[bytes] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # serialises drain cycles with shutdown's final drain
@@ -50,7 +49,6 @@ class EbpfReceiver:
     def start(self) -> None:
         """Loads and attaches the BPF program (raises LoadError), then starts draining."""
         self.program.load()
-        self.program.open_events(self._pending.append)
         self._thread = threading.Thread(target=self._run, name="ebpf-receiver", daemon=True)
         self._thread.start()
 
@@ -68,8 +66,7 @@ class EbpfReceiver:
         with self._lock:
             if self.program is None:
                 return
-            self.program.drain()
-            raw, self._pending[:] = self._pending[:], []
+            raw = self.program.drain()
             out: list[HttpExchange] = []
             if raw:
                 self.tracker.process(raw, out)

@@ -1,0 +1,108 @@
+"""The few BPF operations the long-running agent needs, without bcc: reading maps and the ring buffer.
+
+bcc embeds LLVM; keeping it in the agent costs ~130 MB of memory for as long as the
+agent runs, and its ring-buffer callback crosses ctypes once per event.  So a
+short-lived child compiles and attaches the program with bcc and hands over file
+descriptors (see compile_child.py); this module then reads the ring buffer straight
+from its memory mapping, in batches, and reads per-CPU counters with the bpf() syscall.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import os
+import struct
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+
+SYS_BPF = 321  # x86_64
+BPF_MAP_LOOKUP_ELEM = 1
+
+# Ring buffer record header flags (include/uapi/linux/bpf.h).
+RINGBUF_BUSY_BIT = 1 << 31
+RINGBUF_DISCARD_BIT = 1 << 30
+RINGBUF_HDR_SZ = 8
+_U32 = struct.Struct("<I")
+_U64 = struct.Struct("<Q")
+
+
+class _MapElemAttr(ctypes.Structure):
+    _fields_ = [
+        ("map_fd", ctypes.c_uint32),
+        ("pad", ctypes.c_uint32),
+        ("key", ctypes.c_uint64),
+        ("value", ctypes.c_uint64),
+        ("flags", ctypes.c_uint64),
+    ]
+
+
+def possible_cpus() -> int:
+    """Number of possible CPUs: the length of a per-CPU map value."""
+    text = open("/sys/devices/system/cpu/possible").read().strip()
+    count = 0
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        count += int(hi or lo) - int(lo) + 1
+    return count
+
+
+def percpu_u64_sum(map_fd: int, index: int, ncpus: int) -> int:
+    """Sum over CPUs of a BPF_MAP_TYPE_PERCPU_ARRAY element of u64."""
+    key = ctypes.c_uint32(index)
+    values = (ctypes.c_uint64 * ncpus)()  # per-CPU values are 8-byte aligned: u64 needs no padding
+    attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(key), value=ctypes.addressof(values))
+    if _libc.syscall(SYS_BPF, BPF_MAP_LOOKUP_ELEM, ctypes.byref(attr), ctypes.sizeof(attr)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"bpf map lookup: {os.strerror(err)}")
+    return sum(values)
+
+
+class RingBufferReader:
+    """Consumer side of a BPF_MAP_TYPE_RINGBUF, as libbpf's ring_buffer__consume does it.
+
+    Layout of the mapping: one page with the consumer position (we write it), then one
+    page with the producer position, then the data area mapped twice in a row, so a
+    record that wraps around the end can be read as one contiguous slice.
+    """
+
+    def __init__(self, map_fd: int, data_size: int):
+        page = mmap.PAGESIZE
+        self._mask = data_size - 1
+        self._consumer = mmap.mmap(map_fd, page, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE, offset=0)
+        self._producer = mmap.mmap(map_fd, page + 2 * data_size, mmap.MAP_SHARED, mmap.PROT_READ, offset=page)
+        self._data = memoryview(self._producer)[page:]
+        self._producer_view = memoryview(self._producer)[:8]
+
+    def read(self, out: list[bytes]) -> int:
+        """Appends every complete record waiting in the ring to `out`; returns how many."""
+        unpack_u32 = _U32.unpack_from
+        consumer = _U64.unpack_from(self._consumer, 0)[0]
+        producer = _U64.unpack_from(self._producer_view, 0)[0]
+        data = self._data
+        mask = self._mask
+        append = out.append
+        start = consumer
+        count = 0
+        while consumer < producer:
+            offset = consumer & mask
+            header = unpack_u32(data, offset)[0]
+            if header & RINGBUF_BUSY_BIT:
+                break  # the producer is still writing this record
+            length = header & ~(RINGBUF_BUSY_BIT | RINGBUF_DISCARD_BIT)
+            if not header & RINGBUF_DISCARD_BIT:
+                begin = offset + RINGBUF_HDR_SZ
+                append(bytes(data[begin : begin + length]))
+                count += 1
+            consumer += (length + RINGBUF_HDR_SZ + 7) & ~7
+        if consumer != start:
+            # x86 stores are not reordered with earlier loads: a plain store releases the space.
+            _U64.pack_into(self._consumer, 0, consumer)
+        return count
+
+    def close(self) -> None:
+        self._data.release()
+        self._producer_view.release()
+        self._producer.close()
+        self._consumer.close()

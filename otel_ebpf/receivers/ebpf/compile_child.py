@@ -1,0 +1,45 @@
+"""Runs in a short-lived child process: compile and attach the BPF program with bcc, hand over the fds.
+
+    python -m otel_ebpf.receivers.ebpf.compile_child SOCKET_FD OPTIONS_JSON
+
+bcc (and the LLVM inside it) never enters the long-running agent: this process
+compiles bpf/http_capture.c, lets bcc attach every TRACEPOINT_PROBE, fills the
+filter maps, then sends the agent over a unix socket (SCM_RIGHTS) the ring buffer
+and counter map fds and the perf-event fds that hold the attachments.  The probes
+stay attached as long as the agent keeps those fds open; closing them detaches.
+It leaves with os._exit so that bcc's atexit clean-up does not detach them first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import traceback
+
+
+def main(sock_fd: int, options_json: str) -> None:
+    sock = socket.socket(fileno=sock_fd)
+    try:
+        from otel_ebpf.receivers.ebpf.loader import CaptureOptions, compile_and_attach  # noqa: PLC0415
+
+        options = CaptureOptions(**json.loads(options_json))
+        bpf = compile_and_attach(options)
+        fds = [bpf[b"events"].map_fd, bpf[b"stats"].map_fd]
+        names = [name.decode() for name in bpf.tracepoint_fds]
+        fds += [bpf.tracepoint_fds[name.encode()] for name in names]
+        message = {"tracepoints": names}
+        socket.send_fds(sock, [json.dumps(message).encode()], fds)
+    except BaseException as exc:  # everything goes back to the agent as text
+        text = str(exc) if exc.__class__.__name__ == "LoadError" else traceback.format_exc(limit=3)
+        sock.sendall(json.dumps({"error": text}).encode())
+    finally:
+        sock.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]), sys.argv[2])
