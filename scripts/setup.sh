@@ -34,7 +34,9 @@ export DEBIAN_FRONTEND=noninteractive
 need_pkgs="python3 python3-venv python3-pip python3-bpfcc bpfcc-tools libbpfcc ca-certificates"
 [ -e "/lib/modules/$KREL/build/include" ] || need_pkgs="$need_pkgs linux-headers-amd64"
 if [ "$WITH_TESTS" = 1 ]; then
-    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps"
+    # libpython3.11: the tests' OTLP receiver (PyPI's rotel) ships a binary linked against
+    # the interpreter's shared library, which Debian's python3 does not pull in.
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11"
 fi
 
 missing=""
