@@ -1,21 +1,23 @@
-/* Capture of TCP socket payloads for HTTP/1.x, from syscall and socket tracepoints only.
+/* Capture of TCP socket payloads for HTTP/1.x, from tracepoints only.
  *
  * No kprobes and no fentry: they are not available on every kernel (and not on ours).
  * How a syscall is followed:
  *
- *   sys_enter_<read|write|...>   remember the user buffer in `active_calls` (per thread)
- *   sock:sock_{recv,send}_length fires only when the fd is a socket: it hands us the
- *                                 `struct sock *`, so files, pipes and unix sockets are
- *                                 filtered out in the kernel without reading any kernel struct
- *   sys_exit_<...>               if a TCP socket was involved, copy the first CAPTURE_BYTES
- *                                 of the payload and send one event through the ring buffer
+ *   sock:sock_{recv,send}_length  fires inside sock_recvmsg/sock_sendmsg, so only for
+ *                                 sockets: files, pipes and unix sockets are filtered out in
+ *                                 the kernel without reading any kernel struct. For TCP it
+ *                                 remembers the `struct sock *` for this thread in `active_calls`.
+ *   raw_syscalls:sys_exit         for a thread marked above: the syscall's arguments are
+ *                                 still in the saved user registers; copy the first
+ *                                 CAPTURE_BYTES of the payload and send one event through the
+ *                                 ring buffer (without a wakeup: userspace drains in batches).
  *
- * Addresses come from sock:inet_sock_set_state (stable tracepoint fields), stored per
- * `struct sock *` when a connection is established.
+ * Roles come from accept/connect (syscall tracepoints), addresses from
+ * sock:inet_sock_set_state (stable tracepoint fields), stored per `struct sock *`.
  *
  * Build options (-D flags from the loader): CAPTURE_BYTES, CAPTURE_POW2 (a power of two
- * >= CAPTURE_BYTES), RINGBUF_PAGES, MAX_CONNECTIONS, MAX_THREADS, SELF_PID, and the optional
- * filters FILTER_PIDS, FILTER_COMMS, FILTER_PORTS (their maps are filled by userspace).
+ * >= CAPTURE_BYTES), READ_CHUNKS, RINGBUF_PAGES, MAX_CONNECTIONS, MAX_THREADS, SELF_PID,
+ * and the optional filters FILTER_PIDS, FILTER_COMMS, FILTER_PORTS (maps filled by userspace).
  */
 #include <uapi/linux/ptrace.h>
 #include <linux/uio.h>
@@ -60,9 +62,9 @@
 #define BUF_NONE 3   /* sendfile: no payload, only the byte count */
 
 struct active_call {
-    __u64 buf;      /* user pointer: buffer, iovec array or msghdr */
-    __u64 ts_enter;
-    __u64 sk;       /* set by sock_*_length when the fd is a TCP socket */
+    __u64 buf;      /* user pointer: buffer, iovec array or msghdr (read at sys_exit) */
+    __u64 ts_enter; /* when sock_*_length fired: the data was just moved */
+    __u64 sk;       /* the TCP socket the syscall used */
     __s32 fd;
     __u32 iovcnt;
     __u8 kind;      /* BUF_* */
@@ -131,29 +133,25 @@ static __always_inline int process_wanted(__u32 tgid) {
     return 1;
 }
 
-static __always_inline void enter_call(__s32 fd, __u64 buf, __u32 iovcnt, __u8 kind, __u8 direction) {
+/* sock:sock_{send,recv}_length fire inside sock_sendmsg/sock_recvmsg, for sockets only:
+ * remember the TCP socket for this thread until the syscall returns (raw sys_exit). */
+static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, int ret, __u8 direction) {
+    if (protocol != IPPROTO_TCP_ || (family != AF_INET_ && family != AF_INET6_))
+        return;
+    /* Would-block and other non-events: nothing to tell (connection-level errors are kept). */
+    if (ret < 0 && ret != -104 && ret != -32 && ret != -110 && ret != -103)
+        return;
     __u64 id = bpf_get_current_pid_tgid();
     if (!process_wanted(id >> 32))
         return;
     struct active_call call = {};
-    call.buf = buf;
+    call.sk = sk;
     call.ts_enter = bpf_ktime_get_ns();
-    call.fd = fd;
-    call.iovcnt = iovcnt;
-    call.kind = kind;
     call.direction = direction;
-    if (active_calls.update(&id, &call) != 0)
+    /* BPF_NOEXIST: sendfile calls sock_sendmsg once per batch of pages; keep the first. */
+    int err = active_calls.insert(&id, &call);
+    if (err != 0 && err != -17 /* EEXIST */)
         count(STAT_ACTIVE_MAP_FULL);
-}
-
-/* sock:sock_{send,recv}_length: the fd of the current call is a socket. Keep TCP only. */
-static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol) {
-    if (protocol != IPPROTO_TCP_ || (family != AF_INET_ && family != AF_INET6_))
-        return;
-    __u64 id = bpf_get_current_pid_tgid();
-    struct active_call *call = active_calls.lookup(&id);
-    if (call)
-        call->sk = sk;
 }
 
 /* Copies up to `want` bytes described by the call into s->data; returns the bytes copied. */
@@ -241,16 +239,8 @@ static __always_inline int send_event(struct scratch_event *s, __u32 captured) {
     return 0;
 }
 
-static __always_inline void exit_call(long ret) {
-    __u64 id = bpf_get_current_pid_tgid();
-    struct active_call *call = active_calls.lookup(&id);
-    if (!call)
-        return;
+static __always_inline void exit_call(__u64 id, struct active_call *call, long ret) {
     __u64 sk = call->sk;
-    if (sk == 0) { /* not a TCP socket */
-        active_calls.delete(&id);
-        return;
-    }
     __u8 type;
     if (ret > 0)
         type = EVENT_DATA;
@@ -330,31 +320,62 @@ static __always_inline void exit_call(long ret) {
     }
 }
 
-/* ---- payload syscalls ---- */
+/* ---- payload syscalls: one raw tracepoint at syscall exit ----
+ *
+ * Cheaper than a pair of syscall tracepoints per syscall (which also copy every argument
+ * into a trace record): the syscall's arguments are still in the saved user registers
+ * (x86-64 ABI: rdi, rsi, rdx; orig_ax holds the syscall number), and the ring-buffer
+ * work happens only for threads that sock_*_length just marked. */
 
-TRACEPOINT_PROBE(syscalls, sys_enter_read) { enter_call(args->fd, (__u64)args->buf, 0, BUF_PLAIN, DIR_INBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_read) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_write) { enter_call(args->fd, (__u64)args->buf, 0, BUF_PLAIN, DIR_OUTBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_write) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_readv) { enter_call(args->fd, (__u64)args->vec, args->vlen, BUF_IOV, DIR_INBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_readv) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_writev) { enter_call(args->fd, (__u64)args->vec, args->vlen, BUF_IOV, DIR_OUTBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_writev) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_recvfrom) { enter_call(args->fd, (__u64)args->ubuf, 0, BUF_PLAIN, DIR_INBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_recvfrom) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_sendto) { enter_call(args->fd, (__u64)args->buff, 0, BUF_PLAIN, DIR_OUTBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_sendto) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_recvmsg) { enter_call(args->fd, (__u64)args->msg, 0, BUF_MSG, DIR_INBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_recvmsg) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_sendmsg) { enter_call(args->fd, (__u64)args->msg, 0, BUF_MSG, DIR_OUTBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_sendmsg) { exit_call(args->ret); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_enter_sendfile64) { enter_call(args->out_fd, 0, 0, BUF_NONE, DIR_OUTBOUND); return 0; }
-TRACEPOINT_PROBE(syscalls, sys_exit_sendfile64) { exit_call(args->ret); return 0; }
+TRACEPOINT_PROBE(sock, sock_recv_length) {
+    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, DIR_INBOUND);
+    return 0;
+}
+TRACEPOINT_PROBE(sock, sock_send_length) {
+    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, DIR_OUTBOUND);
+    return 0;
+}
 
-/* ---- which fd is a TCP socket, and its struct sock ---- */
-
-TRACEPOINT_PROBE(sock, sock_recv_length) { mark_socket((__u64)args->sk, args->family, args->protocol); return 0; }
-TRACEPOINT_PROBE(sock, sock_send_length) { mark_socket((__u64)args->sk, args->family, args->protocol); return 0; }
+RAW_TRACEPOINT_PROBE(sys_exit) {
+    __u64 id = bpf_get_current_pid_tgid();
+    struct active_call *call = active_calls.lookup(&id);
+    if (!call)
+        return 0;
+    struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+    long ret = ctx->args[1];
+    unsigned long nr = 0, arg0 = 0, arg1 = 0, arg2 = 0;
+    bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax);
+    bpf_probe_read_kernel(&arg0, sizeof(arg0), &regs->di);
+    bpf_probe_read_kernel(&arg1, sizeof(arg1), &regs->si);
+    bpf_probe_read_kernel(&arg2, sizeof(arg2), &regs->dx);
+    call->fd = arg0;
+    call->buf = arg1;
+    switch (nr) {
+    case 0:  /* read */
+    case 1:  /* write */
+    case 44: /* sendto */
+    case 45: /* recvfrom */
+        call->kind = BUF_PLAIN;
+        break;
+    case 19: /* readv */
+    case 20: /* writev */
+        call->kind = BUF_IOV;
+        call->iovcnt = arg2;
+        break;
+    case 46: /* sendmsg */
+    case 47: /* recvmsg */
+        call->kind = BUF_MSG;
+        break;
+    case 40: /* sendfile: bytes and timing, no payload */
+        call->kind = BUF_NONE;
+        break;
+    default: /* recvmmsg, splice, io_uring, ...: not followed */
+        active_calls.delete(&id);
+        return 0;
+    }
+    exit_call(id, call, ret);
+    return 0;
+}
 
 /* ---- connection roles ---- */
 

@@ -31,7 +31,7 @@ from otel_ebpf.telemetry.http_metrics import HttpMetrics
 from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.routes import RouteResolver
 from otel_ebpf.telemetry.sampling import Sampler
-from otel_ebpf.telemetry.self_metrics import SelfMetrics
+from otel_ebpf.telemetry.self_metrics import CounterSet, SelfMetrics
 from otel_ebpf.telemetry.semconv import configure_known_methods_from_env
 from otel_ebpf.telemetry.spans import build_trace_request
 
@@ -58,6 +58,8 @@ class SpanBatch:
         self._oldest = 0.0
         self._lock = threading.Lock()
         self.spans_built = 0
+        # Exchanges that could not be encoded (counted, never silently lost).
+        self.skipped = CounterSet("otel_ebpf.spans.skipped", "{span}", "exchanges that could not become spans")
 
     def add(self, exchanges: list[HttpExchange]) -> None:
         with self._lock:
@@ -80,7 +82,7 @@ class SpanBatch:
         items, self._items = self._items, []
         while items:
             chunk, items = items[: self._size], items[self._size :]
-            request = build_trace_request(chunk, self._redactor, __version__)
+            request = build_trace_request(chunk, self._redactor, __version__, skipped=self.skipped)
             self.spans_built += len(chunk)
             for exporter in self._exporters:
                 exporter.export_traces(request)
@@ -233,7 +235,7 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         for exporter in pipelines.exporters.values():
             exporter.shutdown(1.0)
         return 1
-    # Everything built so far (bcc, LLVM bindings, config) lives as long as the agent: keep it out
+    # Everything built so far (modules, config, pipelines) lives as long as the agent: keep it out
     # of the cyclic collector, and collect the young generation less often (the hot path allocates
     # many short-lived objects that reference counting frees anyway): ~7% less CPU per request.
     gc.freeze()
@@ -276,6 +278,26 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
                 result[(f"otel_ebpf.exporter.{name}", (("exporter", eid),))] = value
         return result
 
-    pipelines.self_metrics.register_callback(pipeline_counters)
+    registry = pipelines.self_metrics
+    registry.register_callback(pipeline_counters)
     if pipelines.http_metrics is not None:
-        pipelines.self_metrics.register_callback(pipelines.http_metrics.self_metrics)
+        registry.register_callback(pipelines.http_metrics.self_metrics)
+    registry.add_counter(pipelines.spans.skipped)
+    # Declare what each reported name is: running totals are cumulative sums, levels are gauges.
+    names = set(pipeline_counters())
+    if pipelines.http_metrics is not None:
+        names |= set(pipelines.http_metrics.self_metrics())
+    for name in sorted({n for n, _attrs in names}):
+        if name.endswith(("queue_size", "queue_capacity")) or ".queued_" in name:
+            registry.register_gauge(name, _unit(name), "current level")
+        else:
+            registry.register_counter(name, _unit(name), "running total since the agent started")
+
+
+def _unit(name: str) -> str:
+    for part, unit in (("span", "{span}"), ("metric_point", "{data_point}"), ("request", "{request}"),
+                       ("connection", "{connection}"), ("exchange", "{exchange}"), ("event", "{event}"),
+                       ("dropped", "{event}")):
+        if part in name:
+            return unit
+    return "1"

@@ -28,23 +28,16 @@ CAP_BPF = 39
 CAP_NAMES = {CAP_SYS_ADMIN: "CAP_SYS_ADMIN", CAP_PERFMON: "CAP_PERFMON", CAP_BPF: "CAP_BPF"}
 
 TRACEFS_DIRS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
-# The syscalls bpf/http_capture.c hooks; bcc attaches every TRACEPOINT_PROBE at load, so one
-# missing tracepoint fails the whole program.
-SYSCALLS = (
-    "accept",
-    "accept4",
-    "connect",
-    "close",
-    "read",
-    "write",
-    "readv",
-    "writev",
-    "sendto",
-    "recvfrom",
-    "sendmsg",
-    "recvmsg",
-    "sendfile64",
-)
+# The syscall tracepoints bpf/http_capture.c attaches (payload syscalls are followed from the
+# raw sys_exit tracepoint instead); bcc attaches every probe at load, so one missing
+# tracepoint fails the whole program.
+SYSCALL_EVENTS = {
+    "accept": ("sys_exit_accept",),
+    "accept4": ("sys_exit_accept4",),
+    "connect": ("sys_enter_connect", "sys_exit_connect"),
+    "close": ("sys_enter_close",),
+}
+SYSCALLS = tuple(SYSCALL_EVENTS)
 SOCK_TRACEPOINTS = ("sock_recv_length", "sock_send_length", "inet_sock_set_state")
 RINGBUF_KERNEL = (5, 8)  # BPF_MAP_TYPE_RINGBUF
 MEMCG_ACCOUNTING_KERNEL = (5, 11)  # BPF memory charged to the cgroup instead of RLIMIT_MEMLOCK
@@ -240,8 +233,7 @@ def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
     if events is None:
         return [Check("tracepoints", Status.WARN, "not checked: tracefs is not mounted")]
     checks = []
-    for syscall in SYSCALLS:
-        names = (f"sys_enter_{syscall}", f"sys_exit_{syscall}")
+    for syscall, names in SYSCALL_EVENTS.items():
         missing = [n for n in names if not (events / "syscalls" / n).is_dir()]
         label = f"syscalls:{syscall}"
         if missing:
@@ -249,7 +241,12 @@ def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
                 Check(label, Status.FAIL, f"missing {', '.join(missing)}", "a kernel with CONFIG_FTRACE_SYSCALLS=y")
             )
         else:
-            checks.append(Check(label, Status.OK, "sys_enter and sys_exit present"))
+            checks.append(Check(label, Status.OK, f"{', '.join(names)} present"))
+    label = "raw_syscalls:sys_exit"
+    if (events / "raw_syscalls" / "sys_exit").is_dir():
+        checks.append(Check(label, Status.OK, "present (payload syscalls are read at their exit)"))
+    else:
+        checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a kernel with CONFIG_FTRACE"))
     for tracepoint in SOCK_TRACEPOINTS:
         label = f"sock:{tracepoint}"
         if (events / "sock" / tracepoint).is_dir():

@@ -87,6 +87,8 @@ def make_host(
         for name in SOCK_TRACEPOINTS:
             if name not in missing_tracepoints:
                 (events / "sock" / name).mkdir(parents=True)
+        if "raw_sys_exit" not in missing_tracepoints:
+            (events / "raw_syscalls" / "sys_exit").mkdir(parents=True)
         if kprobe_events:
             put(f"{tracefs}/kprobe_events")
     if btf:
@@ -179,7 +181,8 @@ def test_tracefs_under_debugfs_is_found(tmp_path):
     checks = by_name(run_checks(make_host(tmp_path, tracefs="/sys/kernel/debug/tracing")))
     assert checks["tracefs"].status is Status.OK
     assert checks["tracefs"].detail == "mounted at /sys/kernel/debug/tracing"
-    assert checks["syscalls:read"].status is Status.OK
+    assert checks["syscalls:close"].status is Status.OK
+    assert checks["raw_syscalls:sys_exit"].status is Status.OK
 
 
 def test_tracefs_not_mounted_and_no_sys_admin_fails_with_mount_command(tmp_path):
@@ -199,9 +202,14 @@ def test_tracefs_not_mounted_with_sys_admin_only_warns(tmp_path):
 
 
 def test_missing_syscall_tracepoint_fails_by_name(tmp_path):
-    checks = run_checks(make_host(tmp_path, missing_tracepoints=("sys_exit_sendfile64",)))
-    assert failed(checks) == ["syscalls:sendfile64"]
-    assert by_name(checks)["syscalls:sendfile64"].detail == "missing sys_exit_sendfile64"
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=("sys_exit_accept4",)))
+    assert failed(checks) == ["syscalls:accept4"]
+    assert by_name(checks)["syscalls:accept4"].detail == "missing sys_exit_accept4"
+
+
+def test_missing_raw_sys_exit_fails(tmp_path):
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=("raw_sys_exit",)))
+    assert failed(checks) == ["raw_syscalls:sys_exit"]
 
 
 def test_missing_sock_tracepoint_fails(tmp_path):
@@ -282,7 +290,7 @@ def test_lockdown_confidentiality_fails(tmp_path):
 
 def test_render_fits_100_columns_and_lists_every_check(tmp_path):
     checks = run_checks(
-        make_host(tmp_path, caps=CAP_MASK_DROPPED, headers=None, bcc_ok=False, missing_tracepoints=("sys_enter_read",))
+        make_host(tmp_path, caps=CAP_MASK_DROPPED, headers=None, bcc_ok=False, missing_tracepoints=("sys_enter_close",))
     )
     out = io.StringIO()
     render(checks, out)
@@ -293,7 +301,7 @@ def test_render_fits_100_columns_and_lists_every_check(tmp_path):
     for check in checks:
         assert check.name in body
     assert "FAIL" in body and "ok" in body
-    assert lines[-1].startswith("the agent cannot run: 4 failed (privileges, kernel headers, bcc, syscalls:read)")
+    assert lines[-1].startswith("the agent cannot run: 4 failed (privileges, kernel headers, bcc, syscalls:close)")
 
 
 def test_main_exit_code(tmp_path):

@@ -27,8 +27,10 @@ def main(sock_fd: int, options_json: str) -> None:
         options = CaptureOptions(**json.loads(options_json))
         bpf = compile_and_attach(options)
         fds = [bpf[b"events"].map_fd, bpf[b"stats"].map_fd]
-        names = [name.decode() for name in bpf.tracepoint_fds]
-        fds += [bpf.tracepoint_fds[name.encode()] for name in names]
+        # The fds that hold the attachments: perf events for tracepoints, links for raw tracepoints.
+        attached = {**bpf.tracepoint_fds, **bpf.raw_tracepoint_fds}
+        names = [name.decode() for name in attached]
+        fds += list(attached.values())
         message = {"tracepoints": names}
         socket.send_fds(sock, [json.dumps(message).encode()], fds)
     except BaseException as exc:  # everything goes back to the agent as text

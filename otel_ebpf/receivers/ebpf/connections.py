@@ -126,10 +126,8 @@ class ConnectionTracker:
         unpack = HEADER.unpack_from
         connections = self.connections
         large_reads = self._large_reads
-        if large_reads:
-            # Reads whose remaining pieces never came (the ring buffer was full: counted in the kernel).
-            for key in list(large_reads):
-                self._data(key, *large_reads.pop(key)[1:], out)
+        # Large reads still incomplete from the previous batch: their pieces may be in this one.
+        waiting_since_last_batch = list(large_reads)
         for raw in raw_events:
             self.stats.events += 1
             if len(raw) < HEADER_SIZE:
@@ -195,6 +193,11 @@ class ConnectionTracker:
                 continue
             for request, response, error_type in pairs:
                 self._emit(conn, tid, request, response, error_type, ts_exit, out)
+        for key in waiting_since_last_batch:
+            pending = large_reads.pop(key, None)
+            if pending is not None:
+                # Its remaining pieces never came (the ring buffer was full: counted in the kernel).
+                self._data(key, *pending[1:], out)
 
     def _data(self, key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out) -> None:
         conn.last_seen = ts_exit

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from otel_ebpf.model import HttpExchange, ProcessInfo
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class EbpfReceiver:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # serialises drain cycles with shutdown's final drain
         self.consumer_errors = 0
+        self._kernel_stats = dict.fromkeys(STAT_NAMES, 0)
 
     def start(self) -> None:
         """Loads and attaches the BPF program (raises LoadError), then starts draining."""
@@ -97,9 +99,10 @@ class EbpfReceiver:
         """Counts for the agent's own metrics: {(metric name, attributes): value}."""
         result: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
         try:
-            kernel = self.program.kernel_stats()
-        except Exception:  # the program may be closing
-            kernel = {}
+            self._kernel_stats = self.program.kernel_stats()
+        except Exception:  # not loaded yet, or already closed: the last values stand
+            pass
+        kernel = self._kernel_stats
         if kernel:
             result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
             for reason in ("ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full"):
