@@ -93,7 +93,9 @@ struct scratch_event {
 };
 
 BPF_RINGBUF_OUTPUT(events, RINGBUF_PAGES);
-BPF_HASH(active_calls, __u64, struct active_call, MAX_THREADS);
+/* LRU: a mark is removed at syscall exit, but kernel threads and io_uring workers do socket
+ * I/O without ever returning from a syscall; their stale marks must age out, not fill the map. */
+BPF_TABLE("lru_hash", __u64, struct active_call, active_calls, MAX_THREADS);
 BPF_HASH(conns, __u64, struct conn_info, MAX_CONNECTIONS);       /* (tgid << 32 | fd) -> role */
 BPF_HASH(sock_addrs, __u64, struct addr_info, MAX_CONNECTIONS);  /* struct sock * -> addresses */
 BPF_HASH(pending_connect, __u64, __s32, MAX_THREADS);            /* pid_tgid -> fd */

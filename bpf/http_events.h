@@ -32,8 +32,8 @@ struct event_header {
     __u32 tid;
     __s32 fd;
     __u64 sk;           /* kernel socket address: tells apart connections reusing an fd */
-    __u64 ts_enter;     /* bpf_ktime_get_ns() at syscall entry (CLOCK_MONOTONIC) */
-    __u64 ts_exit;      /* ... and at exit */
+    __u64 ts_enter;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) when sock_*_length saw the data move */
+    __u64 ts_exit;      /* ... and at syscall exit */
     __s64 ret;          /* bytes moved, or -errno */
     __u32 captured;     /* bytes of payload after this header */
     __u32 offset;       /* where the payload starts in the syscall's data (EVENT_DATA_MORE) */

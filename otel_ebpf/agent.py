@@ -320,7 +320,7 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
 
 
 def _unit(name: str) -> str:
-    for part, unit in (("span", "{span}"), ("metric_point", "{data_point}"), ("request", "{request}"),
+    for part, unit in (("bytes", "By"), ("span", "{span}"), ("metric_point", "{data_point}"), ("request", "{request}"),
                        ("connection", "{connection}"), ("exchange", "{exchange}"), ("event", "{event}"),
                        ("dropped", "{event}")):
         if part in name:

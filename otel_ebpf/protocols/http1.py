@@ -101,8 +101,8 @@ class Http1Connection:
             outbound: the observed process wrote the bytes.
             data: captured bytes (may be empty: sendfile, or nothing captured).
             total_len: bytes the syscall really moved (>= len(data)).
-            ts_enter: kernel time the syscall started.
-            ts_exit: kernel time it returned.
+            ts_enter: kernel time the data moved (when sock_*_length fired, inside the syscall).
+            ts_exit: kernel time the syscall returned.
         """
         if not self.is_http:
             return []
