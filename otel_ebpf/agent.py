@@ -212,7 +212,7 @@ def build_receiver(config: Config, pipelines: Pipelines, resolver: ProcessResolv
         ports=list(filt.get("ports", [])),
     )
     return EbpfReceiver(
-        options, pipelines.consume, resolver.get, drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.01)
+        options, pipelines.consume, resolver.get, drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.05)
     )
 
 

@@ -29,7 +29,7 @@ class EbpfReceiver:
         options: CaptureOptions,
         consumer: Consumer,
         process_info: Callable[[int, str], ProcessInfo],
-        drain_interval_s: float = 0.01,
+        drain_interval_s: float = 0.05,
         program: HttpCaptureProgram | None = None,
     ):
         self.options = options
