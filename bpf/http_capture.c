@@ -231,6 +231,22 @@ static __always_inline __u8 connection_role(__u64 pid_tgid, __s32 fd, __u64 sk) 
     return ROLE_UNKNOWN;
 }
 
+/* The per-CPU scratch event with its header zeroed and the fields every event has. */
+static __always_inline struct scratch_event *new_event(__u8 type, __u64 pid_tgid, __s32 fd, __u64 sk) {
+    int zero = 0;
+    struct scratch_event *s = scratch.lookup(&zero);
+    if (!s)
+        return 0;
+    struct event_header *hdr = &s->hdr;
+    __builtin_memset(hdr, 0, sizeof(*hdr));
+    hdr->type = type;
+    hdr->pid = pid_tgid >> 32;
+    hdr->tid = (__u32)pid_tgid;
+    hdr->fd = fd;
+    hdr->sk = sk;
+    return s;
+}
+
 static __always_inline int send_event(struct scratch_event *s, __u32 captured) {
     count(STAT_EVENTS);
     __u32 size = sizeof(struct event_header) + (captured & (CAPTURE_POW2 * 2 - 1));
@@ -255,20 +271,13 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
         return;
     }
 
-    int zero = 0;
-    struct scratch_event *s = scratch.lookup(&zero);
+    struct scratch_event *s = new_event(type, id, call->fd, sk);
     if (!s) {
         active_calls.delete(&id);
         return;
     }
     struct event_header *hdr = &s->hdr;
-    __builtin_memset(hdr, 0, sizeof(*hdr));
-    hdr->type = type;
     hdr->direction = call->direction;
-    hdr->pid = id >> 32;
-    hdr->tid = (__u32)id;
-    hdr->fd = call->fd;
-    hdr->sk = sk;
     hdr->ts_enter = call->ts_enter;
     hdr->ts_exit = bpf_ktime_get_ns();
     hdr->ret = ret;
@@ -427,17 +436,10 @@ TRACEPOINT_PROBE(syscalls, sys_enter_close) {
     if (!conn)
         return 0;
     if (conn->sk != 0) { /* only connections that carried data are news to userspace */
-        int zero = 0;
-        struct scratch_event *s = scratch.lookup(&zero);
+        struct scratch_event *s = new_event(EVENT_CLOSE, id, args->fd, conn->sk);
         if (s) {
             struct event_header *hdr = &s->hdr;
-            __builtin_memset(hdr, 0, sizeof(*hdr));
-            hdr->type = EVENT_CLOSE;
             hdr->role = conn->role;
-            hdr->pid = id >> 32;
-            hdr->tid = (__u32)id;
-            hdr->fd = args->fd;
-            hdr->sk = conn->sk;
             hdr->ts_enter = bpf_ktime_get_ns();
             hdr->ts_exit = hdr->ts_enter;
             send_event(s, 0);

@@ -125,26 +125,14 @@ class DebugFormatter:
     def format_traces(self, request) -> list[str]:
         spans = sum(len(ss.spans) for rs in request.resource_spans for ss in rs.scope_spans)
         summary = f"traces: {_plural(spans, 'span', 'spans')}"
-        if self.verbosity == "basic":
-            return [summary]
-        lines: list[str] = []
-        detailed = self.verbosity == "detailed"
-        if detailed:
-            lines.append(self._s(summary, _BOLD))
-        for rs in request.resource_spans:
-            resource = _attrs(rs.resource.attributes)
-            service = resource.get("service.name", "unknown_service")
-            if detailed:
-                lines.extend(self._resource_lines(resource))
-            for ss in rs.scope_spans:
-                if detailed:
-                    lines.append(f"  scope {ss.scope.name or '-'} {ss.scope.version}".rstrip())
-                for span in ss.spans:
-                    if detailed:
-                        lines.extend(self._span_detailed(span))
-                    else:
-                        lines.append(self._span_line(service, span))
-        return lines
+        return self._format(
+            summary,
+            request.resource_spans,
+            "scope_spans",
+            "spans",
+            lambda span: self._span_detailed(span),
+            lambda service, span: [self._span_line(service, span)],
+        )
 
     def format_metrics(self, request) -> list[str]:
         points = 0
@@ -155,25 +143,33 @@ class DebugFormatter:
                     if kind:
                         points += len(getattr(metric, kind).data_points)
         summary = f"metrics: {_plural(points, 'data point', 'data points')}"
+        return self._format(
+            summary,
+            request.resource_metrics,
+            "scope_metrics",
+            "metrics",
+            lambda metric: self._metric_detailed(metric),
+            lambda service, metric: self._metric_lines(service, metric),
+        )
+
+    def _format(self, summary, resources, scopes_field, items_field, detailed_item, normal_item) -> list[str]:
+        """Walks resource → scope → item (span or metric) the same way for both signals."""
         if self.verbosity == "basic":
             return [summary]
         lines: list[str] = []
         detailed = self.verbosity == "detailed"
         if detailed:
             lines.append(self._s(summary, _BOLD))
-        for rm in request.resource_metrics:
-            resource = _attrs(rm.resource.attributes)
+        for resource_item in resources:
+            resource = _attrs(resource_item.resource.attributes)
             service = resource.get("service.name", "unknown_service")
             if detailed:
                 lines.extend(self._resource_lines(resource))
-            for sm in rm.scope_metrics:
+            for scoped in getattr(resource_item, scopes_field):
                 if detailed:
-                    lines.append(f"  scope {sm.scope.name or '-'} {sm.scope.version}".rstrip())
-                for metric in sm.metrics:
-                    if detailed:
-                        lines.extend(self._metric_detailed(metric))
-                    else:
-                        lines.extend(self._metric_lines(service, metric))
+                    lines.append(f"  scope {scoped.scope.name or '-'} {scoped.scope.version}".rstrip())
+                for item in getattr(scoped, items_field):
+                    lines.extend(detailed_item(item) if detailed else normal_item(service, item))
         return lines
 
     # -- normal ---------------------------------------------------------------------
