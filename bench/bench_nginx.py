@@ -77,11 +77,12 @@ def fixed_rate_script(tmp: Path, rate: int, connections: int) -> Path:
     return path
 
 
-def start_agent(tmp: Path, all_processes: bool, out: Path, otlp_port: int) -> subprocess.Popen:
+def start_agent(tmp: Path, all_processes: bool, out: Path, otlp_port: int, max_cpu: float) -> subprocess.Popen:
     filt = "" if all_processes else "    filter:\n      executables: [nginx]\n"
     config = f"""
 receivers:
   ebpf:
+    max_cpu: {max_cpu}
 {filt}processors:
   batch: {{}}
 exporters:
@@ -168,6 +169,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run (default 20)")
     parser.add_argument("--rate", type=int, default=5000, help="fixed request rate (default 5000/s)")
     parser.add_argument("--all-processes", action="store_true", help="capture every process, wrk included")
+    parser.add_argument("--max-cpu", type=float, default=0.0,
+                        help="the receiver's CPU budget in cores (receivers.ebpf.max_cpu; default 0: no limit)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="otel-ebpf-bench-"))
@@ -178,7 +181,7 @@ def main() -> int:
         wrk(server.port, 2, connections=4)  # warm-up
         base = phase(server, args, tmp)
         out = tmp / "metrics.jsonl"
-        agent = start_agent(tmp, args.all_processes, out, otlp_port)
+        agent = start_agent(tmp, args.all_processes, out, otlp_port, args.max_cpu)
         time.sleep(3)
         # Fixed rate first, on a fresh agent: its peak RSS is the one the target is about.
         count0 = captured_requests(out)
@@ -204,7 +207,7 @@ def main() -> int:
         dropped = self_metric(out, "otel_ebpf.ebpf.dropped")
         with_agent_nginx_cpu = (cpu1 - cpu0) / fixed["requests"] * 1e6
         results = {
-            "mode": "all processes" if args.all_processes else "nginx only",
+            "mode": ("all processes" if args.all_processes else "nginx only") + f", max_cpu={args.max_cpu}",
             "saturation_rps_without": base["saturation_rps"],
             "saturation_rps_with": sat["rps"],
             "saturation_ratio": sat["rps"] / base["saturation_rps"],
@@ -244,7 +247,7 @@ def main() -> int:
         print(f"  {key:45s} {shown}{mark}")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
-    name = "nginx-all.json" if args.all_processes else "nginx.json"
+    name = ("nginx-all" if args.all_processes else "nginx") + (f"-cpu{args.max_cpu}" if args.max_cpu else "") + ".json"
     (results_dir / name).write_text(json.dumps(results, indent=2) + "\n")
     return 0
 

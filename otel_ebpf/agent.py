@@ -210,9 +210,14 @@ def build_receiver(config: Config, pipelines: Pipelines, resolver: ProcessResolv
         pids=list(filt.get("pids", [])),
         executables=list(filt.get("executables", [])),
         ports=list(filt.get("ports", [])),
+        read_chunks=int(cfg.get("read_chunks", 4)),
     )
     return EbpfReceiver(
-        options, pipelines.consume, resolver.get, drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.05)
+        options,
+        pipelines.consume,
+        resolver.get,
+        drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.05),
+        max_cpu=float(cfg.get("max_cpu", 0) or 0),
     )
 
 
@@ -320,6 +325,8 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
 
 
 def _unit(name: str) -> str:
+    if name.endswith("_time"):
+        return "s"
     for part, unit in (("bytes", "By"), ("span", "{span}"), ("metric_point", "{data_point}"), ("request", "{request}"),
                        ("connection", "{connection}"), ("exchange", "{exchange}"), ("event", "{event}"),
                        ("dropped", "{event}")):

@@ -116,6 +116,13 @@ EBPF_SCHEMA = Section(
         "max_connections": Int(65536, min=1, max=1 << 24),
         # 50ms: batches big enough to amortise a cycle; measured 20% less agent CPU than 10ms at 4.5k req/s.
         "drain_interval": Duration("50ms", min=0.001, max=1.0),
+        # CPU the capture thread may use, in cores (0 = no limit). Past it, the thread drains less
+        # often: the kernel drops what no longer fits in the ring buffer and counts it
+        # (otel_ebpf.ebpf.dropped{reason=ringbuf_full}), so an overloaded agent never takes the
+        # workload's CPU and never loses data silently.
+        "max_cpu": Number(0, min=0, max=64),
+        # Pieces of CAPTURE_BYTES shipped for one large read (pipelined requests, big headers).
+        "read_chunks": Int(4, min=1, max=16),
         "filter": {
             "pids": List(Int(min=1)),
             "executables": List(Str(check=_check_comm)),

@@ -31,10 +31,13 @@ class EbpfReceiver:
         process_info: Callable[[int, str], ProcessInfo],
         drain_interval_s: float = 0.05,
         program: HttpCaptureProgram | None = None,
+        max_cpu: float = 0.0,
     ):
         self.options = options
         self._consumer = consumer
         self._drain_interval = drain_interval_s
+        self._max_cpu = max_cpu
+        self.throttled_s = 0.0  # time spent waiting because the CPU budget was used up
         self.program = program or HttpCaptureProgram(options)
         self.tracker = ConnectionTracker(
             process_info,
@@ -56,12 +59,24 @@ class EbpfReceiver:
 
     def _run(self) -> None:
         interval = self._drain_interval
+        budget = self._max_cpu
         while not self._stop.is_set():
             started = time.monotonic()
+            cpu_started = time.thread_time()
             self.cycle()
             elapsed = time.monotonic() - started
-            if elapsed < interval:
-                self._stop.wait(interval - elapsed)
+            wait = interval - elapsed
+            if budget > 0:
+                # Stay within the budget: a cycle that used c CPU-seconds is followed by enough
+                # idle time that c / (cycle + wait) <= budget. Meanwhile the ring buffer fills and
+                # the kernel counts what it has to drop.
+                used = time.thread_time() - cpu_started
+                needed = used / budget - elapsed
+                if needed > wait:
+                    self.throttled_s += needed - max(wait, 0.0)
+                    wait = needed
+            if wait > 0:
+                self._stop.wait(wait)
 
     def cycle(self, final: bool = False) -> None:
         """One drain: ring buffer → tracker → consumer."""
@@ -117,5 +132,6 @@ class EbpfReceiver:
         for name, value in self.tracker.http_stats.as_dict().items():
             result[(f"otel_ebpf.http.parser.{name}", ())] = value
         result[("otel_ebpf.pipeline.errors", ())] = self.consumer_errors
+        result[("otel_ebpf.ebpf.throttled_time", ())] = round(self.throttled_s, 3)
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = self.tracker.trace_context.waiting_overflow
         return result
