@@ -169,8 +169,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run (default 20)")
     parser.add_argument("--rate", type=int, default=5000, help="fixed request rate (default 5000/s)")
     parser.add_argument("--all-processes", action="store_true", help="capture every process, wrk included")
-    parser.add_argument("--max-cpu", type=float, default=0.0,
-                        help="the receiver's CPU budget in cores (receivers.ebpf.max_cpu; default 0: no limit)")
+    parser.add_argument(
+        "--max-cpu",
+        type=float,
+        default=0.0,
+        help="the receiver's CPU budget in cores (receivers.ebpf.max_cpu; default 0: no limit)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="otel-ebpf-bench-"))

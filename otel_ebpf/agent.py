@@ -327,9 +327,16 @@ def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None
 def _unit(name: str) -> str:
     if name.endswith("_time"):
         return "s"
-    for part, unit in (("bytes", "By"), ("span", "{span}"), ("metric_point", "{data_point}"), ("request", "{request}"),
-                       ("connection", "{connection}"), ("exchange", "{exchange}"), ("event", "{event}"),
-                       ("dropped", "{event}")):
+    for part, unit in (
+        ("bytes", "By"),
+        ("span", "{span}"),
+        ("metric_point", "{data_point}"),
+        ("request", "{request}"),
+        ("connection", "{connection}"),
+        ("exchange", "{exchange}"),
+        ("event", "{event}"),
+        ("dropped", "{event}"),
+    ):
         if part in name:
             return unit
     return "1"
