@@ -124,6 +124,7 @@ receivers:
     capture_bytes: 1024
     filter:
       ports: {ports}
+{extra_receiver}
 processors:
   batch:
     timeout: 100ms
@@ -156,6 +157,7 @@ class Agent:
         processors=("batch",),
         extra_processors: str = "",
         env: dict | None = None,
+        extra_receiver: str = "",
     ):
         self.out = tmp / "agent-out.jsonl"
         exporters = ["file"]
@@ -170,6 +172,7 @@ class Agent:
             exporters=", ".join(exporters),
             extra_exporters=extra_exporters,
             extra_processors=extra_processors,
+            extra_receiver=extra_receiver,
         )
         self.config_path = tmp / "agent.yaml"
         self.config_path.write_text(config)

@@ -7,6 +7,8 @@ the same 1,000-request mixed workload, and the exported spans are checked one by
 from __future__ import annotations
 
 import collections
+import http.client
+import json
 import os
 import subprocess
 import time
@@ -20,6 +22,14 @@ from tests.workload import run_mixed_workload, timed_get
 pytestmark = pytest.mark.bpf
 
 SERVER_KINDS = ("python", "nginx", "node")
+
+# Ask for the secret-carrying headers and bodies explicitly: they must come out redacted anyway.
+CAPTURE_SECRETS_CONFIG = """    http:
+      capture_headers:
+        request: [authorization, cookie, x-api-key, x-request-id]
+        response: [set-cookie]
+      capture_body: true
+"""
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +45,24 @@ def stack(tmp_path_factory):
             d.mkdir()
             servers[kind] = Server(kind, d)
         upstream = servers["python"]
-        servers["chain"] = Server("python", tmp, upstream_port=upstream.port)
-        agent = Agent(tmp, ports=[s.port for s in servers.values()], otlp_endpoint=rotel.endpoint)
+        # The chain server names itself the OpenTelemetry way: the agent must use that name.
+        servers["chain"] = Server(
+            "python",
+            tmp,
+            upstream_port=upstream.port,
+            env={"OTEL_SERVICE_NAME": "frontend", "OTEL_RESOURCE_ATTRIBUTES": "deployment.environment=test"},
+        )
+        # A keep-alive connection opened before the agent starts: found by its first HTTP message.
+        early = http.client.HTTPConnection("127.0.0.1", upstream.port, timeout=5)
+        early.request("GET", "/items/1")
+        early.getresponse().read()
+        agent = Agent(
+            tmp,
+            ports=[s.port for s in servers.values()],
+            otlp_endpoint=rotel.endpoint,
+            extra_receiver=CAPTURE_SECRETS_CONFIG,
+        )
+        agent.early_connection = early
         agent.rotel = rotel
         yield agent, servers
         assert agent.stop() == 0, agent.log()
@@ -258,3 +284,108 @@ def test_agent_survives_garbage_and_non_http(stack):
     spans = agent.wait_for_spans(lambda s: s["attributes"].get("url.path") == "/items/424242", 2)
     assert len(spans) >= 1
     assert agent.proc.poll() is None
+
+
+def test_connection_older_than_the_agent_is_picked_up(stack):
+    agent, servers = stack
+    conn = agent.early_connection
+    client_port = conn.sock.getsockname()[1]
+    for i in range(3):
+        conn.request("GET", f"/items/{9_555_000 + i}")
+        conn.getresponse().read()
+    paths = {f"/items/{9_555_000 + i}" for i in range(3)}
+    spans = agent.wait_for_spans(lambda s: s["kind"] == "SERVER" and s["attributes"].get("url.path") in paths, 3)
+    assert len(spans) == 3
+    for span in spans:
+        a = span["attributes"]
+        assert span["kind"] == "SERVER"  # role inferred from the first message: a request read
+        assert a["network.peer.address"] == "127.0.0.1" and a["network.peer.port"] == client_port
+        assert a["http.response.status_code"] == 200
+    clients = [s for s in agent.spans() if s["kind"] == "CLIENT" and s["attributes"].get("url.path") in paths]
+    assert len(clients) == 3  # the test process's side of the same connection, inferred as client
+
+
+def test_service_name_comes_from_the_process_environment(stack):
+    agent, servers = stack
+    timed_get(servers["chain"].port, "/items/31337")
+    spans = agent.wait_for_spans(lambda s: s["attributes"].get("url.path") == "/items/31337", 1)
+    assert spans and spans[0]["resource"]["service.name"] == "frontend"
+    assert spans[0]["resource"]["deployment.environment"] == "test"
+    assert spans[0]["resource"]["process.pid"] == servers["chain"].proc.pid
+
+
+def test_span_times_are_wall_clock_and_inside_the_client_window(stack):
+    agent, servers = stack
+    before = time.time_ns()
+    timed_get(servers["node"].port, "/items/4242")
+    after = time.time_ns()
+    spans = agent.wait_for_spans(
+        lambda s: s["kind"] == "SERVER" and s["attributes"].get("url.path") == "/items/4242", 1
+    )
+    assert len(spans) == 1
+    assert before <= int(spans[0]["startTimeUnixNano"]) <= int(spans[0]["endTimeUnixNano"]) <= after
+
+
+def test_sendfile_bodies_are_counted(stack):
+    agent, servers = stack
+    out = subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{size_download}",
+            f"http://127.0.0.1:{servers['nginx'].port}/static/big.bin",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout == "65536"
+    spans = agent.wait_for_spans(
+        lambda s: s["kind"] == "SERVER" and s["attributes"].get("url.path") == "/static/big.bin", 1
+    )
+    assert len(spans) == 1
+    assert spans[0]["attributes"]["http.response.body.size"] == 65536
+    assert spans[0]["attributes"]["http.response.status_code"] == 200
+
+
+def test_secrets_never_leave_in_clear(stack):
+    agent, servers = stack
+    port = servers["python"].port
+    secrets = ["s3cr3t-bearer", "sessionid-c00kie", "k3y-abc123", "hunter2pass", "4111111111111111", "qtok3n"]
+    body = json.dumps({"user": "ann", "password": "hunter2pass", "card": "4111 1111 1111 1111"})
+    subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-u",
+            "ann:hunter2pass",
+            "-H",
+            "Authorization: Bearer s3cr3t-bearer",
+            "-H",
+            "Cookie: session=sessionid-c00kie",
+            "-H",
+            "X-Api-Key: k3y-abc123",
+            "-H",
+            "X-Request-Id: visible-42",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            body,
+            f"http://127.0.0.1:{port}/items?token=qtok3n&page=2",
+        ],
+        check=True,
+    )
+    spans = agent.wait_for_spans(lambda s: s["attributes"].get("http.request.header.x-request-id") == ["visible-42"], 2)
+    assert len(spans) == 2  # the server's span and curl's
+    exported = agent.out.read_text()
+    for secret in secrets:
+        assert secret not in exported, secret
+    assert "REDACTED" in exported
+    server = next(s for s in spans if s["kind"] == "SERVER")
+    assert server["attributes"]["url.query"] == "token=REDACTED&page=2"
+    assert server["attributes"]["http.request.header.authorization"] == ["REDACTED"]
