@@ -96,7 +96,10 @@ BPF_RINGBUF_OUTPUT(events, RINGBUF_PAGES);
 /* LRU: a mark is removed at syscall exit, but kernel threads and io_uring workers do socket
  * I/O without ever returning from a syscall; their stale marks must age out, not fill the map. */
 BPF_TABLE("lru_hash", __u64, struct active_call, active_calls, MAX_THREADS);
-BPF_HASH(conns, __u64, struct conn_info, MAX_CONNECTIONS);       /* (tgid << 32 | fd) -> role */
+/* (tgid << 32 | fd) -> role. LRU: a process that exits closes its fds without close(2), so
+ * its entries would stay forever; the least recently used (stale) ones make room. A live
+ * connection evicted here only loses its role, which userspace then infers from the traffic. */
+BPF_TABLE("lru_hash", __u64, struct conn_info, conns, MAX_CONNECTIONS);
 BPF_HASH(sock_addrs, __u64, struct addr_info, MAX_CONNECTIONS);  /* struct sock * -> addresses */
 BPF_HASH(pending_connect, __u64, __s32, MAX_THREADS);            /* pid_tgid -> fd */
 BPF_PERCPU_ARRAY(stats, __u64, STAT_COUNT);

@@ -121,7 +121,14 @@ class Pipelines:
         self.processors = []
         self.sampling_ratio = 1.0
         batch_size, batch_timeout = 8192, 0.2
-        for pid in traces.processors if traces else []:
+        # Exchanges are processed once, before they fork into spans and metrics: the processors
+        # of both pipelines apply (traces' order first), so `semantic_errors` listed under
+        # metrics alone still counts business errors.
+        processor_ids = list(traces.processors) if traces else []
+        for pid in metrics.processors if metrics else []:
+            if pid not in processor_ids:
+                processor_ids.append(pid)
+        for pid in processor_ids:
             ptype = pid.split("/")[0]
             pcfg = config.processors[pid]
             if ptype == "batch":
@@ -241,11 +248,17 @@ def limit_malloc_arenas(arenas: int = 1) -> None:
 
 def run(config: Config, environ=os.environ, ready: threading.Event | None = None) -> int:
     """Runs until SIGINT/SIGTERM; returns the process exit code."""
+    if config.sdk_disabled:
+        log.warning("OTEL_SDK_DISABLED=true: telemetry is disabled, nothing to run")
+        return 0
+    for rid in config.receivers:
+        if rid.split("/")[0] != "ebpf":
+            log.warning("receiver %s is not implemented yet and is ignored (only ebpf runs)", rid)
     limit_malloc_arenas()
     pipelines = Pipelines(config, environ)
     resolver = ProcessResolver(host_name=socket.gethostname())
     receiver = build_receiver(config, pipelines, resolver)
-    _register_self_metrics(pipelines, receiver)
+    _register_self_metrics(pipelines, receiver, resolver)
 
     stop = threading.Event()
 
@@ -291,12 +304,13 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     return 0
 
 
-def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver) -> None:
+def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver, resolver: ProcessResolver) -> None:
     def pipeline_counters():
         result = receiver.counters()
         result[("otel_ebpf.spans.built", ())] = pipelines.spans.spans_built
         result[("otel_ebpf.spans.sampled_out", ())] = pipelines.spans_sampled_out
         result[("otel_ebpf.routes.overflow", ())] = getattr(pipelines.routes, "overflow", 0)
+        result[("otel_ebpf.processes.vanished", ())] = resolver.vanished
         for processor in pipelines.processors:
             stats = getattr(processor, "stats", None)
             if stats:

@@ -8,12 +8,14 @@ Who reads what:
     * ``OTEL_EXPORTER_OTLP_*``: the OTLP exporter implementation, for every setting its
       YAML config leaves unset (``endpoint: null`` and so on).  With the embedded default
       config, an endpoint variable also adds an ``otlp`` exporter (see ``config/default.yaml``).
-    * ``OTEL_SERVICE_NAME``, ``OTEL_RESOURCE_ATTRIBUTES``, ``OTEL_SDK_DISABLED``: the
-      resource and switch of the agent's *own* telemetry (observed services get their
-      resource from the process they are).
+    * ``OTEL_SERVICE_NAME``, ``OTEL_RESOURCE_ATTRIBUTES``: the resource of the agent's *own*
+      telemetry (observed services get their resource from the process they are).
+    * ``OTEL_SDK_DISABLED=true``: as the spec says of an SDK, no telemetry at all: ``run``
+      logs that and exits 0 without attaching anything.
     * ``OTEL_METRIC_EXPORT_INTERVAL`` / ``_TIMEOUT``: read by :func:`load_config` into
       ``Config.metric_export_interval_s`` / ``metric_export_timeout_s``.
-    * ``OTEL_TRACES_SAMPLER(_ARG)``: the head sampler when no ``probabilistic_sampler`` is configured.
+    * ``OTEL_TRACES_SAMPLER(_ARG)``: the head sampler; a ``probabilistic_sampler`` processor in the
+      traces pipeline applies on top of it (a span is exported when both keep it).
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ class Config:
         log_level: ``service.telemetry.logs.level`` (debug, info, warn, error).
         sources: The files read, in merge order, or ``("<embedded default>",)``.
         metric_export_interval_s, metric_export_timeout_s: From OTEL_METRIC_EXPORT_INTERVAL/_TIMEOUT.
-        sdk_disabled: OTEL_SDK_DISABLED=true: no self-telemetry.
+        sdk_disabled: OTEL_SDK_DISABLED=true: no telemetry at all (run exits 0).
         warnings: Problems that do not stop the agent (unused components, unset variables, ...).
     """
 

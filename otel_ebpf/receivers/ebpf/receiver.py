@@ -128,6 +128,7 @@ class EbpfReceiver:
         result[("otel_ebpf.ebpf.dropped", (("reason", "bad_event"),))] = t.bad_events
         result[("otel_ebpf.connections.opened", ())] = t.connections_opened
         result[("otel_ebpf.connections.evicted", ())] = t.connections_evicted
+        result[("otel_ebpf.connections.address_lookups", ())] = t.address_lookups
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
         for name, value in self.tracker.http_stats.as_dict().items():
             result[(f"otel_ebpf.http.parser.{name}", ())] = value
