@@ -36,7 +36,8 @@ need_pkgs="python3 python3-venv python3-pip python3-bpfcc bpfcc-tools libbpfcc c
 if [ "$WITH_TESTS" = 1 ]; then
     # libpython3.11: the tests' OTLP receiver (PyPI's rotel) ships a binary linked against
     # the interpreter's shared library, which Debian's python3 does not pull in.
-    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11"
+    # openssl and capsh (libcap2-bin): the TLS and dropped-capability tests.
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin"
 fi
 
 missing=""
