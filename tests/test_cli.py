@@ -263,3 +263,16 @@ def test_classify_calls_classify_main_with_args_and_streams(monkeypatch):
     monkeypatch.setitem(sys.modules, "otel_ebpf.classify_cli", module)
     assert cli.main(["classify", "in.txt", "--json"]) == 3
     assert calls == [(["in.txt", "--json"], sys.stdin, sys.stdout)]
+
+
+def test_run_with_otel_sdk_disabled_exits_0_without_attaching(tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, OTEL_SDK_DISABLED="true")
+    result = subprocess.run(
+        [sys.executable, "-m", "otel_ebpf", "run"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "OTEL_SDK_DISABLED=true" in result.stderr
+    assert "capturing HTTP" not in result.stderr
