@@ -40,12 +40,6 @@ log = logging.getLogger("otel_ebpf")
 SHUTDOWN_DEADLINE_S = 5.0
 
 
-def parse_duration(value, default: float) -> float:
-    from otel_ebpf.exporters.base import parse_duration as _parse
-
-    return default if value is None else _parse(value)
-
-
 class SpanBatch:
     """Groups spans into export requests: by size or after `timeout_s`, like the Collector's batch.
 
@@ -133,7 +127,7 @@ class Pipelines:
             pcfg = config.processors[pid]
             if ptype == "batch":
                 batch_size = int(pcfg.get("send_batch_size", 8192)) or 8192
-                batch_timeout = parse_duration(pcfg.get("timeout"), 0.2)
+                batch_timeout = pcfg.get("timeout", 0.2)  # durations arrive in seconds from the config loader
             elif ptype == "probabilistic_sampler":
                 self.sampling_ratio = float(pcfg.get("sampling_percentage", 100)) / 100.0
             elif ptype == "semantic_errors":
@@ -223,7 +217,7 @@ def build_receiver(config: Config, pipelines: Pipelines, resolver: ProcessResolv
         options,
         pipelines.consume,
         resolver.get,
-        drain_interval_s=parse_duration(cfg.get("drain_interval"), 0.05),
+        drain_interval_s=cfg.get("drain_interval", 0.05),
         max_cpu=float(cfg.get("max_cpu", 0) or 0),
     )
 

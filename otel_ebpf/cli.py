@@ -178,13 +178,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"otel-ebpf: cannot capture: {privileges.detail}", file=sys.stderr)
             print(f"  fix: {privileges.fix}", file=sys.stderr)
             return EXIT_FAILURE
-    try:
-        agent = importlib.import_module("otel_ebpf.agent")
-    except ModuleNotFoundError as exc:
-        if exc.name != "otel_ebpf.agent":
-            raise
-        print("otel-ebpf: the agent is not available in this build (otel_ebpf.agent is missing)", file=sys.stderr)
-        return EXIT_FAILURE
+    # Imported here: validate, check and classify need none of the agent's imports.
+    agent = importlib.import_module("otel_ebpf.agent")
     try:
         return int(agent.run(config) or 0)
     except KeyboardInterrupt:
@@ -241,13 +236,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, rest: list[str]) -> int:
-    try:
-        classify_cli = importlib.import_module("otel_ebpf.classify_cli")
-    except ModuleNotFoundError as exc:
-        if exc.name != "otel_ebpf.classify_cli":
-            raise
-        print("otel-ebpf: classify is not available in this build (otel_ebpf.classify_cli is missing)", file=sys.stderr)
-        return EXIT_FAILURE
+    classify_cli = importlib.import_module("otel_ebpf.classify_cli")
     return int(classify_cli.classify_main(rest, sys.stdin, sys.stdout) or 0)
 
 
