@@ -24,6 +24,7 @@ from otel_ebpf import __version__
 from otel_ebpf.config.loader import Config
 from otel_ebpf.exporters import create_exporter
 from otel_ebpf.model import HttpExchange
+from otel_ebpf.processors.outcome import is_error
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, LoadError
 from otel_ebpf.receivers.ebpf.process_info import ProcessResolver
 from otel_ebpf.receivers.ebpf.receiver import EbpfReceiver
@@ -134,6 +135,14 @@ class Pipelines:
                 from otel_ebpf.processors.semantic_errors import SemanticErrorsProcessor
 
                 self.processors.append(SemanticErrorsProcessor(pcfg))
+            elif ptype == "health_score":
+                from otel_ebpf.processors.health_score import HealthScoreProcessor
+
+                self.processors.append(HealthScoreProcessor(pcfg))
+            elif ptype == "slo":
+                from otel_ebpf.processors.slo import SloProcessor
+
+                self.processors.append(SloProcessor(pcfg))
         self.trace_exporters = [self.exporters[e] for e in traces.exporters] if traces else []
         self.metric_exporters = [self.exporters[e] for e in metrics.exporters] if metrics else []
         self.spans = SpanBatch(self.trace_exporters, self.redactor, batch_size, batch_timeout)
@@ -157,11 +166,34 @@ class Pipelines:
                 self.spans.add(sampled)
 
     def _sample(self, exchange: HttpExchange) -> bool:
+        # Failures and SLO violations are always exported: metric exemplars point at them.
+        if is_error(exchange):
+            return True
         if not self.sampler.should_sample(exchange):
             return False
         if self.sampling_ratio < 1.0:
             return int.from_bytes(exchange.trace_id[8:], "big") < self.sampling_ratio * 2**64
         return True
+
+    def tick(self) -> None:
+        """Called often by the main thread: batches time out, processors evaluate on their interval."""
+        self.spans.tick()
+        for processor in self.processors:
+            tick = getattr(processor, "tick", None)
+            if tick is not None:
+                try:
+                    tick()
+                except Exception:  # a processor bug must not stop the agent
+                    log.exception("%s.tick failed", type(processor).__name__)
+
+    def shutdown_processors(self) -> None:
+        for processor in self.processors:
+            shutdown = getattr(processor, "shutdown", None)
+            if shutdown is not None:
+                try:
+                    shutdown()
+                except Exception:
+                    log.exception("%s.shutdown failed", type(processor).__name__)
 
     def export_metrics(self) -> None:
         now = time.time_ns()
@@ -283,7 +315,7 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         ready.set()
     next_metrics = time.monotonic() + interval
     while not stop.wait(0.05):
-        pipelines.spans.tick()
+        pipelines.tick()
         if time.monotonic() >= next_metrics:
             next_metrics += interval
             pipelines.export_metrics()
@@ -292,6 +324,7 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     receiver.shutdown()  # final drain, then every probe is detached
     pipelines.spans.flush()
     pipelines.export_metrics()
+    pipelines.shutdown_processors()
     for exporter in pipelines.exporters.values():
         exporter.shutdown(max(0.1, deadline - time.monotonic()))
     log.info("otel-ebpf stopped: %d exchanges, %d spans", pipelines.exchanges_in, pipelines.spans.spans_built)

@@ -95,6 +95,9 @@ class HttpExchange:
         "attributes",
         "status_override",
         "status_message",
+        # set by processors: export this exchange's span whatever the sampling decision
+        # (errors, SLO violations: their exemplars must point at a span that exists)
+        "keep",
     )
 
     def __init__(self) -> None:
@@ -132,6 +135,7 @@ class HttpExchange:
         # A processor may force the span status (STATUS_ERROR) with a message.
         self.status_override: int | None = None
         self.status_message = ""
+        self.keep = False
 
     @property
     def duration_s(self) -> float:

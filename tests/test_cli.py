@@ -193,6 +193,8 @@ def test_components_lists_every_kind_and_type(capsys):
         "ebpf",
         "otlp",
         "batch",
+        "health_score",
+        "slo",
         "probabilistic_sampler",
         "semantic_errors",
         "debug",

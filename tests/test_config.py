@@ -139,7 +139,7 @@ def test_all_errors_reported_at_once_with_their_paths(write):
     assert "service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug, file, otlp/backend)" in (
         errors
     )
-    assert "processors: unknown type 'foo' (known: batch, probabilistic_sampler, semantic_errors)" in errors
+    assert "processors: unknown type 'foo' (known: batch, health_score, probabilistic_sampler, semantic_errors, slo)" in errors
     assert len(errors) == 4
 
 
@@ -643,13 +643,14 @@ def test_parse_yaml_keeps_merge_keys_working():
         (2, 2.0),
         (0.5, 0.5),
         ("0", 0.0),
+        ("30d", 2592000.0),  # days: beyond Go, for SLO windows
     ],
 )
 def test_parse_duration(text, seconds):
     assert parse_duration(text) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("text", ["", "s", "5 s", "-1s", "1d", "5sms", "1s-", True, None, -1, float("inf"), [1]])
+@pytest.mark.parametrize("text", ["", "s", "5 s", "-1s", "1w", "5sms", "1s-", True, None, -1, float("inf"), [1]])
 def test_parse_duration_rejects(text):
     assert parse_duration(text) is None
 

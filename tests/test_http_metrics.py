@@ -174,7 +174,7 @@ def test_exemplars_for_errors_and_flagged_exchanges_then_cleared():
         [
             exchange(0.3, status_code=500, trace_id=tid, span_id=sid),
             exchange(0.001, trace_id=os.urandom(16), span_id=os.urandom(8)),  # plain success: none
-            exchange(0.001, trace_id=tid, span_id=b"\x01" * 8, attributes={"otel_ebpf.exemplar": True}),
+            exchange(0.001, trace_id=tid, span_id=b"\x01" * 8, keep=True),
         ]
     )
     hist = metric(m.collect(T0 + 10), "shop", "http.server.request.duration")

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
+from otel_ebpf.processors.slo.config import SLO_SCHEMA
 from otel_ebpf.config.schema import (
     Bool,
     Duration,
@@ -356,6 +358,16 @@ for _component in (
         _TRACES_METRICS,
         "classifies the errors of HTTP exchanges into error.type",
         module="otel_ebpf.processors.semantic_errors",
+    ),
+    ComponentType(
+        "processors",
+        "health_score",
+        _TRACES_METRICS,
+        "per-endpoint health score 0-100, penalties and state",
+        HEALTH_SCORE_SCHEMA,
+    ),
+    ComponentType(
+        "processors", "slo", _TRACES_METRICS, "SLO error budgets, burn rates, alerts and exemplars", SLO_SCHEMA
     ),
     ComponentType("exporters", "otlp", SIGNALS, "OTLP/gRPC to a Collector or backend", OTLP_EXPORTER_SCHEMA),
     ComponentType("exporters", "otlp_grpc", SIGNALS, "same as otlp (the Collector's newer name)", OTLP_EXPORTER_SCHEMA),

@@ -31,8 +31,8 @@ from typing import Any
 REDACTED = "[REDACTED]"
 
 _INT_TEXT = re.compile(r"[+-]?\d+\Z")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d)")
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _TRUE = frozenset(("true", "yes", "on"))
 _FALSE = frozenset(("false", "no", "off"))
 
@@ -49,6 +49,8 @@ def describe(value: Any) -> str:
 
 def parse_duration(value: Any) -> float | None:
     """Seconds from a duration: a number of seconds or a Go-style string ("5s", "200ms", "1h2m").
+
+    ``d`` (24h) is accepted too, beyond Go's units, because SLO windows are written "30d".
 
     Returns:
         The duration in seconds, or None when the value is not a valid non-negative duration.

@@ -12,9 +12,10 @@ Cardinality: at most ``max_series`` series per metric per resource; further comb
 recorded into the series ``otel.metric.overflow=true`` (the SDK's convention) and counted in
 :attr:`HttpMetrics.overflowed`.
 
-Exemplars: for exchanges flagged ``exchange.attributes["otel_ebpf.exemplar"]`` or with an
-``error.type``, the latest exemplar per bucket is kept and exported with the next collect,
-then cleared (as the SDK's reservoirs are).
+Exemplars: for exchanges with an ``error.type``, a semantic error, or flagged ``keep`` by a processor (SLO
+violations, latency-threshold breaches), the latest exemplar per bucket is kept and exported
+with the next collect, then cleared (as the SDK's reservoirs are).  The agent exports the
+spans of exactly those exchanges whatever the sampling, so every exemplar points at a span.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ _SERVER_KEYS = (
     "error.type",
 )
 _CLIENT_KEYS = _SERVER_KEYS + ("server.address", "server.port")
+_ERROR_KIND = "otel_ebpf.error.kind"  # set by semantic_errors on business and system errors
 _OVERFLOW = ("__overflow__",)  # a key no real tuple can equal
 _CUMULATIVE = metrics_pb2.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
 _SERVER = Role.SERVER
@@ -191,7 +193,7 @@ class HttpMetrics:
                         series.min = duration
                     if duration > series.max:
                         series.max = duration
-                    if err is not None or (ex.attributes and ex.attributes.get("otel_ebpf.exemplar")):
+                    if err is not None or ex.keep or (ex.attributes and _ERROR_KIND in ex.attributes):
                         if ex.trace_id and ex.span_id:
                             series.exemplars[index] = (ex.trace_id, ex.span_id, duration, end)
                 except Exception:  # bad record: count and ignore
