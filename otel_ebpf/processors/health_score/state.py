@@ -29,7 +29,7 @@ class HealthState:
         period_s: Minimum seconds between two changes.
     """
 
-    __slots__ = ("degraded", "critical", "margin", "period_s", "state", "changed_at", "suppressed")
+    __slots__ = ("degraded", "critical", "margin", "period_s", "state", "changed_at", "suppressed", "_dwell_from")
 
     def __init__(self, degraded: float, critical: float, margin: float, period_s: float) -> None:
         self.degraded = degraded
@@ -39,6 +39,9 @@ class HealthState:
         self.state = UNKNOWN
         self.changed_at: float | None = None
         self.suppressed = 0
+        # Start of the current hysteresis period: the first state (from unknown) starts none, so a
+        # failure right after the agent starts is not held back.
+        self._dwell_from: float | None = None
 
     def level(self, score: float, margin: float = 0.0) -> str:
         """The state a score means, with thresholds raised by ``margin``."""
@@ -62,11 +65,13 @@ class HealthState:
                 target = better
             else:
                 return None
-            if self.changed_at is not None and now - self.changed_at < self.period_s:
+            if self._dwell_from is not None and now - self._dwell_from < self.period_s:
                 self.suppressed += 1
                 return None
         if target == current:
             return None
         self.state = target
         self.changed_at = now
+        if current != UNKNOWN:
+            self._dwell_from = now
         return current, target

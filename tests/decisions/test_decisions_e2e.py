@@ -1,0 +1,215 @@
+"""Health scores, SLOs and exemplars end to end: a real server, the kernel capture, the real agent.
+
+The shop's checkout is driven through phases (healthy, 20% silent payment failures,
+healthy again, a sawtooth around the degraded threshold) at ~100 requests/s while the
+agent scores it every second.  The test reads the agent's JSON status endpoint for the
+state timeline and the exported OTLP (file exporter) for SLO metrics, exemplars and spans;
+the agent samples traces at 1%.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.harness import Agent, free_port, require_bpf, stop_process, wait_port
+
+pytestmark = pytest.mark.bpf
+
+APP = Path(__file__).resolve().parent / "shop_app.py"
+INTERVAL = 1.0  # health evaluation interval (s)
+PERIOD = 5.0  # hysteresis period (s)
+RATE = 100  # requests/s
+TARGET = 99.0
+
+PROCESSORS = """  semantic_errors: {{}}
+  health_score:
+    interval: 1s
+    window: 2s
+    min_requests: 20
+    hysteresis: {{period: 5s, margin: 5}}
+    endpoint: 127.0.0.1:{status_port}
+  slo:
+    state_file: {state}
+    endpoint: 127.0.0.1:{status_port}
+    evaluation_interval: 1s
+    objectives:
+      - {{name: checkout-availability, service: shop, route: /checkout, target: {target}, window: 30d}}
+      - {{name: slow-latency, service: shop, route: /slow, sli: latency, latency_threshold: 100ms, target: 90}}
+"""
+
+
+class Shopper:
+    """Sends checkouts at a steady rate on one keep-alive connection and remembers every outcome."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        self.outcomes: list[tuple[float, bool]] = []  # (wall time, failed)
+
+    def control(self, fail: int) -> float:
+        self.conn.request("GET", f"/control?fail={fail}")
+        self.conn.getresponse().read()
+        return time.time()
+
+    def run(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        next_at = time.monotonic()
+        while time.monotonic() < end:
+            self.conn.request("POST", "/checkout", body=b'{"cart": 1}', headers={"Content-Type": "application/json"})
+            body = json.loads(self.conn.getresponse().read())
+            self.outcomes.append((time.time(), not body["success"]))
+            next_at += 1.0 / RATE
+            delay = next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    def slow(self, ms: int) -> None:
+        self.conn.request("GET", f"/slow?ms={ms}")
+        self.conn.getresponse().read()
+
+
+def status(port: int, path: str) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
+        return json.load(resp)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    require_bpf()
+    tmp = tmp_path_factory.mktemp("decisions_e2e")
+    port, status_port = free_port(), free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(APP), str(port)], env={"OTEL_SERVICE_NAME": "shop", "PATH": "/usr/bin:/bin"}
+    )
+    agent = None
+    try:
+        wait_port(port)
+        agent = Agent(
+            tmp,
+            ports=[port],
+            processors=("semantic_errors", "health_score", "slo", "batch"),
+            extra_processors=PROCESSORS.format(status_port=status_port, state=tmp / "slo.json", target=TARGET),
+            env={"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"},
+        )
+        shop = Shopper(port)
+        phases = {}
+        phases["healthy"] = shop.control(0)
+        shop.run(4)
+        phases["failing"] = shop.control(20)
+        shop.run(5)
+        during = status(status_port, "/health")
+        phases["recovered"] = shop.control(0)
+        shop.run(10)
+        phases["sawtooth"] = time.time()
+        for i in range(8):  # 2 s at 4%, 2 s at 12%: scores ~84 and ~52 once the window fills
+            shop.control(4 if i % 2 == 0 else 12)
+            shop.run(2)
+        phases["end"] = time.time()
+        for ms in (10, 20, 150, 200, 30):
+            shop.slow(ms)
+        time.sleep(2.5)  # a last evaluation and metric export
+        health = status(status_port, "/health")
+        slo = status(status_port, "/slo")
+        yield {"shop": shop, "phases": phases, "during": during, "health": health, "slo": slo, "agent": agent}
+    finally:
+        if agent is not None:
+            assert agent.stop() == 0, agent.log()
+        stop_process(server)
+
+
+def checkout_transitions(health: dict) -> list[dict]:
+    return [t for t in health["transitions"] if t["http.route"] == "/checkout"]
+
+
+def test_silent_payment_failures_degrade_within_two_intervals_and_recover_with_hysteresis(run):
+    phases, transitions = run["phases"], checkout_transitions(run["health"])
+    timeline = [
+        (round(t["time_unix_nano"] / 1e9 - phases["healthy"], 2), t["from"], t["to"], t["score"]) for t in transitions
+    ]
+    print("\nphases (s from start):", {k: round(v - phases["healthy"], 2) for k, v in phases.items()})
+    print("checkout state timeline (s from start, from, to, score):", *timeline, sep="\n  ")
+    assert transitions[0]["from"] == "unknown" and transitions[0]["to"] == "healthy"
+    (down,) = [t for t in transitions if phases["failing"] <= t["time_unix_nano"] / 1e9 < phases["recovered"]]
+    assert down["to"] in ("degraded", "critical") and down["score"] < 70
+    detection = down["time_unix_nano"] / 1e9 - phases["failing"]
+    print(f"detection: {detection:.2f} s after the failures began (2 intervals = {2 * INTERVAL:.0f} s)")
+    # Two evaluation intervals, plus what the capture itself takes (the 50 ms drain, one batch).
+    assert detection <= 2 * INTERVAL + 0.3
+    (up,) = [t for t in transitions if phases["recovered"] <= t["time_unix_nano"] / 1e9 < phases["sawtooth"]]
+    assert up["to"] == "healthy"
+    assert up["time_unix_nano"] - down["time_unix_nano"] >= PERIOD * 1e9  # hysteresis held the state
+    assert run["during"]["endpoints"][0]["penalty"]["business"] > 30
+
+
+def test_sawtooth_changes_state_at_most_once_per_hysteresis_period(run):
+    phases, transitions = run["phases"], checkout_transitions(run["health"])
+    saw = [t for t in transitions if t["time_unix_nano"] / 1e9 >= phases["sawtooth"]]
+    duration = phases["end"] - phases["sawtooth"] + 2.5
+    print(f"\nsawtooth: {len(saw)} state changes in {duration:.1f} s (raw level flips every 2 s):")
+    for t in saw:
+        print(f"  {t['time_unix_nano'] / 1e9 - phases['sawtooth']:.2f} s {t['from']} -> {t['to']} ({t['score']})")
+    assert 1 <= len(saw) <= duration / PERIOD + 1
+    times = [t["monotonic_s"] for t in transitions]
+    assert all(b - a >= PERIOD - 0.01 for a, b in zip(times[1:], times[2:]))
+
+
+def test_burn_rates_and_budget_match_the_requests_sent(run):
+    shop, agent = run["shop"], run["agent"]
+    assert agent.stop() == 0, agent.log()  # the final export carries every request
+    total = len(shop.outcomes)
+    bad = sum(failed for _t, failed in shop.outcomes)
+    expected_burn = (bad / total) / (1 - TARGET / 100)
+    expected_budget = 1 - bad / ((1 - TARGET / 100) * total)
+    points = [p for p in agent.metrics() if p["attributes"].get("otel_ebpf.slo.name") == "checkout-availability"]
+    last = {}
+    for p in points:  # the last export wins
+        key = (p["name"], p["attributes"].get("otel_ebpf.slo.window"))
+        last[key] = p
+    value = lambda p: float(p["point"].get("asDouble", p["point"].get("asInt", 0)))  # noqa: E731
+    print(f"\nsent {total} checkouts, {bad} failed: burn rate {expected_burn:.3f}, budget {expected_budget:.3f}")
+    print({f"{k[0].rsplit('.', 1)[-1]}[{k[1]}]": round(value(p), 4) for k, p in last.items() if k[1]})
+    assert value(last[("otel_ebpf.slo.events.total", None)]) == total
+    assert value(last[("otel_ebpf.slo.events.bad", None)]) == bad
+    for window in ("5m", "30m", "1h", "6h"):
+        burn = last[("otel_ebpf.slo.burn_rate", window)]
+        assert value(burn) == pytest.approx(expected_burn, rel=0.01), window
+        assert burn["attributes"]["otel_ebpf.slo.window.partial"] is (window != "5m" or True)
+    budget = last[("otel_ebpf.slo.error_budget.remaining", "30d")]
+    assert value(budget) == pytest.approx(expected_budget, rel=0.01)
+    assert budget["attributes"]["otel_ebpf.slo.window.partial"] is True
+
+
+def test_every_exemplar_points_at_an_exported_span_and_errors_survive_one_percent_sampling(run):
+    shop, agent = run["shop"], run["agent"]
+    agent.stop()
+    spans = [s for s in agent.spans() if s["kind"] == "SERVER"]
+    ids = {(s["traceId"], s["spanId"]) for s in spans}
+    exemplars = []
+    for p in agent.metrics():
+        if p["name"] in ("otel_ebpf.slo.events.bad", "http.server.request.duration"):
+            exemplars += [(p["name"], e) for e in p["point"].get("exemplars", [])]
+    from tests.harness import hex_id
+
+    missing = [e for name, e in exemplars if (hex_id(e["traceId"]), hex_id(e["spanId"])) not in ids]
+    names = {name for name, _e in exemplars}
+    print(f"\n{len(exemplars)} exemplars ({', '.join(sorted(names))}), {len(missing)} without their span")
+    assert names == {"otel_ebpf.slo.events.bad", "http.server.request.duration"}
+    assert not missing
+    failed = sum(f for _t, f in shop.outcomes)
+    checkout = [s for s in spans if s["attributes"].get("url.path") == "/checkout"]
+    errors = [s for s in checkout if s["status_code"] == "ERROR"]
+    good = [s for s in checkout if s["status_code"] != "ERROR"]
+    print(f"checkout spans at 1% sampling: {len(errors)} error spans for {failed} failures; {len(good)} of "
+          f"{len(shop.outcomes) - failed} successes")
+    assert len(errors) == failed  # every failure's span survived sampling
+    assert len(good) < 0.05 * (len(shop.outcomes) - failed)  # and sampling did apply to the rest
+    slow = [s for s in spans if s["attributes"].get("url.path") == "/slow"]
+    assert sorted(round(s["duration_s"], 1) for s in slow) == [0.2, 0.2]  # the two SLO violations
