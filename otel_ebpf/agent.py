@@ -149,6 +149,8 @@ class Pipelines:
         self.http_metrics = HttpMetrics() if metrics else None
         self.self_metrics = SelfMetrics(environ=environ)
         self.exchanges_in = 0
+        self.exchanges_received = 0
+        self._received_lock = threading.Lock()
         self.spans_sampled_out = 0
 
     def consume(self, batch: list[HttpExchange]) -> None:
@@ -164,6 +166,19 @@ class Pipelines:
             self.spans_sampled_out += len(batch) - len(sampled)
             if sampled:
                 self.spans.add(sampled)
+
+    def consume_received(self, batch: list[HttpExchange]) -> None:
+        """Exchanges made from received OTLP spans (sidecar mode): processors only.
+
+        Their spans were already forwarded as they came, and their senders export their own
+        duration metrics: only the processors' decisions are added.  Called from the gRPC
+        server's threads, hence the lock.
+        """
+        with self._received_lock:
+            self.exchanges_received += len(batch)
+            self.routes.annotate(batch)
+            for processor in self.processors:
+                batch = processor.process(batch)
 
     def _sample(self, exchange: HttpExchange) -> bool:
         # Failures and SLO violations are always exported: metric exemplars point at them.
@@ -277,14 +292,21 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     if config.sdk_disabled:
         log.warning("OTEL_SDK_DISABLED=true: telemetry is disabled, nothing to run")
         return 0
-    for rid in config.receivers:
-        if rid.split("/")[0] != "ebpf":
-            log.warning("receiver %s is not implemented yet and is ignored (only ebpf runs)", rid)
+    used = [rid for rid in config.receivers if any(rid in p.receivers for p in config.pipelines.values())]
     limit_malloc_arenas()
     pipelines = Pipelines(config, environ)
-    resolver = ProcessResolver(host_name=socket.gethostname())
-    receiver = build_receiver(config, pipelines, resolver)
-    _register_self_metrics(pipelines, receiver, resolver)
+    counter_sources = []
+    receiver = None
+    resolver = None
+    if any(rid.split("/")[0] == "ebpf" for rid in used):
+        resolver = ProcessResolver(host_name=socket.gethostname())
+        receiver = build_receiver(config, pipelines, resolver)
+        counter_sources.append(receiver.counters)
+    otlp_receivers = []
+    for rid in used:
+        if rid.split("/")[0] == "otlp":
+            otlp_receivers.append(build_otlp_receiver(rid, config.receivers[rid], pipelines, counter_sources))
+    _register_self_metrics(pipelines, counter_sources, resolver)
 
     stop = threading.Event()
 
@@ -298,11 +320,17 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     for exporter in pipelines.exporters.values():
         exporter.start()
     try:
-        receiver.start()
-    except LoadError as exc:
+        for otlp in otlp_receivers:
+            otlp.start()
+        if receiver is not None:
+            receiver.start()
+    except (LoadError, OSError) as exc:
         log.error("%s", exc)
+        for otlp in otlp_receivers:
+            otlp.shutdown(1.0)
         for exporter in pipelines.exporters.values():
             exporter.shutdown(1.0)
+        pipelines.shutdown_processors()
         return 1
     # Everything built so far (modules, config, pipelines) lives as long as the agent: keep it out
     # of the cyclic collector, and collect the young generation less often (the hot path allocates
@@ -310,7 +338,9 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
     interval = config.metric_export_interval_s
-    log.info("otel-ebpf %s capturing HTTP (config: %s); metrics every %.0fs", __version__, config.source, interval)
+    what = ["capturing HTTP"] if receiver is not None else []
+    what += [f"receiving OTLP on :{otlp.bound_port}" for otlp in otlp_receivers]
+    log.info("otel-ebpf %s %s (config: %s); metrics every %.0fs", __version__, ", ".join(what), config.source, interval)
     if ready is not None:
         ready.set()
     next_metrics = time.monotonic() + interval
@@ -321,7 +351,10 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
             pipelines.export_metrics()
 
     deadline = time.monotonic() + SHUTDOWN_DEADLINE_S
-    receiver.shutdown()  # final drain, then every probe is detached
+    for otlp in otlp_receivers:  # stop accepting first: what was accepted is then flushed below
+        otlp.shutdown(max(0.1, min(2.0, deadline - time.monotonic())))
+    if receiver is not None:
+        receiver.shutdown()  # final drain, then every probe is detached
     pipelines.spans.flush()
     pipelines.export_metrics()
     pipelines.shutdown_processors()
@@ -331,13 +364,27 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
     return 0
 
 
-def _register_self_metrics(pipelines: Pipelines, receiver: EbpfReceiver, resolver: ProcessResolver) -> None:
+def build_otlp_receiver(rid: str, cfg: dict, pipelines: Pipelines, counter_sources: list):
+    """The ``otlp`` receiver (sidecar mode) wired to the pipelines; its counters join ``counter_sources``."""
+    from otel_ebpf.receivers.otlp import OtlpReceiver
+    from otel_ebpf.receivers.otlp.pipeline_input import OtlpPipelineInput
+
+    feed = OtlpPipelineInput(pipelines, list(cfg.get("http_requests_from", ["spans"])))
+    otlp = OtlpReceiver(cfg, on_traces=feed.on_traces, on_metrics=feed.on_metrics, name=rid)
+    counter_sources.extend((otlp.counters, feed.counters))
+    return otlp
+
+
+def _register_self_metrics(pipelines: Pipelines, counter_sources: list, resolver: ProcessResolver | None) -> None:
     def pipeline_counters():
-        result = receiver.counters()
+        result = {}
+        for source in counter_sources:
+            result.update(source())
         result[("otel_ebpf.spans.built", ())] = pipelines.spans.spans_built
         result[("otel_ebpf.spans.sampled_out", ())] = pipelines.spans_sampled_out
         result[("otel_ebpf.routes.overflow", ())] = getattr(pipelines.routes, "overflow", 0)
-        result[("otel_ebpf.processes.vanished", ())] = resolver.vanished
+        if resolver is not None:
+            result[("otel_ebpf.processes.vanished", ())] = resolver.vanished
         for processor in pipelines.processors:
             stats = getattr(processor, "stats", None)
             if stats:

@@ -139,7 +139,10 @@ def test_all_errors_reported_at_once_with_their_paths(write):
     assert "service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug, file, otlp/backend)" in (
         errors
     )
-    assert "processors: unknown type 'foo' (known: batch, health_score, probabilistic_sampler, semantic_errors, slo)" in errors
+    assert (
+        "processors: unknown type 'foo' (known: batch, health_score, probabilistic_sampler, semantic_errors, slo)"
+        in errors
+    )
     assert len(errors) == 4
 
 
@@ -467,7 +470,10 @@ def test_file_debug_batch_sampler(write):
 def test_otlp_receiver_is_accepted_and_validated(write):
     text = MINIMAL.replace("ebpf: {}", "ebpf: {}\n  otlp: {protocols: {grpc: {endpoint: '0.0.0.0:4318'}}}")
     config = load_config([write(text)], {})
-    assert config.receivers["otlp"] == {"protocols": {"grpc": {"endpoint": "0.0.0.0:4318"}}}
+    assert config.receivers["otlp"] == {
+        "protocols": {"grpc": {"endpoint": "0.0.0.0:4318", "max_recv_msg_size_mib": 4, "max_concurrent_streams": 0}},
+        "http_requests_from": ["spans"],
+    }
     bad = MINIMAL.replace("ebpf: {}", "ebpf: {}\n  otlp: {protocols: {http: {}}}")
     assert errors_of([write(bad)]) == ["receivers.otlp.protocols.http: unknown key (allowed: grpc)"]
 

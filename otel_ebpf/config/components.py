@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
-from otel_ebpf.processors.slo.config import SLO_SCHEMA
 from otel_ebpf.config.schema import (
     Bool,
     Duration,
@@ -31,6 +29,8 @@ from otel_ebpf.config.schema import (
     redact,
     resolve,
 )
+from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
+from otel_ebpf.processors.slo.config import SLO_SCHEMA
 
 KINDS = ("receivers", "processors", "exporters", "extensions")
 SIGNALS = ("traces", "metrics", "logs")
@@ -148,7 +148,27 @@ EBPF_SCHEMA = Section(
     }
 )
 
-OTLP_RECEIVER_SCHEMA = Section({"protocols": {"grpc": {"endpoint": Str("0.0.0.0:4317", check=check_host_port)}}})
+
+def _check_sources(value: str) -> str | None:
+    return None if value in ("spans", "metrics") else f"{value!r} is not spans or metrics"
+
+
+OTLP_RECEIVER_SCHEMA = Section(
+    {
+        "protocols": {
+            "grpc": {
+                "endpoint": Str("0.0.0.0:4317", check=check_host_port),
+                # The Collector's default; larger requests are refused by gRPC (RESOURCE_EXHAUSTED).
+                "max_recv_msg_size_mib": Number(4, min=0.001, max=1024),
+                # HTTP/2 streams per connection; 0 keeps gRPC's default.
+                "max_concurrent_streams": Int(0, min=0),
+            }
+        },
+        # Where the processors (health_score, slo) see requests: server spans and/or the senders'
+        # http.server.request.duration histograms. One per sender, or requests count twice.
+        "http_requests_from": List(Str(check=_check_sources), default=["spans"]),
+    }
+)
 
 
 def _check_batch(config: dict) -> list[tuple[str, str]]:
@@ -347,7 +367,9 @@ def register(component: ComponentType) -> None:
 
 for _component in (
     ComponentType("receivers", "ebpf", _TRACES_METRICS, "HTTP/1.x of unmodified processes, via eBPF", EBPF_SCHEMA),
-    ComponentType("receivers", "otlp", SIGNALS, "OTLP/gRPC (reserved for a sidecar mode)", OTLP_RECEIVER_SCHEMA),
+    ComponentType(
+        "receivers", "otlp", _TRACES_METRICS, "OTLP/gRPC from any sender (sidecar mode)", OTLP_RECEIVER_SCHEMA
+    ),
     ComponentType("processors", "batch", SIGNALS, "groups items into batches by size or time", BATCH_SCHEMA),
     ComponentType(
         "processors", "probabilistic_sampler", ("traces", "logs"), "keeps a percentage of traces", SAMPLER_SCHEMA

@@ -19,7 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 OK = json.dumps({"success": True, "data": {"order": 1}}).encode()
-DECLINED = json.dumps({"success": False, "error": {"code": "card_declined", "message": "Your card was declined."}}).encode()
+DECLINED = json.dumps(
+    {"success": False, "error": {"code": "card_declined", "message": "Your card was declined."}}
+).encode()
 
 state = {"fail": 0, "count": 0}
 lock = threading.Lock()

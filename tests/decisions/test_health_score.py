@@ -7,10 +7,9 @@ import urllib.request
 
 import pytest
 
-from otel_ebpf.processors.health_score import HealthScoreProcessor
+from otel_ebpf.processors.health_score import HealthScoreProcessor, default_config
 from otel_ebpf.processors.health_score.scoring import ScoreWeights, WindowStats, penalties, score
 from otel_ebpf.processors.health_score.state import HealthState
-from otel_ebpf.processors.health_score import default_config
 from tests.decisions.helpers import Clock, batch, exchange
 
 T = 1_700_000_000 * 10**9
@@ -88,10 +87,9 @@ def test_sawtooth_around_the_threshold_changes_state_at_most_once_per_period():
     changes = [t for t in p.snapshot()["transitions"] if t["from"] != "unknown"]
     assert len(changes) <= 600 / period
     times = [t["monotonic_s"] for t in changes]
-    assert all(b - a >= period for a, b in zip(times, times[1:]))
+    assert all(b - a >= period for a, b in zip(times, times[1:], strict=False))
     # With the margin the score must reach 75 to be healthy again: this sawtooth never does.
     assert len(changes) == 1 and changes[0]["to"] == "degraded"
-
 
 
 def test_hysteresis_period_suppresses_and_counts_early_changes():
@@ -184,4 +182,4 @@ def test_wild_sawtooth_changes_at_most_once_per_period():
     changes = [t for t in p.snapshot()["transitions"] if t["from"] != "unknown"]
     times = [t["monotonic_s"] for t in changes]
     assert 2 <= len(changes) <= 600 / period
-    assert all(b - a >= period for a, b in zip(times, times[1:]))
+    assert all(b - a >= period for a, b in zip(times, times[1:], strict=False))

@@ -92,7 +92,10 @@ def test_burn_rates_and_budget_match_the_raw_events(tmp_path):
 def test_windows_shorter_than_the_uptime_say_partial(tmp_path):
     p, clock = slo(tmp_path)
     clock.advance(600)
-    partial = {attrs(pt)["otel_ebpf.slo.window"]: attrs(pt)["otel_ebpf.slo.window.partial"] for pt in points(p, "otel_ebpf.slo.burn_rate")}
+    partial = {
+        attrs(pt)["otel_ebpf.slo.window"]: attrs(pt)["otel_ebpf.slo.window.partial"]
+        for pt in points(p, "otel_ebpf.slo.burn_rate")
+    }
     assert partial == {"5m": False, "30m": True, "1h": True, "6h": True}
 
 

@@ -311,7 +311,9 @@ class HealthScoreProcessor:
                     "requests": ep.requests,
                     "latency_percentile_s": ep.percentile_s,
                     "latency_threshold_s": ep.threshold_s,
-                    "state_since_s": None if ep.state.changed_at is None else round(self._clock() - ep.state.changed_at, 3),
+                    "state_since_s": None
+                    if ep.state.changed_at is None
+                    else round(self._clock() - ep.state.changed_at, 3),
                 }
                 for ep in self._endpoints.values()
                 if service is None or ep.service == service
@@ -322,7 +324,9 @@ class HealthScoreProcessor:
             "interval_s": self.interval_s,
             "window_s": self.interval_s * self.slots,
             "thresholds": dict(self.config["thresholds"]),
-            "endpoints": sorted(endpoints, key=lambda e: (e["service.name"], e["http.route"], e["http.request.method"])),
+            "endpoints": sorted(
+                endpoints, key=lambda e: (e["service.name"], e["http.route"], e["http.request.method"])
+            ),
             "transitions": transitions,
         }
 

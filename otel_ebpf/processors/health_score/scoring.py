@@ -5,8 +5,8 @@ Pure functions over one window's numbers, so the formula can be read (and tested
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 FACTORS = ("business", "system", "latency")
 

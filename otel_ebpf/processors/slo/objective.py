@@ -45,7 +45,9 @@ class Objective:
         self.coarse = BucketSeries(max(fine_width_s, self.window_s / _MAX_COARSE_BUCKETS), self.window_s)
         self.good_total = 0
         self.bad_total = 0
-        self.created = time.time() if created is None else created  # when counting began (kept across restarts by the state file)
+        self.created = (
+            time.time() if created is None else created
+        )  # when counting began (kept across restarts by the state file)
         self.exemplars: list[tuple[bytes, bytes, int]] = []  # (trace_id, span_id, time_ns) of bad events
         self.alerts: dict[str, bool] = {}
 

@@ -244,7 +244,12 @@ class SloProcessor:
         _point(total.sum, base, o.good_total + o.bad_total, now_ns, start_ns)
         budget = _gauge(BUDGET, "Fraction of the error budget left over the compliance window.")
         remaining, _, _ = o.budget_remaining(now)
-        _point(budget.gauge, base + ((ATTR_WINDOW, window_label(o.window_s)), (ATTR_PARTIAL, covered < o.window_s)), remaining, now_ns)
+        _point(
+            budget.gauge,
+            base + ((ATTR_WINDOW, window_label(o.window_s)), (ATTR_PARTIAL, covered < o.window_s)),
+            remaining,
+            now_ns,
+        )
         burn = _gauge(BURN, "Bad-event ratio over the window divided by the ratio the objective allows.")
         for window in self.burn_windows:
             rate, _ = o.burn_rate(now, window)

@@ -1,0 +1,48 @@
+"""The ``otlp`` receiver: accepts OTLP/gRPC from any sender, so the agent can run as a sidecar.
+
+Three parts, usable separately:
+
+* :class:`OtlpReceiver` (:mod:`.server`) serves ``TraceService/Export`` and
+  ``MetricsService/Export`` and hands each decoded request to a callback;
+* :func:`exchanges_from_spans` (:mod:`.spans`) turns HTTP SERVER/CLIENT spans into
+  :class:`~otel_ebpf.model.HttpExchange` records, so received spans go through the same
+  processors as captured traffic;
+* :func:`requests_from_histograms` (:mod:`.histograms`) turns the senders' HTTP server duration
+  histograms into per-route :class:`RequestCount` deltas (rates and latency that do not depend
+  on span sampling).
+
+The conversions are pure functions with explicit state (:class:`ProcessCache`,
+:class:`HistogramDeltaState`) and do not import grpc.
+
+Example::
+
+    cache, state = ProcessCache(), HistogramDeltaState()
+    receiver = OtlpReceiver(
+        {"protocols": {"grpc": {"endpoint": "127.0.0.1:4317"}}},
+        on_traces=lambda req: pipeline.consume(exchanges_from_spans(req, cache)),
+        on_metrics=lambda req: slo.consume(requests_from_histograms(req, state)),
+    )
+    receiver.start()
+    ...
+    receiver.shutdown(timeout_s=5)
+"""
+
+from __future__ import annotations
+
+from otel_ebpf.receivers.otlp.histograms import Exemplar, HistogramDeltaState, RequestCount, requests_from_histograms
+from otel_ebpf.receivers.otlp.resources import ProcessCache
+from otel_ebpf.receivers.otlp.server import GrpcSettings, OtlpReceiver, Rejected
+from otel_ebpf.receivers.otlp.spans import SpanConversionStats, exchanges_from_spans
+
+__all__ = [
+    "Exemplar",
+    "GrpcSettings",
+    "HistogramDeltaState",
+    "OtlpReceiver",
+    "ProcessCache",
+    "Rejected",
+    "RequestCount",
+    "SpanConversionStats",
+    "exchanges_from_spans",
+    "requests_from_histograms",
+]
