@@ -200,6 +200,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "debug",
         "file",
         "otlp_grpc",
+        "nop",
         "(none)",
     }
     assert "  ebpf                   traces, metrics" in out

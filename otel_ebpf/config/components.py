@@ -395,6 +395,7 @@ for _component in (
     ComponentType("exporters", "otlp_grpc", SIGNALS, "same as otlp (the Collector's newer name)", OTLP_EXPORTER_SCHEMA),
     ComponentType("exporters", "file", SIGNALS, "OTLP JSON lines appended to a file", FILE_EXPORTER_SCHEMA),
     ComponentType("exporters", "debug", SIGNALS, "prints telemetry to the console", DEBUG_EXPORTER_SCHEMA),
+    ComponentType("exporters", "nop", SIGNALS, "discards everything (counted)", Section({})),
 ):
     register(_component)
 

@@ -1,4 +1,4 @@
-"""Exporters: OTLP/gRPC, OTLP/JSON file, and human-readable debug output.
+"""Exporters: OTLP/gRPC, OTLP/JSON file, human-readable debug output, and nop.
 
 Each takes ready-made OTLP protobuf requests (``ExportTraceServiceRequest``,
 ``ExportMetricsServiceRequest``); ``export_*`` never block nor raise, and
@@ -13,6 +13,7 @@ from typing import Any
 from otel_ebpf.exporters.base import Exporter, ExportError, QueuedExporter, parse_duration
 from otel_ebpf.exporters.debug import DebugExporter
 from otel_ebpf.exporters.file import FileExporter, parse_otlp_json, to_otlp_json
+from otel_ebpf.exporters.nop import NopExporter
 from otel_ebpf.exporters.otlp import OtlpGrpcExporter
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ExportError",
     "Exporter",
     "FileExporter",
+    "NopExporter",
     "OtlpGrpcExporter",
     "QueuedExporter",
     "create_exporter",
@@ -34,6 +36,7 @@ EXPORTER_TYPES = {
     "otlp_grpc": OtlpGrpcExporter,
     "file": FileExporter,
     "debug": DebugExporter,
+    "nop": NopExporter,
 }
 
 
