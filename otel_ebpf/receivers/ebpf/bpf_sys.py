@@ -106,3 +106,86 @@ class RingBufferReader:
         self._producer_view.release()
         self._producer.close()
         self._consumer.close()
+
+
+# --- Generic map access by raw bytes (used by the TCP flow reader) ---------------------------
+
+BPF_MAP_UPDATE_ELEM = 2
+BPF_MAP_DELETE_ELEM = 3
+BPF_MAP_GET_NEXT_KEY = 4
+BPF_NOEXIST = 1
+_ENOENT = 2
+
+
+def _bpf(cmd: int, attr: ctypes.Structure) -> int:
+    """The bpf() syscall; returns its result or raises OSError with the errno."""
+    result = _libc.syscall(SYS_BPF, cmd, ctypes.byref(attr), ctypes.sizeof(attr))
+    if result < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"bpf cmd {cmd}: {os.strerror(err)}")
+    return result
+
+
+def map_lookup(map_fd: int, key: bytes, value_size: int) -> bytes | None:
+    """The value stored under `key` (raw bytes), or None when there is none."""
+    kbuf = ctypes.create_string_buffer(key, len(key))
+    vbuf = ctypes.create_string_buffer(value_size)
+    attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(kbuf), value=ctypes.addressof(vbuf))
+    try:
+        _bpf(BPF_MAP_LOOKUP_ELEM, attr)
+    except OSError as exc:
+        if exc.errno == _ENOENT:
+            return None
+        raise
+    return vbuf.raw
+
+
+def map_update(map_fd: int, key: bytes, value: bytes, flags: int = 0) -> None:
+    """Stores `value` under `key` (flags: 0 any, BPF_NOEXIST create only)."""
+    kbuf = ctypes.create_string_buffer(key, len(key))
+    vbuf = ctypes.create_string_buffer(value, len(value))
+    attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(kbuf), value=ctypes.addressof(vbuf), flags=flags)
+    _bpf(BPF_MAP_UPDATE_ELEM, attr)
+
+
+def map_delete(map_fd: int, key: bytes) -> bool:
+    """Deletes `key`; False when it was not there."""
+    kbuf = ctypes.create_string_buffer(key, len(key))
+    attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(kbuf))
+    try:
+        _bpf(BPF_MAP_DELETE_ELEM, attr)
+    except OSError as exc:
+        if exc.errno == _ENOENT:
+            return False
+        raise
+    return True
+
+
+def map_items(map_fd: int, key_size: int, value_size: int, max_entries: int = 1 << 20) -> list[tuple[bytes, bytes]]:
+    """Every (key, value) of a hash map, by BPF_MAP_GET_NEXT_KEY + LOOKUP_ELEM.
+
+    Two syscalls per element (~1 µs each): meant for maps read every few seconds.  A key
+    deleted by the kernel between the two calls is skipped; if the key we resume from is
+    deleted meanwhile, the kernel restarts from the first key, so an element may be seen
+    twice: the result is deduplicated by key, and the walk stops after 2 * max_entries steps.
+    """
+    out: dict[bytes, bytes] = {}
+    prev = None
+    kbuf = ctypes.create_string_buffer(key_size)
+    nbuf = ctypes.create_string_buffer(key_size)
+    vbuf = ctypes.create_string_buffer(value_size)
+    next_attr = _MapElemAttr(map_fd=map_fd, value=ctypes.addressof(nbuf))
+    lookup_attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(nbuf), value=ctypes.addressof(vbuf))
+    for _ in range(2 * max_entries + 16):
+        next_attr.key = 0 if prev is None else ctypes.addressof(kbuf)
+        if _libc.syscall(SYS_BPF, BPF_MAP_GET_NEXT_KEY, ctypes.byref(next_attr), ctypes.sizeof(next_attr)) != 0:
+            err = ctypes.get_errno()
+            if err == _ENOENT:
+                return list(out.items())
+            raise OSError(err, f"bpf map get_next_key: {os.strerror(err)}")
+        key = nbuf.raw
+        if _libc.syscall(SYS_BPF, BPF_MAP_LOOKUP_ELEM, ctypes.byref(lookup_attr), ctypes.sizeof(lookup_attr)) == 0:
+            out[key] = vbuf.raw
+        ctypes.memmove(kbuf, nbuf, key_size)
+        prev = key
+    return list(out.items())
