@@ -58,9 +58,9 @@ def test_embedded_default_loads_with_two_pipelines_and_no_warnings():
     assert set(config.pipelines) == {"traces", "metrics"}
     for pipeline in config.pipelines.values():
         assert pipeline.receivers == ("ebpf",)
+        assert pipeline.exporters == ("debug",)
     assert config.pipelines["traces"].processors == ("semantic_errors", "batch")
     assert config.pipelines["metrics"].processors == ("semantic_errors", "health_score", "batch")
-        assert pipeline.exporters == ("debug",)
     assert config.exporters == {"debug": {"verbosity": "normal"}}
     assert config.warnings == []
     assert config.log_level == "info"
