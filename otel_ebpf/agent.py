@@ -406,7 +406,7 @@ def _register_self_metrics(pipelines: Pipelines, counter_sources: list, resolver
     if pipelines.http_metrics is not None:
         names |= set(pipelines.http_metrics.self_metrics())
     for name in sorted({n for n, _attrs in names}):
-        if name.endswith(("queue_size", "queue_capacity")) or ".queued_" in name:
+        if name.endswith(("queue_size", "queue_capacity", ".endpoints")) or ".queued_" in name:
             registry.register_gauge(name, _unit(name), "current level")
         else:
             registry.register_counter(name, _unit(name), "running total since the agent started")
