@@ -150,6 +150,8 @@ class Pipelines:
         self.self_metrics = SelfMetrics(environ=environ)
         self.exchanges_in = 0
         self.exchanges_received = 0
+        self.tcp_flows = None  # set when the tcp_flows receiver runs: its metrics join every export
+        self.load_failures = 0
         self._received_lock = threading.Lock()
         self.spans_sampled_out = 0
 
@@ -215,6 +217,8 @@ class Pipelines:
         request = ExportMetricsServiceRequest()
         if self.http_metrics is not None:
             request.resource_metrics.extend(self.http_metrics.collect(now))
+        if self.tcp_flows is not None:
+            request.resource_metrics.extend(self.tcp_flows.collect(now))
         for processor in self.processors:
             collect = getattr(processor, "collect_metrics", None)
             if collect:
@@ -302,6 +306,9 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         resolver = ProcessResolver(host_name=socket.gethostname())
         receiver = build_receiver(config, pipelines, resolver)
         counter_sources.append(receiver.counters)
+    tcp_flows = None
+    if any(rid.split("/")[0] == "tcp_flows" for rid in used):
+        tcp_flows = start_tcp_flows(config, pipelines, resolver, counter_sources)
     otlp_receivers = []
     for rid in used:
         if rid.split("/")[0] == "otlp":
@@ -355,6 +362,10 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         otlp.shutdown(max(0.1, min(2.0, deadline - time.monotonic())))
     if receiver is not None:
         receiver.shutdown()  # final drain, then every probe is detached
+    if tcp_flows is not None:
+        pipelines.export_metrics()  # the flows' last values, then detach (pinned counters keep counting)
+        pipelines.tcp_flows = None
+        tcp_flows.shutdown()
     pipelines.spans.flush()
     pipelines.export_metrics()
     pipelines.shutdown_processors()
@@ -362,6 +373,23 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         exporter.shutdown(max(0.1, deadline - time.monotonic()))
     log.info("otel-ebpf stopped: %d exchanges, %d spans", pipelines.exchanges_in, pipelines.spans.spans_built)
     return 0
+
+
+def start_tcp_flows(config: Config, pipelines: Pipelines, resolver, counter_sources: list):
+    """The TCP flow receiver, started; None (logged) when it cannot load: HTTP capture still runs."""
+    from otel_ebpf.receivers.tcp import TcpFlowReceiver
+
+    resolver = resolver or ProcessResolver(host_name=socket.gethostname())
+    flows = TcpFlowReceiver(config.receivers.get("tcp_flows", {}), resolver)
+    try:
+        flows.start()
+    except (LoadError, OSError) as exc:
+        log.error("tcp_flows: cannot load (%s); continuing without TCP flow metrics", exc)
+        pipelines.load_failures += 1
+        return None
+    counter_sources.append(flows.counters)
+    pipelines.tcp_flows = flows
+    return flows
 
 
 def build_otlp_receiver(rid: str, cfg: dict, pipelines: Pipelines, counter_sources: list):
@@ -385,6 +413,7 @@ def _register_self_metrics(pipelines: Pipelines, counter_sources: list, resolver
         result[("otel_ebpf.routes.overflow", ())] = getattr(pipelines.routes, "overflow", 0)
         if resolver is not None:
             result[("otel_ebpf.processes.vanished", ())] = resolver.vanished
+        result[("otel_ebpf.receiver.load_failures", ())] = pipelines.load_failures
         for processor in pipelines.processors:
             stats = getattr(processor, "stats", None)
             if stats:

@@ -140,7 +140,7 @@ service:
       processors: [{processors}]
       exporters: [{exporters}]
     metrics:
-      receivers: [ebpf]
+      receivers: [{metrics_receivers}]
       processors: [{processors}]
       exporters: [{exporters}]
 """
@@ -158,6 +158,7 @@ class Agent:
         extra_processors: str = "",
         env: dict | None = None,
         extra_receiver: str = "",
+        metrics_receivers: str = "ebpf",
     ):
         self.out = tmp / "agent-out.jsonl"
         exporters = ["file"]
@@ -173,6 +174,7 @@ class Agent:
             extra_exporters=extra_exporters,
             extra_processors=extra_processors,
             extra_receiver=extra_receiver,
+            metrics_receivers=metrics_receivers,
         )
         self.config_path = tmp / "agent.yaml"
         self.config_path.write_text(config)

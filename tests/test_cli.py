@@ -192,6 +192,7 @@ def test_components_lists_every_kind_and_type(capsys):
     assert types == {
         "ebpf",
         "otlp",
+        "tcp_flows",
         "batch",
         "health_score",
         "slo",

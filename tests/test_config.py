@@ -178,7 +178,8 @@ def test_unknown_type_with_name_and_unknown_top_level_key(write):
     path = write(MINIMAL.replace("debug: {}", "debug: {}\n  otlphttp/x: {}") + "connectors: {}\n")
     assert sorted(errors_of([path])) == [
         "connectors: unknown key (allowed: exporters, extensions, processors, receivers, service)",
-        "exporters: unknown type 'otlphttp' in 'otlphttp/x' (did you mean 'otlp'? known: debug, file, nop, otlp, otlp_grpc)",
+        "exporters: unknown type 'otlphttp' in 'otlphttp/x'"
+        " (did you mean 'otlp'? known: debug, file, nop, otlp, otlp_grpc)",
     ]
 
 

@@ -16,10 +16,36 @@ variables), :mod:`.resolved` (the result types).
 
 from __future__ import annotations
 
-from otel_ebpf.config.components import REGISTRY, ComponentType, known_types, split_id
-from otel_ebpf.config.loader import DEFAULT_CONFIG_FILE, EMBEDDED_DEFAULT, load_config
-from otel_ebpf.config.resolved import Config, ConfigError, Pipeline, pipeline_signal
-from otel_ebpf.config.schema import format_duration, parse_duration
+import importlib
+
+# Names resolve on first use (PEP 562): component modules import `otel_ebpf.config.schema` to
+# declare their schemas, and the registry imports those modules, so importing this package
+# must not pull the registry in eagerly (that would be an import cycle).
+_EXPORTS = {
+    "REGISTRY": "components",
+    "ComponentType": "components",
+    "known_types": "components",
+    "split_id": "components",
+    "DEFAULT_CONFIG_FILE": "loader",
+    "EMBEDDED_DEFAULT": "loader",
+    "load_config": "loader",
+    "Config": "resolved",
+    "ConfigError": "resolved",
+    "Pipeline": "resolved",
+    "pipeline_signal": "resolved",
+    "format_duration": "schema",
+    "parse_duration": "schema",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",

@@ -31,6 +31,7 @@ from otel_ebpf.config.schema import (
 )
 from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
 from otel_ebpf.processors.slo.config import SLO_SCHEMA
+from otel_ebpf.receivers.tcp.config import TCP_FLOWS_SCHEMA
 
 KINDS = ("receivers", "processors", "exporters", "extensions")
 SIGNALS = ("traces", "metrics", "logs")
@@ -369,6 +370,13 @@ for _component in (
     ComponentType("receivers", "ebpf", _TRACES_METRICS, "HTTP/1.x of unmodified processes, via eBPF", EBPF_SCHEMA),
     ComponentType(
         "receivers", "otlp", _TRACES_METRICS, "OTLP/gRPC from any sender (sidecar mode)", OTLP_RECEIVER_SCHEMA
+    ),
+    ComponentType(
+        "receivers",
+        "tcp_flows",
+        ("metrics",),
+        "TCP flow metrics (connects, closes, bytes, retransmits, resets, RTT) via tracepoints",
+        TCP_FLOWS_SCHEMA,
     ),
     ComponentType("processors", "batch", SIGNALS, "groups items into batches by size or time", BATCH_SCHEMA),
     ComponentType(

@@ -222,13 +222,17 @@ class Str(Field):
     """A string, optionally one of ``choices``; ``normalize`` (e.g. str.lower) is applied first.
 
     An empty string counts as absent (the default applies) unless the field is required,
-    so ``endpoint: ${env:UNSET}`` falls back to the default instead of an empty endpoint.
+    so ``endpoint: ${env:UNSET}`` falls back to the default instead of an empty endpoint;
+    with ``allow_empty`` an empty string is a value of its own (e.g. "off").
     """
 
     expected = "a string"
 
-    def __init__(self, default=None, *, choices=None, max_len=None, normalize=None, check=None, **kwargs):
+    def __init__(
+        self, default=None, *, choices=None, max_len=None, normalize=None, check=None, allow_empty=False, **kwargs
+    ):
         super().__init__(default, **kwargs)
+        self.allow_empty = allow_empty
         self.choices = tuple(choices) if choices else None
         self.max_len = max_len
         self.normalize = normalize
@@ -242,6 +246,8 @@ class Str(Field):
         if self.normalize is not None:
             value = self.normalize(value)
         if value == "":
+            if self.allow_empty:
+                return value
             if self.required:
                 errors.append(f"{path}: must not be empty" + (f" ({self.doc})" if self.doc else ""))
                 return _INVALID

@@ -18,7 +18,9 @@ T = 1_700_000_000 * 10**9
 def processor(**overrides) -> tuple[HealthScoreProcessor, Clock]:
     clock = Clock(1000.0)
     config = {"endpoint": "", **overrides}
-    return HealthScoreProcessor(config, clock=clock), clock
+    p = HealthScoreProcessor(config, clock=clock)
+    assert (p.status_port is None) == (config["endpoint"] == "")  # "" turns the JSON endpoint off
+    return p, clock
 
 
 def run_interval(p: HealthScoreProcessor, clock: Clock, exchanges) -> dict:

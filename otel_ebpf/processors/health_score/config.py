@@ -99,7 +99,7 @@ HEALTH_SCORE_SCHEMA = Section(
         # Idle endpoints are forgotten after this long without requests.
         "expire_after": Duration("10m", min=0.0),
         # host:port of the JSON status endpoint (GET /health); empty: off.
-        "endpoint": Str("127.0.0.1:13134", check=check_listen_endpoint),
+        "endpoint": Str("127.0.0.1:13134", check=check_listen_endpoint, allow_empty=True),
     },
     check=_check_thresholds,
 )

@@ -77,11 +77,11 @@ SLO_SCHEMA = Section(
         # Resolution of the burn-rate windows.
         "bucket": Duration("10s", min=0.05, max=3600.0),
         # Where the budget survives restarts; empty: memory only.
-        "state_file": Str(DEFAULT_STATE_FILE),
+        "state_file": Str(DEFAULT_STATE_FILE, allow_empty=True),
         # Exemplars (bad events with their trace) per SLO per export.
         "max_exemplars": Int(10, min=0, max=1000),
         # host:port of the JSON status endpoint (GET /slo), shared with health_score when equal; empty: off.
-        "endpoint": Str("127.0.0.1:13134", check=check_listen_endpoint),
+        "endpoint": Str("127.0.0.1:13134", check=check_listen_endpoint, allow_empty=True),
     },
     check=_check_slo,
 )

@@ -1,0 +1,145 @@
+"""The TCP flow receiver: kernel aggregates -> OTLP metrics, self-metrics, per-socket evidence."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from opentelemetry.proto.metrics.v1 import metrics_pb2
+
+from otel_ebpf.receivers.ebpf.bpf_sys import map_lookup
+from otel_ebpf.receivers.tcp.layout import SK_KEY, SOCK_STATE, STAT_NAMES, decode_sock_state
+from otel_ebpf.receivers.tcp.loader import TcpFlowOptions, TcpFlowProgram, remove_pins
+from otel_ebpf.receivers.tcp.metrics import build_metrics
+from otel_ebpf.receivers.tcp.reader import FlowReader, FlowWindow
+
+__all__ = ["TcpFlowReceiver"]
+
+log = logging.getLogger(__name__)
+
+Attrs = tuple[tuple[str, object], ...]
+
+
+class TcpFlowReceiver:
+    """TCP flow observability from tracepoints, aggregated in the kernel.
+
+    Args:
+        options: The ``receivers: tcp_flows:`` config (see :data:`TCP_FLOWS_SCHEMA`), resolved.
+        resolver: A :class:`~otel_ebpf.receivers.ebpf.process_info.ProcessResolver` (``get(pid)``);
+            None puts every flow under the ``unknown_service`` resource.
+    """
+
+    def __init__(self, options: Mapping[str, Any] | None = None, resolver=None) -> None:
+        cfg = dict(options or {})
+        self.options = TcpFlowOptions(
+            max_flows=int(cfg.get("max_flows", 16384)),
+            max_sockets=int(cfg.get("max_sockets", 65536)),
+            max_listeners=int(cfg.get("max_listeners", 4096)),
+            pin_path=cfg.get("pin_path", TcpFlowOptions.pin_path) if cfg.get("pin", True) else "",
+        )
+        self._idle_timeout_s = float(cfg.get("idle_timeout", 300.0))
+        self._window_s = float(cfg.get("window", 300.0))
+        self._resolver = resolver
+        self._program: TcpFlowProgram | None = None
+        self._reader: FlowReader | None = None
+        self._boot_wall_ns = 0
+        self._lock = threading.Lock()  # collect() and shutdown() may run on different threads
+        self.collects = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Loads (or resumes the pinned) kernel program; raises ``LoadError`` with the reason."""
+        program = TcpFlowProgram(self.options)
+        program.load()
+        self._program = program
+        self._boot_wall_ns = program.boot_wall_ns() or time.time_ns() - time.monotonic_ns()
+        self._reader = FlowReader(program.fds["flows"], self.options.max_flows, self._idle_timeout_s, self._window_s)
+        log.info(
+            "TCP flows: %s (max %d flows, %d sockets%s)",
+            "resumed" if program.resumed else "attached",
+            self.options.max_flows,
+            self.options.max_sockets,
+            f", pinned in {self.options.pin_path}" if self.options.pin_path else "",
+        )
+
+    @property
+    def resumed(self) -> bool:
+        """Whether start() reopened the pinned program of a previous agent (counts continue)."""
+        return bool(self._program and self._program.resumed)
+
+    def shutdown(self, unpin: bool = False) -> None:
+        """Releases the kernel objects; pinned ones stay (and keep counting) unless `unpin`.
+
+        Safe without start() and idempotent.
+        """
+        with self._lock:
+            if self._program is not None:
+                self._program.close()
+                self._program = None
+                self._reader = None
+            if unpin:
+                remove_pins(self.options.pin_path)
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def collect(self, now_ns: int | None = None) -> list[metrics_pb2.ResourceMetrics]:
+        """Cumulative ``otel_ebpf.tcp.*`` metrics of every flow, one ``ResourceMetrics`` per process.
+
+        Also advances the delta history of :meth:`peer_window` and evicts idle flows (after
+        including them this one last time).
+        """
+        now_ns = time.time_ns() if now_ns is None else now_ns
+        with self._lock:
+            if self._reader is None:
+                return []
+            boot_wall_ns = self._boot_wall_ns
+            snapshots = self._reader.read(now_ns)
+            self.collects += 1
+        return build_metrics(snapshots, self._resolve, boot_wall_ns, now_ns)
+
+    def _resolve(self, pid: int):
+        if self._resolver is None:
+            return None
+        try:
+            return self._resolver.get(pid)
+        except Exception:  # a vanished process must not break a collect
+            return None
+
+    def counters(self) -> dict[tuple[str, Attrs], int]:
+        """Self-metrics (for ``SelfMetrics.register_callback``): kernel overflow and untracked counts, evictions."""
+        with self._lock:
+            if self._program is None:
+                return {}
+            stats = self._program.kernel_stats()
+            evicted = self._reader.evicted if self._reader else 0
+        out = {(f"otel_ebpf.tcp.{name}", ()): stats[name] for name in STAT_NAMES}
+        out[("otel_ebpf.tcp.flows.evicted", ())] = evicted
+        return out
+
+    def socket_evidence(self, sk: int) -> tuple[int, float] | None:
+        """(retransmits so far, latest smoothed RTT in seconds) of a live tracked socket, or None.
+
+        Args:
+            sk: The kernel ``struct sock *`` (HTTP events carry it as ``sk``).
+        """
+        program = self._program
+        if program is None or not sk:
+            return None
+        try:
+            raw = map_lookup(program.fds["socks"], SK_KEY.pack(sk), SOCK_STATE.size)
+        except OSError:
+            return None
+        if raw is None:
+            return None
+        _key, _start, retransmits, srtt_us = decode_sock_state(raw)
+        return retransmits, srtt_us / 1e6
+
+    def peer_window(self, peer_address: str, server_port: int, since_ns: int) -> FlowWindow:
+        """Deltas (retransmits, bytes, connects, connect latency sum, failures, resets) with one peer and
+        server port, summed over the collects at or after `since_ns` (wall-clock ns)."""
+        reader = self._reader
+        return reader.peer_window(peer_address, server_port, since_ns) if reader else FlowWindow()
