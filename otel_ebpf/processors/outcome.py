@@ -15,15 +15,26 @@ missing responses count: list it first.
 from __future__ import annotations
 
 from otel_ebpf.model import STATUS_ERROR, HttpExchange
+from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
 
 ATTR_KIND = "otel_ebpf.error.kind"
 ATTR_SEVERITY = "otel_ebpf.error.severity"
+
+UNKNOWN_SERVICE = "unknown_service"
 
 GOOD = 0
 SYSTEM = 1
 BUSINESS = 2
 
 SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def endpoint_of(x: HttpExchange) -> tuple[str, str, str]:
+    """``(service.name, http.route or path, method)``: the endpoint a server exchange belongs to."""
+    process = x.process
+    service = process.service_name if process is not None else UNKNOWN_SERVICE
+    method = x.method if x.method in KNOWN_METHODS else OTHER
+    return service, x.route or x.path or "/", method
 
 
 def outcome(x: HttpExchange) -> tuple[int, str | None]:

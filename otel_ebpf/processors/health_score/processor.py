@@ -33,7 +33,7 @@ from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
 from otel_ebpf.processors.health_score.scoring import FACTORS, ScoreWeights, WindowStats, penalties, score
 from otel_ebpf.processors.health_score.state import STATES, UNKNOWN, HealthState
 from otel_ebpf.processors.health_score.window import SlotWindow
-from otel_ebpf.processors.outcome import BUSINESS, SYSTEM, outcome
+from otel_ebpf.processors.outcome import BUSINESS, SYSTEM, endpoint_of, outcome
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
 
 log = logging.getLogger("otel_ebpf.health")
@@ -127,10 +127,7 @@ class HealthScoreProcessor:
             for x in batch:
                 if x.role != Role.SERVER:
                     continue
-                process = x.process
-                service = process.service_name if process is not None else UNKNOWN_SERVICE
-                method = x.method if x.method in KNOWN_METHODS else OTHER
-                endpoint = self._endpoint(service, x.route or x.path or "/", method, now)
+                endpoint = self._endpoint(*endpoint_of(x), now)
                 if endpoint is None:
                     continue
                 kind, severity = outcome(x)

@@ -33,7 +33,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import AGGREGATION_TEMPORALITY_C
 from otel_ebpf.config.schema import resolve
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 from otel_ebpf.processors import status_api
-from otel_ebpf.processors.outcome import outcome
+from otel_ebpf.processors.outcome import endpoint_of, outcome
 from otel_ebpf.processors.slo import store
 from otel_ebpf.processors.slo.config import SLO_SCHEMA
 from otel_ebpf.processors.slo.objective import Objective
@@ -109,10 +109,7 @@ class SloProcessor:
             for x in batch:
                 if x.role != Role.SERVER:
                     continue
-                process = x.process
-                service = process.service_name if process is not None else UNKNOWN_SERVICE
-                method = x.method if x.method in KNOWN_METHODS else OTHER
-                matched = self._matching(service, x.route or x.path or "/", method)
+                matched = self._matching(*endpoint_of(x))
                 if not matched:
                     continue
                 kind, severity = outcome(x)
