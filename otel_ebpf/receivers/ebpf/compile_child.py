@@ -13,34 +13,25 @@ It leaves with os._exit so that bcc's atexit clean-up does not detach them first
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sys
-import traceback
+
+from otel_ebpf.receivers.fd_handoff import serve
+
+
+def build(options_json: str) -> tuple[dict, list[int]]:
+    from otel_ebpf.receivers.ebpf.loader import CaptureOptions, compile_and_attach  # noqa: PLC0415
+
+    options = CaptureOptions(**json.loads(options_json))
+    bpf = compile_and_attach(options)
+    fds = [bpf[b"events"].map_fd, bpf[b"stats"].map_fd]
+    # The fds that hold the attachments: perf events for tracepoints, links for raw tracepoints.
+    attached = {**bpf.tracepoint_fds, **bpf.raw_tracepoint_fds}
+    fds += list(attached.values())
+    return {"tracepoints": [name.decode() for name in attached]}, fds
 
 
 def main(sock_fd: int, options_json: str) -> None:
-    sock = socket.socket(fileno=sock_fd)
-    try:
-        from otel_ebpf.receivers.ebpf.loader import CaptureOptions, compile_and_attach  # noqa: PLC0415
-
-        options = CaptureOptions(**json.loads(options_json))
-        bpf = compile_and_attach(options)
-        fds = [bpf[b"events"].map_fd, bpf[b"stats"].map_fd]
-        # The fds that hold the attachments: perf events for tracepoints, links for raw tracepoints.
-        attached = {**bpf.tracepoint_fds, **bpf.raw_tracepoint_fds}
-        names = [name.decode() for name in attached]
-        fds += list(attached.values())
-        message = {"tracepoints": names}
-        socket.send_fds(sock, [json.dumps(message).encode()], fds)
-    except BaseException as exc:  # everything goes back to the agent as text
-        text = str(exc) if exc.__class__.__name__ == "LoadError" else traceback.format_exc(limit=3)
-        sock.sendall(json.dumps({"error": text}).encode())
-    finally:
-        sock.close()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+    serve(sock_fd, lambda: build(options_json), lambda exc: exc.__class__.__name__ == "LoadError")
 
 
 if __name__ == "__main__":

@@ -16,14 +16,12 @@ import json
 import logging
 import os
 import platform
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
 from otel_ebpf.receivers.ebpf.bpf_sys import RingBufferReader, percpu_u64_sum, possible_cpus
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
+from otel_ebpf.receivers.fd_handoff import run_child
 
 log = logging.getLogger(__name__)
 
@@ -154,31 +152,15 @@ class HttpCaptureProgram:
 
     def load(self) -> None:
         """Compiles and attaches in a child process; raises LoadError with the reason on failure."""
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        options = json.dumps(dataclasses.asdict(self.options))
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "otel_ebpf.receivers.ebpf.compile_child", str(child.fileno()), options],
-                pass_fds=[child.fileno()],
-                stdout=subprocess.DEVNULL,
-                cwd=str(BPF_DIR.parent),
-            )
-        finally:
-            child.close()
-        try:
-            parent.settimeout(self._timeout)
-            message, fds, _flags, _addr = socket.recv_fds(parent, 1 << 16, 256)
-        except (OSError, TimeoutError) as exc:
-            proc.kill()
-            raise LoadError(f"compiling the BPF program did not finish: {exc}") from exc
-        finally:
-            parent.close()
-            proc.wait()
-        reply = json.loads(message.decode() or '{"error": "the compile process ended without an answer"}')
-        if "error" in reply:
-            for fd in fds:
-                os.close(fd)
-            raise LoadError(reply["error"])
+        reply, fds = run_child(
+            "otel_ebpf.receivers.ebpf.compile_child",
+            json.dumps(dataclasses.asdict(self.options)),
+            cwd=BPF_DIR.parent,
+            timeout_s=self._timeout,
+            max_fds=256,
+            what="compiling the BPF program",
+            error=LoadError,
+        )
         self._ring_fd, self._stats_fd, *self._perf_fds = fds
         self.tracepoints = reply["tracepoints"]
         pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)

@@ -21,14 +21,12 @@ import logging
 import os
 import platform
 import shutil
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 
 from otel_ebpf import BPF_DIR
 from otel_ebpf.receivers.ebpf.bpf_sys import map_lookup, percpu_u64_sum, possible_cpus
 from otel_ebpf.receivers.ebpf.loader import LoadError
+from otel_ebpf.receivers.fd_handoff import run_child
 from otel_ebpf.receivers.tcp import layout
 from otel_ebpf.receivers.tcp.bpf_objects import btf_member_offset, ensure_bpffs, map_info, obj_get, tracepoint_format
 
@@ -201,31 +199,15 @@ class TcpFlowProgram:
         return True
 
     def _compile(self, fingerprint: int) -> None:
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = json.dumps({"options": dataclasses.asdict(self.options), "fingerprint": fingerprint})
-        try:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "otel_ebpf.receivers.tcp.compile_child", str(child.fileno()), request],
-                pass_fds=[child.fileno()],
-                stdout=subprocess.DEVNULL,
-                cwd=str(BPF_DIR.parent),
-            )
-        finally:
-            child.close()
-        try:
-            parent.settimeout(self._timeout)
-            message, fds, _flags, _addr = socket.recv_fds(parent, 1 << 16, 64)
-        except (OSError, TimeoutError) as exc:
-            proc.kill()
-            raise LoadError(f"compiling the TCP flow program did not finish: {exc}") from exc
-        finally:
-            parent.close()
-            proc.wait()
-        reply = json.loads(message.decode() or '{"error": "the compile process ended without an answer"}')
-        if "error" in reply:
-            for fd in fds:
-                os.close(fd)
-            raise LoadError(reply["error"])
+        reply, fds = run_child(
+            "otel_ebpf.receivers.tcp.compile_child",
+            json.dumps({"options": dataclasses.asdict(self.options), "fingerprint": fingerprint}),
+            cwd=BPF_DIR.parent,
+            timeout_s=self._timeout,
+            max_fds=64,
+            what="compiling the TCP flow program",
+            error=LoadError,
+        )
         names = reply["maps"]
         self.fds = dict(zip(names, fds[: len(names)], strict=True))
         self._link_fds = list(fds[len(names) :])
