@@ -362,12 +362,11 @@ def run(config: Config, environ=os.environ, ready: threading.Event | None = None
         otlp.shutdown(max(0.1, min(2.0, deadline - time.monotonic())))
     if receiver is not None:
         receiver.shutdown()  # final drain, then every probe is detached
-    if tcp_flows is not None:
-        pipelines.export_metrics()  # the flows' last values, then detach (pinned counters keep counting)
-        pipelines.tcp_flows = None
-        tcp_flows.shutdown()
     pipelines.spans.flush()
-    pipelines.export_metrics()
+    pipelines.export_metrics()  # with the flows' last values: detach them only afterwards
+    if tcp_flows is not None:
+        pipelines.tcp_flows = None
+        tcp_flows.shutdown()  # pinned counters keep counting for the next agent
     pipelines.shutdown_processors()
     for exporter in pipelines.exporters.values():
         exporter.shutdown(max(0.1, deadline - time.monotonic()))
