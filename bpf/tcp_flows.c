@@ -1,4 +1,4 @@
-/* TCP flow aggregates from tracepoints only (no kprobes, no fentry, no kernel struct reads).
+/* TCP flow aggregates from raw tracepoints (no kprobes, no fentry).
  *
  * Every event is folded into `flows`, keyed by (local process, peer address, server port,
  * direction): the ephemeral port is never part of a key, so the map's size bounds the
@@ -14,13 +14,20 @@
  *   sock:sock_{send,recv}_length   bytes per direction (the syscall's return value).
  *   tcp:tcp_destroy_sock      the socket is gone: count its close reason, drop its state.
  *
- * Tracepoint argument structs are spelled out below and checked against tracefs by the
- * loader (otel_ebpf/receivers/tcp/loader.py) before compiling: bcc's generated struct for
- * tcp_send_reset uses an enum the 6.1 headers do not know, and the check catches a kernel
- * whose format differs instead of reading the wrong bytes.
+ * Why raw tracepoints and not the formatted (perf) ones: the kernel runs a perf-event
+ * tracepoint program only when no other such program, and no bpf() map syscall, is running on
+ * that CPU (the global bpf_prog_active guard).  Most of these events fire in softirq, which
+ * interrupts exactly those, and the skipped runs are lost: ~5% of retransmitted segments under
+ * load (a TSO skb holds up to 45).  A raw tracepoint program is skipped only when it interrupts
+ * itself; the kernel counts those skips (bpf_prog_info.recursion_misses) and the receiver
+ * exports them.
  *
- * Build options (-D flags): MAX_FLOWS, MAX_SOCKETS, MAX_LISTENERS, EPHEMERAL_MIN (first port of
- * ip_local_port_range), SKB_CB_OFFSET (offsetof(struct sk_buff, cb) from the kernel's BTF).
+ * A raw tracepoint's arguments are the kernel's own pointers, so struct members are read at
+ * offsets that the loader (otel_ebpf/receivers/tcp/loader.py) takes from the running kernel's
+ * BTF and passes as -D flags: SK_* (struct sock), TCP_SRTT_US (struct tcp_sock), SKB_*
+ * (struct sk_buff).  Other build options: MAX_FLOWS, MAX_SOCKETS, MAX_LISTENERS,
+ * EPHEMERAL_MIN (first port of ip_local_port_range), RETRANSMIT_HAS_ERR (tcp_retransmit_skb
+ * has its `err` argument, Linux 6.12+).
  */
 #include "tcp_flows.h"
 
@@ -43,6 +50,10 @@
 #define MSG_PEEK_ 2
 #define EEXIST_ 17
 #define EBUSY_ 16
+#define EAGAIN_ 11
+#define ENOMEM_ 12
+#define EINVAL_ 22
+#define EHOSTUNREACH_ 113
 
 #define TCP_ESTABLISHED_ 1
 #define TCP_SYN_SENT_ 2
@@ -52,96 +63,52 @@
 #define TCP_CLOSE_WAIT_ 8
 #define TCP_LISTEN_ 10
 
-/* --- tracepoint formats (offsets after the 8-byte common header, see tracefs .../format) --- */
+/* --- kernel memory, at BTF offsets --- */
 
-struct tp_inet_sock_set_state {
-    __u64 common;
-    __u64 skaddr;
-    __s32 oldstate;
-    __s32 newstate;
-    __u16 sport;
-    __u16 dport;
+static __always_inline __u16 read_u16(__u64 base, int offset) {
+    __u16 value = 0;
+    bpf_probe_read_kernel(&value, sizeof(value), (void *)(base + offset));
+    return value;
+}
+
+static __always_inline __u32 read_u32(__u64 base, int offset) {
+    __u32 value = 0;
+    bpf_probe_read_kernel(&value, sizeof(value), (void *)(base + offset));
+    return value;
+}
+
+static __always_inline __u64 read_u64(__u64 base, int offset) {
+    __u64 value = 0;
+    bpf_probe_read_kernel(&value, sizeof(value), (void *)(base + offset));
+    return value;
+}
+
+/* What the programs need to know of a socket, as the formatted tracepoints spell it. */
+struct sock_ids {
+    __u8 daddr_v6[16]; /* the peer: IPv6, or IPv4-mapped */
+    __u16 sport;       /* local port, host order */
+    __u16 dport;       /* peer port, host order */
     __u16 family;
     __u16 protocol;
-    __u8 saddr[4];
-    __u8 daddr[4];
-    __u8 saddr_v6[16];
-    __u8 daddr_v6[16];
 };
 
-struct tp_tcp_retransmit_skb {
-    __u64 common;
-    __u64 skbaddr;
-    __u64 skaddr;
-    __s32 state;
-    __u16 sport;
-    __u16 dport;
-    __u16 family;
-    __u8 saddr[4];
-    __u8 daddr[4];
-    __u8 saddr_v6[16];
-    __u8 daddr_v6[16];
-    __u16 pad;
-    __s32 err;
-};
-
-struct tp_tcp_send_reset {
-    __u64 common;
-    __u64 skbaddr;
-    __u64 skaddr;
-    __s32 state;
-    __u32 reason;
-    __u8 saddr[28]; /* sockaddr_in / sockaddr_in6 of the sender (this host) */
-    __u8 daddr[28]; /* ... of the peer */
-};
-
-/* tcp_receive_reset and tcp_destroy_sock share this layout. */
-struct tp_tcp_sock_event {
-    __u64 common;
-    __u64 skaddr;
-    __u16 sport;
-    __u16 dport;
-    __u16 family;
-    __u8 saddr[4];
-    __u8 daddr[4];
-    __u8 saddr_v6[16];
-    __u8 daddr_v6[16];
-    __u16 pad;
-    __u64 sock_cookie;
-};
-
-struct tp_tcp_probe {
-    __u64 common;
-    __u8 saddr[28];
-    __u8 daddr[28];
-    __u16 sport;
-    __u16 dport;
-    __u16 family;
-    __u16 pad;
-    __u32 mark;
-    __u16 data_len;
-    __u16 pad2;
-    __u32 snd_nxt;
-    __u32 snd_una;
-    __u32 snd_cwnd;
-    __u32 ssthresh;
-    __u32 snd_wnd;
-    __u32 srtt;     /* microseconds (tp->srtt_us >> 3) */
-    __u32 rcv_wnd;
-    __u32 pad3;
-    __u64 sock_cookie;
-    __u64 skbaddr;
-    __u64 skaddr;
-};
-
-struct tp_sock_length {
-    __u64 common;
-    __u64 sk;
-    __u16 family;
-    __u16 protocol;
-    __s32 ret;
-    __s32 flags;
-};
+static __always_inline void read_sock(__u64 sk, struct sock_ids *ids) {
+    ids->family = read_u16(sk, SK_FAMILY);
+    ids->protocol = read_u16(sk, SK_PROTOCOL);
+    ids->sport = read_u16(sk, SK_NUM);
+    ids->dport = __builtin_bswap16(read_u16(sk, SK_DPORT));
+    __builtin_memset(ids->daddr_v6, 0, 16);
+    if (ids->family == AF_INET_) {
+        ids->daddr_v6[10] = 0xff;
+        ids->daddr_v6[11] = 0xff;
+        bpf_probe_read_kernel(&ids->daddr_v6[12], 4, (void *)(sk + SK_DADDR));
+    }
+#ifdef SK_V6_DADDR
+    else if (ids->family == AF_INET6_) {
+        bpf_probe_read_kernel(ids->daddr_v6, 16, (void *)(sk + SK_V6_DADDR));
+    }
+#endif
+}
 
 /* --- maps --- */
 
@@ -209,8 +176,40 @@ static __always_inline int connect_bucket(__u64 ns) {
     return index;
 }
 
+/* Adds the segments the socket sent and received since the last call to its flow.  The kernel's
+ * own per-socket counters (tcp_sock.segs_in/segs_out) are read on every received segment
+ * (tcp_probe) and when the socket is destroyed, so nothing per transmitted segment is traced. */
+static __always_inline void add_segments(__u64 sk, struct sock_state *st, struct flow_stats *stats) {
+    __u32 in = read_u32(sk, TCP_SEGS_IN);
+    __u32 out = read_u32(sk, TCP_SEGS_OUT);
+    __u32 received = in - st->segs_in_seen;
+    __u32 sent = out - st->segs_out_seen;
+    st->segs_in_seen = in;
+    st->segs_out_seen = out;
+    if (received)
+        __sync_fetch_and_add(&stats->segs_received, received);
+    if (sent)
+        __sync_fetch_and_add(&stats->segs_sent, sent);
+}
+
+/* The server's side of a handshake, read from an accepted socket as it becomes established.
+ * The request socket that answered the SYN is gone by then (no tracepoint sees it), but the
+ * kernel left its measurements in the child: the first RTT sample (first SYN-ACK sent -> final
+ * ACK received), or, when SYN-ACKs had to be retransmitted, the time since the first one
+ * (total_rto_time, ms, Linux 6.7+).  Returns 0 when there is no trustworthy figure. */
+static __always_inline __u64 server_handshake_ns(__u64 sk) {
+#ifdef TCP_TOTAL_RTO
+    if (read_u16(sk, TCP_TOTAL_RTO))
+        return (__u64)read_u32(sk, TCP_TOTAL_RTO_TIME) * 1000000ULL;
+#else
+    if (read_u32(sk, TCP_TOTAL_RETRANS))
+        return 0; /* SYN-ACK retransmitted and this kernel does not say since when */
+#endif
+    return (__u64)(read_u32(sk, TCP_SRTT_US) >> 3) * 1000ULL;
+}
+
 /* Creates the state of a socket entering SYN_SENT or accepted from a listener. */
-static __always_inline void track(__u64 sk, struct tp_inet_sock_set_state *args, __u8 direction, __u32 tgid,
+static __always_inline void track(__u64 sk, struct sock_ids *args, __u8 direction, __u32 tgid,
                                   __u64 now) {
     struct sock_state st = {};
     __builtin_memcpy(st.key.peer, args->daddr_v6, 16);
@@ -235,12 +234,16 @@ static __always_inline void track(__u64 sk, struct tp_inet_sock_set_state *args,
 
 /* --- programs --- */
 
-int on_inet_sock_set_state(struct tp_inet_sock_set_state *args) {
+/* inet_sock_set_state(const struct sock *sk, const int oldstate, const int newstate) */
+int on_inet_sock_set_state(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 sk = ctx->args[0];
+    int oldstate = (int)ctx->args[1];
+    int newstate = (int)ctx->args[2];
+    struct sock_ids ids = {};
+    read_sock(sk, &ids);
+    struct sock_ids *args = &ids;
     if (args->protocol != IPPROTO_TCP_)
         return 0;
-    __u64 sk = args->skaddr;
-    int oldstate = args->oldstate;
-    int newstate = args->newstate;
     __u64 now = bpf_ktime_get_ns();
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
@@ -279,8 +282,12 @@ int on_inet_sock_set_state(struct tp_inet_sock_set_state *args) {
     if (newstate == TCP_ESTABLISHED_) {
         st->flags |= SK_ESTABLISHED;
         __sync_fetch_and_add(&stats->connects, 1);
-        if (oldstate == TCP_SYN_SENT_) {
-            __u64 elapsed = now - st->start_ns;
+        __u64 elapsed = 0;
+        if (oldstate == TCP_SYN_SENT_)
+            elapsed = now - st->start_ns;
+        else if (oldstate == TCP_SYN_RECV_)
+            elapsed = server_handshake_ns(sk);
+        if (elapsed) {
             __sync_fetch_and_add(&stats->connect_ns_sum, elapsed);
             int bucket = connect_bucket(elapsed);
             if (bucket >= 0 && bucket < CONNECT_BUCKETS)
@@ -311,14 +318,16 @@ int on_inet_sock_set_state(struct tp_inet_sock_set_state *args) {
 
 /* The close reason is counted here, not at CLOSE: an abortive close moves to CLOSE first and
  * sends its reset afterwards. */
-int on_tcp_destroy_sock(struct tp_tcp_sock_event *args) {
-    __u64 sk = args->skaddr;
+/* tcp_destroy_sock(struct sock *sk) */
+int on_tcp_destroy_sock(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 sk = ctx->args[0];
     struct sock_state *st = socks.lookup(&sk);
     if (!st)
         return 0;
     __u64 now = bpf_ktime_get_ns();
     struct flow_stats *stats = flow_of(st, now);
     if (stats) {
+        add_segments(sk, st, stats);
         if (st->flags & SK_ESTABLISHED) {
             int reason = CLOSE_TIMEOUT;
             if (st->flags & SK_RST_RECEIVED)
@@ -335,26 +344,29 @@ int on_tcp_destroy_sock(struct tp_tcp_sock_event *args) {
     return 0;
 }
 
-int on_tcp_retransmit_skb(struct tp_tcp_retransmit_skb *args) {
-    /* -EBUSY: not retransmitted yet (still queued); the kernel's TcpRetransSegs skips it too. */
-    if (args->err == -EBUSY_)
+/* tcp_retransmit_skb(const struct sock *sk, const struct sk_buff *skb, int err); before 6.12
+ * without `err`, and only called for successful retransmissions. */
+int on_tcp_retransmit_skb(struct bpf_raw_tracepoint_args *ctx) {
+#ifdef RETRANSMIT_HAS_ERR
+    /* The kernel's TcpRetransSegs skips a segment that is not retransmitted yet (-EBUSY: still
+     * queued) and the failures found before the segment is sent (the count comes after them). */
+    int err = (int)ctx->args[2];
+    if (err == -EBUSY_ || err == -EAGAIN_ || err == -ENOMEM_ || err == -EINVAL_ || err == -EHOSTUNREACH_)
         return 0;
-    __u64 sk = args->skaddr;
+#endif
+    __u64 sk = ctx->args[0];
+    __u64 skb = ctx->args[1];
     struct sock_state *st = socks.lookup(&sk);
     if (!st) {
         count(STAT_UNTRACKED);
         return 0;
     }
     /* One event per skb, and a TSO/GSO skb holds several segments: the kernel's count,
-     * tcp_skb_pcount(), is TCP_SKB_CB(skb)->tcp_gso_segs, at offset 8 of skb->cb.  The loader
-     * finds skb->cb in the running kernel's BTF; without it, count one per skb. */
+     * tcp_skb_pcount(), is TCP_SKB_CB(skb)->tcp_gso_segs (skb->cb holds a struct tcp_skb_cb). */
     __u32 segs = 1;
-#ifdef SKB_CB_OFFSET
-    __u16 gso_segs = 0;
-    bpf_probe_read_kernel(&gso_segs, sizeof(gso_segs), (void *)(args->skbaddr + SKB_CB_OFFSET + 8));
+    __u16 gso_segs = read_u16(skb, SKB_CB + TCP_SKB_CB_GSO_SEGS);
     if (gso_segs > 1)
         segs = gso_segs;
-#endif
     st->retransmits += segs;
     struct flow_stats *stats = flow_of(st, bpf_ktime_get_ns());
     if (stats)
@@ -362,8 +374,9 @@ int on_tcp_retransmit_skb(struct tp_tcp_retransmit_skb *args) {
     return 0;
 }
 
-int on_tcp_receive_reset(struct tp_tcp_sock_event *args) {
-    __u64 sk = args->skaddr;
+/* tcp_receive_reset(struct sock *sk) */
+int on_tcp_receive_reset(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 sk = ctx->args[0];
     struct sock_state *st = socks.lookup(&sk);
     if (!st) {
         count(STAT_UNTRACKED);
@@ -376,8 +389,11 @@ int on_tcp_receive_reset(struct tp_tcp_sock_event *args) {
     return 0;
 }
 
-int on_tcp_send_reset(struct tp_tcp_send_reset *args) {
-    __u64 sk = args->skaddr;
+/* tcp_send_reset(const struct sock *sk, const struct sk_buff *skb, ...): `skb` is the segment
+ * being answered (received), or NULL. */
+int on_tcp_send_reset(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 sk = ctx->args[0];
+    __u64 skb = ctx->args[1];
     __u64 now = bpf_ktime_get_ns();
     if (sk) {
         struct sock_state *st = socks.lookup(&sk);
@@ -392,14 +408,24 @@ int on_tcp_send_reset(struct tp_tcp_send_reset *args) {
         return 0;
     }
     /* No socket matched the segment: a SYN to a closed port (refused), or a segment of a
-     * connection this side already forgot.  Owner unknown.  The addresses are sockaddrs, the
-     * reset's sender (this host) first.  Which port is the server's is guessed from the
-     * ephemeral range so that a key never holds an ephemeral port. */
+     * connection this side already forgot.  Owner unknown.  The peer is the answered segment's
+     * source.  Which port is the server's is guessed from the ephemeral range so that a key
+     * never holds an ephemeral port. */
     count(STAT_RESET_NO_SOCKET);
+    if (!skb)
+        return 0;
+    __u64 head = read_u64(skb, SKB_HEAD);
+    __u16 network_header = read_u16(skb, SKB_NETWORK_HEADER);
+    __u16 transport_header = read_u16(skb, SKB_TRANSPORT_HEADER);
+    if (!head || network_header == 0xffff || transport_header == 0xffff)
+        return 0;
+    __u64 ip = head + network_header;
+    __u32 ports = read_u32(head + transport_header, 0); /* th->source, th->dest (network order) */
+    __u16 peer_port = __builtin_bswap16(ports & 0xffff);
+    __u16 local_port = __builtin_bswap16(ports >> 16);
+    __u8 version = (__u8)read_u16(ip, 0) >> 4;
+    __u16 family = version == 4 ? AF_INET_ : version == 6 ? AF_INET6_ : 0;
     struct flow_key key = {};
-    __u16 family = *(__u16 *)&args->saddr[0];
-    __u16 local_port = __builtin_bswap16(*(__u16 *)&args->saddr[2]);
-    __u16 peer_port = __builtin_bswap16(*(__u16 *)&args->daddr[2]);
     key.family = family;
     key.direction = FLOW_SERVER;
     if (local_port < EPHEMERAL_MIN) {
@@ -411,9 +437,9 @@ int on_tcp_send_reset(struct tp_tcp_send_reset *args) {
     if (family == AF_INET_) {
         key.peer[10] = 0xff;
         key.peer[11] = 0xff;
-        __builtin_memcpy(&key.peer[12], &args->daddr[4], 4);
+        bpf_probe_read_kernel(&key.peer[12], 4, (void *)(ip + 12)); /* iphdr.saddr */
     } else if (family == AF_INET6_) {
-        __builtin_memcpy(key.peer, &args->daddr[8], 16);
+        bpf_probe_read_kernel(key.peer, 16, (void *)(ip + 8)); /* ipv6hdr.saddr */
     } else {
         return 0;
     }
@@ -428,17 +454,18 @@ int on_tcp_send_reset(struct tp_tcp_send_reset *args) {
     return 0;
 }
 
-int on_tcp_probe(struct tp_tcp_probe *args) {
-    __u64 sk = args->skaddr;
+/* tcp_probe(struct sock *sk, const struct sk_buff *skb): a segment received when established */
+int on_tcp_probe(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 sk = ctx->args[0];
     struct sock_state *st = socks.lookup(&sk);
     if (!st)
         return 0; /* not counted as untracked: one per segment would drown the useful counts */
-    __u32 srtt = args->srtt;
+    __u32 srtt = read_u32(sk, TCP_SRTT_US) >> 3; /* microseconds, as the formatted tracepoint shows it */
     st->srtt_us = srtt;
     struct flow_stats *stats = flow_of(st, bpf_ktime_get_ns());
     if (!stats)
         return 0;
-    __sync_fetch_and_add(&stats->segs_received, 1);
+    add_segments(sk, st, stats);
     if (srtt) {
         __sync_fetch_and_add(&stats->srtt_us_sum, srtt);
         __sync_fetch_and_add(&stats->srtt_samples, 1);
@@ -447,12 +474,16 @@ int on_tcp_probe(struct tp_tcp_probe *args) {
     return 0;
 }
 
-static __always_inline void add_bytes(struct tp_sock_length *args, int sent) {
-    if (args->protocol != IPPROTO_TCP_ || args->ret <= 0)
+/* sock_{send,recv}_length(struct sock *sk, int ret, int flags), in the owner's syscall */
+static __always_inline void add_bytes(struct bpf_raw_tracepoint_args *ctx, int sent) {
+    __u64 sk = ctx->args[0];
+    int ret = (int)ctx->args[1];
+    int flags = (int)ctx->args[2];
+    if (ret <= 0)
         return;
-    if (!sent && (args->flags & MSG_PEEK_))
+    if (!sent && (flags & MSG_PEEK_))
         return; /* peeked bytes are read again later */
-    __u64 sk = args->sk;
+    /* Only TCP sockets are ever in `socks`: the lookup is the protocol check. */
     struct sock_state *st = socks.lookup(&sk);
     if (!st)
         return;
@@ -466,17 +497,17 @@ static __always_inline void add_bytes(struct tp_sock_length *args, int sent) {
     if (!stats)
         return;
     if (sent)
-        __sync_fetch_and_add(&stats->bytes_sent, args->ret);
+        __sync_fetch_and_add(&stats->bytes_sent, ret);
     else
-        __sync_fetch_and_add(&stats->bytes_received, args->ret);
+        __sync_fetch_and_add(&stats->bytes_received, ret);
 }
 
-int on_sock_send_length(struct tp_sock_length *args) {
-    add_bytes(args, 1);
+int on_sock_send_length(struct bpf_raw_tracepoint_args *ctx) {
+    add_bytes(ctx, 1);
     return 0;
 }
 
-int on_sock_recv_length(struct tp_sock_length *args) {
-    add_bytes(args, 0);
+int on_sock_recv_length(struct bpf_raw_tracepoint_args *ctx) {
+    add_bytes(ctx, 0);
     return 0;
 }

@@ -50,7 +50,7 @@ struct flow_stats {
     __u64 last_ns;      /* last event: idle flows are evicted by userspace */
     __u64 bytes_sent;   /* sock_sendmsg return values */
     __u64 bytes_received;
-    __u64 segs_received;   /* tcp_probe: segments (GRO aggregates count once) received when established */
+    __u64 segs_received;   /* tcp_sock.segs_in deltas: every segment received (GRO aggregates count theirs) */
     __u64 retransmits;     /* segments retransmitted (tcp_retransmit_skb, GSO skbs count their segments) */
     __u64 resets_sent;
     __u64 resets_received;
@@ -63,6 +63,7 @@ struct flow_stats {
     __u64 srtt_samples;
     __u64 srtt_last_us;
     __s64 active;          /* sockets currently attached to this flow: never evicted while > 0 */
+    __u64 segs_sent;       /* tcp_sock.segs_out deltas: every segment sent, retransmissions included */
 };
 
 /* Per-socket state, keyed by the kernel's `struct sock *`. */
@@ -78,6 +79,8 @@ struct sock_state {
     __u64 start_ns;     /* client: when SYN_SENT was entered */
     __u32 retransmits;  /* so far, for span evidence */
     __u32 srtt_us;      /* latest smoothed RTT */
+    __u32 segs_in_seen; /* tcp_sock.segs_in / segs_out when last added to the flow */
+    __u32 segs_out_seen;
     __u8 flags;         /* SK_* */
     __u8 pad[7];
 };

@@ -20,6 +20,7 @@ import pytest
 from otel_ebpf.receivers.ebpf.bpf_sys import map_items
 from otel_ebpf.receivers.tcp import TcpFlowReceiver, layout, remove_pins
 from otel_ebpf.receivers.tcp.bpf_objects import map_exists, map_info
+from otel_ebpf.receivers.tcp.loader import TRACEPOINTS
 from tests.harness import require_bpf
 from tests.netns import NetPair
 
@@ -146,10 +147,15 @@ def test_retransmits_match_kernel_count_under_loss(receiver, net):
         otel_ebpf__tcp__direction="client",
     )
     error = abs(exported - kernel) / max(1, kernel)
+    missed = {
+        attrs[0][1]: n for (name, attrs), n in receiver.counters().items() if name == "otel_ebpf.tcp.events.missed"
+    }
     print(
         f"\n[1] 20% loss, {sent} bytes: exported retransmits {exported}, kernel RetransSegs delta {kernel}, "
-        f"error {error:.2%}; TcpExt deltas {ext}"
+        f"error {error:.2%}; TcpExt deltas {ext}; runs the kernel skipped {missed}"
     )
+    # Every program's skipped runs are exported (raw tracepoints: only self-interruptions).
+    assert set(missed) == {tracepoint for tracepoint, _ in TRACEPOINTS.values()}
     assert kernel > 50
     assert error <= 0.05
 
@@ -279,22 +285,69 @@ def test_connect_latency_with_dropped_syn(receiver, net):
     ls.close()
     time.sleep(0.1)
     pts = points(receiver.collect())
-    [hist] = [
-        p["value"]
-        for p in pts
-        if p["name"] == "otel_ebpf.tcp.connect.duration" and p["attrs"].get("server.port") == port
-    ]
-    exported = hist.sum / hist.count
+    hist = handshake_histograms(pts, port)
+    exported = hist["client"].sum / hist["client"].count
+    server_side = hist["server"].sum / hist["server"].count
     retrans = total(pts, "otel_ebpf.tcp.retransmits", server__port=port, otel_ebpf__tcp__direction="client")
     diff_ms = abs(exported - result["elapsed"]) * 1000
     print(
         f"\n[3] dropped SYN: exported connect {exported:.4f}s, client measured {result['elapsed']:.4f}s, "
-        f"diff {diff_ms:.2f} ms, SYN retransmits {retrans}, bucket counts {list(hist.bucket_counts)}"
+        f"diff {diff_ms:.2f} ms, SYN retransmits {retrans}, bucket counts {list(hist['client'].bucket_counts)}; "
+        f"server side {server_side * 1000:.3f} ms (the lost SYN never reached it)"
     )
-    assert hist.count == 1
+    assert hist["client"].count == 1
     assert exported >= 1.0
     assert diff_ms <= 5
     assert retrans == 1
+    assert hist["server"].count == 1
+    assert server_side < 0.005
+
+
+def handshake_histograms(pts: list[dict], port: int) -> dict[str, object]:
+    """The connect.duration histogram point of each side (client, server) of `port`."""
+    out = {}
+    for p in pts:
+        if p["name"] == "otel_ebpf.tcp.connect.duration" and p["attrs"].get("server.port") == port:
+            side = p["attrs"]["otel_ebpf.tcp.direction"]
+            assert side not in out, f"two {side} histograms"
+            out[side] = p["value"]
+    return out
+
+
+def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
+    ls, port = serve(net, "b")
+    # The client's side drops SYN-ACKs for 1.5 s: the server retransmits its SYN-ACK (1 s, 3 s).
+    net.nft("a", f"add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop")
+    result = {}
+
+    def client() -> None:
+        with net.inside("a"):
+            s = socket.socket()
+        start = time.monotonic()
+        s.connect((net.addr4["b"], port))
+        result["elapsed"] = time.monotonic() - start
+        result["sock"] = s
+
+    t = threading.Thread(target=client)
+    t.start()
+    time.sleep(1.5)
+    net.nft("a", "flush chain inet t input")
+    t.join(10)
+    result["sock"].close()
+    ls.close()
+    time.sleep(0.1)
+    hist = handshake_histograms(points(receiver.collect()), port)
+    server_side = hist["server"].sum / hist["server"].count
+    client_side = hist["client"].sum / hist["client"].count
+    diff_ms = abs(server_side - result["elapsed"]) * 1000
+    print(
+        f"\n[3c] dropped SYN-ACKs: server-side handshake {server_side:.4f}s, client-side {client_side:.4f}s, "
+        f"client measured {result['elapsed']:.4f}s, server vs measured {diff_ms:.2f} ms"
+    )
+    assert hist["server"].count == 1
+    assert server_side >= 1.0
+    # The server's figure has ms resolution and starts at its first SYN-ACK, just after the SYN.
+    assert diff_ms <= 5
 
 
 def test_connect_timeout_reason(receiver, net):
@@ -341,6 +394,7 @@ def test_bytes_per_flow(receiver, net, variant):
             net.addr4["b"],
         )
     ls, port = serve(net, "b", family=server_family, handler=_echo_count)
+    snmp_before = {side: net.snmp(side) for side in ("a", "b")}
     sent = 0
     received = 0
     for n in range(3):  # three connections of the same flow
@@ -376,6 +430,34 @@ def test_bytes_per_flow(receiver, net, variant):
         assert abs(got[name] - expected) <= 0.01 * expected, name
     assert connects == 3
     assert types == {"ipv6" if variant == "ipv6" else "ipv4"}
+
+    # Segments: the kernel's namespace-wide counters (only this test's connections live there).
+    # OutSegs leaves retransmissions out; a socket's segs_out counts them.  Received segments are
+    # compared with what the other side sent (no loss here): InSegs counts a GRO aggregate once,
+    # a socket's segs_in counts the segments in it.
+    snmp = {side: {k: v - snmp_before[side][k] for k, v in net.snmp(side).items()} for side in ("a", "b")}
+    segments = {
+        "client transmit": (
+            total(pts, "otel_ebpf.tcp.segments", network__io__direction="transmit", **client),
+            snmp["a"]["OutSegs"] + snmp["a"]["RetransSegs"],
+        ),
+        "client receive": (
+            total(pts, "otel_ebpf.tcp.segments", network__io__direction="receive", **client),
+            snmp["b"]["OutSegs"] + snmp["b"]["RetransSegs"],
+        ),
+        "server transmit": (
+            total(pts, "otel_ebpf.tcp.segments", network__io__direction="transmit", **server),
+            snmp["b"]["OutSegs"] + snmp["b"]["RetransSegs"],
+        ),
+        "server receive": (
+            total(pts, "otel_ebpf.tcp.segments", network__io__direction="receive", **server),
+            snmp["a"]["OutSegs"] + snmp["a"]["RetransSegs"],
+        ),
+    }
+    print(f"[4] {variant} segments (exported, kernel): {segments}")
+    for name, (exported, kernel) in segments.items():
+        # The server's handshake (SYN in, SYN-ACK out) belongs to the listener's request socket.
+        assert abs(exported - kernel) <= 0.01 * kernel + 3, name
 
 
 # --- 6. a flood of short connections: bounded cardinality, honest overflow ------------------------

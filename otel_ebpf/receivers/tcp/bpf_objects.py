@@ -1,8 +1,7 @@
-"""Kernel objects by raw syscalls: tracepoint perf events, BPF links, bpffs pins, map info.
+"""Kernel objects by raw syscalls: raw tracepoint links, bpffs pins, map and program info.
 
-bcc attaches tracepoints with a perf event and an ioctl, which cannot outlive the process
-that holds the fd.  A BPF link (BPF_LINK_CREATE on the perf event) can be pinned in bpffs,
-so the programs stay attached, and keep counting, while the agent restarts.
+A raw tracepoint attachment (BPF_RAW_TRACEPOINT_OPEN) is a BPF link, which can be pinned in
+bpffs, so the programs stay attached, and keep counting, while the agent restarts.
 """
 
 from __future__ import annotations
@@ -17,27 +16,26 @@ __all__ = [
     "BPFFS",
     "MapInfo",
     "ensure_bpffs",
-    "link_tracepoint",
+    "link_program_fd",
+    "link_raw_tracepoint",
     "map_exists",
     "map_info",
     "obj_get",
     "obj_pin",
-    "tracepoint_id",
+    "program_misses",
 ]
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 
 BPFFS = "/sys/fs/bpf"
-SYS_PERF_EVENT_OPEN = 298  # x86_64
-PERF_TYPE_TRACEPOINT = 2
-PERF_FLAG_FD_CLOEXEC = 8
 BPF_OBJ_PIN = 6
 BPF_OBJ_GET = 7
+BPF_PROG_GET_FD_BY_ID = 13
 BPF_OBJ_GET_INFO_BY_FD = 15
-BPF_LINK_CREATE = 28
-BPF_PERF_EVENT = 41  # enum bpf_attach_type
-TRACEFS_DIRS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
+BPF_RAW_TRACEPOINT_OPEN = 17
+_PROG_INFO_RECURSION_MISSES = 208  # offsetof(struct bpf_prog_info, recursion_misses)
+_PROG_INFO_SIZE = 232
 
 
 class _ObjAttr(ctypes.Structure):
@@ -45,9 +43,9 @@ class _ObjAttr(ctypes.Structure):
                 ("path_fd", ctypes.c_int32), ("pad", ctypes.c_uint32)]  # fmt: skip
 
 
-class _LinkCreateAttr(ctypes.Structure):
-    _fields_ = [("prog_fd", ctypes.c_uint32), ("target_fd", ctypes.c_uint32), ("attach_type", ctypes.c_uint32),
-                ("flags", ctypes.c_uint32), ("bpf_cookie", ctypes.c_uint64), ("pad", ctypes.c_uint64 * 4)]  # fmt: skip
+class _RawTracepointAttr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_uint64), ("prog_fd", ctypes.c_uint32), ("pad", ctypes.c_uint32),
+                ("cookie", ctypes.c_uint64)]  # fmt: skip
 
 
 class _InfoAttr(ctypes.Structure):
@@ -104,96 +102,25 @@ def map_info(fd: int) -> MapInfo:
     return MapInfo(info.raw)
 
 
-def tracepoint_id(category: str, name: str) -> int:
-    for root in TRACEFS_DIRS:
-        path = f"{root}/events/{category}/{name}/id"
-        if os.path.exists(path):
-            with open(path) as f:
-                return int(f.read())
-    raise FileNotFoundError(f"tracepoint {category}:{name} not found under {' or '.join(TRACEFS_DIRS)}")
+def link_raw_tracepoint(prog_fd: int, name: str) -> int:
+    """Attaches a raw tracepoint program (BPF_RAW_TRACEPOINT_OPEN); returns the link fd (pinnable)."""
+    buf = ctypes.create_string_buffer(name.encode())
+    return _bpf(BPF_RAW_TRACEPOINT_OPEN, _RawTracepointAttr(name=ctypes.addressof(buf), prog_fd=prog_fd))
 
 
-def tracepoint_format(category: str, name: str) -> dict[str, tuple[int, int]]:
-    """{field: (offset, size)} of a tracepoint's record, from tracefs."""
-    for root in TRACEFS_DIRS:
-        path = f"{root}/events/{category}/{name}/format"
-        if os.path.exists(path):
-            break
-    else:
-        raise FileNotFoundError(f"tracepoint {category}:{name} not found")
-    fields = {}
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line.startswith("field:"):
-                continue
-            parts = dict(p.strip().split(":", 1) for p in line.rstrip(";").split(";") if ":" in p)
-            decl = parts["field"].strip()
-            field_name = decl.split()[-1].split("[")[0]
-            fields[field_name] = (int(parts["offset"]), int(parts["size"]))
-    return fields
+def link_program_fd(link_fd: int) -> int:
+    """A new fd of the program a link runs (to read its run statistics)."""
+    info = ctypes.create_string_buffer(64)  # struct bpf_link_info: type, id, prog_id, ...
+    _bpf(BPF_OBJ_GET_INFO_BY_FD, _InfoAttr(bpf_fd=link_fd, info_len=len(info), info=ctypes.addressof(info)))
+    prog_id = struct.unpack_from("<I", info.raw, 8)[0]
+    return _bpf(BPF_PROG_GET_FD_BY_ID, (ctypes.c_uint32 * 4)(prog_id, 0, 0, 0))
 
 
-def link_tracepoint(prog_fd: int, category: str, name: str) -> int:
-    """Attaches a tracepoint program through a BPF link; returns the link fd.
+def program_misses(prog_fd: int) -> int:
+    """How many times the kernel skipped the program because it was already running on that CPU.
 
-    The perf event fd is closed right away: the link holds it.
+    bpf_prog_info.recursion_misses (Linux 5.12+; 0 before).  uapi layout: the offset never changes.
     """
-    attr = bytearray(128)  # struct perf_event_attr, zero-filled beyond the fields we set
-    struct.pack_into("<IIQQ", attr, 0, PERF_TYPE_TRACEPOINT, len(attr), tracepoint_id(category, name), 1)
-    struct.pack_into("<I", attr, 48, 1)  # wakeup_events
-    buf = ctypes.create_string_buffer(bytes(attr), len(attr))
-    perf_fd = _libc.syscall(SYS_PERF_EVENT_OPEN, buf, -1, 0, -1, PERF_FLAG_FD_CLOEXEC)
-    if perf_fd < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"perf_event_open({category}:{name}): {os.strerror(err)}")
-    try:
-        return _bpf(BPF_LINK_CREATE, _LinkCreateAttr(prog_fd=prog_fd, target_fd=perf_fd, attach_type=BPF_PERF_EVENT))
-    finally:
-        os.close(perf_fd)
-
-
-# --- BTF: one member offset of one struct, read from the running kernel's own type info ----------
-
-BTF_VMLINUX = "/sys/kernel/btf/vmlinux"
-# Bytes after struct btf_type (12 bytes) per kind, as (fixed, per vlen item).
-_BTF_EXTRA = {1: (4, 0), 3: (12, 0), 4: (0, 12), 5: (0, 12), 6: (0, 8), 13: (0, 8), 14: (4, 0), 15: (0, 12),
-              17: (4, 0), 19: (0, 12)}  # fmt: skip
-_BTF_STRUCT = 4
-
-
-def btf_member_offset(struct_name: str, member: str, path: str = BTF_VMLINUX) -> int | None:
-    """Byte offset of a direct member of a kernel struct, from BTF; None when absent.
-
-    The kernel headers bcc compiles against may be of another version than the running kernel:
-    an offset from the running kernel's BTF is the one that is right.
-    """
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    magic, _version, _flags, hdr_len, type_off, type_len, str_off, _str_len = struct.unpack_from("<HBBIIIII", data)
-    if magic != 0xEB9F:
-        return None
-    types = hdr_len + type_off
-    strings = hdr_len + str_off
-
-    def name(off: int) -> bytes:
-        end = data.index(b"\0", strings + off)
-        return data[strings + off : end]
-
-    want_struct, want_member = struct_name.encode(), member.encode()
-    pos, end = types, types + type_len
-    while pos < end:
-        name_off, info, _size = struct.unpack_from("<III", data, pos)
-        kind, vlen, kind_flag = (info >> 24) & 0x1F, info & 0xFFFF, info >> 31
-        fixed, per_item = _BTF_EXTRA.get(kind, (0, 0))
-        if kind == _BTF_STRUCT and name(name_off) == want_struct:
-            for i in range(vlen):
-                m_name, _m_type, m_offset = struct.unpack_from("<III", data, pos + 12 + 12 * i)
-                if name(m_name) == want_member:
-                    bits = m_offset & 0xFFFFFF if kind_flag else m_offset
-                    return bits // 8
-        pos += 12 + fixed + per_item * vlen
-    return None
+    info = ctypes.create_string_buffer(_PROG_INFO_SIZE)
+    _bpf(BPF_OBJ_GET_INFO_BY_FD, _InfoAttr(bpf_fd=prog_fd, info_len=len(info), info=ctypes.addressof(info)))
+    return struct.unpack_from("<Q", info.raw, _PROG_INFO_RECURSION_MISSES)[0]

@@ -3,8 +3,8 @@
     python -m otel_ebpf.receivers.tcp.compile_child SOCKET_FD REQUEST_JSON
 
 As for the HTTP capture (otel_ebpf/receivers/ebpf/compile_child.py), bcc and LLVM never
-enter the agent.  Unlike it, attachments are BPF links (pinnable) rather than bcc's
-perf-event ioctl.  Order matters: the overflow flow and the fingerprint are written before
+enter the agent.  Unlike it, attachments are raw tracepoint links (pinnable; bpf/tcp_flows.c
+says why raw).  Order matters: the overflow flow and the fingerprint are written before
 anything is attached or pinned, and the `meta` map (which marks a complete pin set) last.
 """
 
@@ -22,14 +22,13 @@ def build(request_json: str) -> tuple[dict, list[int]]:
     """Compiles, attaches and pins; returns the reply and the fds to hand over."""
     # The imports stay here: bcc and the loader's helpers are only ever loaded in this process.
     from otel_ebpf.receivers.ebpf.bpf_sys import map_update  # noqa: PLC0415
-    from otel_ebpf.receivers.ebpf.loader import ensure_kernel_headers, ensure_tracefs, import_bcc  # noqa: PLC0415
+    from otel_ebpf.receivers.ebpf.loader import ensure_kernel_headers, import_bcc  # noqa: PLC0415
     from otel_ebpf.receivers.tcp import layout  # noqa: PLC0415
-    from otel_ebpf.receivers.tcp.bpf_objects import link_tracepoint, obj_pin  # noqa: PLC0415
+    from otel_ebpf.receivers.tcp.bpf_objects import link_raw_tracepoint, obj_pin  # noqa: PLC0415
     from otel_ebpf.receivers.tcp.loader import MAPS, SOURCE_FILE, TRACEPOINTS, TcpFlowOptions  # noqa: PLC0415
 
     request = json.loads(request_json)
     options = TcpFlowOptions(**request["options"])
-    ensure_tracefs()
     ensure_kernel_headers()
     bcc = import_bcc()
     # `meta` holds the fingerprint that lets the next agent reuse the pinned program.
@@ -48,9 +47,9 @@ def build(request_json: str) -> tuple[dict, list[int]]:
     boot_wall_ns = time.time_ns() - time.monotonic_ns()
     map_update(maps["meta"], b"\1\0\0\0", boot_wall_ns.to_bytes(8, "little"))
     links = []
-    for prog, (category, name, _fields) in TRACEPOINTS.items():
-        fn = bpf.load_func(prog.encode(), bcc.BPF.TRACEPOINT)
-        links.append((prog, link_tracepoint(fn.fd, category, name)))
+    for prog, (tracepoint, _args) in TRACEPOINTS.items():
+        fn = bpf.load_func(prog.encode(), bcc.BPF.RAW_TRACEPOINT)
+        links.append((prog, link_raw_tracepoint(fn.fd, tracepoint)))
     if options.pin_path:
         os.makedirs(options.pin_path, exist_ok=True)
         for prog, fd in links:

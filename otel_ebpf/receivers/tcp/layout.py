@@ -43,8 +43,8 @@ STAT_NAMES = ("flows.overflow", "sockets.untracked_map_full", "events.untracked"
 
 FLOW_KEY = struct.Struct("<16sIHBB")
 _N_REASONS = len(CLOSE_REASONS)
-FLOW_STATS = struct.Struct(f"<9Q{_N_REASONS}Q{_N_REASONS}QQ{CONNECT_BUCKETS}Q3Qq")
-SOCK_STATE = struct.Struct("<24sQIIB7x")
+FLOW_STATS = struct.Struct(f"<9Q{_N_REASONS}Q{_N_REASONS}QQ{CONNECT_BUCKETS}Q3QqQ")
+SOCK_STATE = struct.Struct("<24sQIIIIB7x")
 SK_KEY = struct.Struct("<Q")
 LISTENER_KEY = struct.Struct("<H")
 LISTENER_VALUE = struct.Struct("<I")
@@ -96,6 +96,7 @@ class FlowStats:
     srtt_samples: int
     srtt_last_us: int
     active: int
+    segs_sent: int
 
     @property
     def connect_count(self) -> int:
@@ -128,12 +129,12 @@ def decode_stats(raw: bytes) -> FlowStats:
     connect_ns_sum = v[i]
     buckets = v[i + 1 : i + 1 + CONNECT_BUCKETS]
     i += 1 + CONNECT_BUCKETS
-    return FlowStats(*v[:9], failures, closes, connect_ns_sum, buckets, *v[i : i + 4])
+    return FlowStats(*v[:9], failures, closes, connect_ns_sum, buckets, *v[i : i + 5])
 
 
 def decode_sock_state(raw: bytes) -> tuple[FlowKey, int, int, int]:
     """(flow key, start_ns, retransmits, srtt_us) of a struct sock_state."""
-    key, start_ns, retransmits, srtt_us, _flags = SOCK_STATE.unpack(raw)
+    key, start_ns, retransmits, srtt_us, _segs_in, _segs_out, _flags = SOCK_STATE.unpack(raw)
     return decode_key(key), start_ns, retransmits, srtt_us
 
 

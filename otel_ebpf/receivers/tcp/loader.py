@@ -15,6 +15,7 @@ Lifecycle of the kernel objects (maps and attachments):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -28,7 +29,8 @@ from otel_ebpf.receivers.ebpf.bpf_sys import map_lookup, percpu_u64_sum, possibl
 from otel_ebpf.receivers.ebpf.loader import LoadError
 from otel_ebpf.receivers.fd_handoff import run_child
 from otel_ebpf.receivers.tcp import layout
-from otel_ebpf.receivers.tcp.bpf_objects import btf_member_offset, ensure_bpffs, map_info, obj_get, tracepoint_format
+from otel_ebpf.receivers.tcp.bpf_objects import ensure_bpffs, link_program_fd, map_info, obj_get, program_misses
+from otel_ebpf.receivers.tcp.btf import Btf, BtfError
 
 __all__ = ["DEFAULT_PIN_PATH", "TRACEPOINTS", "TcpFlowOptions", "TcpFlowProgram", "remove_pins"]
 
@@ -39,24 +41,41 @@ HEADER_FILE = BPF_DIR / "tcp_flows.h"
 DEFAULT_PIN_PATH = "/sys/fs/bpf/otel_ebpf/tcp_flows"
 MAPS = ("flows", "socks", "listeners", "tcp_stats")  # pinned under these names, plus "meta"
 
-# Program -> tracepoint, and the fields (offset, size) its C struct assumes (checked against tracefs).
-_SOCK_EVENT = {"skaddr": (8, 8), "sport": (16, 2), "family": (20, 2), "daddr_v6": (46, 16)}
+# Program -> raw tracepoint it attaches to, and how many of the tracepoint's arguments it reads
+# (ctx->args[]: the kernel refuses to attach a program reading more than the tracepoint has).
 TRACEPOINTS = {
-    "on_inet_sock_set_state": (
-        "sock", "inet_sock_set_state",
-        {"skaddr": (8, 8), "oldstate": (16, 4), "newstate": (20, 4), "sport": (24, 2), "dport": (26, 2),
-         "family": (28, 2), "protocol": (30, 2), "daddr_v6": (56, 16)},
-    ),
-    "on_tcp_destroy_sock": ("tcp", "tcp_destroy_sock", _SOCK_EVENT),
-    "on_tcp_receive_reset": ("tcp", "tcp_receive_reset", _SOCK_EVENT),
-    "on_tcp_retransmit_skb": ("tcp", "tcp_retransmit_skb", {"skaddr": (16, 8), "err": (76, 4)}),
-    "on_tcp_send_reset": ("tcp", "tcp_send_reset", {"skaddr": (16, 8), "saddr": (32, 28), "daddr": (60, 28)}),
-    "on_tcp_probe": ("tcp", "tcp_probe", {"data_len": (76, 2), "srtt": (100, 4), "skaddr": (128, 8)}),
-    "on_sock_send_length": ("sock", "sock_send_length", {"sk": (8, 8), "protocol": (18, 2), "ret": (20, 4),
-                                                         "flags": (24, 4)}),
-    "on_sock_recv_length": ("sock", "sock_recv_length", {"sk": (8, 8), "protocol": (18, 2), "ret": (20, 4),
-                                                         "flags": (24, 4)}),
-}  # fmt: skip
+    "on_inet_sock_set_state": ("inet_sock_set_state", 3),  # sk, oldstate, newstate
+    "on_tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
+    "on_tcp_receive_reset": ("tcp_receive_reset", 1),  # sk
+    "on_tcp_retransmit_skb": ("tcp_retransmit_skb", 2),  # sk, skb[, err since 6.12]
+    "on_tcp_send_reset": ("tcp_send_reset", 2),  # sk, skb[, reason]
+    "on_tcp_probe": ("tcp_probe", 1),  # sk[, skb]
+    "on_sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
+    "on_sock_recv_length": ("sock_recv_length", 3),  # sk, ret, flags
+}
+
+# -D flag -> (struct, member path, expected size) read at that offset by bpf/tcp_flows.c.
+KERNEL_OFFSETS = {
+    "SK_DADDR": ("sock", "__sk_common.skc_daddr", 4),
+    "SK_DPORT": ("sock", "__sk_common.skc_dport", 2),
+    "SK_NUM": ("sock", "__sk_common.skc_num", 2),
+    "SK_FAMILY": ("sock", "__sk_common.skc_family", 2),
+    "SK_PROTOCOL": ("sock", "sk_protocol", 2),
+    "TCP_SRTT_US": ("tcp_sock", "srtt_us", 4),
+    "TCP_SEGS_IN": ("tcp_sock", "segs_in", 4),
+    "TCP_SEGS_OUT": ("tcp_sock", "segs_out", 4),
+    "TCP_TOTAL_RETRANS": ("tcp_sock", "total_retrans", 4),
+    "SKB_CB": ("sk_buff", "cb", 48),
+    "SKB_HEAD": ("sk_buff", "head", 8),
+    "SKB_NETWORK_HEADER": ("sk_buff", "network_header", 2),
+    "SKB_TRANSPORT_HEADER": ("sk_buff", "transport_header", 2),
+    "TCP_SKB_CB_GSO_SEGS": ("tcp_skb_cb", "tcp_gso_segs", 2),
+}
+OPTIONAL_OFFSETS = {
+    "SK_V6_DADDR": ("sock", "__sk_common.skc_v6_daddr", 16),  # absent without IPv6
+    "TCP_TOTAL_RTO": ("tcp_sock", "total_rto", 2),  # Linux 6.7+
+    "TCP_TOTAL_RTO_TIME": ("tcp_sock", "total_rto_time", 4),
+}
 
 
 @dataclass
@@ -82,10 +101,8 @@ class TcpFlowOptions:
             f"-DMAX_SOCKETS={self.max_sockets}",
             f"-DMAX_LISTENERS={self.max_listeners}",
             f"-DEPHEMERAL_MIN={ephemeral_min()}",
+            *kernel_flags(),
         ]
-        cb_offset = skb_cb_offset()
-        if cb_offset is not None:
-            flags.append(f"-DSKB_CB_OFFSET={cb_offset}")
         return flags
 
     def fingerprint(self) -> int:
@@ -107,34 +124,35 @@ def ephemeral_min() -> int:
         return 32768
 
 
-def skb_cb_offset() -> int | None:
-    """offsetof(struct sk_buff, cb) in the running kernel, when its BTF and tcp_skb_cb look as expected.
+@functools.cache
+def kernel_flags() -> tuple[str, ...]:
+    """-D flags describing the running kernel (struct offsets, tracepoint arities) from its BTF.
 
-    Retransmitted segments are counted as tcp_skb_pcount(skb) = TCP_SKB_CB(skb)->tcp_gso_segs,
-    at offset 8 of skb->cb after `seq` and `end_seq` (unchanged since Linux 3.x).
+    Raises LoadError naming what is missing: the program cannot read a struct it has no offsets for.
     """
-    if btf_member_offset("tcp_skb_cb", "seq") != 0 or btf_member_offset("tcp_skb_cb", "end_seq") != 4:
-        log.warning("TCP flows: struct tcp_skb_cb not as expected in BTF: retransmits count skbs, not segments")
-        return None
-    offset = btf_member_offset("sk_buff", "cb")
-    if offset is None:
-        log.warning("TCP flows: no BTF for struct sk_buff: retransmits count skbs, not segments")
-    return offset
-
-
-def check_tracepoint_formats() -> None:
-    """Fails with the mismatching field when the kernel's tracepoint records differ from the C structs."""
-    for category, name, fields in TRACEPOINTS.values():
-        try:
-            actual = tracepoint_format(category, name)
-        except FileNotFoundError as exc:
-            raise LoadError(f"{exc}: this kernel lacks a tracepoint the TCP flow program needs") from exc
-        for field_name, expected in fields.items():
-            if actual.get(field_name) != expected:
-                raise LoadError(
-                    f"tracepoint {category}:{name} field {field_name} is {actual.get(field_name)} (offset, size), "
-                    f"bpf/tcp_flows.c assumes {expected}"
-                )
+    try:
+        btf = Btf()
+        flags = []
+        for define, (struct_name, path, size) in {**KERNEL_OFFSETS, **OPTIONAL_OFFSETS}.items():
+            try:
+                offset = btf.offset(struct_name, path)
+                actual = btf.size(struct_name, path)
+            except BtfError:
+                if define in OPTIONAL_OFFSETS:
+                    continue
+                raise
+            if actual != size:
+                raise BtfError(f"struct {struct_name} member {path} is {actual} bytes, bpf/tcp_flows.c reads {size}")
+            flags.append(f"-D{define}={offset}")
+        for prog, (tracepoint, needed) in TRACEPOINTS.items():
+            arity = btf.tracepoint_arity(tracepoint)
+            if arity < needed:
+                raise BtfError(f"tracepoint {tracepoint} has {arity} arguments, {prog} reads {needed}")
+        if btf.tracepoint_arity("tcp_retransmit_skb") >= 3:
+            flags.append("-DRETRANSMIT_HAS_ERR=1")
+    except BtfError as exc:
+        raise LoadError(f"TCP flows: {exc}") from exc
+    return tuple(flags)
 
 
 def remove_pins(pin_path: str) -> bool:
@@ -153,6 +171,7 @@ class TcpFlowProgram:
         self._timeout = compile_timeout_s
         self.fds: dict[str, int] = {}
         self._link_fds: list[int] = []
+        self._prog_fds: dict[str, int] = {}  # program name -> fd, for the kernel's run statistics
         self.resumed = False  # True when pinned maps of a previous agent were reopened
         self._ncpus = possible_cpus()
 
@@ -170,12 +189,25 @@ class TcpFlowProgram:
             if self._reopen(pin, fingerprint):
                 self.resumed = True
                 log.info("TCP flows: resumed the pinned program in %s", pin)
+                self._open_programs([os.path.join(pin, "link_" + p) for p in TRACEPOINTS])
                 return
             if remove_pins(pin):
                 log.info("TCP flows: replaced the pinned program in %s (different build)", pin)
-        check_tracepoint_formats()
         self._compile(fingerprint)
         self._check_sizes()
+        self._open_programs(self._link_fds)
+
+    def _open_programs(self, links: list) -> None:
+        """Opens the programs behind the links (fds, or pinned paths), in TRACEPOINTS order."""
+        for prog, link in zip(TRACEPOINTS, links, strict=True):
+            link_fd = obj_get(link) if isinstance(link, str) else link
+            try:
+                self._prog_fds[prog] = link_program_fd(link_fd)
+            except OSError as exc:  # statistics only: the program runs anyway
+                log.warning("TCP flows: cannot open program %s for its statistics: %s", prog, exc)
+            finally:
+                if isinstance(link, str):
+                    os.close(link_fd)
 
     def _reopen(self, pin: str, fingerprint: int) -> bool:
         names = (*MAPS, "meta")
@@ -235,9 +267,21 @@ class TcpFlowProgram:
         fd = self.fds["tcp_stats"]
         return {name: percpu_u64_sum(fd, i, self._ncpus) for i, name in enumerate(layout.STAT_NAMES)}
 
+    def missed_runs(self) -> dict[str, int]:
+        """Per tracepoint: events the kernel did not run the program for (it was already running on
+        that CPU, interrupted by the same event in softirq); cumulative since the program was loaded."""
+        out = {}
+        for prog, fd in self._prog_fds.items():
+            try:
+                out[TRACEPOINTS[prog][0]] = program_misses(fd)
+            except OSError:
+                continue
+        return out
+
     def close(self) -> None:
         """Closes our fds: without pins this detaches the programs and frees the maps. Idempotent."""
-        for fd in [*self._link_fds, *self.fds.values()]:
+        for fd in [*self._link_fds, *self.fds.values(), *self._prog_fds.values()]:
             os.close(fd)
         self._link_fds = []
+        self._prog_fds = {}
         self.fds = {}

@@ -47,9 +47,13 @@ METRIC_NAMES = {
     OPEN: ("{connection}", "TCP connections currently open.", "updown"),
     FAILURES: ("{connection}", "Client connects that failed, by otel_ebpf.tcp.failure.reason.", "sum"),
     CLOSES: ("{connection}", "Established TCP connections that ended, by otel_ebpf.tcp.close.reason.", "sum"),
-    CONNECT_DURATION: ("s", "Client connect latency: SYN sent to connection established.", "histogram"),
+    CONNECT_DURATION: (
+        "s",
+        "Handshake duration: client SYN sent to established; server first SYN-ACK sent to final ACK received.",
+        "histogram",
+    ),
     BYTES: ("By", "Payload bytes moved by socket calls, by network.io.direction.", "sum"),
-    SEGMENTS: ("{segment}", "TCP segments received on established connections (GRO aggregates count once).", "sum"),
+    SEGMENTS: ("{segment}", "TCP segments sent (retransmissions included) and received, per direction.", "sum"),
     RETRANSMITS: ("{segment}", "TCP segments retransmitted.", "sum"),
     RESETS: ("{segment}", "TCP resets, by network.io.direction (transmit: sent by this host).", "sum"),
     RTT: ("s", "Smoothed round-trip time: mean of the kernel's srtt samples since the previous collect.", "gauge"),
@@ -105,6 +109,7 @@ class _Builder:
         num(BYTES, s.bytes_sent, (("network.io.direction", "transmit"),))
         num(BYTES, s.bytes_received, (("network.io.direction", "receive"),))
         num(SEGMENTS, s.segs_received, (("network.io.direction", "receive"),))
+        num(SEGMENTS, s.segs_sent, (("network.io.direction", "transmit"),))
         num(RETRANSMITS, s.retransmits)
         num(RESETS, s.resets_sent, (("network.io.direction", "transmit"),))
         num(RESETS, s.resets_received, (("network.io.direction", "receive"),))

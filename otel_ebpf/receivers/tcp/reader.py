@@ -32,6 +32,7 @@ class FlowWindow:
 
     retransmits: int = 0
     segments_received: int = 0
+    segments_sent: int = 0
     bytes_sent: int = 0
     bytes_received: int = 0
     connects: int = 0
@@ -64,6 +65,7 @@ def _delta(new: FlowStats, old: FlowStats | None) -> FlowWindow:
     return FlowWindow(
         retransmits=d("retransmits"),
         segments_received=d("segs_received"),
+        segments_sent=d("segs_sent"),
         bytes_sent=d("bytes_sent"),
         bytes_received=d("bytes_received"),
         connects=d("connects"),

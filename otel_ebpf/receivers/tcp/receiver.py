@@ -110,14 +110,18 @@ class TcpFlowReceiver:
             return None
 
     def counters(self) -> dict[tuple[str, Attrs], int]:
-        """Self-metrics (for ``SelfMetrics.register_callback``): kernel overflow and untracked counts, evictions."""
+        """Self-metrics (for ``SelfMetrics.register_callback``): kernel overflow and untracked counts,
+        evictions, and events the kernel skipped (``otel_ebpf.tcp.events.missed`` per tracepoint)."""
         with self._lock:
             if self._program is None:
                 return {}
             stats = self._program.kernel_stats()
+            missed = self._program.missed_runs()
             evicted = self._reader.evicted if self._reader else 0
         out = {(f"otel_ebpf.tcp.{name}", ()): stats[name] for name in STAT_NAMES}
         out[("otel_ebpf.tcp.flows.evicted", ())] = evicted
+        for tracepoint, count in missed.items():
+            out[("otel_ebpf.tcp.events.missed", (("otel_ebpf.tracepoint", tracepoint),))] = count
         return out
 
     def socket_evidence(self, sk: int) -> tuple[int, float] | None:
