@@ -436,6 +436,10 @@ def _register_self_metrics(pipelines: Pipelines, counter_sources: list, resolver
     for name in sorted({n for n, _attrs in names}):
         if name.endswith(("queue_size", "queue_capacity", ".endpoints")) or ".queued_" in name:
             registry.register_gauge(name, _unit(name), "current level")
+        elif name.startswith("otel_ebpf.tcp."):  # kernel counters: pinned programs outlive the agent
+            registry.register_counter(
+                name, _unit(name), "running total since the TCP flow program was loaded (pinned: across agent restarts)"
+            )
         else:
             registry.register_counter(name, _unit(name), "running total since the agent started")
 
