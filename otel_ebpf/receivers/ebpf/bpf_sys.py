@@ -189,3 +189,24 @@ def map_items(map_fd: int, key_size: int, value_size: int, max_entries: int = 1 
         ctypes.memmove(kbuf, nbuf, key_size)
         prev = key
     return list(out.items())
+
+
+BPF_OBJ_GET_INFO_BY_FD = 15
+_PROG_INFO_RECURSION_MISSES = 208  # offsetof(struct bpf_prog_info, recursion_misses): uapi, fixed
+_PROG_INFO_SIZE = 232
+
+
+class _InfoAttr(ctypes.Structure):
+    _fields_ = [("bpf_fd", ctypes.c_uint32), ("info_len", ctypes.c_uint32), ("info", ctypes.c_uint64)]
+
+
+def program_misses(prog_fd: int) -> int:
+    """How many times the kernel skipped a program instead of running it (bpf_prog_info.recursion_misses).
+
+    A raw tracepoint program is skipped when it interrupts itself on a CPU; a perf-event
+    (formatted) tracepoint program whenever any such program, or a bpf() map syscall, is
+    already running on that CPU.  Linux 5.12+; 0 before.
+    """
+    info = ctypes.create_string_buffer(_PROG_INFO_SIZE)
+    _bpf(BPF_OBJ_GET_INFO_BY_FD, _InfoAttr(bpf_fd=prog_fd, info_len=len(info), info=ctypes.addressof(info)))
+    return struct.unpack_from("<Q", info.raw, _PROG_INFO_RECURSION_MISSES)[0]

@@ -27,7 +27,10 @@ def build(options_json: str) -> tuple[dict, list[int]]:
     # The fds that hold the attachments: perf events for tracepoints, links for raw tracepoints.
     attached = {**bpf.tracepoint_fds, **bpf.raw_tracepoint_fds}
     fds += list(attached.values())
-    return {"tracepoints": [name.decode() for name in attached]}, fds
+    # The programs themselves, for the kernel's count of runs it skipped.
+    programs = {name.decode(): fn.fd for name, fn in bpf.funcs.items()}
+    fds += list(programs.values())
+    return {"tracepoints": [name.decode() for name in attached], "programs": list(programs)}, fds
 
 
 def main(sock_fd: int, options_json: str) -> None:

@@ -19,7 +19,7 @@ import platform
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.receivers.ebpf.bpf_sys import RingBufferReader, percpu_u64_sum, possible_cpus
+from otel_ebpf.receivers.ebpf.bpf_sys import RingBufferReader, percpu_u64_sum, possible_cpus, program_misses
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 from otel_ebpf.receivers.fd_handoff import run_child
 
@@ -147,6 +147,7 @@ class HttpCaptureProgram:
         self._stats_fd = -1
         self._ring_fd = -1
         self._perf_fds: list[int] = []
+        self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
         self._ncpus = possible_cpus()
 
@@ -161,8 +162,10 @@ class HttpCaptureProgram:
             what="compiling the BPF program",
             error=LoadError,
         )
-        self._ring_fd, self._stats_fd, *self._perf_fds = fds
+        self._ring_fd, self._stats_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
+        self._perf_fds = attachments[: len(self.tracepoints)]
+        self._prog_fds = attachments[len(self.tracepoints) :]
         pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)
         self._ring = RingBufferReader(self._ring_fd, pages * PAGE_SIZE)
         log.debug("attached %d tracepoints", len(self._perf_fds))
@@ -175,14 +178,17 @@ class HttpCaptureProgram:
         return out
 
     def kernel_stats(self) -> dict[str, int]:
-        """Sums of the per-CPU counters in the `stats` map."""
-        return {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(STAT_NAMES)}
+        """Sums of the per-CPU counters in the `stats` map, and `skipped`: program runs the kernel skipped."""
+        stats = {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(STAT_NAMES)}
+        stats["skipped"] = sum(program_misses(fd) for fd in self._prog_fds)
+        return stats
 
     def close(self) -> None:
         """Detaches every probe (closing the perf-event fds) and releases the maps. Idempotent."""
-        for fd in self._perf_fds:
+        for fd in [*self._perf_fds, *self._prog_fds]:
             os.close(fd)
         self._perf_fds = []
+        self._prog_fds = []
         if self._ring is not None:
             self._ring.close()
             self._ring = None

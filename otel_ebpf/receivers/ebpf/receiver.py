@@ -122,6 +122,9 @@ class EbpfReceiver:
             result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
             for reason in ("ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full"):
                 result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
+            # Syscalls whose program the kernel did not run (another BPF program or a bpf() map
+            # syscall was running on that CPU): their data never reached the ring buffer.
+            result[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))] = kernel.get("skipped", 0)
             result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
         t = self.tracker.stats
         result[("otel_ebpf.ebpf.events.decoded", ())] = t.events

@@ -10,7 +10,7 @@ import ctypes
 import os
 import struct
 
-from otel_ebpf.receivers.ebpf.bpf_sys import _bpf
+from otel_ebpf.receivers.ebpf.bpf_sys import _bpf, program_misses
 
 __all__ = [
     "BPFFS",
@@ -34,8 +34,6 @@ BPF_OBJ_GET = 7
 BPF_PROG_GET_FD_BY_ID = 13
 BPF_OBJ_GET_INFO_BY_FD = 15
 BPF_RAW_TRACEPOINT_OPEN = 17
-_PROG_INFO_RECURSION_MISSES = 208  # offsetof(struct bpf_prog_info, recursion_misses)
-_PROG_INFO_SIZE = 232
 
 
 class _ObjAttr(ctypes.Structure):
@@ -114,13 +112,3 @@ def link_program_fd(link_fd: int) -> int:
     _bpf(BPF_OBJ_GET_INFO_BY_FD, _InfoAttr(bpf_fd=link_fd, info_len=len(info), info=ctypes.addressof(info)))
     prog_id = struct.unpack_from("<I", info.raw, 8)[0]
     return _bpf(BPF_PROG_GET_FD_BY_ID, (ctypes.c_uint32 * 4)(prog_id, 0, 0, 0))
-
-
-def program_misses(prog_fd: int) -> int:
-    """How many times the kernel skipped the program because it was already running on that CPU.
-
-    bpf_prog_info.recursion_misses (Linux 5.12+; 0 before).  uapi layout: the offset never changes.
-    """
-    info = ctypes.create_string_buffer(_PROG_INFO_SIZE)
-    _bpf(BPF_OBJ_GET_INFO_BY_FD, _InfoAttr(bpf_fd=prog_fd, info_len=len(info), info=ctypes.addressof(info)))
-    return struct.unpack_from("<Q", info.raw, _PROG_INFO_RECURSION_MISSES)[0]
