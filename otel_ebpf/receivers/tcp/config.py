@@ -18,7 +18,8 @@ TCP_FLOWS_SCHEMA = Section(
         # the cardinality bound.  Beyond it, counts go to one overflow flow, counted in
         # otel_ebpf.tcp.flows.overflow.  352 bytes each (key and value).
         "max_flows": Int(16384, min=16, max=1 << 20),
-        # Connections tracked at once (connect latency, close reason, per-socket evidence); 64 bytes each (key and value).
+        # Connections tracked at once (connect latency, close reason, per-socket evidence);
+        # 64 bytes each (key and value).
         "max_sockets": Int(65536, min=64, max=1 << 22),
         "max_listeners": Int(4096, min=16, max=1 << 16),
         # A flow with no open connection and no event for this long is exported one last time, then evicted.
