@@ -8,7 +8,7 @@
  *   sock:inet_sock_set_state  CLOSE->SYN_SENT (in connect(), so the process is known),
  *                             LISTEN->SYN_RECV (accepted child: its owner is the listener's),
  *                             ->ESTABLISHED (connect latency), FIN states, ->CLOSE.
- *   tcp:tcp_retransmit_skb    retransmitted segments.
+ *   tcp:tcp_retransmit_skb    retransmitted segments; tcp:tcp_retransmit_synack, SYN-ACKs.
  *   tcp:tcp_send_reset / tcp:tcp_receive_reset   resets, and the reason of a close.
  *   tcp:tcp_probe             smoothed RTT and received segments (established sockets).
  *   sock:sock_{send,recv}_length   bytes per direction (the syscall's return value).
@@ -371,6 +371,35 @@ int on_tcp_retransmit_skb(struct bpf_raw_tracepoint_args *ctx) {
     struct flow_stats *stats = flow_of(st, bpf_ktime_get_ns());
     if (stats)
         __sync_fetch_and_add(&stats->retransmits, segs);
+    return 0;
+}
+
+/* tcp_retransmit_synack(const struct sock *sk, const struct request_sock *req): a listener
+ * retransmitted the SYN-ACK of a handshake in progress (counted in TcpRetransSegs too).  No socket
+ * exists yet for the connection: the flow is the listener's, the peer the request's.  A request
+ * sock starts with the same struct sock_common as a socket, so the SK_* offsets apply to it. */
+int on_tcp_retransmit_synack(struct bpf_raw_tracepoint_args *ctx) {
+    __u64 req = ctx->args[1];
+    struct sock_ids ids = {};
+    read_sock(req, &ids);
+    struct flow_key key = {};
+    __builtin_memcpy(key.peer, ids.daddr_v6, 16);
+    /* The accepted socket's family is the listener's (an IPv6 listener accepts IPv4 clients as
+     * IPv4-mapped), and the flow must be the same. */
+    key.family = read_u16(ctx->args[0], SK_FAMILY);
+    key.direction = FLOW_SERVER;
+    key.server_port = ids.sport;
+    __u32 *owner = listeners.lookup(&key.server_port);
+    key.tgid = owner ? *owner : 0;
+    __u64 now = bpf_ktime_get_ns();
+    int overflowed = 0;
+    struct flow_stats *stats = get_flow(&key, now, &overflowed);
+    if (overflowed)
+        count(STAT_FLOW_OVERFLOW);
+    if (stats) {
+        stats->last_ns = now;
+        __sync_fetch_and_add(&stats->retransmits, 1);
+    }
     return 0;
 }
 

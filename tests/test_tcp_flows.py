@@ -318,6 +318,7 @@ def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
     ls, port = serve(net, "b")
     # The client's side drops SYN-ACKs for 1.5 s: the server retransmits its SYN-ACK (1 s, 3 s).
     net.nft("a", f"add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop")
+    before = net.snmp("b")["RetransSegs"]
     result = {}
 
     def client() -> None:
@@ -336,14 +337,19 @@ def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
     result["sock"].close()
     ls.close()
     time.sleep(0.1)
-    hist = handshake_histograms(points(receiver.collect()), port)
+    pts = points(receiver.collect())
+    hist = handshake_histograms(pts, port)
     server_side = hist["server"].sum / hist["server"].count
+    syn_acks = total(pts, "otel_ebpf.tcp.retransmits", server__port=port, otel_ebpf__tcp__direction="server")
+    kernel = net.snmp("b")["RetransSegs"] - before
     client_side = hist["client"].sum / hist["client"].count
     diff_ms = abs(server_side - result["elapsed"]) * 1000
     print(
         f"\n[3c] dropped SYN-ACKs: server-side handshake {server_side:.4f}s, client-side {client_side:.4f}s, "
-        f"client measured {result['elapsed']:.4f}s, server vs measured {diff_ms:.2f} ms"
+        f"client measured {result['elapsed']:.4f}s, server vs measured {diff_ms:.2f} ms; "
+        f"SYN-ACK retransmits exported {syn_acks}, kernel RetransSegs delta {kernel}"
     )
+    assert syn_acks == kernel > 0
     assert hist["server"].count == 1
     assert server_side >= 1.0
     # The server's figure has ms resolution and starts at its first SYN-ACK, just after the SYN.

@@ -48,6 +48,7 @@ TRACEPOINTS = {
     "on_tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
     "on_tcp_receive_reset": ("tcp_receive_reset", 1),  # sk
     "on_tcp_retransmit_skb": ("tcp_retransmit_skb", 2),  # sk, skb[, err since 6.12]
+    "on_tcp_retransmit_synack": ("tcp_retransmit_synack", 2),  # listener sk, request sock
     "on_tcp_send_reset": ("tcp_send_reset", 2),  # sk, skb[, reason]
     "on_tcp_probe": ("tcp_probe", 1),  # sk[, skb]
     "on_sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
