@@ -60,8 +60,14 @@ class SpanBatch:
         self.spans_built = 0
         # Exchanges that could not be encoded (counted, never silently lost).
         self.skipped = CounterSet("otel_ebpf.spans.skipped", "{span}", "exchanges that could not become spans")
+        # TcpSpanEvidence when the tcp_flows receiver runs: retransmits and RTT of each span's connection
+        self.tcp_evidence = None
 
     def add(self, exchanges: list[HttpExchange]) -> None:
+        # Exported spans only, on the receiver thread in the drain cycle that completed them: as
+        # close to the response's end (and the socket's close) as userspace gets.  Outside the lock.
+        if self.tcp_evidence is not None:
+            self.tcp_evidence.annotate(exchanges)
         with self._lock:
             if not self._count:
                 self._oldest = time.monotonic()
@@ -143,6 +149,12 @@ class Pipelines:
                 from otel_ebpf.processors.slo import SloProcessor
 
                 self.processors.append(SloProcessor(pcfg))
+            elif ptype == "cause_attribution":
+                from otel_ebpf.processors.cause_attribution import CauseAttributionProcessor
+
+                # The flow receiver starts after the processors (and may fail to): look it up at each evaluation.
+                flows, peers = (lambda: self.tcp_flows), (lambda: self.processors)
+                self.processors.append(CauseAttributionProcessor(pcfg, flows=flows, peers=peers))
         self.trace_exporters = [self.exporters[e] for e in traces.exporters] if traces else []
         self.metric_exporters = [self.exporters[e] for e in metrics.exporters] if metrics else []
         self.spans = SpanBatch(self.trace_exporters, self.redactor, batch_size, batch_timeout)
@@ -388,6 +400,12 @@ def start_tcp_flows(config: Config, pipelines: Pipelines, resolver, counter_sour
         return None
     counter_sources.append(flows.counters)
     pipelines.tcp_flows = flows
+    if pipelines.trace_exporters:
+        from otel_ebpf.telemetry.tcp_evidence import TcpSpanEvidence
+
+        evidence = TcpSpanEvidence(flows.socket_state)
+        counter_sources.append(evidence.counters)
+        pipelines.spans.tcp_evidence = evidence
     return flows
 
 

@@ -83,6 +83,8 @@ class HttpExchange:
         "local_port",
         "peer_address",
         "peer_port",
+        # the kernel's struct sock * of the connection (0: unknown), the key of its TCP evidence
+        "sk",
         # outcome when there was no (complete) response: "connection_reset", "timeout", ...
         "error_type",
         # trace context
@@ -124,6 +126,7 @@ class HttpExchange:
         self.local_port = 0
         self.peer_address = ""
         self.peer_port = 0
+        self.sk = 0
         self.error_type: str | None = None
         self.trace_id = b""
         self.span_id = b""

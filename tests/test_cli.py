@@ -196,6 +196,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "batch",
         "health_score",
         "slo",
+        "cause_attribution",
         "probabilistic_sampler",
         "semantic_errors",
         "debug",

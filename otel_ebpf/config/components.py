@@ -29,6 +29,7 @@ from otel_ebpf.config.schema import (
     redact,
     resolve,
 )
+from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA
 from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
 from otel_ebpf.processors.slo.config import SLO_SCHEMA
 from otel_ebpf.receivers.tcp.config import TCP_FLOWS_SCHEMA
@@ -398,6 +399,13 @@ for _component in (
     ),
     ComponentType(
         "processors", "slo", _TRACES_METRICS, "SLO error budgets, burn rates, alerts and exemplars", SLO_SCHEMA
+    ),
+    ComponentType(
+        "processors",
+        "cause_attribution",
+        _TRACES_METRICS,
+        "network vs application verdict for degraded endpoints (with tcp_flows evidence)",
+        CAUSE_ATTRIBUTION_SCHEMA,
     ),
     ComponentType("exporters", "otlp", SIGNALS, "OTLP/gRPC to a Collector or backend", OTLP_EXPORTER_SCHEMA),
     ComponentType("exporters", "otlp_grpc", SIGNALS, "same as otlp (the Collector's newer name)", OTLP_EXPORTER_SCHEMA),

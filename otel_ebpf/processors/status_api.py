@@ -1,7 +1,7 @@
 """A small HTTP endpoint serving processors' current decisions as JSON, for machines.
 
-``GET /health`` (health scores and states) and ``GET /slo`` (SLO budgets, burn rates,
-alerts) let a gateway, a circuit breaker or a script read what the agent concluded without
+``GET /health`` (health scores and states), ``GET /slo`` (SLO budgets, burn rates,
+alerts) and ``GET /cause`` (network vs application verdicts) let a gateway, a circuit breaker or a script read what the agent concluded without
 a metrics backend in between.  Processors configured with the same ``endpoint`` share one
 server; each registers its path.  ``GET /`` lists the paths.  Query parameters are passed to
 the provider (``/health?service=shop``).

@@ -140,6 +140,26 @@ def map_lookup(map_fd: int, key: bytes, value_size: int) -> bytes | None:
     return vbuf.raw
 
 
+class U64KeyLookup:
+    """Repeated lookups in one hash map keyed by a u64, without allocating: for per-span paths.
+
+    ~1.6 µs a lookup on the development VM, ~1.2 µs of it the syscall (`map_lookup` allocates
+    its buffers on every call: ~2.5 µs).  The buffers are reused, so an instance must not be
+    shared by threads without a lock.  `value_size` must be at least the map's value size.
+    """
+
+    def __init__(self, map_fd: int, value_size: int):
+        self._key = ctypes.c_uint64()
+        self.value = ctypes.create_string_buffer(value_size)  # the last value found
+        self._attr = _MapElemAttr(map_fd=map_fd, key=ctypes.addressof(self._key), value=ctypes.addressof(self.value))
+        self._args = (SYS_BPF, BPF_MAP_LOOKUP_ELEM, ctypes.byref(self._attr), ctypes.sizeof(self._attr))
+
+    def __call__(self, key: int) -> bool:
+        """Whether `key` is in the map; its value is then in `self.value`.  Errors count as absent."""
+        self._key.value = key
+        return _libc.syscall(*self._args) == 0
+
+
 def map_update(map_fd: int, key: bytes, value: bytes, flags: int = 0) -> None:
     """Stores `value` under `key` (flags: 0 any, BPF_NOEXIST create only)."""
     kbuf = ctypes.create_string_buffer(key, len(key))

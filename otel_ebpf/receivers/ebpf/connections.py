@@ -67,11 +67,13 @@ class Connection:
         "peer_address",
         "peer_port",
         "last_seen",
+        "sk",
     )
 
-    def __init__(self, pid: int, fd: int, http: Http1Connection):
+    def __init__(self, pid: int, fd: int, http: Http1Connection, sk: int = 0):
         self.pid = pid
         self.fd = fd
+        self.sk = sk  # the kernel's struct sock * (HttpExchange.sk)
         self.http = http
         self.process: ProcessInfo | None = None
         self.ignored = False  # outside the configured port filter
@@ -213,11 +215,11 @@ class ConnectionTracker:
             oldest = min(self.connections, key=lambda k: self.connections[k].last_seen)
             del self.connections[oldest]
             self.stats.connections_evicted += 1
-        pid, fd, _sk = key
+        pid, fd, sk = key
         http = Http1Connection(
             _ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit, stats=self.http_stats
         )
-        conn = Connection(pid, fd, http)
+        conn = Connection(pid, fd, http, sk)
         # Resolved now, while the process most likely still exists; cached per pid.
         conn.process = self._process_info(pid, comm.split(b"\0", 1)[0].decode(errors="replace"))
         if family:
@@ -281,6 +283,7 @@ class ConnectionTracker:
         x.local_port = conn.local_port
         x.peer_address = conn.peer_address
         x.peer_port = conn.peer_port
+        x.sk = conn.sk
         self.stats.exchanges += 1
         self.trace_context.assign(x, now_mono, out)
 

@@ -160,3 +160,17 @@ class FlowReader:
                 if key == target:
                     total.add(delta)
         return total
+
+    def totals(self) -> list[tuple[FlowKey, FlowStats]]:
+        """Every flow's cumulative counts as the kernel holds them now (the overflow flow left out).
+
+        Reads the map without touching the collect history, idle eviction or RTT bookkeeping: for
+        components that keep their own deltas on their own schedule (``cause_attribution`` diffs
+        two of these per evaluation interval, per process and direction).  Two syscalls per flow.
+        """
+        out = []
+        for raw_key, raw_value in map_items(self._fd, FLOW_KEY.size, FLOW_STATS.size, self._max):
+            key = decode_key(raw_key)
+            if not key.overflow:
+                out.append((key, decode_stats(raw_value)))
+        return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import struct
 import threading
 import time
 from collections.abc import Mapping
@@ -10,8 +11,8 @@ from typing import Any
 
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
-from otel_ebpf.receivers.ebpf.bpf_sys import map_lookup
-from otel_ebpf.receivers.tcp.layout import SK_KEY, SOCK_STATE, STAT_NAMES, decode_sock_state
+from otel_ebpf.receivers.ebpf.bpf_sys import U64KeyLookup
+from otel_ebpf.receivers.tcp.layout import SOCK_STATE, STAT_NAMES
 from otel_ebpf.receivers.tcp.loader import TcpFlowOptions, TcpFlowProgram, remove_pins
 from otel_ebpf.receivers.tcp.metrics import build_metrics
 from otel_ebpf.receivers.tcp.reader import FlowReader, FlowWindow
@@ -21,6 +22,9 @@ __all__ = ["TcpFlowReceiver"]
 log = logging.getLogger(__name__)
 
 Attrs = tuple[tuple[str, object], ...]
+
+# start_ns, retransmits, srtt_us of struct sock_state, after its 24-byte flow key (layout.SOCK_STATE)
+_SOCK_EVIDENCE = struct.Struct("<24xQII")
 
 
 class TcpFlowReceiver:
@@ -48,6 +52,9 @@ class TcpFlowReceiver:
         self._boot_wall_ns = 0
         self._lock = threading.Lock()  # collect() and shutdown() may run on different threads
         self.collects = 0
+        # socket_state(): reused buffers, and never a lookup on an fd that shutdown() closed
+        self._sock_lookup: U64KeyLookup | None = None
+        self._sock_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -58,6 +65,8 @@ class TcpFlowReceiver:
         self._program = program
         self._boot_wall_ns = program.boot_wall_ns() or time.time_ns() - time.monotonic_ns()
         self._reader = FlowReader(program.fds["flows"], self.options.max_flows, self._idle_timeout_s, self._window_s)
+        with self._sock_lock:
+            self._sock_lookup = U64KeyLookup(program.fds["socks"], SOCK_STATE.size)
         log.info(
             "TCP flows: %s (max %d flows, %d sockets%s)",
             "resumed" if program.resumed else "attached",
@@ -78,6 +87,8 @@ class TcpFlowReceiver:
         """
         with self._lock:
             if self._program is not None:
+                with self._sock_lock:
+                    self._sock_lookup = None
                 self._program.close()
                 self._program = None
                 self._reader = None
@@ -130,20 +141,42 @@ class TcpFlowReceiver:
         Args:
             sk: The kernel ``struct sock *`` (HTTP events carry it as ``sk``).
         """
-        program = self._program
-        if program is None or not sk:
+        state = self.socket_state(sk)
+        return None if state is None else (state[1], state[2] / 1e6)
+
+    def socket_state(self, sk: int) -> tuple[int, int, int] | None:
+        """(start_ns, retransmits so far, latest smoothed RTT in µs) of a live tracked socket, or None.
+
+        ``start_ns`` (kernel monotonic time the socket began to be tracked) tells apart two sockets
+        that the kernel allocated at the same address one after the other.  The RTT is 0 until the
+        socket has received a segment while established.  One ``bpf()`` syscall (~1.6 µs); safe
+        from any thread, and None once :meth:`shutdown` ran.
+
+        Args:
+            sk: The kernel ``struct sock *`` (HTTP events carry it as ``sk``).
+        """
+        if not sk:
             return None
-        try:
-            raw = map_lookup(program.fds["socks"], SK_KEY.pack(sk), SOCK_STATE.size)
-        except OSError:
-            return None
-        if raw is None:
-            return None
-        _key, _start, retransmits, srtt_us = decode_sock_state(raw)
-        return retransmits, srtt_us / 1e6
+        with self._sock_lock:
+            lookup = self._sock_lookup
+            if lookup is None or not lookup(sk):
+                return None
+            return _SOCK_EVIDENCE.unpack_from(lookup.value)
 
     def peer_window(self, peer_address: str, server_port: int, since_ns: int) -> FlowWindow:
         """Deltas (retransmits, bytes, connects, connect latency sum, failures, resets) with one peer and
         server port, summed over the collects at or after `since_ns` (wall-clock ns)."""
         reader = self._reader
         return reader.peer_window(peer_address, server_port, since_ns) if reader else FlowWindow()
+
+    def flow_totals(self) -> list | None:
+        """Every flow's ``(FlowKey, FlowStats)`` with its cumulative counts read now, or None when not started.
+
+        Unlike :meth:`peer_window` (per-collect deltas, so the metric export interval is the
+        resolution) this reads the kernel map at the caller's own pace, keyed by process, peer,
+        server port and direction; the caller diffs two reads.  Two syscalls per flow; safe from
+        any thread (a concurrent :meth:`shutdown` waits for the walk).
+        """
+        with self._lock:
+            reader = self._reader
+            return None if reader is None else reader.totals()
