@@ -263,9 +263,10 @@ def test_reset_injected_by_firewall_mid_stream(receiver, net):
 # --- 3. connect latency with a dropped SYN; connect timeout --------------------------------------
 
 
-def test_connect_latency_with_dropped_syn(receiver, net):
-    ls, port = serve(net, "b")
-    net.nft("b", f"add rule inet t input tcp dport {port} tcp flags & (syn | ack) == syn drop")
+def connect_through_fault(net: NetPair, port: int, side: str, rule: str, lift_after_s: float) -> float:
+    """Connects from a to b:port while `rule` filters `side`'s input, lifted after `lift_after_s`;
+    returns the client's measured connect time (the connection is closed)."""
+    net.nft(side, rule)
     result = {}
 
     def client() -> None:
@@ -274,14 +275,23 @@ def test_connect_latency_with_dropped_syn(receiver, net):
         start = time.monotonic()
         s.connect((net.addr4["b"], port))
         result["elapsed"] = time.monotonic() - start
-        result["sock"] = s
+        s.close()
 
     t = threading.Thread(target=client)
     t.start()
-    time.sleep(0.5)  # the first SYN is dropped; let the retransmission (after 1 s) through
-    net.nft("b", "flush chain inet t input")
+    time.sleep(lift_after_s)
+    net.nft(side, "flush chain inet t input")
     t.join(10)
-    result["sock"].close()
+    return result["elapsed"]
+
+
+def test_connect_latency_with_dropped_syn(receiver, net):
+    ls, port = serve(net, "b")
+    # The first SYN is dropped; the retransmission (after 1 s) goes through.
+    elapsed = connect_through_fault(
+        net, port, "b", f"add rule inet t input tcp dport {port} tcp flags & (syn | ack) == syn drop", 0.5
+    )
+    result = {"elapsed": elapsed}
     ls.close()
     time.sleep(0.1)
     pts = points(receiver.collect())
@@ -316,25 +326,12 @@ def handshake_histograms(pts: list[dict], port: int) -> dict[str, object]:
 
 def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
     ls, port = serve(net, "b")
-    # The client's side drops SYN-ACKs for 1.5 s: the server retransmits its SYN-ACK (1 s, 3 s).
-    net.nft("a", f"add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop")
     before = net.snmp("b")["RetransSegs"]
-    result = {}
-
-    def client() -> None:
-        with net.inside("a"):
-            s = socket.socket()
-        start = time.monotonic()
-        s.connect((net.addr4["b"], port))
-        result["elapsed"] = time.monotonic() - start
-        result["sock"] = s
-
-    t = threading.Thread(target=client)
-    t.start()
-    time.sleep(1.5)
-    net.nft("a", "flush chain inet t input")
-    t.join(10)
-    result["sock"].close()
+    # The client's side drops SYN-ACKs for 1.5 s: the server retransmits its SYN-ACK (1 s, 3 s).
+    elapsed = connect_through_fault(
+        net, port, "a", f"add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop", 1.5
+    )
+    result = {"elapsed": elapsed}
     ls.close()
     time.sleep(0.1)
     pts = points(receiver.collect())
