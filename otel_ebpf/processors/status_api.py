@@ -1,9 +1,10 @@
 """A small HTTP endpoint serving processors' current decisions as JSON, for machines.
 
 ``GET /health`` (health scores and states), ``GET /slo`` (SLO budgets, burn rates,
-alerts) and ``GET /cause`` (network vs application verdicts) let a gateway, a circuit breaker or a script read what the agent concluded without
-a metrics backend in between.  Processors configured with the same ``endpoint`` share one
-server; each registers its path.  ``GET /`` lists the paths.  Query parameters are passed to
+alerts) and ``GET /cause`` (network vs application verdicts) let a gateway, a circuit
+breaker or a script read what the agent concluded without a metrics backend in between.
+Processors configured with the same ``endpoint`` share one server; each registers its path
+(``StatusPath``).  ``GET /`` lists the paths.  Query parameters are passed to
 the provider (``/health?service=shop``).
 
 The server binds to localhost by default: the data names services and routes.
@@ -124,3 +125,27 @@ def release(server: StatusServer | None, path: str) -> None:
             server.stop()
             if _servers.get(server.endpoint) is server:
                 del _servers[server.endpoint]
+
+
+class StatusPath:
+    """One processor's path on the shared endpoint: registered at creation, unregistered by close().
+
+    Args:
+        endpoint: ``host:port``; empty: no endpoint (``port`` is None).
+        path: The path served, e.g. ``/health``.
+        provider: ``query -> JSON-able`` for that path.
+    """
+
+    def __init__(self, endpoint: str, path: str, provider: Provider):
+        self.path = path
+        self._server = acquire(endpoint, path, provider) if endpoint else None
+
+    @property
+    def port(self) -> int | None:
+        """The bound port (None when off or not bound)."""
+        return self._server.port if self._server else None
+
+    def close(self) -> None:
+        """Unregisters the path (the last user stops the server). Safe to call twice."""
+        server, self._server = self._server, None
+        release(server, self.path)

@@ -185,9 +185,7 @@ class CauseAttributionProcessor:
         self.endpoints_overflow = 0
         self.series_overflow = 0  # listeners or callers not tracked: max_endpoints reached
         self.flow_read_errors = 0
-        self._status = None
-        if resolved["endpoint"]:
-            self._status = status_api.acquire(resolved["endpoint"], STATUS_PATH, self.snapshot)
+        self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
 
     # ------------------------------------------------------------------ input
 
@@ -532,12 +530,11 @@ class CauseAttributionProcessor:
     @property
     def status_port(self) -> int | None:
         """The bound port of the JSON endpoint (None when off or not bound)."""
-        return self._status.port if self._status else None
+        return self._status.port
 
     def shutdown(self, timeout_millis: float = 0) -> None:
         """Stops the status endpoint. Safe to call twice."""
-        status, self._status = self._status, None
-        status_api.release(status, STATUS_PATH)
+        self._status.close()
 
     def force_flush(self, timeout_millis: float = 0) -> bool:
         return True

@@ -113,10 +113,7 @@ class HealthScoreProcessor:
         self.transition_count = 0
         self.endpoints_overflow = 0
         self.records = 0
-        self._status = None
-        endpoint = resolved["endpoint"]
-        if endpoint:
-            self._status = status_api.acquire(endpoint, STATUS_PATH, self.snapshot)
+        self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
 
     # ------------------------------------------------------------------ input
 
@@ -343,12 +340,11 @@ class HealthScoreProcessor:
     @property
     def status_port(self) -> int | None:
         """The bound port of the JSON endpoint (None when off or not bound)."""
-        return self._status.port if self._status else None
+        return self._status.port
 
     def shutdown(self, timeout_millis: float = 0) -> None:
         """Stops the status endpoint. Safe to call twice."""
-        status, self._status = self._status, None
-        status_api.release(status, STATUS_PATH)
+        self._status.close()
 
     def force_flush(self, timeout_millis: float = 0) -> bool:
         return True

@@ -94,9 +94,7 @@ class SloProcessor:
             self.restored = store.load(self.state_file, self.objectives, clock())
             if self.restored:
                 log.info("slo: restored %d objective(s) from %s", self.restored, self.state_file)
-        self._status = None
-        if resolved["endpoint"]:
-            self._status = status_api.acquire(resolved["endpoint"], STATUS_PATH, self.snapshot)
+        self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
 
     # ------------------------------------------------------------------ input
 
@@ -305,8 +303,7 @@ class SloProcessor:
         """Saves the state and stops the status endpoint. Safe to call twice."""
         self._dirty = True
         self.persist()
-        status, self._status = self._status, None
-        status_api.release(status, STATUS_PATH)
+        self._status.close()
 
     def force_flush(self, timeout_millis: float = 0) -> bool:
         self._dirty = True
