@@ -30,7 +30,7 @@ from otel_ebpf.receivers.ebpf.loader import LoadError
 from otel_ebpf.receivers.fd_handoff import run_child
 from otel_ebpf.receivers.tcp import layout
 from otel_ebpf.receivers.tcp.bpf_objects import ensure_bpffs, link_program_fd, map_info, obj_get, program_misses
-from otel_ebpf.receivers.tcp.btf import Btf, BtfError
+from otel_ebpf.receivers.tcp.btf import BTF_VMLINUX, Btf, BtfError
 
 __all__ = ["DEFAULT_PIN_PATH", "TRACEPOINTS", "TcpFlowOptions", "TcpFlowProgram", "remove_pins"]
 
@@ -95,24 +95,36 @@ class TcpFlowOptions:
     max_listeners: int = 4096
     pin_path: str = DEFAULT_PIN_PATH
 
-    def cflags(self) -> list[str]:
-        flags = [
+    def build_flags(self) -> list[str]:
+        """The -D flags chosen by configuration (the kernel's own come from kernel_flags())."""
+        return [
             f"-I{BPF_DIR}",
             f"-DMAX_FLOWS={self.max_flows}",
             f"-DMAX_SOCKETS={self.max_sockets}",
             f"-DMAX_LISTENERS={self.max_listeners}",
             f"-DEPHEMERAL_MIN={ephemeral_min()}",
-            *kernel_flags(),
         ]
-        return flags
+
+    def cflags(self) -> list[str]:
+        """Everything the compiler gets; reads the kernel's BTF (~0.5 s), so only the compile child calls it."""
+        return [*self.build_flags(), *kernel_flags()]
 
     def fingerprint(self) -> int:
-        """Identifies the program: a pinned one is reused only when this matches (u64)."""
+        """Identifies the program: a pinned one is reused only when this matches (u64).
+
+        The kernel is identified by its release, build and BTF size rather than by the offsets
+        read from its BTF: an agent resuming pinned maps then never parses the BTF.
+        """
         digest = hashlib.sha256()
         digest.update(SOURCE_FILE.read_bytes())
         digest.update(HEADER_FILE.read_bytes())
-        digest.update(json.dumps(self.cflags()).encode())
+        digest.update(json.dumps(self.build_flags()).encode())
         digest.update(platform.release().encode())
+        digest.update(platform.version().encode())
+        try:
+            digest.update(str(os.stat(BTF_VMLINUX).st_size).encode())
+        except OSError:
+            pass
         return int.from_bytes(digest.digest()[:8], "little")
 
 
