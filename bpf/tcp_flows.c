@@ -83,18 +83,17 @@ static __always_inline __u64 read_u64(__u64 base, int offset) {
     return value;
 }
 
-/* What the programs need to know of a socket, as the formatted tracepoints spell it. */
+/* What the programs need to know of a socket, as the formatted tracepoints spell it: the
+ * members of struct sock_common, which request socks (handshakes in progress) share. */
 struct sock_ids {
     __u8 daddr_v6[16]; /* the peer: IPv6, or IPv4-mapped */
     __u16 sport;       /* local port, host order */
     __u16 dport;       /* peer port, host order */
     __u16 family;
-    __u16 protocol;
 };
 
 static __always_inline void read_sock(__u64 sk, struct sock_ids *ids) {
     ids->family = read_u16(sk, SK_FAMILY);
-    ids->protocol = read_u16(sk, SK_PROTOCOL);
     ids->sport = read_u16(sk, SK_NUM);
     ids->dport = __builtin_bswap16(read_u16(sk, SK_DPORT));
     __builtin_memset(ids->daddr_v6, 0, 16);
@@ -239,11 +238,11 @@ int on_inet_sock_set_state(struct bpf_raw_tracepoint_args *ctx) {
     __u64 sk = ctx->args[0];
     int oldstate = (int)ctx->args[1];
     int newstate = (int)ctx->args[2];
+    if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_) /* struct sock, not sock_common */
+        return 0;
     struct sock_ids ids = {};
     read_sock(sk, &ids);
     struct sock_ids *args = &ids;
-    if (args->protocol != IPPROTO_TCP_)
-        return 0;
     __u64 now = bpf_ktime_get_ns();
     __u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
