@@ -1,7 +1,7 @@
 # otel-ebpf as a container: run it privileged (or with CAP_BPF, CAP_PERFMON, CAP_SYS_RESOURCE
 # where available) with the host's PID namespace so it sees every process:
 #   docker run --rm --privileged --pid=host -v /sys/kernel:/sys/kernel \
-#     -e OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 otel-ebpf
+#     -e OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 otel-ebpf
 FROM debian:bookworm-slim
 WORKDIR /opt/otel-ebpf
 COPY . .

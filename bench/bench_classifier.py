@@ -17,7 +17,9 @@ import statistics
 import time
 
 from otel_ebpf.model import HttpExchange
-from otel_ebpf.processors.semantic_errors import Classifier, RuleSet, SemanticErrorsProcessor, default_config
+from otel_ebpf.processors.semantic_errors.classifier import Classifier
+from otel_ebpf.processors.semantic_errors.processor import SemanticErrorsProcessor
+from otel_ebpf.processors.semantic_errors.rules import RuleSet, default_config
 
 JSON = {"content-type": "application/json; charset=utf-8", "content-length": "1024"}
 

@@ -107,7 +107,7 @@ service:
         env=env,
     )
     deadline = time.monotonic() + 60
-    while "capturing HTTP" not in (tmp / "agent.log").read_text(errors="replace"):
+    while " running (config: " not in (tmp / "agent.log").read_text(errors="replace"):
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError((tmp / "agent.log").read_text())
         time.sleep(0.2)

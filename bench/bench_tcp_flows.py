@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 
-from otel_ebpf.receivers.tcp import TcpFlowReceiver
+from otel_ebpf.receivers.tcp_flows.receiver import TcpFlowReceiver
 
 
 def stream(rate: int, seconds: float) -> tuple[int, float]:

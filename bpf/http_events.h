@@ -1,8 +1,8 @@
 /* Events shipped from the kernel to userspace: the single definition of their layout.
  *
- * otel_ebpf/receivers/ebpf/events.py mirrors this struct with struct.Struct and a
- * test checks both agree on the size.  Padding is spelled out: never let the
- * compiler insert any.
+ * otel_ebpf/kernel/records.py declares it for Python (with the constants below), and
+ * tests/test_kernel_records.py checks both agree member by member.  Padding is spelled
+ * out: never let the compiler insert any.
  */
 #ifndef OTEL_EBPF_HTTP_EVENTS_H
 #define OTEL_EBPF_HTTP_EVENTS_H
@@ -46,7 +46,7 @@ struct event_header {
     char comm[16];       /* the process's name: short-lived clients are gone from /proc by the time we look */
 };
 
-/* Indexes of the per-CPU counters in the `stats` map, mirrored in events.py. */
+/* Indexes of the per-CPU counters in the `stats` map, named in otel_ebpf/kernel/records.py. */
 #define STAT_EVENTS 0          /* events the kernel tried to send */
 #define STAT_RINGBUF_FULL 1    /* ... and could not: the ring buffer was full */
 #define STAT_CONN_MAP_FULL 2   /* a connection could not be tracked: `conns` was full */

@@ -23,7 +23,7 @@
  * exports them.
  *
  * A raw tracepoint's arguments are the kernel's own pointers, so struct members are read at
- * offsets that the loader (otel_ebpf/receivers/tcp/loader.py) takes from the running kernel's
+ * offsets that the loader (otel_ebpf/receivers/tcp_flows/loader.py) takes from the running kernel's
  * BTF and passes as -D flags: SK_* (struct sock), TCP_SRTT_US (struct tcp_sock), SKB_*
  * (struct sk_buff).  Other build options: MAX_FLOWS, MAX_SOCKETS, MAX_LISTENERS,
  * EPHEMERAL_MIN (first port of ip_local_port_range), RETRANSMIT_HAS_ERR (tcp_retransmit_skb

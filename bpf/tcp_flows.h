@@ -1,8 +1,9 @@
 /* TCP flow aggregates shared by the kernel program (tcp_flows.c) and userspace.
  *
- * otel_ebpf/receivers/tcp/layout.py mirrors these structs with struct.Struct; a test checks
- * the sizes agree with what the kernel map reports.  Padding is spelled out: the compiler
- * must never insert any (every field is naturally aligned in the order given).
+ * otel_ebpf/kernel/records.py declares these structs and constants for Python;
+ * tests/test_kernel_records.py checks both agree member by member, and the loader checks the sizes
+ * agree with what the kernel maps report.  Padding is spelled out: the compiler must never insert
+ * any (every field is naturally aligned in the order given).
  */
 #ifndef OTEL_EBPF_TCP_FLOWS_H
 #define OTEL_EBPF_TCP_FLOWS_H
@@ -27,7 +28,7 @@
 #define CLOSE_ABORTED 4        /* the owner closed it before it was established */
 #define CLOSE_REASONS 5
 
-/* Per-CPU counters in `tcp_stats` (names in otel_ebpf/receivers/tcp/layout.py STAT_NAMES). */
+/* Per-CPU counters in `tcp_stats` (names in otel_ebpf/kernel/records.py TCP_STAT_NAMES). */
 #define STAT_FLOW_OVERFLOW 0    /* sockets counted in the overflow flow (their own did not fit) */
 #define STAT_SOCK_MAP_FULL 1    /* sockets not tracked: the per-socket map was full */
 #define STAT_UNTRACKED 2        /* events of TCP sockets not tracked (older than the program) */

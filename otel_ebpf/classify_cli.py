@@ -26,7 +26,7 @@ import sys
 from typing import Any, TextIO
 
 from otel_ebpf.model import HttpExchange
-from otel_ebpf.processors.semantic_errors import SemanticErrorsProcessor
+from otel_ebpf.processors.semantic_errors.processor import SemanticErrorsProcessor
 
 EPILOG = """examples:
   echo '{"status": 200, "body": "{\\"ok\\": false, \\"error\\": \\"invalid_auth\\"}"}' | otel-ebpf classify

@@ -29,8 +29,8 @@ MAIN_EPILOG = """\
 examples:
   otel-ebpf check                          # can the agent run here? (privileges, kernel, bcc)
   sudo otel-ebpf run                       # capture HTTP on this host, print spans and metrics
-  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 sudo -E otel-ebpf run
-                                           # ... and send them to a Collector over OTLP/gRPC
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 sudo -E otel-ebpf run
+                                           # ... and send them to a Collector over OTLP/HTTP
   otel-ebpf validate --config agent.yaml   # check a config file without running
   otel-ebpf print-config --config agent.yaml
                                            # the config with every default filled in
@@ -43,11 +43,13 @@ examples:
   sudo otel-ebpf run --config agent.yaml               # your configuration
   sudo otel-ebpf run --config base.yaml --config prod.yaml
                                                        # merged: later files win, lists are replaced
-  sudo OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 otel-ebpf run
-                                                       # default config plus an otlp exporter
+  sudo OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318 otel-ebpf run
+                                                       # default config plus an otlp_http exporter
+  sudo OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4317 otel-ebpf run
+                                                       # ... or the otlp (gRPC) exporter
 
 environment (see otel_ebpf/config/env.py):
-  OTEL_EXPORTER_OTLP_ENDPOINT, _HEADERS, _CERTIFICATE, _INSECURE, ...   OTLP exporter settings
+  OTEL_EXPORTER_OTLP_ENDPOINT, _PROTOCOL, _HEADERS, _CERTIFICATE, ...   OTLP exporter settings
   OTEL_METRIC_EXPORT_INTERVAL   milliseconds between metric exports (default 60000)
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_SDK_DISABLED        the agent's own telemetry
 
@@ -144,10 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load(paths: list[str]):
     """The config, or None after printing its errors (the caller exits with EXIT_USAGE)."""
-    from otel_ebpf.config import ConfigError, load_config  # noqa: PLC0415 - keeps --help fast
+    from otel_ebpf import components  # noqa: PLC0415 - keeps --help fast
+    from otel_ebpf.config import ConfigError  # noqa: PLC0415
 
+    registry = components.registry()
+    for problem in registry.problems:
+        print(f"otel-ebpf: warning: {problem}", file=sys.stderr)
     try:
-        config = load_config(paths or None)
+        config = components.load_config(paths or None, registry_=registry)
     except ConfigError as exc:
         where = ", ".join(paths) if paths else "the embedded default"
         print(f"otel-ebpf: invalid configuration ({where}):", file=sys.stderr)
@@ -179,15 +185,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  fix: {privileges.fix}", file=sys.stderr)
             return EXIT_FAILURE
     # Imported here: validate, check and classify need none of the agent's imports.
-    agent = importlib.import_module("otel_ebpf.agent")
+    service = importlib.import_module("otel_ebpf.service")
     try:
-        return int(agent.run(config) or 0)
+        return int(service.run(config) or 0)
     except KeyboardInterrupt:
         return 130
 
 
 def _uses_ebpf(config) -> bool:
-    return any(r.split("/", 1)[0] == "ebpf" for p in config.pipelines.values() for r in p.receivers)
+    return any(
+        config.registry.of_id("receivers", r).type in ("ebpf", "tcp_flows")
+        for p in config.pipelines.values()
+        for r in p.receivers
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -212,16 +222,21 @@ def cmd_print_config(args: argparse.Namespace) -> int:
 
 
 def render_components(stream: TextIO) -> None:
-    """Writes the registered component types, per kind, with their signals."""
-    from otel_ebpf.config import components  # noqa: PLC0415
+    """Writes the registered component types, per kind, with their signals and aliases."""
+    from otel_ebpf import components  # noqa: PLC0415
+    from otel_ebpf.config import KINDS  # noqa: PLC0415
 
-    for kind in components.KINDS:
+    registry = components.registry()
+    for kind in KINDS:
         stream.write(f"{kind}:\n")
-        types = [components.get(kind, t) for t in components.known_types(kind)]
+        types = registry.types(kind)
         if not types:
             stream.write("  (none)\n")
         for ctype in types:
-            stream.write(f"  {ctype.type:<22} {', '.join(ctype.signals):<22} {ctype.description}\n")
+            aliases = f" (also: {', '.join(ctype.aliases)})" if ctype.aliases else ""
+            stream.write(f"  {ctype.type:<22} {', '.join(ctype.signals):<22} {ctype.description}{aliases}\n")
+    for problem in registry.problems:
+        stream.write(f"not loaded: {problem}\n")
 
 
 def cmd_components(args: argparse.Namespace) -> int:

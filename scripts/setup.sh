@@ -3,7 +3,7 @@
 # Idempotent: run it as often as you like.
 #
 #   sh scripts/setup.sh          # the agent: bcc, kernel headers, tracefs, a venv in .venv
-#   sh scripts/setup.sh --test   # the above plus what the tests start: nginx, Node.js, curl, wrk, rotel, pytest
+#   sh scripts/setup.sh --test   # the above plus what the tests use: nginx, Node.js, curl, wrk, gcc, rotel, pytest
 #
 # Why each step exists:
 #   - bcc compiles the BPF C at load time, so it needs kernel headers. When the running
@@ -37,7 +37,9 @@ if [ "$WITH_TESTS" = 1 ]; then
     # libpython3.11: the tests' OTLP receiver (PyPI's rotel) ships a binary linked against
     # the interpreter's shared library, which Debian's python3 does not pull in.
     # openssl and capsh (libcap2-bin): the TLS and dropped-capability tests.
-    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin"
+    # gcc and binutils (objcopy): tests/test_kernel_records.py compiles the bpf/*.h headers with
+    # `gcc -gbtf` and reads their BTF, to check the Python records against the C structs.
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils"
 fi
 
 missing=""

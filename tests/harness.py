@@ -137,7 +137,7 @@ service:
   pipelines:
     traces:
       receivers: [ebpf]
-      processors: [{processors}]
+      processors: [{traces_processors}]
       exporters: [{exporters}]
     metrics:
       receivers: [{metrics_receivers}]
@@ -146,43 +146,47 @@ service:
 """
 
 
-class Agent:
-    """The real agent (`python -m otel_ebpf run`) as a subprocess writing OTLP JSON lines to a file."""
+def traces_processors(processors) -> list[str]:
+    """The processors of a list that a traces pipeline can hold (health_score, slo... are metrics-only)."""
+    from otel_ebpf.components import registry
+
+    types = registry(with_plugins=False)
+    return [p for p in processors if "traces" in types.of_id("processors", p).signals]
+
+
+class AgentProcess:
+    """The real agent (``python -m otel_ebpf run --config FILE``) as a subprocess, started and ready.
+
+    Args:
+        tmp: Where its config, log and output go.
+        config: The configuration text.
+        out: The file its ``file`` exporter writes (what :meth:`requests` reads), if any.
+        env: Added to the environment (``OTEL_METRIC_EXPORT_INTERVAL`` is 1 s unless given).
+        name: File name prefix, for several agents in one test.
+        verbose: ``-v``: debug logging, so that a config logging at ``warn`` still says when it is ready.
+    """
 
     def __init__(
         self,
         tmp: Path,
-        ports: list[int],
-        otlp_endpoint: str | None = None,
-        processors=("batch",),
-        extra_processors: str = "",
+        config: str | None,
+        out: Path | None = None,
         env: dict | None = None,
-        extra_receiver: str = "",
-        metrics_receivers: str = "ebpf",
+        name: str = "agent",
+        verbose: bool = False,
     ):
-        self.out = tmp / "agent-out.jsonl"
-        exporters = ["file"]
-        extra_exporters = ""
-        if otlp_endpoint:
-            exporters.append("otlp")
-            extra_exporters = f"  otlp:\n    endpoint: {otlp_endpoint}\n    tls:\n      insecure: true\n"
-        config = AGENT_CONFIG.format(
-            ports=json.dumps(ports),
-            out=self.out,
-            processors=", ".join(processors),
-            exporters=", ".join(exporters),
-            extra_exporters=extra_exporters,
-            extra_processors=extra_processors,
-            extra_receiver=extra_receiver,
-            metrics_receivers=metrics_receivers,
-        )
-        self.config_path = tmp / "agent.yaml"
-        self.config_path.write_text(config)
-        self.log_path = tmp / "agent.log"
-        penv = dict(os.environ, OTEL_METRIC_EXPORT_INTERVAL="1000", **(env or {}))
-        self._log = open(self.log_path, "wb")
+        self.out = out if out is not None else tmp / f"{name}-out.jsonl"
+        args = ["-v"] if verbose else []
+        if config is not None:
+            self.config_path = tmp / f"{name}.yaml"
+            self.config_path.write_text(config)
+            args += ["--config", str(self.config_path)]
+        self.log_path = tmp / f"{name}.log"
+        penv = dict(os.environ, OTEL_METRIC_EXPORT_INTERVAL="1000")
+        penv.update(env or {})
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed by stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "otel_ebpf", "run", "--config", str(self.config_path)],
+            [sys.executable, "-m", "otel_ebpf", "run", *args],  # -v after the command: its own option
             stdout=self._log,
             stderr=subprocess.STDOUT,
             env=penv,
@@ -191,10 +195,12 @@ class Agent:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self._log.close()
                 raise RuntimeError(f"agent exited with {self.proc.returncode}:\n{self.log()}")
-            if "capturing HTTP" in self.log():
+            if " running (config: " in self.log():  # every component has started
                 return
             time.sleep(0.1)
+        self.stop()  # never leave an agent behind
         raise TimeoutError(f"agent did not start:\n{self.log()}")
 
     def log(self) -> str:
@@ -226,6 +232,40 @@ class Agent:
                 return [s for s in self.spans() if predicate(s)]
             time.sleep(0.2)
         return found
+
+
+class Agent(AgentProcess):
+    """The agent with the tests' usual configuration: ``ebpf`` on some ports, OTLP JSON lines to a file."""
+
+    def __init__(
+        self,
+        tmp: Path,
+        ports: list[int],
+        otlp_endpoint: str | None = None,
+        processors=("batch",),
+        extra_processors: str = "",
+        env: dict | None = None,
+        extra_receiver: str = "",
+        metrics_receivers: str = "ebpf",
+    ):
+        out = tmp / "agent-out.jsonl"
+        exporters = ["file"]
+        extra_exporters = ""
+        if otlp_endpoint:
+            exporters.append("otlp")
+            extra_exporters = f"  otlp:\n    endpoint: {otlp_endpoint}\n    tls:\n      insecure: true\n"
+        config = AGENT_CONFIG.format(
+            ports=json.dumps(ports),
+            out=out,
+            processors=", ".join(processors),
+            traces_processors=", ".join(traces_processors(processors)),
+            exporters=", ".join(exporters),
+            extra_exporters=extra_exporters,
+            extra_processors=extra_processors,
+            extra_receiver=extra_receiver,
+            metrics_receivers=metrics_receivers,
+        )
+        super().__init__(tmp, config, out=out, env=env)
 
 
 def _value(any_value: dict):

@@ -3,8 +3,6 @@ flushes, exits within the deadline, and leaves nothing attached."""
 
 from __future__ import annotations
 
-import ctypes
-import os
 import signal
 import threading
 import time
@@ -12,25 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from otel_ebpf.kernel.bpf import map_exists, prog_exists
 from tests.harness import Agent, Server, require_bpf
 from tests.workload import timed_get
 
 pytestmark = pytest.mark.bpf
-
-_libc = ctypes.CDLL(None, use_errno=True)
-_SYS_BPF = 321
-_BPF_PROG_GET_FD_BY_ID = 13
-_BPF_MAP_GET_FD_BY_ID = 14
-
-
-def _bpf_object_exists(cmd: int, object_id: int) -> bool:
-    """Whether a BPF program or map with this id still exists in the kernel."""
-    attr = (ctypes.c_uint32 * 4)(object_id, 0, 0, 0)
-    fd = _libc.syscall(_SYS_BPF, cmd, ctypes.byref(attr), ctypes.sizeof(attr))
-    if fd >= 0:
-        os.close(fd)
-        return True
-    return False
 
 
 def _ids_held_by(pid: int) -> tuple[set[int], set[int]]:
@@ -90,5 +74,5 @@ def test_sigterm_under_load_flushes_and_detaches_everything(tmp_path):
     spans = [s for s in agent.spans() if s["kind"] == "SERVER"]
     assert len(spans) >= completed_before_signal - 1 > 0, (len(spans), completed_before_signal)
     # Nothing stays attached or allocated once the agent is gone.
-    assert not [p for p in progs if _bpf_object_exists(_BPF_PROG_GET_FD_BY_ID, p)]
-    assert not [m for m in maps if _bpf_object_exists(_BPF_MAP_GET_FD_BY_ID, m)]
+    assert not [p for p in progs if prog_exists(p)]
+    assert not [m for m in maps if map_exists(m)]

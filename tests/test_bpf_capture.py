@@ -17,7 +17,7 @@ from otel_ebpf.model import Role
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
-from otel_ebpf.receivers.ebpf.process_info import ProcessResolver
+from otel_ebpf.receivers.helper.processes import ProcessResolver
 from tests.harness import require_binary, require_bpf
 
 pytestmark = pytest.mark.bpf
@@ -160,13 +160,23 @@ def _thread_cpu_s(native_id: int) -> float:
 
 def test_cpu_budget_sheds_load_in_the_kernel_and_counts_it(server):
     require_bpf()
-    from otel_ebpf.receivers.ebpf.receiver import EbpfReceiver
+    from otel_ebpf.model import ExchangeSource
+    from otel_ebpf.receivers.ebpf.capture import Capture, Member, TrafficFilter
+    from otel_ebpf.receivers.ebpf.factory import factory
 
     wrk = require_binary("wrk")
     received = []
-    options = CaptureOptions(self_pid=0, pids=[os.getpid()], ring_buffer_size=8 * 4096)
-    receiver = EbpfReceiver(options, received.extend, ProcessResolver().get, drain_interval_s=0.01, max_cpu=0.002)
-    receiver.start()
+    config, errors = factory.resolve(
+        {"drain_interval": "10ms", "max_cpu": 0.002, "ring_buffer_size": 8 * 4096, "filter": {"pids": [os.getpid()]}},
+        "receivers.ebpf",
+    )
+    assert not errors
+    # This process is the server: the program must not leave it out as it leaves the agent out.
+    program = HttpCaptureProgram(CaptureOptions(self_pid=0, pids=[os.getpid()], ring_buffer_size=8 * 4096))
+    receiver = Capture(config, key=("test",), program=program)
+    member = Member(ExchangeSource("ebpf"), TrafficFilter.from_config(config["filter"]), received.extend)
+    receiver.members.append(member)
+    receiver.start(member)
     try:
         cpu0 = _thread_cpu_s(receiver._thread.native_id)
         started = time.monotonic()
@@ -176,7 +186,7 @@ def test_cpu_budget_sheds_load_in_the_kernel_and_counts_it(server):
         used = _thread_cpu_s(receiver._thread.native_id) - cpu0
         counters = receiver.counters()
     finally:
-        receiver.shutdown()
+        receiver.stop(member)
     # Within budget (0.2% of a core, plus a few clock ticks of measurement granularity)...
     assert used <= 0.002 * elapsed + 0.05, used
     assert receiver.throttled_s > 0

@@ -10,9 +10,9 @@ import os
 
 import pytest
 
-from otel_ebpf.receivers.ebpf import bpf_sys
-from otel_ebpf.receivers.tcp.btf import BTF_VMLINUX, Btf, BtfError
-from otel_ebpf.receivers.tcp.loader import KERNEL_OFFSETS, TRACEPOINTS, kernel_flags
+from otel_ebpf.kernel import bpf
+from otel_ebpf.kernel.btf import BTF_VMLINUX, Btf, BtfError
+from otel_ebpf.receivers.tcp_flows.loader import KERNEL_OFFSETS, TRACEPOINTS, kernel_flags
 from tests.harness import IN_CI
 
 
@@ -24,8 +24,8 @@ def btf() -> Btf:
 
 
 def test_uapi_offsets_match_the_fixed_layout(btf):
-    # The layout bpf_objects.py hard-codes for bpf_prog_info, and the link info's prog_id.
-    assert btf.offset("bpf_prog_info", "recursion_misses") == bpf_sys._PROG_INFO_RECURSION_MISSES
+    # The layout kernel/bpf.py hard-codes for bpf_prog_info, and the link info's prog_id.
+    assert btf.offset("bpf_prog_info", "recursion_misses") == bpf._PROG_INFO_RECURSION_MISSES
     assert btf.offset("bpf_prog_info", "name") == 64
     assert btf.size("bpf_prog_info", "name") == 16
     assert btf.offset("bpf_link_info", "prog_id") == 8

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
 
 import pytest
@@ -11,11 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from otel_ebpf import CONFIG_DIR
-from otel_ebpf.config import ConfigError, components, load_config, parse_duration
-from otel_ebpf.config.components import REGISTRY, ComponentType, deep_merge
+from otel_ebpf.component import PROCESSORS, TRACES, Factory
+from otel_ebpf.components import load_config, registry
+from otel_ebpf.config import ConfigError, Registry, parse_duration
 from otel_ebpf.config.expand import expand
 from otel_ebpf.config.loader import EMBEDDED_DEFAULT, parse_yaml
+from otel_ebpf.config.registry import deep_merge
 from otel_ebpf.config.service import validate
+
+REGISTRY = registry(with_plugins=False)
 
 MINIMAL = """
 receivers:
@@ -61,7 +64,7 @@ def test_embedded_default_loads_with_two_pipelines_and_no_warnings():
         assert pipeline.exporters == ("debug",)
     assert config.pipelines["traces"].processors == ("semantic_errors", "batch")
     assert config.pipelines["metrics"].processors == ("semantic_errors", "health_score", "batch")
-    assert config.exporters == {"debug": {"verbosity": "normal"}}
+    assert config.exporters["debug"]["verbosity"] == "normal"  # spelled out: the component's default is basic
     assert config.warnings == []
     assert config.log_level == "info"
     assert (CONFIG_DIR / "default.yaml").is_file()
@@ -70,42 +73,26 @@ def test_embedded_default_loads_with_two_pipelines_and_no_warnings():
 def test_embedded_default_spells_out_the_registry_defaults():
     # The YAML documents the defaults: it must not drift from the schema.
     config = load_config(None, {})
-    assert config.receivers["ebpf"] == components.get("receivers", "ebpf").default_config()
-    assert config.processors["batch"] == components.get("processors", "batch").default_config()
+    assert config.receivers["ebpf"] == REGISTRY.get("receivers", "ebpf").default_config()
+    assert config.processors["batch"] == REGISTRY.get("processors", "batch").default_config()
 
 
 def test_embedded_default_comment_explains_otlp():
     text = (CONFIG_DIR / "default.yaml").read_text()
     header = text.split("receivers:")[0]
-    assert "OTEL_EXPORTER_OTLP_ENDPOINT" in header and "otlp:" in header
-
-
-def test_otlp_endpoint_env_adds_otlp_exporter_to_both_default_pipelines():
-    config = load_config(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"})
-    assert config.pipelines["traces"].exporters == ("debug", "otlp")
-    assert config.pipelines["metrics"].exporters == ("debug", "otlp")
-    # The exporter reads the endpoint itself: the YAML-side endpoint stays unset.
-    assert config.exporters["otlp"]["endpoint"] is None
-    assert config.exporters["otlp"]["compression"] is None  # the exporter applies env, then gzip
-
-
-def test_signal_endpoint_env_adds_otlp_to_that_signal_only():
-    traces_only = load_config(None, {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4317"})
-    assert traces_only.pipelines["traces"].exporters == ("debug", "otlp")
-    assert traces_only.pipelines["metrics"].exporters == ("debug",)
-    metrics_only = load_config(None, {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "http://c:4317"})
-    assert metrics_only.pipelines["metrics"].exporters == ("debug", "otlp")
-    assert metrics_only.pipelines["traces"].exporters == ("debug",)
+    assert (
+        "OTEL_EXPORTER_OTLP_ENDPOINT" in header and "OTEL_EXPORTER_OTLP_PROTOCOL" in header and "otlp_http:" in header
+    )
 
 
 def test_empty_endpoint_env_adds_nothing():
     config = load_config(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "  "})
-    assert "otlp" not in config.exporters
+    assert "otlp" not in config.exporters and "otlp_http" not in config.exporters
 
 
 def test_endpoint_env_does_not_change_a_config_file(write):
     config = load_config([write(MINIMAL)], {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"})
-    assert "otlp" not in config.exporters
+    assert "otlp" not in config.exporters and "otlp_http" not in config.exporters
     assert config.pipelines["traces"].exporters == ("debug",)
 
 
@@ -175,11 +162,11 @@ def test_unknown_key_names_full_path_allowed_keys_and_nearest(write):
 
 
 def test_unknown_type_with_name_and_unknown_top_level_key(write):
-    path = write(MINIMAL.replace("debug: {}", "debug: {}\n  otlphttp/x: {}") + "connectors: {}\n")
+    path = write(MINIMAL.replace("debug: {}", "debug: {}\n  otpl/x: {}") + "connectors: {}\n")
+    known = ", ".join(REGISTRY.known_names("exporters"))  # every type name and alias
     assert sorted(errors_of([path])) == [
         "connectors: unknown key (allowed: exporters, extensions, processors, receivers, service)",
-        "exporters: unknown type 'otlphttp' in 'otlphttp/x'"
-        " (did you mean 'otlp'? known: debug, file, nop, otlp, otlp_grpc)",
+        f"exporters: unknown type 'otpl' in 'otpl/x' (did you mean 'otlp'? known: {known})",
     ]
 
 
@@ -268,14 +255,14 @@ def test_unused_components_warn_but_load(write):
         "processors.batch: configured but not used in any pipeline",
         "exporters.file: configured but not used in any pipeline",
     ]
-    assert config.exporters["file"] == {"path": "/tmp/x"}
+    assert config.exporters["file"]["path"] == "/tmp/x"
 
 
 def test_extensions_empty_absent_or_unknown(write):
     assert load_config([write(MINIMAL + "extensions: {}\n")], {}).extensions == {}
     assert load_config([write(MINIMAL + "extensions:\n")], {}).extensions == {}
-    errors = errors_of([write(MINIMAL + "extensions: {health_check: {}}\n")])
-    assert "extensions: unknown type 'health_check' (known: none)" in errors
+    errors = errors_of([write(MINIMAL + "extensions: {zpages: {}}\n")])
+    assert "extensions: unknown type 'zpages' (known: none)" in errors
     errors = errors_of([write(MINIMAL.replace("service:\n", "service:\n  extensions: [zpages]\n"))])
     assert "service.extensions: 'zpages' is not configured (configured: none)" in errors
 
@@ -503,9 +490,11 @@ def test_env_references_are_substituted_and_typed(write):
     assert otlp["sending_queue"]["queue_size"] == 42
 
 
-def test_env_default_applies_when_unset_or_empty_and_unset_warns(write):
+def test_env_default_applies_only_when_unset_and_unset_warns(write):
     path = _otlp(write, "endpoint: ${env:EP:-fallback:4317}\nheaders: {a: '${env:MISSING}x'}")
-    assert load_config([path], {"EP": ""}).exporters["otlp"]["endpoint"] == "fallback:4317"
+    assert load_config([path], {}).exporters["otlp"]["endpoint"] == "fallback:4317"
+    # Set but empty stays empty, as in the Collector: the key is then as good as absent.
+    assert load_config([path], {"EP": ""}).exporters["otlp"]["endpoint"] is None
     config = load_config([path], {})
     assert config.exporters["otlp"]["headers"] == {"a": "x"}
     assert "exporters.otlp.headers.a: environment variable MISSING is not set (using an empty value)" in (
@@ -694,60 +683,63 @@ def test_default_print_round_trip(tmp_path):
     assert again.to_dict() == config.to_dict()
 
 
-# --- modules that own their component's config (semantic_errors) ---
+# --- factories that validate their config themselves (semantic_errors) ---
 
 
-@pytest.fixture
-def external_component(tmp_path, monkeypatch):
-    """A real module with default_config/validate_config, registered as processors.ext_test."""
-    (tmp_path / "ext_config_mod.py").write_text(
-        textwrap.dedent(
-            """
-            def default_config():
-                return {"rules": [], "max_body": 256}
-
-            def validate_config(config):
-                errors = []
-                if not isinstance(config.get("max_body"), int):
-                    errors.append("max_body: expected an integer")
-                if config.get("explode"):
-                    raise RuntimeError("boom")
-                if config.get("plain"):
-                    errors.append("something is off")
-                return errors
-            """
-        )
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    component = ComponentType("processors", "ext_test", ("traces",), "test", module="ext_config_mod")
-    REGISTRY["processors"]["ext_test"] = component
-    yield component
-    del REGISTRY["processors"]["ext_test"]
-    sys.modules.pop("ext_config_mod", None)
+def _default_config():
+    return {"rules": [], "max_body": 256}
 
 
-def test_external_validator_defaults_and_prefixed_messages(external_component):
-    assert external_component.default_config() == {"rules": [], "max_body": 256}
-    config, errors = external_component.resolve({"rules": ["x"]}, "processors.ext_test")
+def _validate_config(config):
+    errors = []
+    if not isinstance(config.get("max_body"), int):
+        errors.append("max_body: expected an integer")
+    if config.get("explode"):
+        raise RuntimeError("boom")
+    if config.get("plain"):
+        errors.append("something is off")
+    return errors
+
+
+EXTERNAL = Factory(
+    PROCESSORS,
+    "ext_test",
+    (TRACES,),
+    "test",
+    lambda settings, config, next_consumer: None,
+    default_config=_default_config,
+    validate_config=_validate_config,
+)
+
+
+def test_external_validator_defaults_and_prefixed_messages():
+    assert EXTERNAL.default_config() == {"rules": [], "max_body": 256}
+    config, errors = EXTERNAL.resolve({"rules": ["x"]}, "processors.ext_test")
     assert errors == [] and config == {"rules": ["x"], "max_body": 256}
-    _, errors = external_component.resolve({"max_body": "big", "plain": True}, "processors.ext_test")
+    _, errors = EXTERNAL.resolve({"max_body": "big", "plain": True}, "processors.ext_test")
     assert errors == ["processors.ext_test.max_body: expected an integer", "processors.ext_test: something is off"]
-    _, errors = external_component.resolve({"explode": True}, "processors.ext_test")
+    _, errors = EXTERNAL.resolve({"explode": True}, "processors.ext_test")
     assert errors == ["processors.ext_test: validation failed: RuntimeError: boom"]
-    _, errors = external_component.resolve([1], "processors.ext_test")
+    _, errors = EXTERNAL.resolve([1], "processors.ext_test")
     assert errors == ["processors.ext_test: expected a mapping, got a list"]
 
 
-def test_missing_external_module_accepts_any_mapping():
-    component = ComponentType("processors", "ghost", ("traces",), "test", module="otel_ebpf.no_such_module_xyz")
-    assert component.default_config() == {}
-    assert component.resolve({"anything": [1, 2]}, "processors.ghost") == ({"anything": [1, 2]}, [])
-    assert component.resolve(None, "processors.ghost") == ({}, [])
+def test_a_plugin_type_is_validated_and_cannot_shadow_a_builtin(write):
+    reg = Registry([*REGISTRY.types("receivers"), *REGISTRY.types("exporters"), EXTERNAL])
+    path = write(
+        MINIMAL.replace(
+            "exporters:\n  debug: {}", "processors:\n  ext_test: {max_body: 1}\nexporters:\n  debug: {}"
+        ).replace("      exporters: [debug]", "      processors: [ext_test]\n      exporters: [debug]")
+    )
+    config = load_config([path], {}, reg)
+    assert config.processors["ext_test"] == {"rules": [], "max_body": 1}
+    shadow = Factory(PROCESSORS, "ext_test", (TRACES,), "x", lambda *a: None, default_config=dict, validate_config=list)
+    assert not reg.add(shadow) and reg.shadowed == [shadow]
 
 
 def test_semantic_errors_is_validated_by_its_module(write):
     config = load_config(None, {})
-    assert config.processors["semantic_errors"] == components.get("processors", "semantic_errors").default_config()
+    assert config.processors["semantic_errors"] == REGISTRY.get("processors", "semantic_errors").default_config()
     path = write(MINIMAL + "processors:\n  semantic_errors: {enabled: maybe}\n")
     errors = errors_of([path])
     assert len(errors) == 1 and errors[0].startswith("processors.semantic_errors.enabled: ")
@@ -788,5 +780,5 @@ _trees = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.d
 def test_validation_never_raises_on_arbitrary_structures(raw):
     errors: list[str] = []
     warnings: list[str] = []
-    validate(raw, errors, warnings)
+    validate(raw, REGISTRY, errors, warnings)
     assert all(isinstance(e, str) for e in errors)

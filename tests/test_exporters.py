@@ -17,88 +17,38 @@ from hypothesis import strategies as st
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
-from opentelemetry.proto.trace.v1 import trace_pb2
 
-from otel_ebpf.exporters import create_exporter, parse_duration, parse_otlp_json, to_otlp_json
-from otel_ebpf.exporters.base import count_data_points, count_spans
-from otel_ebpf.exporters.debug import DebugExporter
-from otel_ebpf.exporters.otlp import METRICS, TRACES, Backoff, RetrySettings, parse_endpoint, resolve_settings
+from otel_ebpf.component import CreateSettings
+from otel_ebpf.components import create_component
+from otel_ebpf.config import ConfigError
+from otel_ebpf.exporters.debug.exporter import DebugExporter
+from otel_ebpf.exporters.debug.factory import factory as debug_factory
+from otel_ebpf.exporters.helper.otlp_json import parse_otlp_json, to_otlp_json
+from otel_ebpf.exporters.helper.otlp_settings import METRICS, TRACES, grpc_target, resolve_grpc
+from otel_ebpf.exporters.helper.queued import count_data_points, count_spans
+from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
 from tests.conftest_rotel import free_port, rotel, rotel_factory  # noqa: F401 - fixtures
+from tests.otlp_requests import _set, assert_accounted, metrics_request, trace_request
+from tests.tls import certificate  # noqa: F401 - fixture
 
 # Retries fast enough for a test; max_elapsed_time long enough to outlive any test.
 FAST_RETRY = {"initial_interval": "20ms", "max_interval": "100ms", "max_elapsed_time": "30s"}
 
 
+def create_exporter(type_name: str, config: dict | None = None, environ: dict | None = None):
+    """An exporter built from its id and raw config, as the service builds it (ConfigError when invalid)."""
+    return create_component("exporters", type_name, config, environ=environ)
+
+
+def debug_exporter(stream, **config) -> DebugExporter:
+    """The debug exporter writing to `stream` (the factory makes one on stdout)."""
+    resolved, errors = debug_factory.resolve(config, "exporters.debug")
+    if errors:
+        raise ConfigError(errors)
+    return DebugExporter(CreateSettings("debug", "exporters"), resolved, stream=stream)
+
+
 # -- request builders -----------------------------------------------------------------
-
-
-def _set(attrs, key, value) -> None:
-    kv = attrs.add(key=key)
-    if isinstance(value, bool):
-        kv.value.bool_value = value
-    elif isinstance(value, int):
-        kv.value.int_value = value
-    elif isinstance(value, float):
-        kv.value.double_value = value
-    else:
-        kv.value.string_value = value
-
-
-def trace_request(n_spans: int = 3, service: str = "checkout", tag: str = "a", status: int = 0):
-    """A request with `n_spans` HTTP server spans; span i has trace id bytes [tag-derived, i]."""
-    req = trace_service_pb2.ExportTraceServiceRequest()
-    rs = req.resource_spans.add()
-    _set(rs.resource.attributes, "service.name", service)
-    _set(rs.resource.attributes, "process.pid", 4242)
-    ss = rs.scope_spans.add()
-    ss.scope.name = "otel_ebpf"
-    ss.scope.version = "0.1.0"
-    for i in range(n_spans):
-        span = ss.spans.add()
-        span.trace_id = bytes([ord(tag[0]), i % 256]) + bytes(range(14))
-        span.span_id = bytes([i % 256]) + b"\x01" * 7
-        span.name = "GET /api/orders/{id}"
-        span.kind = trace_pb2.Span.SPAN_KIND_SERVER
-        span.start_time_unix_nano = 1_700_000_000_000_000_000
-        span.end_time_unix_nano = 1_700_000_000_012_345_678
-        span.status.code = status
-        _set(span.attributes, "http.request.method", "GET")
-        _set(span.attributes, "url.path", f"/api/orders/{i}")
-        _set(span.attributes, "http.response.status_code", 500 if status == 2 else 200)
-        _set(span.attributes, "test.tag", tag)
-    return req
-
-
-def metrics_request(service: str = "checkout"):
-    """Two histogram points and one sum point."""
-    req = metrics_service_pb2.ExportMetricsServiceRequest()
-    rm = req.resource_metrics.add()
-    _set(rm.resource.attributes, "service.name", service)
-    sm = rm.scope_metrics.add()
-    sm.scope.name = "otel_ebpf"
-    hist = sm.metrics.add(name="http.server.request.duration", unit="s")
-    hist.histogram.aggregation_temporality = 2
-    for method, count in (("GET", 3), ("POST", 1)):
-        p = hist.histogram.data_points.add(count=count, sum=0.25 * count, min=0.01, max=0.5)
-        p.explicit_bounds.extend([0.005, 0.01, 0.1, 1.0])
-        p.bucket_counts.extend([0, 1, count - 1, 0, 0])
-        p.time_unix_nano = 1_700_000_000_000_000_000
-        _set(p.attributes, "http.request.method", method)
-        _set(p.attributes, "http.route", "/api/orders/{id}")
-    total = sm.metrics.add(name="otel_ebpf.tcp.retransmits", unit="{segment}")
-    total.sum.is_monotonic = True
-    total.sum.aggregation_temporality = 2
-    point = total.sum.data_points.add(as_int=7)
-    _set(point.attributes, "network.peer.address", "10.0.0.1")
-    return req
-
-
-def assert_accounted(stats: dict[str, int]) -> None:
-    """Nothing is lost without being counted."""
-    for unit in ("spans", "metric_points"):
-        assert (
-            stats[f"sent_{unit}"] + stats[f"dropped_{unit}"] + stats[f"queued_{unit}"] == stats[f"received_{unit}"]
-        ), stats
 
 
 # -- an in-process OTLP server whose answers a test scripts ---------------------------
@@ -190,45 +140,27 @@ def otlp(endpoint: str, **config):
 
 
 @pytest.mark.parametrize(
-    "value, seconds",
-    [(5, 5.0), (0.25, 0.25), ("5", 5.0), ("5s", 5.0), ("200ms", 0.2), ("1m", 60.0), ("1m30s", 90.0),
-     ("1.5h", 5400.0), ("250us", 0.00025), (" 10ms ", 0.01)],
-)  # fmt: skip
-def test_parse_duration(value, seconds):
-    assert parse_duration(value) == pytest.approx(seconds)
-
-
-@pytest.mark.parametrize("value", ["", "5 parsecs", "s", "-1s", -2, True, None, "1x", [5]])
-def test_parse_duration_rejects_with_field_name(value):
-    with pytest.raises(ValueError, match="retry.initial_interval"):
-        parse_duration(value, "retry.initial_interval")
-
-
-@given(st.integers(min_value=0, max_value=10**6))
-def test_parse_duration_ms_property(n):
-    assert parse_duration(f"{n}ms") == pytest.approx(n / 1000)
-
-
-@pytest.mark.parametrize(
     "endpoint, target, insecure",
     [
         ("http://collector:4317", "collector:4317", True),
         ("https://collector:4317/", "collector:4317", False),
         ("collector:4317", "collector:4317", None),
-        ("HTTP://Collector", "Collector:4317", True),
+        ("HTTP://Collector", "Collector:80", True),  # a URL without a port: the scheme's
+        ("https://collector.example.com", "collector.example.com:443", False),
+        ("collector", "collector:4317", None),  # no scheme: OTLP/gRPC's port
         ("[::1]:4317", "[::1]:4317", None),
-        ("http://[::1]", "[::1]:4317", True),
+        ("http://[::1]", "[::1]:80", True),
         ("unix:///run/otel.sock", "unix:///run/otel.sock", None),
     ],
 )
-def test_parse_endpoint(endpoint, target, insecure):
-    assert parse_endpoint(endpoint) == (target, insecure)
+def test_grpc_target(endpoint, target, insecure):
+    assert grpc_target(endpoint) == (target, insecure)
 
 
 def test_settings_precedence_config_over_signal_env_over_generic_env_over_defaults():
-    assert resolve_settings({}, TRACES, {}).target == "localhost:4317"
-    assert resolve_settings({}, TRACES, {}).timeout == 5.0
-    assert resolve_settings({}, TRACES, {}).compression == "gzip"
+    assert resolve_grpc({}, TRACES, {}).target == "localhost:4317"
+    assert resolve_grpc({}, TRACES, {}).timeout == 5.0
+    assert resolve_grpc({}, TRACES, {}).compression == "gzip"
     env = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": "http://generic:4317",
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://traces:4317",
@@ -237,19 +169,19 @@ def test_settings_precedence_config_over_signal_env_over_generic_env_over_defaul
         "OTEL_EXPORTER_OTLP_HEADERS": "Api-Key=s%3Dcret%2C1,x-team = core ,broken",
         "OTEL_EXPORTER_OTLP_COMPRESSION": "none",
     }
-    traces, metrics = resolve_settings({}, TRACES, env), resolve_settings({}, METRICS, env)
+    traces, metrics = resolve_grpc({}, TRACES, env), resolve_grpc({}, METRICS, env)
     assert (traces.target, traces.insecure) == ("traces:4317", False)
     assert (metrics.target, metrics.insecure) == ("generic:4317", True)
     assert traces.timeout == 2.5 and metrics.timeout == 0.1
     assert dict(traces.headers) == {"api-key": "s=cret,1", "x-team": "core"}
     assert traces.compression == "none"
-    config = {"endpoint": "cfg:1234", "timeout": "1s", "compression": "gzip", "headers": {"X-Team": "edge"}}
-    s = resolve_settings(config, TRACES, env)
+    config = {"endpoint": "cfg:1234", "timeout": 1.0, "compression": "gzip", "headers": {"X-Team": "edge"}}
+    s = resolve_grpc(config, TRACES, env)
     assert (s.target, s.insecure, s.timeout, s.compression) == ("cfg:1234", False, 1.0, "gzip")
     assert dict(s.headers) == {"api-key": "s=cret,1", "x-team": "edge"}
     # No scheme: tls.insecure from the config, else OTEL_EXPORTER_OTLP_INSECURE.
-    assert resolve_settings({"endpoint": "cfg:1"}, TRACES, {"OTEL_EXPORTER_OTLP_INSECURE": "true"}).insecure
-    assert not resolve_settings(
+    assert resolve_grpc({"endpoint": "cfg:1"}, TRACES, {"OTEL_EXPORTER_OTLP_INSECURE": "true"}).insecure
+    assert not resolve_grpc(
         {"endpoint": "cfg:1", "tls": {"insecure": False}}, TRACES, {"OTEL_EXPORTER_OTLP_INSECURE": "true"}
     ).insecure
     # None means unset (a config loader fills every key): the environment applies.
@@ -260,30 +192,33 @@ def test_settings_precedence_config_over_signal_env_over_generic_env_over_defaul
         "OTEL_EXPORTER_OTLP_COMPRESSION": "none",
         "OTEL_EXPORTER_OTLP_TIMEOUT": "100",
     }
-    s2 = resolve_settings(unset, METRICS, env2)
+    s2 = resolve_grpc(unset, METRICS, env2)
     assert (s2.target, s2.insecure, s2.compression, s2.timeout) == ("generic:4317", True, "none", 0.1)
     # Credentials in headers are kept out of the settings' repr (it may end up in a log).
     assert "cret" not in repr(s)
 
 
 def test_bad_config_fails_fast_and_bad_env_is_ignored():
-    with pytest.raises(ValueError, match="compression"):
-        resolve_settings({"compression": "zstd"}, TRACES, {})
-    with pytest.raises(ValueError, match="timeout"):
-        resolve_settings({"timeout": "soon"}, TRACES, {})
-    with pytest.raises(ValueError, match="cert_file and key_file"):
-        resolve_settings({"tls": {"cert_file": "/x.pem"}}, TRACES, {})
+    for raw, key in (
+        ({"compression": "zstd"}, "exporters.otlp.compression"),
+        ({"timeout": "soon"}, "exporters.otlp.timeout"),
+        ({"tls": {"cert_file": "/x.pem"}}, "exporters.otlp.tls.key_file"),
+        ({"sending_queue": {"queue_size": 0}}, "exporters.otlp.sending_queue.queue_size"),
+        ({"headers": {"bad name": "x"}}, "exporters.otlp.headers.bad name"),
+        ({"headers": {"x-a": "1\r\nx-b: 2"}}, "exporters.otlp.headers.x-a"),
+    ):
+        with pytest.raises(ConfigError) as info:
+            create_exporter("otlp", raw)
+        assert info.value.errors[0].startswith(key + ": "), info.value.errors
     with pytest.raises(ValueError, match="ca_file"):
         create_exporter("otlp", {"endpoint": "collector:4317", "tls": {"ca_file": "/nonexistent/ca.pem"}})
-    s = resolve_settings({}, TRACES, {"OTEL_EXPORTER_OTLP_TIMEOUT": "5s", "OTEL_EXPORTER_OTLP_COMPRESSION": "lz4"})
+    s = resolve_grpc({}, TRACES, {"OTEL_EXPORTER_OTLP_TIMEOUT": "5s", "OTEL_EXPORTER_OTLP_COMPRESSION": "lz4"})
     assert (s.timeout, s.compression) == (5.0, "gzip")
     assert len(s.warnings) == 2
-    with pytest.raises(ValueError, match="unknown exporter type"):
+    with pytest.raises(ConfigError, match="unknown type 'zipkin'"):
         create_exporter("zipkin", {})
-    with pytest.raises(ValueError, match="path is required"):
+    with pytest.raises(ConfigError, match="exporters.file.path: a value is required"):
         create_exporter("file", {})
-    with pytest.raises(ValueError, match="queue_size"):
-        create_exporter("otlp", {"sending_queue": {"queue_size": 0}})
 
 
 def test_backoff_grows_with_jitter_up_to_max_interval():
@@ -523,26 +458,7 @@ def test_shutdown_cancels_a_request_stuck_in_a_hanging_backend(scripted):
     assert_accounted(exporter.stats())
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for localhost / 127.0.0.1: (cert path, key path)."""
-    import subprocess
-
-    from tests.harness import require_binary
-
-    require_binary("openssl")  # a skip outside CI; a failure under CI=true
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return cert, key
-
-
-def test_tls_with_ca_file_and_client_certificate(scripted, certificate):
+def test_tls_with_ca_file_and_client_certificate(scripted, certificate):  # noqa: F811 - the fixture
     cert, key = certificate
     pair = [(key.read_bytes(), cert.read_bytes())]
     server = scripted(credentials=grpc.ssl_server_credentials(pair, cert.read_bytes(), require_client_auth=True))
@@ -572,7 +488,7 @@ def any_exporter(request, tmp_path):
         "debug": {"verbosity": "normal"},
     }[request.param]
     if request.param == "debug":
-        return DebugExporter("debug", config, stream=io.StringIO())
+        return debug_exporter(io.StringIO(), **config)
     return create_exporter(request.param, config)
 
 
@@ -683,7 +599,7 @@ def test_file_exporter_unwritable_path_fails_at_start(tmp_path):
 
 def debug_output(verbosity: str) -> str:
     stream = io.StringIO()
-    exporter = DebugExporter("debug", {"verbosity": verbosity}, stream=stream)
+    exporter = debug_exporter(stream, verbosity=verbosity)
     exporter.start()
     exporter.export_traces(trace_request(3, tag="d", status=2))
     exporter.export_metrics(metrics_request())
@@ -739,19 +655,19 @@ def test_debug_escapes_control_characters_and_rejects_unknown_verbosity():
     span.name = "GET /\x1b[2Jevil\nline"
     _set(span.attributes, "error.type", "a\tb")
     stream = io.StringIO()
-    exporter = DebugExporter("debug", {"verbosity": "normal", "sending_queue": {"enabled": False}}, stream=stream)
+    exporter = debug_exporter(stream, verbosity="normal", sending_queue={"enabled": False})
     exporter.start()
     exporter.export_traces(req)  # no queue: written before export_traces returns
     out = stream.getvalue()
     assert out.count("\n") == 1 and "\x1b" not in out  # one line per span, whatever the span holds
     assert "GET /\\x1b[2Jevil\\nline" in out and "error.type=a\\tb" in out
     exporter.shutdown()
-    with pytest.raises(ValueError, match="verbosity"):
-        DebugExporter("debug", {"verbosity": "loud"})
+    with pytest.raises(ConfigError, match="verbosity"):
+        debug_exporter(stream, verbosity="loud")
 
 
 def test_debug_exporter_values_of_every_type():
-    from otel_ebpf.exporters.debug import format_value
+    from otel_ebpf.exporters.debug.exporter import format_value
 
     v = AnyValue()
     v.array_value.values.add(int_value=1)

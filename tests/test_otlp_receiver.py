@@ -34,15 +34,10 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from otel_ebpf.model import STATUS_ERROR, Role
-from otel_ebpf.receivers.otlp import (
-    HistogramDeltaState,
-    OtlpReceiver,
-    ProcessCache,
-    Rejected,
-    SpanConversionStats,
-    exchanges_from_spans,
-    requests_from_histograms,
-)
+from otel_ebpf.receivers.otlp.histograms import HistogramDeltaState, requests_from_histograms
+from otel_ebpf.receivers.otlp.resources import ProcessCache
+from otel_ebpf.receivers.otlp.server import OtlpReceiver, Rejected
+from otel_ebpf.receivers.otlp.spans import SpanConversionStats, exchanges_from_spans
 from otel_ebpf.telemetry.attributes import to_key_values
 from tests.conftest_rotel import free_port, rotel_binary
 
@@ -553,7 +548,7 @@ def test_message_size_limit():
 def test_config_errors_name_the_key():
     with pytest.raises(ValueError, match="max_recv_msg_size_mib"):
         OtlpReceiver({"protocols": {"grpc": {"max_recv_msg_size_mib": -1}}}, Sink(), Sink())
-    with pytest.raises(ValueError, match="only grpc"):
+    with pytest.raises(ValueError, match=r"receivers.otlp.protocols.http: unknown key \(allowed: grpc\)"):
         OtlpReceiver({"protocols": {"http": {}}}, Sink(), Sink())
 
 

@@ -1,4 +1,4 @@
-"""pid -> ProcessInfo from /proc (otel_ebpf.receivers.ebpf.process_info), with real child processes."""
+"""pid -> ProcessInfo from /proc (receivers/ebpf/process_info.py over kernel/procfs.py), with real child processes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from otel_ebpf import __version__
-from otel_ebpf.receivers.ebpf.process_info import ProcessResolver, container_id_from_cgroup, pod_uid_from_cgroup
+from otel_ebpf.kernel.procfs import container_id_from_cgroup, pod_uid_from_cgroup
+from otel_ebpf.receivers.helper.processes import ProcessResolver
 from otel_ebpf.telemetry.resource import parse_resource_attributes
 
 SLEEP = shutil.which("sleep") or "/bin/sleep"

@@ -19,10 +19,12 @@ def exchange(trace_id: bytes | None = None, parent: bytes = b"", sampled: bool =
     return ex
 
 
-def test_default_is_always_on():
+def test_default_is_the_specifications_parentbased_always_on():
     sampler = Sampler.from_env({})
-    assert sampler.name == "always_on"
-    assert sampler.should_sample(exchange(parent=b"\x01" * 8, sampled=False))
+    assert sampler.name == "parentbased_always_on"
+    assert sampler.should_sample(exchange())  # a root: sampled
+    assert sampler.should_sample(exchange(parent=b"\x01" * 8, sampled=True))
+    assert not sampler.should_sample(exchange(parent=b"\x01" * 8, sampled=False))  # the caller said no
 
 
 @pytest.mark.parametrize(

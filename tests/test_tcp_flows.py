@@ -17,10 +17,10 @@ import uuid
 
 import pytest
 
-from otel_ebpf.receivers.ebpf.bpf_sys import map_items
-from otel_ebpf.receivers.tcp import TcpFlowReceiver, layout, remove_pins
-from otel_ebpf.receivers.tcp.bpf_objects import map_exists, map_info
-from otel_ebpf.receivers.tcp.loader import TRACEPOINTS
+from otel_ebpf.kernel.bpf import map_exists, map_info, map_items
+from otel_ebpf.receivers.tcp_flows import layout
+from otel_ebpf.receivers.tcp_flows.loader import TRACEPOINTS, remove_pins
+from otel_ebpf.receivers.tcp_flows.receiver import TcpFlowReceiver
 from tests.harness import require_bpf
 from tests.netns import NetPair
 
@@ -687,7 +687,7 @@ def test_idle_flow_exported_once_more_then_evicted(net):
 
 def test_config_schema_defaults_and_errors():
     from otel_ebpf.config.schema import resolve
-    from otel_ebpf.receivers.tcp import TCP_FLOWS_SCHEMA
+    from otel_ebpf.receivers.tcp_flows.config import SCHEMA as TCP_FLOWS_SCHEMA
 
     value, errors = resolve(TCP_FLOWS_SCHEMA, {}, "receivers.tcp_flows")
     assert errors == [] and value["max_flows"] == 16384 and value["idle_timeout"] == 300.0 and value["pin"] is True

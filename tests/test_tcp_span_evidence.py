@@ -20,8 +20,9 @@ import time
 
 import pytest
 
-from otel_ebpf.receivers.ebpf.bpf_sys import map_items
-from otel_ebpf.receivers.tcp import TcpFlowReceiver, layout
+from otel_ebpf.kernel.bpf import map_items
+from otel_ebpf.receivers.tcp_flows import layout
+from otel_ebpf.receivers.tcp_flows.receiver import TcpFlowReceiver
 from otel_ebpf.telemetry.tcp_evidence import RETRANSMITS, RTT
 from tests.harness import Agent, free_port, require_bpf, stop_process
 from tests.netns import NetPair
@@ -248,8 +249,10 @@ def test_spans_carry_the_retransmits_and_rtt_of_their_connection(tmp_path):
         # retransmissions included; a server's SYN-ACK ones are not: see above).
         synacks = synack_retrans if kind == "SERVER" else 0
         assert lossy_sum + synacks == lossy_kernel, (kind, lossy_sum, synacks, lossy_kernel)
-        assert lossy_sum > 0, kind
-        assert clean_sum == clean_kernel == 0, (kind, clean_sum, clean_kernel)
+        # The clean path may still retransmit a tail-loss probe on a loaded machine (seen: 1): the
+        # spans then say so too.  What must hold is the exact sum, and the loss showing.
+        assert clean_sum == clean_kernel, (kind, clean_sum, clean_kernel)
+        assert lossy_sum > clean_sum, (kind, lossy_sum, clean_sum)
 
     counters = {}
     for p in agent.metrics():

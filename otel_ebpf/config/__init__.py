@@ -2,61 +2,38 @@
 
 Public API::
 
-    from otel_ebpf.config import load_config, ConfigError
+    from otel_ebpf.components import load_config    # this package's loader, with the agent's factories
+    config = load_config(["agent.yaml"])             # or load_config(None): the embedded default
+    config.pipelines["traces"].exporters              # ("otlp",)
+    config.exporters["otlp"]["timeout"]               # 5.0 (durations are float seconds)
 
-    config = load_config(["agent.yaml"])      # or load_config(None): the embedded default
-    config.pipelines["traces"].exporters       # ("otlp",)
-    config.exporters["otlp"]["timeout"]        # 5.0 (durations are float seconds)
+The modules: :mod:`.loader` (files, merging, the default), :mod:`.expand` (``${env:VAR}``),
+:mod:`.schema` (declarative validation), :mod:`.checks` (value checks schemas share),
+:mod:`.registry` (what validation needs of component types), :mod:`.service` (pipelines and
+claims), :mod:`.env` (the ``OTEL_*`` variables), :mod:`.resolved` (the result types).
 
-The modules behind it: :mod:`.loader` (files, merging, the default), :mod:`.expand`
-(``${env:VAR}``), :mod:`.schema` (declarative validation), :mod:`.components` (the
-registry of component types), :mod:`.service` (pipelines), :mod:`.env` (the ``OTEL_*``
-variables), :mod:`.resolved` (the result types).
+This package imports no component: validating a file loads no runtime.
 """
 
 from __future__ import annotations
 
-import importlib
-
-# Names resolve on first use (PEP 562): component modules import `otel_ebpf.config.schema` to
-# declare their schemas, and the registry imports those modules, so importing this package
-# must not pull the registry in eagerly (that would be an import cycle).
-_EXPORTS = {
-    "REGISTRY": "components",
-    "ComponentType": "components",
-    "known_types": "components",
-    "split_id": "components",
-    "DEFAULT_CONFIG_FILE": "loader",
-    "EMBEDDED_DEFAULT": "loader",
-    "load_config": "loader",
-    "Config": "resolved",
-    "ConfigError": "resolved",
-    "Pipeline": "resolved",
-    "pipeline_signal": "resolved",
-    "format_duration": "schema",
-    "parse_duration": "schema",
-}
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
+from otel_ebpf.config.loader import DEFAULT_CONFIG_FILE, EMBEDDED_DEFAULT, load_config
+from otel_ebpf.config.registry import KINDS, SIGNALS, Claim, ComponentSpec, Registry, split_id
+from otel_ebpf.config.resolved import Config, ConfigError, Pipeline, pipeline_signal
+from otel_ebpf.config.schema import format_duration, parse_duration
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "EMBEDDED_DEFAULT",
-    "REGISTRY",
-    "ComponentType",
+    "KINDS",
+    "SIGNALS",
+    "Claim",
+    "ComponentSpec",
     "Config",
     "ConfigError",
     "Pipeline",
+    "Registry",
     "format_duration",
-    "known_types",
     "load_config",
     "parse_duration",
     "pipeline_signal",

@@ -24,7 +24,8 @@ from collections.abc import Mapping
 
 # --- OTLP exporter (the generic form applies to every signal; a signal variant wins over it) ---
 OTEL_EXPORTER_OTLP_ENDPOINT = "OTEL_EXPORTER_OTLP_ENDPOINT"
-"""Target of the OTLP/gRPC exporter, e.g. ``http://collector:4317`` (default ``http://localhost:4317``)."""
+"""Where OTLP goes: ``http://collector:4318`` (OTLP/HTTP, the default protocol; signal paths appended)
+or ``http://collector:4317`` with ``OTEL_EXPORTER_OTLP_PROTOCOL=grpc``."""
 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"
 OTEL_EXPORTER_OTLP_METRICS_ENDPOINT = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"
 OTEL_EXPORTER_OTLP_HEADERS = "OTEL_EXPORTER_OTLP_HEADERS"
@@ -56,7 +57,10 @@ OTEL_EXPORTER_OTLP_INSECURE = "OTEL_EXPORTER_OTLP_INSECURE"
 OTEL_EXPORTER_OTLP_TRACES_INSECURE = "OTEL_EXPORTER_OTLP_TRACES_INSECURE"
 OTEL_EXPORTER_OTLP_METRICS_INSECURE = "OTEL_EXPORTER_OTLP_METRICS_INSECURE"
 OTEL_EXPORTER_OTLP_PROTOCOL = "OTEL_EXPORTER_OTLP_PROTOCOL"
-"""Only ``grpc`` is implemented."""
+"""``grpc``, ``http/protobuf`` (the default) or ``http/json``: which exporter the embedded default adds."""
+OTEL_EXPORTER_OTLP_TRACES_PROTOCOL = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
+OTEL_EXPORTER_OTLP_METRICS_PROTOCOL = "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL"
+DEFAULT_OTLP_PROTOCOL = "http/protobuf"
 
 # --- the agent's own telemetry ---
 OTEL_SERVICE_NAME = "OTEL_SERVICE_NAME"

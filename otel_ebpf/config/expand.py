@@ -1,7 +1,8 @@
 """Environment variable references in config values, with the Collector's syntax.
 
 * ``${env:VAR}`` and ``${VAR}``: the variable's value (unset: empty, with a warning).
-* ``${env:VAR:-default}``: the default when the variable is unset or empty.
+* ``${env:VAR:-default}``: the default when the variable is unset (set but empty stays empty,
+  as in the Collector).
 * ``$$``: a literal ``$`` (so ``$${env:X}`` stays as the text ``${env:X}``).
 * A ``$`` followed by anything else is kept as is.
 
@@ -62,7 +63,7 @@ def expand_string(text: str, environ: Mapping[str, str], path: str, errors: list
             errors.append(f"{path}: {match.group(0)!r} does not name an environment variable")
             return match.group(0)
         value = environ.get(name)
-        if has_default and not value:
+        if has_default and value is None:
             return default
         if value is None:
             warnings.append(f"{path}: environment variable {name} is not set (using an empty value)")

@@ -6,7 +6,11 @@ returns a :class:`~otel_ebpf.config.resolved.Config`, or raises
 :class:`~otel_ebpf.config.resolved.ConfigError` listing every problem.
 
 With no file, the embedded default (``config/default.yaml``) is used; then, and only
-then, an OTLP endpoint in the environment adds an ``otlp`` exporter (see that file).
+then, an OTLP endpoint in the environment adds an OTLP exporter (see that file): the type
+serving ``OTEL_EXPORTER_OTLP_PROTOCOL`` (the specification's default, ``http/protobuf``).
+
+The component types come from the caller (``otel_ebpf.components.load_config`` passes the
+agent's factories): this package knows schemas, not components.
 """
 
 from __future__ import annotations
@@ -21,13 +25,12 @@ import yaml
 
 from otel_ebpf import CONFIG_DIR
 from otel_ebpf.config import env, service
-from otel_ebpf.config.components import deep_merge
 from otel_ebpf.config.expand import expand
+from otel_ebpf.config.registry import Registry, deep_merge
 from otel_ebpf.config.resolved import Config, ConfigError, pipeline_signal
 
 EMBEDDED_DEFAULT = "<embedded default>"
 DEFAULT_CONFIG_FILE = CONFIG_DIR / "default.yaml"
-ENV_OTLP_EXPORTER = "otlp"
 
 
 class _Loader(yaml.SafeLoader):
@@ -101,41 +104,53 @@ def read_yaml(path: str | Path, errors: list[str]) -> Any:
     return parse_yaml(text, str(path), errors)
 
 
-def add_otlp_from_env(raw: dict, environ: Mapping[str, str]) -> list[str]:
-    """Adds an ``otlp`` exporter to the pipelines whose signal has an endpoint in the environment.
+def add_otlp_from_env(raw: dict, environ: Mapping[str, str], registry: Registry, errors: list[str]) -> list[str]:
+    """Adds an OTLP exporter to the pipelines whose signal has an endpoint in the environment.
 
     ``OTEL_EXPORTER_OTLP_ENDPOINT`` covers both traces and metrics pipelines;
-    ``..._TRACES_ENDPOINT`` / ``..._METRICS_ENDPOINT`` cover one each (the exporter
-    itself reads the endpoint variables, so its config stays empty).  Applied to the
+    ``..._TRACES_ENDPOINT`` / ``..._METRICS_ENDPOINT`` cover one each.  The exporter's type
+    is the one serving ``OTEL_EXPORTER_OTLP_PROTOCOL`` (``_TRACES_``/``_METRICS_`` variants win
+    for their pipelines; default ``http/protobuf``, as the specification says); it reads the
+    other ``OTEL_EXPORTER_OTLP_*`` variables itself, so its config stays empty.  Applied to the
     embedded default only: a config file says explicitly where telemetry goes.
 
     Returns:
-        The pipeline names the exporter was added to.
+        ``pipeline: exporter id`` for every pipeline an exporter was added to.
     """
     signals = {s for s in env.SIGNALS_WITH_OTLP_VARIANTS if env.otlp_setting(environ, "ENDPOINT", s)}
     pipelines = (raw.get("service") or {}).get("pipelines") or {}
-    targets = [name for name in pipelines if pipeline_signal(name) in signals]
-    if not targets:
-        return []
-    exporters = raw.setdefault("exporters", {}) or {}
-    raw["exporters"] = exporters
-    exporters.setdefault(ENV_OTLP_EXPORTER, {})
-    for name in targets:
-        pipeline = pipelines[name]
-        if not isinstance(pipeline, dict):
-            continue  # malformed: validation reports it
+    added = []
+    for name, pipeline in pipelines.items():
+        signal = pipeline_signal(name)
+        if signal not in signals or not isinstance(pipeline, dict):
+            continue  # not configured by the environment, or malformed: validation reports it
+        protocol = (env.otlp_setting(environ, "PROTOCOL", signal) or env.DEFAULT_OTLP_PROTOCOL).lower()
+        spec = registry.exporter_for_protocol(protocol)
+        if spec is None:
+            var = env.otlp_var("PROTOCOL", signal)
+            var = var if environ.get(var, "").strip() else env.otlp_var("PROTOCOL")
+            known = sorted({p for s in registry.types("exporters") for p in s.env_protocols})
+            errors.append(f"{var}={protocol!r} is not a protocol an exporter serves (known: {', '.join(known)})")
+            continue
+        exporters = raw.setdefault("exporters", {}) or {}
+        raw["exporters"] = exporters
+        exporters.setdefault(spec.type, {})
         listed = list(pipeline.get("exporters") or [])
-        if ENV_OTLP_EXPORTER not in listed:
-            pipeline["exporters"] = [*listed, ENV_OTLP_EXPORTER]
-    return targets
+        if spec.type not in listed:
+            pipeline["exporters"] = [*listed, spec.type]
+        added.append(f"{name}: {spec.type}")
+    return added
 
 
-def load_config(paths: Sequence[str | Path] | None = None, environ: Mapping[str, str] = os.environ) -> Config:
+def load_config(
+    paths: Sequence[str | Path] | None, environ: Mapping[str, str] = os.environ, *, registry: Registry
+) -> Config:
     """Loads, merges, expands and validates the configuration.
 
     Args:
         paths: Config files merged in order (later ones win); None or empty: the embedded default.
         environ: Environment for ``${env:...}`` references and the ``OTEL_*`` variables.
+        registry: The component types (``otel_ebpf.components.registry()``).
 
     Returns:
         The resolved configuration (``warnings`` lists what did not stop it).
@@ -160,18 +175,19 @@ def load_config(paths: Sequence[str | Path] | None = None, environ: Mapping[str,
         raw = deep_merge(raw, document)
     raw = expand(raw, environ, "", errors, warnings)
     if embedded:
-        added = add_otlp_from_env(raw, environ)
+        added = add_otlp_from_env(raw, environ, registry, errors)
         if added:
             warnings.append(
-                f"exporters.{ENV_OTLP_EXPORTER}: added to {', '.join(added)} (embedded default config with an"
-                " OTEL_EXPORTER_OTLP_*ENDPOINT variable set)"
+                f"added the OTLP exporter to pipelines ({'; '.join(added)}): embedded default config with an"
+                " OTEL_EXPORTER_OTLP_*ENDPOINT variable set"
             )
-    parts = service.validate(raw, errors, warnings)
+    parts = service.validate(raw, registry, errors, warnings)
     if errors:
         raise ConfigError(errors)
 
     return Config(
         **parts,
+        registry=registry,
         sources=sources,
         metric_export_interval_s=env.read_millis(
             environ, env.OTEL_METRIC_EXPORT_INTERVAL, env.DEFAULT_METRIC_EXPORT_INTERVAL_MS, warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from otel_ebpf.config import components
+from otel_ebpf.config.registry import KINDS, Registry
 
 
 class ConfigError(Exception):
@@ -43,6 +43,9 @@ class Config:
         pipelines: pipeline name (``traces``, ``metrics/backend``, ...) -> component ids.
         service_extensions: ``service.extensions``: the extensions to start.
         log_level: ``service.telemetry.logs.level`` (debug, info, warn, error).
+        metrics_level: ``service.telemetry.metrics.level``: ``none`` keeps the agent's own
+            metrics out of the metrics pipelines.
+        registry: The component types the config was validated against.
         sources: The files read, in merge order, or ``("<embedded default>",)``.
         metric_export_interval_s, metric_export_timeout_s: From OTEL_METRIC_EXPORT_INTERVAL/_TIMEOUT.
         sdk_disabled: OTEL_SDK_DISABLED=true: no telemetry at all (run exits 0).
@@ -56,6 +59,8 @@ class Config:
     extensions: dict[str, dict] = field(default_factory=dict)
     service_extensions: tuple[str, ...] = ()
     log_level: str = "info"
+    metrics_level: str = "normal"
+    registry: Registry = field(default_factory=Registry)
     sources: tuple[str, ...] = ()
     metric_export_interval_s: float = 60.0
     metric_export_timeout_s: float = 30.0
@@ -89,17 +94,16 @@ class Config:
             redact: Replace secrets (exporter headers) with "[REDACTED]".
         """
         out: dict = {}
-        for kind in components.KINDS:
+        for kind in KINDS:
             section = {}
             for component_id, config in self.components(kind).items():
-                split = components.split_id(component_id)
-                ctype = components.get(kind, split[0]) if split else None
+                ctype = self.registry.of_id(kind, component_id)
                 section[component_id] = ctype.redact(config) if (redact and ctype) else copy.deepcopy(config)
             out[kind] = section
         service: dict = {}
         if self.service_extensions:
             service["extensions"] = list(self.service_extensions)
-        service["telemetry"] = {"logs": {"level": self.log_level}}
+        service["telemetry"] = {"logs": {"level": self.log_level}, "metrics": {"level": self.metrics_level}}
         service["pipelines"] = {
             name: {"receivers": list(p.receivers), "processors": list(p.processors), "exporters": list(p.exporters)}
             for name, p in self.pipelines.items()

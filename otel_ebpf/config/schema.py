@@ -290,13 +290,19 @@ class List(Field):
 
 
 class Map(Field):
-    """A mapping of free-form string keys to values of one field type (e.g. headers)."""
+    """A mapping of free-form string keys to values of one field type (e.g. headers).
+
+    Args:
+        value: The field every value is checked with.
+        key_check: ``key -> error message or None``, for keys that must have a form (header names).
+    """
 
     expected = "a mapping"
 
-    def __init__(self, value: Field, default=None, **kwargs):
+    def __init__(self, value: Field, default=None, *, key_check=None, **kwargs):
         super().__init__(dict(default or {}), **kwargs)
         self.value = value
+        self.key_check = key_check
 
     def convert(self, value, path, errors):
         if not isinstance(value, Mapping):
@@ -305,6 +311,10 @@ class Map(Field):
         for key, item in value.items():
             if not isinstance(key, str) or not key:
                 errors.append(f"{path}: keys must be non-empty strings, got {describe(key)}")
+                continue
+            message = self.key_check(key) if self.key_check is not None else None
+            if message:
+                errors.append(f"{path}.{key}: {message}")
                 continue
             result[key] = self.value.resolve(item, f"{path}.{key}", errors)
         return result

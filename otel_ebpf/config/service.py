@@ -10,21 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from otel_ebpf.config import components
+from otel_ebpf.config.registry import KINDS, SIGNALS, Registry, split_id
 from otel_ebpf.config.resolved import Pipeline
 from otel_ebpf.config.schema import Section, Str, describe, resolve, unknown_message
 
-TOP_LEVEL_KEYS = (*components.KINDS, "service")
+TOP_LEVEL_KEYS = (*KINDS, "service")
 PIPELINE_KEYS = ("receivers", "processors", "exporters")
 LOG_LEVELS = ("debug", "info", "warn", "error")
+METRICS_LEVELS = ("none", "basic", "normal", "detailed")
 
-TELEMETRY_SCHEMA = Section({"logs": {"level": Str("info", choices=LOG_LEVELS, normalize=str.lower)}})
+TELEMETRY_SCHEMA = Section(
+    {
+        "logs": {"level": Str("info", choices=LOG_LEVELS, normalize=str.lower)},
+        # The agent's own metrics (otel_ebpf.*), added to every metrics pipeline; none: not exported.
+        "metrics": {"level": Str("normal", choices=METRICS_LEVELS, normalize=str.lower)},
+    }
+)
 
 _SINGULAR = {"receivers": "receiver", "processors": "processor", "exporters": "exporter", "extensions": "extension"}
 
 
-def validate(raw: Any, errors: list[str], warnings: list[str]) -> dict:
-    """Checks a merged, expanded config mapping.
+def validate(raw: Any, registry: Registry, errors: list[str], warnings: list[str]) -> dict:
+    """Checks a merged, expanded config mapping against the component types of ``registry``.
 
     Returns:
         The keyword arguments of :class:`~otel_ebpf.config.resolved.Config` that come from
@@ -40,7 +47,7 @@ def validate(raw: Any, errors: list[str], warnings: list[str]) -> dict:
         if key not in TOP_LEVEL_KEYS:
             errors.append(f"{key}: {unknown_message('key', key, TOP_LEVEL_KEYS)}")
 
-    sections = {kind: _components(kind, raw.get(kind), errors) for kind in components.KINDS}
+    sections = {kind: _components(kind, raw.get(kind), registry, errors) for kind in KINDS}
     service = raw.get("service")
     if service is None:
         errors.append("service: missing (a configuration needs at least one pipeline under service.pipelines)")
@@ -55,17 +62,19 @@ def validate(raw: Any, errors: list[str], warnings: list[str]) -> dict:
     telemetry, telemetry_errors = resolve(TELEMETRY_SCHEMA, service.get("telemetry"), "service.telemetry")
     errors.extend(telemetry_errors)
     service_extensions = _references(
-        "extensions", service.get("extensions"), "service.extensions", sections["extensions"], None, errors
+        "extensions", service.get("extensions"), "service.extensions", sections["extensions"], None, registry, errors
     )
     # A missing service section is one error, not one more for its missing pipelines.
-    pipelines = _pipelines(service.get("pipelines"), sections, errors) if "service" in raw else {}
+    pipelines = _pipelines(service.get("pipelines"), sections, registry, errors) if "service" in raw else {}
+    if not errors:
+        _check_claims(sections, pipelines, service_extensions, registry, errors)
 
-    used = {kind: set() for kind in components.KINDS}
+    used = {kind: set() for kind in KINDS}
     for pipeline in pipelines.values():
         for kind in PIPELINE_KEYS:
             used[kind].update(getattr(pipeline, kind))
     used["extensions"].update(service_extensions)
-    for kind in components.KINDS:
+    for kind in KINDS:
         for component_id in sections[kind]:
             if component_id not in used[kind]:
                 where = "service.extensions" if kind == "extensions" else "any pipeline"
@@ -76,10 +85,11 @@ def validate(raw: Any, errors: list[str], warnings: list[str]) -> dict:
         "pipelines": pipelines,
         "service_extensions": tuple(service_extensions),
         "log_level": telemetry["logs"]["level"],
+        "metrics_level": telemetry["metrics"]["level"],
     }
 
 
-def _components(kind: str, section: Any, errors: list[str]) -> dict[str, dict]:
+def _components(kind: str, section: Any, registry: Registry, errors: list[str]) -> dict[str, dict]:
     """Validates one section (``receivers:`` ...): id -> resolved config.
 
     Ids whose type is unknown or whose config is invalid are kept (with an empty config)
@@ -92,14 +102,14 @@ def _components(kind: str, section: Any, errors: list[str]) -> dict[str, dict]:
         return {}
     resolved: dict[str, dict] = {}
     for component_id, raw in section.items():
-        split = components.split_id(component_id)
+        split = split_id(component_id)
         if split is None:
             errors.append(f"{kind}: invalid component id {describe(component_id)} (expected type or type/name)")
             continue
-        ctype = components.get(kind, split[0])
+        ctype = registry.get(kind, split[0])
         if ctype is None:
             where = "" if split[1] is None else f" in {component_id!r}"
-            message = unknown_message("type", split[0], components.known_types(kind))
+            message = unknown_message("type", split[0], registry.known_names(kind))
             errors.append(f"{kind}: {message.replace(' (', where + ' (', 1)}")
             resolved[component_id] = {}
             continue
@@ -109,7 +119,7 @@ def _components(kind: str, section: Any, errors: list[str]) -> dict[str, dict]:
     return resolved
 
 
-def _pipelines(section: Any, sections: dict[str, dict], errors: list[str]) -> dict[str, Pipeline]:
+def _pipelines(section: Any, sections: dict[str, dict], registry: Registry, errors: list[str]) -> dict[str, Pipeline]:
     path = "service.pipelines"
     if section is None or section == {}:
         example = "traces: {receivers: [ebpf], exporters: [debug]}"
@@ -121,12 +131,12 @@ def _pipelines(section: Any, sections: dict[str, dict], errors: list[str]) -> di
     pipelines = {}
     for name, spec in section.items():
         pipeline_path = f"{path}.{name}"
-        split = components.split_id(name)
+        split = split_id(name)
         if split is None:
             errors.append(f"{path}: invalid pipeline name {describe(name)} (expected signal or signal/name)")
             continue
-        if split[0] not in components.SIGNALS:
-            errors.append(f"{pipeline_path}: unknown signal {split[0]!r} (known: {', '.join(components.SIGNALS)})")
+        if split[0] not in SIGNALS:
+            errors.append(f"{pipeline_path}: unknown signal {split[0]!r} (known: {', '.join(SIGNALS)})")
             continue
         if spec is None:
             spec = {}
@@ -137,7 +147,9 @@ def _pipelines(section: Any, sections: dict[str, dict], errors: list[str]) -> di
             if key not in PIPELINE_KEYS:
                 errors.append(f"{pipeline_path}.{key}: {unknown_message('key', key, PIPELINE_KEYS)}")
         ids = {
-            kind: _references(kind, spec.get(kind), f"{pipeline_path}.{kind}", sections[kind], split[0], errors)
+            kind: _references(
+                kind, spec.get(kind), f"{pipeline_path}.{kind}", sections[kind], split[0], registry, errors
+            )
             for kind in PIPELINE_KEYS
         }
         for kind in ("receivers", "exporters"):
@@ -148,7 +160,13 @@ def _pipelines(section: Any, sections: dict[str, dict], errors: list[str]) -> di
 
 
 def _references(
-    kind: str, value: Any, path: str, configured: dict[str, dict], signal: str | None, errors: list[str]
+    kind: str,
+    value: Any,
+    path: str,
+    configured: dict[str, dict],
+    signal: str | None,
+    registry: Registry,
+    errors: list[str],
 ) -> list[str]:
     """Checks a list of component ids: each configured, listed once, and able to handle ``signal``."""
     if value is None:
@@ -168,10 +186,58 @@ def _references(
         if item in ids:
             errors.append(f"{path}: {item!r} is listed more than once")
             continue
-        split = components.split_id(item)
-        ctype = components.get(kind, split[0]) if split else None
+        ctype = registry.of_id(kind, item)
         if signal is not None and ctype is not None and signal not in ctype.signals:
             errors.append(f"{path}: {item!r} does not support {signal} (it handles: {', '.join(ctype.signals)})")
             continue
         ids.append(item)
     return ids
+
+
+def _check_claims(
+    sections: dict[str, dict],
+    pipelines: dict[str, Pipeline],
+    service_extensions: list[str],
+    registry: Registry,
+    errors: list[str],
+) -> None:
+    """Two component instances holding one resource (a port, a path, a file) is an error.
+
+    Instances are what the agent will create: one per receiver, exporter and extension id in
+    use, one per processor id *per pipeline*.
+    """
+    instances: list[tuple[str, str, str]] = []  # (label, kind, id)
+    seen: set[tuple[str, str]] = set()
+    for name, pipeline in pipelines.items():
+        for kind in PIPELINE_KEYS:
+            for component_id in getattr(pipeline, kind):
+                if kind == "processors":
+                    instances.append((f"processors.{component_id} (pipeline {name})", kind, component_id))
+                elif (kind, component_id) not in seen:
+                    seen.add((kind, component_id))
+                    instances.append((f"{kind}.{component_id}", kind, component_id))
+    instances.extend((f"extensions.{e}", "extensions", e) for e in service_extensions)
+
+    holders: dict[str, list[tuple[str, Any]]] = {}
+    for label, kind, component_id in instances:
+        spec = registry.of_id(kind, component_id)
+        if spec is None:
+            continue
+        for claim in spec.claims(sections[kind][component_id]):
+            holders.setdefault(claim.resource, []).append((label, claim.value))
+    for resource, held in holders.items():
+        first_label, first_value = held[0]
+        for label, value in held[1:]:
+            if first_value is None or value is None:
+                errors.append(f"{label}: {resource} is already used by {first_label}: give one of them another")
+            elif value != first_value:
+                errors.append(f"{label}: {_disagreement(resource, first_label, first_value, value)}")
+
+
+def _disagreement(resource: str, first_label: str, first: Any, other: Any) -> str:
+    if isinstance(first, Mapping) and isinstance(other, Mapping):
+        keys = sorted(k for k in set(first) | set(other) if first.get(k) != other.get(k))
+        diff = ", ".join(f"{k} {other.get(k)!r} (there: {first.get(k)!r})" for k in keys)
+    else:
+        diff = f"{other!r} (there: {first!r})"
+    return f"shares {resource} with {first_label}, so their settings must agree: {diff}"

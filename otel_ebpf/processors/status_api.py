@@ -16,8 +16,8 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+
+from otel_ebpf.component.listener import HttpListener, ListenError, Request, Response
 
 log = logging.getLogger(__name__)
 
@@ -34,64 +34,37 @@ class StatusServer:
         self.endpoint = endpoint
         self.providers: dict[str, Provider] = {}
         self.users = 0
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self.errors = 0
+        self._listener = HttpListener(endpoint, self._answer, name="status-api", log=log)
 
     @property
     def port(self) -> int | None:
-        return self._httpd.server_address[1] if self._httpd else None
+        return self._listener.port
+
+    @property
+    def errors(self) -> int:
+        return self._listener.errors
 
     def start(self) -> None:
-        if self._httpd is not None:
+        if self._listener.port is not None:
             return
-        host, _, port = self.endpoint.rpartition(":")
-        host = host.strip("[]") or "0.0.0.0"
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-                url = urlsplit(self.path)
-                query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-                path = url.path.rstrip("/") or "/"
-                if path == "/":
-                    self._send(200, {"paths": sorted(server.providers)})
-                    return
-                provider = server.providers.get(path)
-                if provider is None:
-                    self._send(404, {"error": f"unknown path {path}", "paths": sorted(server.providers)})
-                    return
-                try:
-                    body = provider(query)
-                except Exception as exc:  # a provider bug must not kill the endpoint
-                    server.errors += 1
-                    log.exception("status endpoint %s failed", path)
-                    self._send(500, {"error": str(exc)})
-                    return
-                self._send(200, body)
-
-            def _send(self, code: int, body: object) -> None:
-                data = json.dumps(body, indent=1, sort_keys=True).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format, *args):  # noqa: A002 - quiet: no access log on stderr
-                pass
-
-        self._httpd = ThreadingHTTPServer((host, int(port)), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="status-api", daemon=True)
-        self._thread.start()
-        log.info("status endpoint on http://%s:%d/ (%s)", host, self.port, ", ".join(sorted(self.providers)))
+        self._listener.start()
+        log.info("status endpoint on http://%s/ (%s)", self.endpoint, ", ".join(sorted(self.providers)))
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        self._listener.stop()
+
+    def _answer(self, request: Request) -> Response:
+        path = request.path.rstrip("/") or "/"
+        if path == "/":
+            return _json(200, {"paths": sorted(self.providers)})
+        provider = self.providers.get(path)
+        if provider is None:
+            return _json(404, {"error": f"unknown path {path}", "paths": sorted(self.providers)})
+        return _json(200, provider(dict(request.query)))  # a provider bug is the listener's 500, logged
+
+
+def _json(status: int, body: object) -> Response:
+    return Response(status, json.dumps(body, indent=1, sort_keys=True).encode(), "application/json")
 
 
 def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None:
@@ -104,7 +77,7 @@ def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None
         server.users += 1
         try:
             server.start()
-        except OSError as exc:
+        except (ListenError, ValueError) as exc:
             log.error("status endpoint %s: cannot listen (%s); decisions are still exported as metrics", endpoint, exc)
             server.users -= 1
             server.providers.pop(path, None)
@@ -128,24 +101,34 @@ def release(server: StatusServer | None, path: str) -> None:
 
 
 class StatusPath:
-    """One processor's path on the shared endpoint: registered at creation, unregistered by close().
+    """One processor's path on the shared endpoint: served from :meth:`open` until :meth:`close`.
 
     Args:
-        endpoint: ``host:port``; empty: no endpoint (``port`` is None).
+        endpoint: ``host:port``; empty: no endpoint (``port`` stays None).
         path: The path served, e.g. ``/health``.
         provider: ``query -> JSON-able`` for that path.
     """
 
     def __init__(self, endpoint: str, path: str, provider: Provider):
+        self.endpoint = endpoint
         self.path = path
-        self._server = acquire(endpoint, path, provider) if endpoint else None
+        self._provider = provider
+        self._server: StatusServer | None = None
+        self._opened = False
+
+    def open(self) -> None:
+        """Registers the path (the first user starts the server). Idempotent; a bind failure is logged."""
+        if self._opened or not self.endpoint:
+            return
+        self._opened = True
+        self._server = acquire(self.endpoint, self.path, self._provider)
 
     @property
     def port(self) -> int | None:
-        """The bound port (None when off or not bound)."""
+        """The bound port (None when off, not opened or not bound)."""
         return self._server.port if self._server else None
 
     def close(self) -> None:
-        """Unregisters the path (the last user stops the server). Safe to call twice."""
+        """Unregisters the path (the last user stops the server). Safe to call twice, or without open()."""
         server, self._server = self._server, None
         release(server, self.path)

@@ -2,7 +2,7 @@
 
 Two different environments are involved and must not be mixed up:
 
-* An *observed* process is described by what :class:`~otel_ebpf.receivers.ebpf.process_info.ProcessResolver`
+* An *observed* process is described by what :class:`~otel_ebpf.receivers.helper.processes.ProcessResolver`
   reads from ``/proc/<pid>`` -- including that process's own ``OTEL_SERVICE_NAME`` and
   ``OTEL_RESOURCE_ATTRIBUTES``.
 * The *agent's* ``OTEL_SERVICE_NAME`` / ``OTEL_RESOURCE_ATTRIBUTES`` describe the agent

@@ -1,7 +1,7 @@
 """Head sampling of exchanges, configured like the SDKs by ``OTEL_TRACES_SAMPLER(_ARG)``.
 
-Samplers: ``always_on`` (default here), ``always_off``, ``traceidratio``,
-``parentbased_always_on``, ``parentbased_always_off``, ``parentbased_traceidratio``.
+Samplers: ``always_on``, ``always_off``, ``traceidratio``, ``parentbased_always_on`` (the
+default, as the specification says), ``parentbased_always_off``, ``parentbased_traceidratio``.
 
 * ``traceidratio`` is deterministic by trace id, exactly as the Python SDK's
   ``TraceIdRatioBased``: sampled when the lower 64 bits of the trace id (big-endian) are
@@ -12,10 +12,10 @@ Samplers: ``always_on`` (default here), ``always_off``, ``traceidratio``,
 * Unknown names fall back to ``parentbased_always_on`` and a bad or out-of-range ratio to
   1.0, with a warning (the SDK's behaviour).
 
-Note: the SDKs default to ``parentbased_always_on``; this agent defaults to ``always_on``
-when ``OTEL_TRACES_SAMPLER`` is unset (an un-instrumented upstream's ``traceparent`` with
-the sampled flag off would otherwise hide the spans the agent exists to produce).  Set
-``OTEL_TRACES_SAMPLER=parentbased_always_on`` for the SDK behaviour.
+Like the SDKs, the agent follows an upstream's decision by default: a request whose
+``traceparent`` says "not sampled" gives no span (its failures still do: the traces
+pipelines keep every failure and every exchange a processor marked ``keep``).  Set
+``OTEL_TRACES_SAMPLER=always_on`` to export every span whatever the callers decided.
 
 Metrics are recorded before sampling; only spans are sampled.
 """
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 OTEL_TRACES_SAMPLER = "OTEL_TRACES_SAMPLER"
 OTEL_TRACES_SAMPLER_ARG = "OTEL_TRACES_SAMPLER_ARG"
-DEFAULT_SAMPLER = "always_on"
+DEFAULT_SAMPLER = "parentbased_always_on"
 KNOWN_SAMPLERS = (
     "always_on",
     "always_off",

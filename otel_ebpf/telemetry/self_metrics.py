@@ -13,7 +13,8 @@ pairs; callers keep their tuples as module constants so ``add`` allocates nothin
 depths) are exposed with :meth:`SelfMetrics.register_callback`: a function returning
 ``{(name, attrs): value}`` read at collect time.  A callback name registered as a counter is
 exported as a cumulative monotonic sum (its value is the running total the callback reports,
-plus any ``add`` calls); a gauge name, or a name never registered, as a gauge.
+plus any ``add`` calls), a gauge name as a gauge; a name never registered is declared the
+first time it is seen by ``describe(name) -> (is_level, unit, description)``, or is a gauge.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 
 from otel_ebpf import __version__
 from otel_ebpf.telemetry.attributes import to_key_values
+from otel_ebpf.telemetry.points import number_point
 from otel_ebpf.telemetry.resource import agent_resource_attributes
 
 __all__ = ["Attrs", "CounterSet", "GaugeSet", "SelfMetrics"]
@@ -40,17 +42,6 @@ Callback = Callable[[], Mapping[tuple[str, Attrs], float]]
 
 _CUMULATIVE = metrics_pb2.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
 OVERFLOW_ATTRS: Attrs = (("otel.metric.overflow", True),)
-
-
-def _number_point(attrs: Attrs, value: float, start_ns: int, now_ns: int) -> metrics_pb2.NumberDataPoint:
-    point = metrics_pb2.NumberDataPoint(
-        attributes=to_key_values(attrs), start_time_unix_nano=start_ns, time_unix_nano=now_ns
-    )
-    if isinstance(value, int) and not isinstance(value, bool):
-        point.as_int = value
-    else:
-        point.as_double = float(value)
-    return point
 
 
 class CounterSet:
@@ -117,7 +108,7 @@ class CounterSet:
             sum=metrics_pb2.Sum(
                 aggregation_temporality=_CUMULATIVE,
                 is_monotonic=True,
-                data_points=[_number_point(a, v, start_ns, now_ns) for a, v in values.items()],
+                data_points=[number_point(a, v, now_ns, start_ns) for a, v in values.items()],
             ),
         )
 
@@ -148,7 +139,7 @@ class GaugeSet:
             name=self.name,
             unit=self.unit,
             description=self.description,
-            gauge=metrics_pb2.Gauge(data_points=[_number_point(a, v, 0, now_ns) for a, v in values.items()]),
+            gauge=metrics_pb2.Gauge(data_points=[number_point(a, v, now_ns) for a, v in values.items()]),
         )
 
 
@@ -162,6 +153,7 @@ class SelfMetrics:
         start_ns: Start of every cumulative series; default: now.
         environ: The agent's environment (default ``os.environ``), when ``resource_attributes`` is not given.
         host_name: ``host.name`` of the agent's resource, when ``resource_attributes`` is not given.
+        describe: Declares a callback name never registered: ``name -> (is_level, unit, description)``.
     """
 
     def __init__(
@@ -172,6 +164,7 @@ class SelfMetrics:
         *,
         environ: Mapping[str, str] | None = None,
         host_name: str | None = None,
+        describe: Callable[[str], tuple[bool, str, str]] | None = None,
     ) -> None:
         if resource_attributes is not None:
             attrs = dict(resource_attributes)
@@ -184,6 +177,7 @@ class SelfMetrics:
         self._counters: dict[str, CounterSet] = {}
         self._gauges: dict[str, GaugeSet] = {}
         self._callbacks: list[Callback] = []
+        self._describe = describe
         self.callback_errors = 0
 
     def register_counter(self, name: str, unit: str, description: str, max_series: int = 1000) -> CounterSet:
@@ -234,6 +228,13 @@ class SelfMetrics:
                 self.callback_errors += 1
                 logger.warning("self-metric callback %r failed", fn, exc_info=True)
 
+        if self._describe is not None:
+            for name in [n for n in reported if n not in self._counters and n not in self._gauges]:
+                is_level, unit, description = self._describe(name)
+                if is_level:
+                    self.register_gauge(name, unit, description)
+                else:
+                    self.register_counter(name, unit, description)
         metrics = []
         for name, counter in self._counters.items():
             metrics.append(counter.to_metric(now_ns, self.start_ns, reported.pop(name, None)))

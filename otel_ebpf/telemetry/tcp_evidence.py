@@ -9,15 +9,16 @@ remembers, per connection, the count it read last and puts the difference on the
 ``otel_ebpf.tcp.retransmits`` (int, ``{segment}``)
     Segments that *this side* of the connection retransmitted since the previous span of the same
     connection that read the evidence, or, for the first one, since the connection was tracked
-    (connect() or accept(): a client's SYN retransmissions included).  Read when the span is built,
-    so it covers the time up to that read, not up to the span's end.
+    (connect() or accept(): a client's SYN retransmissions included).  Read when the exchange
+    completes (the drain cycle that saw its last byte), so it covers the time up to that read.
 ``otel_ebpf.tcp.rtt`` (double, ``s``)
     The kernel's smoothed RTT of the connection as of the last segment it received.  Absent until
     the connection has received a segment.
 
 Both are absent when the socket has no state in the kernel program: opened before the program
 was loaded, already destroyed (closed) when the span was built, or not tracked because its map
-was full.  Only exported spans pay for the lookup (one ``bpf()`` syscall, ~1.6 µs).
+was full.  The ``ebpf`` receivers read it for every exchange as it completes, when a traces
+pipeline will get it and a ``tcp_flows`` receiver runs (one ``bpf()`` syscall, ~1.6 µs).
 
 The per-connection memory is an LRU table bounded by ``max_connections``; a connection dropped
 from it is counted, and its next span counts from the connection's start again.  A socket address
@@ -51,10 +52,10 @@ class TcpSpanEvidence:
 
     Args:
         socket_state: ``sk -> (start_ns, retransmits, srtt_us) | None``, normally
-            :meth:`~otel_ebpf.receivers.tcp.TcpFlowReceiver.socket_state`.
+            :meth:`~otel_ebpf.receivers.tcp_flows.TcpFlowReceiver.socket_state`.
         max_connections: Bound of the per-connection table (LRU).
 
-    Not thread-safe: one caller (the receiver thread, through ``SpanBatch.add``).
+    Not thread-safe: one caller (the capture thread of the ``ebpf`` receivers).
     """
 
     def __init__(self, socket_state: SocketState, max_connections: int = MAX_CONNECTIONS) -> None:

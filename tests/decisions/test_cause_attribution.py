@@ -14,16 +14,15 @@ from dataclasses import replace
 
 import pytest
 
+from otel_ebpf.component import FlowTotals
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
-from otel_ebpf.processors.cause_attribution import (
+from otel_ebpf.processors.cause_attribution.factory import factory as cause_factory
+from otel_ebpf.processors.cause_attribution.flows import FlowHistory, PeerFigures
+from otel_ebpf.processors.cause_attribution.processor import CauseAttributionProcessor
+from otel_ebpf.processors.cause_attribution.rule import (
     APPLICATION,
     NETWORK,
     UNKNOWN,
-    CauseAttributionProcessor,
-    default_config,
-)
-from otel_ebpf.processors.cause_attribution.flows import FlowHistory, PeerFigures
-from otel_ebpf.processors.cause_attribution.rule import (
     Inputs,
     Related,
     Thresholds,
@@ -32,9 +31,9 @@ from otel_ebpf.processors.cause_attribution.rule import (
     network_signals,
 )
 from otel_ebpf.processors.cause_attribution.series import ANSWERED, UNANSWERED, Slot, Totals
-from otel_ebpf.processors.health_score import HealthScoreProcessor
-from otel_ebpf.processors.slo import SloProcessor
-from otel_ebpf.receivers.tcp.layout import CLOSE_REASONS, CONNECT_BUCKETS, FlowKey, FlowStats
+from otel_ebpf.processors.health_score.processor import HealthScoreProcessor
+from otel_ebpf.processors.slo.processor import SloProcessor
+from otel_ebpf.receivers.tcp_flows.layout import CLOSE_REASONS, CONNECT_BUCKETS, FlowKey, FlowStats
 from tests.decisions.helpers import Clock
 
 T0 = 1_700_000_000 * 10**9
@@ -71,7 +70,7 @@ def client(process=FRONT, peer=SHOP_ADDR, path="/checkout", ms=1.0, status: int 
     return x
 
 
-class FakeFlows:
+class FakeFlows(FlowTotals):
     """Stands for the TcpFlowReceiver: cumulative counts per flow, as flow_totals() returns them."""
 
     def __init__(self) -> None:
@@ -123,6 +122,7 @@ def make(flows=None, peers=None, **overrides) -> tuple[CauseAttributionProcessor
     p = CauseAttributionProcessor(
         config, flows=(lambda: flows) if flows is not None else None, peers=peers, clock=clock
     )
+    p.start()  # no host: evaluations are run by hand
     return p, clock
 
 
@@ -451,7 +451,7 @@ def test_a_lasting_change_becomes_the_new_baseline():
 
 
 def test_config_defaults_and_validation():
-    config = default_config()
+    config = cause_factory.default_config()
     assert (config["interval"], config["window"], config["baseline"]) == (10.0, 20.0, 300.0)
     assert config["network"]["retransmit_ratio"] == 0.02 and config["network"]["min_segments"] == 100
     with pytest.raises(ValueError, match="cause_attribution.window: must be at least one interval"):
@@ -460,14 +460,15 @@ def test_config_defaults_and_validation():
         CauseAttributionProcessor({"network": {"retransmit_ratio": 2}, "endpoint": ""})
 
 
-def test_the_agent_wires_the_processor_to_the_flow_receiver(tmp_path):
-    from otel_ebpf.agent import Pipelines
-    from otel_ebpf.config.loader import load_config
+def test_the_service_wires_the_processor_to_its_providers_by_interface(tmp_path):
+    """cause_attribution finds the flows and the health states through the host, not by class."""
+    from otel_ebpf.components import load_config
+    from otel_ebpf.service import Service
 
     path = tmp_path / "agent.yaml"
     path.write_text(
         f"""
-receivers: {{otlp: {{protocols: {{grpc: {{endpoint: "127.0.0.1:4317"}}}}}}}}
+receivers: {{otlp: {{protocols: {{grpc: {{endpoint: "127.0.0.1:0"}}}}}}}}
 processors:
   semantic_errors: {{}}
   health_score: {{endpoint: ""}}
@@ -478,17 +479,18 @@ service:
     metrics: {{receivers: [otlp], processors: [semantic_errors, health_score, cause_attribution], exporters: [file]}}
 """
     )
-    pipelines = Pipelines(load_config([path], {}), {})
+    service = Service(load_config([path], {}), {})
+    flows = FakeFlows()
+    service.components.append(flows)  # what a running tcp_flows receiver is to the host
     try:
-        cause = pipelines.processors[-1]
+        assert service.start()
+        (_, cause) = service.pipelines["metrics"].processors[-1]
         assert isinstance(cause, CauseAttributionProcessor)
-        flows = FakeFlows()
-        pipelines.tcp_flows = flows  # what start_tcp_flows() does once the receiver is up
         cause.evaluate()
         assert flows.calls == 1
-        assert [type(x).__name__ for x in cause._peers()][1] == "HealthScoreProcessor"
+        assert [type(x).__name__ for x in cause._peers()] == ["HealthScoreProcessor"]
     finally:
-        pipelines.shutdown_processors()
+        service.shutdown(1.0)
 
 
 def test_processing_cost_is_small():

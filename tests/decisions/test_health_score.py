@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from otel_ebpf.processors.health_score import HealthScoreProcessor, default_config
+from otel_ebpf.processors.health_score.factory import factory as health_factory
+from otel_ebpf.processors.health_score.processor import HealthScoreProcessor
 from otel_ebpf.processors.health_score.scoring import ScoreWeights, WindowStats, penalties, score
 from otel_ebpf.processors.health_score.state import HealthState
 from tests.decisions.helpers import Clock, batch, exchange
@@ -19,6 +20,7 @@ def processor(**overrides) -> tuple[HealthScoreProcessor, Clock]:
     clock = Clock(1000.0)
     config = {"endpoint": "", **overrides}
     p = HealthScoreProcessor(config, clock=clock)
+    p.start()  # no host: evaluations are run by hand
     assert (p.status_port is None) == (config["endpoint"] == "")  # "" turns the JSON endpoint off
     return p, clock
 
@@ -32,7 +34,7 @@ def run_interval(p: HealthScoreProcessor, clock: Clock, exchanges) -> dict:
 
 
 def default_score(total: int, critical=0, medium=0, system=0, p99=0.05) -> float:
-    weights = ScoreWeights.from_config(default_config())
+    weights = ScoreWeights.from_config(health_factory.default_config())
     stats = WindowStats(total, system, {"critical": critical, "high": 0, "medium": medium, "low": 0}, p99, 1.0)
     return score(penalties(stats, weights))
 
@@ -46,7 +48,7 @@ def test_defaults_read_as_an_operator_expects():
 
 
 def test_penalties_are_capped_and_the_score_clamped():
-    weights = ScoreWeights.from_config(default_config())
+    weights = ScoreWeights.from_config(health_factory.default_config())
     stats = WindowStats(100, 100, {"critical": 100, "high": 0, "medium": 0, "low": 0}, 100.0, 1.0)
     pen = penalties(stats, weights)
     assert pen == {"business": 80.0, "system": 60.0, "latency": 40.0}

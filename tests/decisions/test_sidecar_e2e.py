@@ -55,7 +55,7 @@ service:
   pipelines:
     traces:
       receivers: [otlp]
-      processors: [semantic_errors, health_score, slo]
+      processors: [semantic_errors]
       exporters: [file]
     metrics:
       receivers: [otlp]
@@ -83,7 +83,7 @@ class Sidecar:
             env=env,
         )
         deadline = time.monotonic() + 30
-        while "receiving OTLP on" not in self.log_path.read_text():
+        while " running (config: " not in self.log_path.read_text():  # every component has started
             assert self.proc.poll() is None and time.monotonic() < deadline, self.log_path.read_text()
             time.sleep(0.1)
 

@@ -7,9 +7,8 @@ import time
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
-from otel_ebpf.agent import Pipelines
-from otel_ebpf.config import load_config
-from otel_ebpf.receivers.otlp.pipeline_input import OtlpPipelineInput
+from otel_ebpf.components import load_config
+from otel_ebpf.service import Service
 
 CONFIG = """
 receivers:
@@ -52,17 +51,17 @@ def test_histograms_count_as_requests(tmp_path):
     path = tmp_path / "sidecar.yaml"
     path.write_text(CONFIG.format(out=tmp_path / "out.jsonl"))
     config = load_config([path], {})
-    pipelines = Pipelines(config, {})
-    feed = OtlpPipelineInput(pipelines, ["metrics"])
+    service = Service(config, {})  # built, not started: the receiver is fed by hand, no port is bound
+    feed = service.receivers["otlp"]
     start = time.time_ns()  # streams that start after the sidecar: their first point counts whole
     feed.on_metrics(histogram_request(start, 200, [80, 10, 5, 0]))
     feed.on_metrics(histogram_request(start, 503, [3, 2, 0, 0]))
     feed.on_metrics(histogram_request(start, 200, [90, 10, 5, 0]))  # cumulative: +10 fast ones
-    health, slo = pipelines.processors
+    (_, health), (_, slo) = service.pipelines["metrics"].processors
     health.evaluate()
     (row,) = health.snapshot()["endpoints"]
     assert row["requests"] == 110 and row["penalty"]["system"] == round(2 * 100 * 5 / 110, 2)
     avail, fast = slo.snapshot()["objectives"]
     assert (avail["good_total"], avail["bad_total"]) == (105, 5)
     assert (fast["good_total"], fast["bad_total"]) == (105, 5)  # the 0.1-0.5 s bucket is over 100 ms
-    pipelines.shutdown_processors()
+    service.shutdown(1.0)

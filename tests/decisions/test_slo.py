@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from otel_ebpf.processors.slo import SloProcessor
+from otel_ebpf.processors.slo.processor import SloProcessor
 from tests.decisions.helpers import Clock, batch, exchange
 
 T = 1_700_000_000 * 10**9
@@ -24,7 +24,9 @@ def slo(tmp_path, clock=None, **overrides) -> tuple[SloProcessor, Clock]:
         "objectives": [AVAILABILITY],
         **overrides,
     }
-    return SloProcessor(config, clock=clock), clock
+    processor = SloProcessor(config, clock=clock)
+    processor.start()  # no host: evaluations are run by hand
+    return processor, clock
 
 
 def points(processor: SloProcessor, name: str) -> list:
@@ -176,7 +178,7 @@ def test_status_endpoint_lists_objectives(tmp_path):
     p, _ = slo(tmp_path, endpoint="127.0.0.1:0")
     try:
         p.process(batch(100, bad=2, system=True))
-        with urllib.request.urlopen(f"http://127.0.0.1:{p._status.port}/slo", timeout=5) as resp:
+        with urllib.request.urlopen(f"http://127.0.0.1:{p.status_port}/slo", timeout=5) as resp:
             (row,) = json.load(resp)["objectives"]
         assert row["name"] == "checkout" and row["bad_total"] == 2
         assert row["error_budget_remaining"] == pytest.approx(-1.0)

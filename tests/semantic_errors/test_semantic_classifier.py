@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from otel_ebpf.processors.semantic_errors import NONE, Classifier, RuleSet, default_config, validate_config
-from otel_ebpf.processors.semantic_errors.rules import merge_rules, norm
+from otel_ebpf.processors.semantic_errors.classifier import NONE, Classifier
+from otel_ebpf.processors.semantic_errors.rules import RuleSet, default_config, merge_rules, norm, validate_config
 from tests.semantic_errors.test_semantic_corpus import load_corpus
 
 JSON = {"content-type": "application/json"}

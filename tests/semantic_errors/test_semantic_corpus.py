@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from otel_ebpf.classify_cli import to_exchange
-from otel_ebpf.processors.semantic_errors import SemanticErrorsProcessor
+from otel_ebpf.processors.semantic_errors.processor import SemanticErrorsProcessor
 from tests.semantic_errors import make_corpus
 
 CORPUS = Path(__file__).resolve().parent / "corpus.jsonl"

@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo, Role
-from otel_ebpf.processors.semantic_errors import SemanticErrorsProcessor, default_config, validate_config
+from otel_ebpf.processors.semantic_errors.processor import SemanticErrorsProcessor
+from otel_ebpf.processors.semantic_errors.rules import default_config, validate_config
 
 JSON = {"content-type": "application/json"}
 SHOP = ProcessInfo(10, "shop", "python3", {"service.name": "shop", "process.pid": 10})

@@ -11,25 +11,3 @@ See :mod:`.rule` for the rule, :mod:`.config` for every key and its default, and
 :mod:`.processor` for the metrics, the log line and ``GET /cause``.  List ``semantic_errors``
 first so that silent failures count as answered errors.
 """
-
-from __future__ import annotations
-
-from otel_ebpf.config.schema import defaults
-from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA
-from otel_ebpf.processors.cause_attribution.processor import CauseAttributionProcessor
-from otel_ebpf.processors.cause_attribution.rule import APPLICATION, NETWORK, UNKNOWN, VERDICTS
-
-__all__ = [
-    "APPLICATION",
-    "CAUSE_ATTRIBUTION_SCHEMA",
-    "NETWORK",
-    "UNKNOWN",
-    "VERDICTS",
-    "CauseAttributionProcessor",
-    "default_config",
-]
-
-
-def default_config() -> dict:
-    """Every key at its default."""
-    return defaults(CAUSE_ATTRIBUTION_SCHEMA)

@@ -14,8 +14,8 @@ The defaults are chosen so that:
 
 from __future__ import annotations
 
+from otel_ebpf.config.checks import check_listen_endpoint
 from otel_ebpf.config.schema import Bool, Duration, Int, Number, Section, Str
-from otel_ebpf.processors.health_score.config import check_listen_endpoint
 
 
 def _check(config: dict) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from otel_ebpf.receivers.tcp.layout import CLOSE_REASONS
+from otel_ebpf.model.tcp import CLOSE_REASONS
 
 __all__ = ["FlowHistory", "PeerFigures", "total"]
 

@@ -3,8 +3,9 @@
 Endpoints are (``service.name``, ``http.route``, role): SERVER exchanges by their route, CLIENT
 exchanges by the route the heuristic gives their path (``/users/{id}``).  Every ``interval`` the
 processor closes an interval of each endpoint and of the TCP flows it reads from the
-``tcp_flows`` receiver, then, for each endpoint that is degraded (its own window against its
-baseline, or the ``health_score`` / ``slo`` processors of the same pipeline say so), applies
+``tcp_flows`` receiver (:class:`~otel_ebpf.component.FlowTotals`), then, for each endpoint that
+is degraded (its own window against its baseline, or a ``health_score`` / ``slo`` processor says
+so: :class:`~otel_ebpf.component.EndpointStates`, :class:`~otel_ebpf.component.BurnRates`), applies
 :func:`.rule.judge` over the window: ``network``, ``application`` or ``unknown``, with a reason.
 
 Output:
@@ -38,6 +39,15 @@ from collections.abc import Callable, Mapping
 
 from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
+from otel_ebpf.component import (
+    BurnRates,
+    Consumer,
+    EndpointStates,
+    ExchangeProcessor,
+    FlowTotals,
+    Host,
+    MetricsProducer,
+)
 from otel_ebpf.config.schema import resolve
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 from otel_ebpf.processors import status_api
@@ -53,7 +63,8 @@ from otel_ebpf.processors.cause_attribution.rule import (
     judge,
 )
 from otel_ebpf.processors.cause_attribution.series import ANSWERED, UNANSWERED, Series, Totals
-from otel_ebpf.processors.outcome import GOOD, UNKNOWN_SERVICE, outcome
+from otel_ebpf.telemetry.outcome import GOOD, UNKNOWN_SERVICE, outcome
+from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
 from otel_ebpf.telemetry.routes import heuristic_route
 
 log = logging.getLogger("otel_ebpf.cause")
@@ -135,24 +146,29 @@ class _Endpoint:
         self.calm = 0  # evaluations in a row without degradation
 
 
-class CauseAttributionProcessor:
+class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
     """Judges degraded endpoints: network, application or unknown.
 
     Args:
         config: The ``processors: cause_attribution:`` mapping (raw or resolved). Raises ValueError naming
             every bad key.
-        flows: Returns the running ``TcpFlowReceiver`` or None (the agent passes ``lambda: self.tcp_flows``).
-        peers: Returns the pipeline's processors, where ``health_score`` and ``slo`` are looked up.
+        flows: Returns the :class:`FlowTotals` to read (the ``tcp_flows`` receiver) or None; by default
+            the host's, found at :meth:`start`.
+        peers: Returns the :class:`EndpointStates` and :class:`BurnRates` to ask whether an endpoint
+            is degraded; by default the host's, found at :meth:`start`.
         clock: Monotonic seconds (injectable for tests).
+        next_consumer: The next stage of the pipeline.
     """
 
     def __init__(
         self,
         config: Mapping | None = None,
-        flows: Callable[[], object] | None = None,
+        flows: Callable[[], FlowTotals | None] | None = None,
         peers: Callable[[], list] | None = None,
         clock=time.monotonic,
+        next_consumer: Consumer | None = None,
     ):
+        super().__init__(next_consumer)
         resolved, errors = resolve(CAUSE_ATTRIBUTION_SCHEMA, dict(config or {}), "cause_attribution")
         if errors:
             raise ValueError("; ".join(errors))
@@ -176,7 +192,6 @@ class CauseAttributionProcessor:
         self._routes: dict[str, str] = {}
         self.history = FlowHistory(self.window_slots)
         self._lock = threading.Lock()
-        self._next_eval = clock() + self.interval_s
         self.last_evaluation_ns = 0
         self.transitions: deque[dict] = deque(maxlen=200)
         self._services: dict[str, ProcessInfo] = {}
@@ -186,6 +201,17 @@ class CauseAttributionProcessor:
         self.series_overflow = 0  # listeners or callers not tracked: max_endpoints reached
         self.flow_read_errors = 0
         self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
+
+    def start(self, host: Host | None = None) -> None:
+        """Serves ``GET /cause``, finds its evidence providers, evaluates every ``interval``."""
+        self._status.open()
+        if host is None:
+            return
+        if self._flows is None:
+            self._flows = lambda: next(iter(host.find(FlowTotals)), None)
+        if self._peers is None:
+            self._peers = lambda: [*host.find(EndpointStates), *host.find(BurnRates)]
+        host.every(self.interval_s, self.evaluate, "cause_attribution evaluation")
 
     # ------------------------------------------------------------------ input
 
@@ -245,13 +271,6 @@ class CauseAttributionProcessor:
         return series
 
     # ------------------------------------------------------------------ evaluation
-
-    def tick(self, now: float | None = None) -> None:
-        """Evaluates when an interval has passed (the agent calls this often)."""
-        now = self._clock() if now is None else now
-        if now >= self._next_eval:
-            self._next_eval = max(self._next_eval + self.interval_s, now + self.interval_s / 2)
-            self.evaluate(now)
 
     def evaluate(self, now: float | None = None) -> list[dict]:
         """Closes an interval (requests and flows) and judges every endpoint; returns the verdict changes."""
@@ -402,30 +421,19 @@ class CauseAttributionProcessor:
         return _related(w, b, self.thresholds.percentile, per_request, label)
 
     def _external_states(self, now: float) -> tuple[dict, list]:
-        """What health_score and slo in the same pipeline say, read outside our lock."""
+        """What the endpoint-state and burn-rate providers say, read outside our lock."""
         health: dict[tuple[str, str], list[str]] = {}
         slo: list[tuple[str, str, str, float, str]] = []
         if self._peers is None:
             return health, slo
-        from otel_ebpf.processors.health_score import HealthScoreProcessor
-        from otel_ebpf.processors.slo import SloProcessor
-        from otel_ebpf.processors.slo.processor import window_label
-
         for peer in self._peers():
             try:
-                if isinstance(peer, HealthScoreProcessor) and self.use_health:
-                    for e in peer.snapshot()["endpoints"]:
-                        if e["state"] in ("degraded", "critical"):
-                            reason = f"health {e['state']} (score {e['score']}, {e['http.request.method']})"
-                            health.setdefault((e["service.name"], e["http.route"]), []).append(reason)
-                elif isinstance(peer, SloProcessor) and self.slo_burn_rate > 0 and peer.burn_windows:
-                    label = window_label(min(peer.burn_windows))
-                    rates = {o["name"]: o["burn_rate"].get(label, 0.0) for o in peer.snapshot()["objectives"]}
-                    for o in peer.objectives:
-                        rate = rates.get(o.name, 0.0)
-                        if rate >= self.slo_burn_rate:
-                            slo.append((o.name, o.service_glob, o.route_glob, rate, label))
-            except Exception:  # another processor's bug must not stop the verdicts
+                if isinstance(peer, EndpointStates) and self.use_health:
+                    for key, reasons in peer.degraded_endpoints().items():
+                        health.setdefault(key, []).extend(reasons)
+                if isinstance(peer, BurnRates) and self.slo_burn_rate > 0:
+                    slo.extend(peer.burning(self.slo_burn_rate))
+            except Exception:  # another component's bug must not stop the verdicts
                 log.exception("cause: reading %s failed", type(peer).__name__)
         return health, slo
 
@@ -461,15 +469,20 @@ class CauseAttributionProcessor:
             metrics = by_service.setdefault(service, {})
             base = (("http.route", route), (ATTR_ROLE, role))
             for name in VERDICTS:
-                _point(_metric(metrics, VERDICT), base + ((ATTR_VERDICT, name),), 1 if name == verdict else 0, now_ns)
+                add_point(
+                    _metric(metrics, VERDICT), base + ((ATTR_VERDICT, name),), 1 if name == verdict else 0, now_ns
+                )
             for key, value in numbers.items():
                 metric_name, extra = _FIGURE_METRICS[key]
-                _point(_metric(metrics, metric_name), base + extra, value, now_ns)
+                add_point(_metric(metrics, metric_name), base + extra, value, now_ns)
         out = []
         for service, metrics in by_service.items():
             info = self._service_info(service)
             out.extend((info, metric) for metric in metrics.values())
         return out
+
+    def produce_metrics(self, now_ns: int) -> list:
+        return group_by_resource(self.collect_metrics(now_ns))
 
     def _service_info(self, service: str) -> ProcessInfo:
         info = self._services.get(service)
@@ -529,15 +542,12 @@ class CauseAttributionProcessor:
 
     @property
     def status_port(self) -> int | None:
-        """The bound port of the JSON endpoint (None when off or not bound)."""
+        """The bound port of the JSON endpoint (None when off, not started or not bound)."""
         return self._status.port
 
-    def shutdown(self, timeout_millis: float = 0) -> None:
+    def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stops the status endpoint. Safe to call twice."""
         self._status.close()
-
-    def force_flush(self, timeout_millis: float = 0) -> bool:
-        return True
 
 
 def _sum(totals) -> Totals:
@@ -556,21 +566,10 @@ def _rounded(figures: Mapping[str, float]) -> dict[str, float]:
     return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in figures.items()}
 
 
-def _metric(metrics: dict[str, Metric], name: str) -> Metric:
+def _metric(metrics: dict[str, Metric], name: str):
+    """The gauge container of metric ``name`` (created on first use)."""
     metric = metrics.get(name)
     if metric is None:
         unit, description = _METRIC_INFO[name]
-        metric = metrics[name] = Metric(name=name, unit=unit, description=description)
-        metric.gauge.SetInParent()
-    return metric
-
-
-def _point(metric: Metric, attrs: tuple, value: float, now_ns: int) -> None:
-    point = metric.gauge.data_points.add()
-    point.time_unix_nano = now_ns
-    if isinstance(value, int) and not isinstance(value, bool):
-        point.as_int = value
-    else:
-        point.as_double = float(value)
-    for key, val in attrs:
-        point.attributes.add(key=key).value.string_value = str(val)
+        metric = metrics[name] = gauge(name, unit, description)
+    return metric.gauge

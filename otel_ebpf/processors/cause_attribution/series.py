@@ -12,7 +12,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from otel_ebpf.processors.health_score.window import bucket_upper_bound, latency_bucket
+from otel_ebpf.telemetry.latency import bucket_upper_bound, latency_bucket
 
 ANSWERED = 1  # the application answered with a failure: a business error or a 5xx
 UNANSWERED = 2  # no response at all: reset, timeout

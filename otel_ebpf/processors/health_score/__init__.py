@@ -8,19 +8,6 @@
 * latency = ``weights.latency`` × (p99 / threshold − 1) when the window's p99 exceeds the
   endpoint's threshold.
 
-See :mod:`.config` for every key and its default, :mod:`.state` for the hysteresis.
+The factory is in :mod:`.factory`; see :mod:`.config` for every key and its default, :mod:`.state` for the hysteresis.
 List ``semantic_errors`` before ``health_score`` so silent failures count.
 """
-
-from __future__ import annotations
-
-from otel_ebpf.config.schema import defaults
-from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
-from otel_ebpf.processors.health_score.processor import HealthScoreProcessor
-
-__all__ = ["HEALTH_SCORE_SCHEMA", "HealthScoreProcessor", "default_config"]
-
-
-def default_config() -> dict:
-    """Every key at its default."""
-    return defaults(HEALTH_SCORE_SCHEMA)

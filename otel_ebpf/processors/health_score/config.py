@@ -16,17 +16,8 @@ fully after two evaluations: 20% critical failures starting just after an evalua
 
 from __future__ import annotations
 
+from otel_ebpf.config.checks import check_listen_endpoint
 from otel_ebpf.config.schema import Duration, Int, List, Number, Section, Str
-
-
-def check_listen_endpoint(value: str) -> str | None:
-    """``host:port`` to listen on (port 0: any free port); empty turns the endpoint off."""
-    if not value:
-        return None
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or int(port) > 65535 or " " in host:
-        return f"{value!r} is not host:port (e.g. 127.0.0.1:13134), nor empty"
-    return None
 
 
 def _check_thresholds(config: dict) -> list[tuple[str, str]]:

@@ -2,8 +2,9 @@
 
 Endpoints are (``service.name``, ``http.route``, method) of SERVER exchanges, aggregated
 over every process and every agent that feeds this pipeline (in sidecar mode, several
-agents' spans meet here).  ``process`` counts; ``tick``/``evaluate`` close an interval and
-score every endpoint; ``collect_metrics`` exports the last evaluation as gauges:
+agents' spans meet here).  ``process`` counts; ``evaluate`` (every ``interval``, on the
+service's timer) closes an interval and scores every endpoint; ``collect_metrics`` exports
+the last evaluation as gauges:
 
 * ``otel_ebpf.health.score`` (``1``): the score, 0-100;
 * ``otel_ebpf.health.penalty`` (``1``) with ``otel_ebpf.health.factor`` = business | system | latency;
@@ -13,6 +14,8 @@ score every endpoint; ``collect_metrics`` exports the last evaluation as gauges:
 
 Requests slower than their latency threshold are marked ``keep`` so their spans survive
 sampling (exemplars of slow requests then point at real spans).
+
+Other components read the degraded endpoints through :class:`~otel_ebpf.component.EndpointStates`.
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ from collections.abc import Mapping
 
 from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
+from otel_ebpf.component import Consumer, EndpointStates, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
 from otel_ebpf.processors.health_score.scoring import FACTORS, ScoreWeights, WindowStats, penalties, score
 from otel_ebpf.processors.health_score.state import STATES, UNKNOWN, HealthState
 from otel_ebpf.processors.health_score.window import SlotWindow
-from otel_ebpf.processors.outcome import BUSINESS, SYSTEM, endpoint_of, outcome
+from otel_ebpf.telemetry.outcome import BUSINESS, SYSTEM, count_buckets, endpoint_of, outcome
+from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
 
 log = logging.getLogger("otel_ebpf.health")
@@ -77,16 +82,18 @@ class _Endpoint:
         self.last_seen = now
 
 
-class HealthScoreProcessor:
+class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
     """Scores endpoints from the exchanges that pass through it.
 
     Args:
         config: The ``processors: health_score:`` mapping (raw or resolved); defaults fill
             the rest. Raises ValueError naming every bad key.
         clock: Monotonic seconds (injectable for tests).
+        next_consumer: The next stage of the pipeline.
     """
 
-    def __init__(self, config: Mapping | None = None, clock=time.monotonic):
+    def __init__(self, config: Mapping | None = None, clock=time.monotonic, next_consumer: Consumer | None = None):
+        super().__init__(next_consumer)
         resolved, errors = resolve(HEALTH_SCORE_SCHEMA, dict(config or {}), "health_score")
         if errors:
             raise ValueError("; ".join(errors))
@@ -105,7 +112,6 @@ class HealthScoreProcessor:
         self._endpoints: dict[tuple[str, str, str], _Endpoint] = {}
         self._services: dict[str, ProcessInfo] = {}
         self._lock = threading.Lock()
-        self._next_eval = clock() + self.interval_s
         self.last_evaluation_ns = 0
         self.transitions: deque[dict] = deque(maxlen=200)  # recent state changes, for the status endpoint
         # own counters
@@ -114,6 +120,12 @@ class HealthScoreProcessor:
         self.endpoints_overflow = 0
         self.records = 0
         self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
+
+    def start(self, host: Host | None = None) -> None:
+        """Serves ``GET /health`` and evaluates every ``interval`` (``host`` None: evaluate by hand)."""
+        self._status.open()
+        if host is not None:
+            host.every(self.interval_s, self.evaluate, "health_score evaluation")
 
     # ------------------------------------------------------------------ input
 
@@ -131,8 +143,13 @@ class HealthScoreProcessor:
                 duration = max(0, x.end_time_ns - x.start_time_ns) / 1e9
                 self._count(endpoint, kind, severity, duration, 1)
                 if duration > endpoint.threshold_s:
-                    x.keep = True
+                    x.mark_keep()
         return batch
+
+    def count(self, counts: list[RequestCount]) -> None:
+        """Requests counted from received duration histograms (no bodies: no business errors)."""
+        for service, route, method, kind, duration_s, n in count_buckets(counts):
+            self.record(service, route, method, kind, None, duration_s, n)
 
     def record(
         self, service: str, route: str, method: str, kind: int, severity: str | None, duration_s: float, count: int = 1
@@ -183,14 +200,6 @@ class HealthScoreProcessor:
         return self.default_threshold_s
 
     # ------------------------------------------------------------------ evaluation
-
-    def tick(self, now: float | None = None) -> None:
-        """Evaluates when an interval has passed (the agent calls this often)."""
-        now = self._clock() if now is None else now
-        if now >= self._next_eval:
-            # Catch up at most one interval: a stalled agent must not evaluate empty windows in a burst.
-            self._next_eval = max(self._next_eval + self.interval_s, now + self.interval_s / 2)
-            self.evaluate(now)
 
     def evaluate(self, now: float | None = None) -> None:
         """Closes the current interval of every endpoint and scores it."""
@@ -265,22 +274,36 @@ class HealthScoreProcessor:
             metrics = by_service.get(service)
             if metrics is None:
                 metrics = by_service[service] = {
-                    SCORE: _gauge(SCORE, "1", "Health score of the endpoint, 0 (broken) to 100 (healthy)."),
-                    PENALTY: _gauge(PENALTY, "1", "Points the score loses to each factor."),
-                    STATE: _gauge(STATE, "1", "1 for the endpoint's current health state, 0 for the others."),
-                    REQUESTS: _gauge(REQUESTS, "{request}", "Requests in the window behind the score."),
+                    SCORE: gauge(SCORE, "1", "Health score of the endpoint, 0 (broken) to 100 (healthy)."),
+                    PENALTY: gauge(PENALTY, "1", "Points the score loses to each factor."),
+                    STATE: gauge(STATE, "1", "1 for the endpoint's current health state, 0 for the others."),
+                    REQUESTS: gauge(REQUESTS, "{request}", "Requests in the window behind the score."),
                 }
             base = (("http.route", route), ("http.request.method", method))
-            _point(metrics[SCORE], base, value, now_ns)
+            add_point(metrics[SCORE].gauge, base, value, now_ns)
             for factor in FACTORS:
-                _point(metrics[PENALTY], base + ((ATTR_FACTOR, factor),), penalty.get(factor, 0.0), now_ns)
+                add_point(metrics[PENALTY].gauge, base + ((ATTR_FACTOR, factor),), penalty.get(factor, 0.0), now_ns)
             for name in STATES:
-                _point(metrics[STATE], base + ((ATTR_STATE, name),), 1 if name == state else 0, now_ns)
-            _point(metrics[REQUESTS], base, requests, now_ns)
+                add_point(metrics[STATE].gauge, base + ((ATTR_STATE, name),), 1 if name == state else 0, now_ns)
+            add_point(metrics[REQUESTS].gauge, base, requests, now_ns)
         out = []
         for service, metrics in by_service.items():
             info = self._service_info(service)
             out.extend((info, metric) for metric in metrics.values())
+        return out
+
+    def produce_metrics(self, now_ns: int) -> list:
+        return group_by_resource(self.collect_metrics(now_ns))
+
+    def degraded_endpoints(self) -> dict[tuple[str, str], list[str]]:
+        """``(service.name, http.route)`` -> why, for every endpoint now degraded or critical."""
+        out: dict[tuple[str, str], list[str]] = {}
+        with self._lock:
+            for ep in self._endpoints.values():
+                state = ep.state.state
+                if state in ("degraded", "critical"):
+                    score = None if ep.score is None else round(ep.score, 2)
+                    out.setdefault((ep.service, ep.route), []).append(f"health {state} (score {score}, {ep.method})")
         return out
 
     def _service_info(self, service: str) -> ProcessInfo:
@@ -339,29 +362,9 @@ class HealthScoreProcessor:
 
     @property
     def status_port(self) -> int | None:
-        """The bound port of the JSON endpoint (None when off or not bound)."""
+        """The bound port of the JSON endpoint (None when off, not started or not bound)."""
         return self._status.port
 
-    def shutdown(self, timeout_millis: float = 0) -> None:
+    def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stops the status endpoint. Safe to call twice."""
         self._status.close()
-
-    def force_flush(self, timeout_millis: float = 0) -> bool:
-        return True
-
-
-def _gauge(name: str, unit: str, description: str) -> Metric:
-    metric = Metric(name=name, unit=unit, description=description)
-    metric.gauge.SetInParent()
-    return metric
-
-
-def _point(metric: Metric, attrs: tuple, value: float, now_ns: int) -> None:
-    point = metric.gauge.data_points.add()
-    point.time_unix_nano = now_ns
-    if isinstance(value, int):
-        point.as_int = value
-    else:
-        point.as_double = float(value)
-    for key, val in attrs:
-        point.attributes.add(key=key).value.string_value = str(val)

@@ -11,24 +11,8 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from otel_ebpf.processors.outcome import SEVERITIES
-
-_LAT_MIN_S = 1e-4
-_LAT_GROWTH = 1.1
-_LAT_LOG = math.log(_LAT_GROWTH)
-_LAT_BUCKETS = 175  # 1e-4 * 1.1**175 ~ 1.7e3 s
-
-
-def latency_bucket(duration_s: float) -> int:
-    """Index of the 10%-wide bucket holding ``duration_s``."""
-    if duration_s <= _LAT_MIN_S:
-        return 0
-    return min(_LAT_BUCKETS, int(math.log(duration_s / _LAT_MIN_S) / _LAT_LOG) + 1)
-
-
-def bucket_upper_bound(index: int) -> float:
-    """The largest duration a bucket holds (a percentile is reported as this bound)."""
-    return _LAT_MIN_S * _LAT_GROWTH**index
+from otel_ebpf.telemetry.latency import bucket_upper_bound, latency_bucket
+from otel_ebpf.telemetry.outcome import SEVERITIES
 
 
 class Slot:

@@ -10,7 +10,7 @@ response, and
   and forces the span status to Error with a short message; 4xx/5xx and missing
   responses keep the span builder's semantic-convention status;
 * counts the verdict in ``otel_ebpf.http.business_errors``, exported through
-  :meth:`SemanticErrorsProcessor.collect_metrics`.
+  :meth:`SemanticErrorsProcessor.collect_metrics` (in a metrics pipeline).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import (
     NumberDataPoint,
 )
 
+from otel_ebpf.component import Consumer, ExchangeProcessor, MetricsProducer
 from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo
 from otel_ebpf.processors.semantic_errors.body import decode_body
 from otel_ebpf.processors.semantic_errors.classifier import NONE, Classification, Classifier
@@ -42,6 +43,7 @@ from otel_ebpf.processors.semantic_errors.rules import (
     merge_rules,
     validate_config,
 )
+from otel_ebpf.telemetry.points import group_by_resource
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +102,17 @@ def _load_entry_point(name: str) -> CustomClassifier:
     raise ValueError(f"no entry point {name!r} in group {ENTRY_POINT_GROUP}")
 
 
-class SemanticErrorsProcessor:
+class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
     """Annotates exchanges with their error classification and counts errors.
 
     Args:
         config: The ``processors: semantic_errors:`` mapping; missing keys take their
             defaults. Raises ValueError listing every problem when it is invalid.
+        next_consumer: The next stage of the pipeline.
     """
 
-    def __init__(self, config: Mapping | None = None):
+    def __init__(self, config: Mapping | None = None, next_consumer: Consumer | None = None):
+        super().__init__(next_consumer)
         merged = default_config()
         for key, value in (config or {}).items():
             merged[key] = (
@@ -285,6 +289,9 @@ class SemanticErrorsProcessor:
             point.attributes.add(key=ATTR_KIND).value.string_value = kind
         return [(processes.get(rk) or _UNKNOWN_PROCESS, metric) for rk, metric in by_resource.items()]
 
+    def produce_metrics(self, now_ns: int) -> list:
+        return group_by_resource(self.collect_metrics(now_ns))
+
     @property
     def counts(self) -> dict[tuple, int]:
         """A copy of the counts: ``(resource_key, route, method, type, severity, kind) -> n``."""
@@ -300,13 +307,9 @@ class SemanticErrorsProcessor:
             "series_overflow": self.series_overflow,
         }
 
-    def shutdown(self, timeout_millis: float = 0) -> None:
+    def shutdown(self, timeout_s: float = 5.0) -> None:
         """Stops annotating; counts stay readable for a final export. Safe to call twice or without use."""
         self._shutdown = True
-
-    def force_flush(self, timeout_millis: float = 0) -> bool:
-        """Nothing is buffered: the counts are read by :meth:`collect_metrics`."""
-        return True
 
 
 def to_classification(result: object, rules: RuleSet) -> Classification | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from otel_ebpf.config.checks import check_listen_endpoint
 from otel_ebpf.config.schema import Duration, Int, List, Number, Section, Str
-from otel_ebpf.processors.health_score.config import check_listen_endpoint
-from otel_ebpf.processors.outcome import SEVERITIES
+from otel_ebpf.telemetry.outcome import SEVERITIES
 
 DEFAULT_STATE_FILE = "/var/lib/otel-ebpf/slo-state.json"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import fnmatch
 import time
 
-from otel_ebpf.processors.outcome import BUSINESS, SYSTEM
 from otel_ebpf.processors.slo.buckets import BucketSeries
+from otel_ebpf.telemetry.outcome import BUSINESS, SYSTEM
 
 _GLOB_CHARS = frozenset("*?[")
 # Coarse buckets of the compliance window: at most this many, never narrower than the fine ones.

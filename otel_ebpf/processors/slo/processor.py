@@ -19,6 +19,8 @@ Metrics (attributes ``otel_ebpf.slo.name`` and ``otel_ebpf.slo.sli`` on every po
 Budget and burn-rate points carry ``otel_ebpf.slo.window.partial`` = true while counting has
 covered less than their window (the agent is younger than the window): they are then
 computed from what exists.
+
+Other components read the burning objectives through :class:`~otel_ebpf.component.BurnRates`.
 """
 
 from __future__ import annotations
@@ -28,15 +30,17 @@ import threading
 import time
 from collections.abc import Mapping
 
-from opentelemetry.proto.metrics.v1.metrics_pb2 import AGGREGATION_TEMPORALITY_CUMULATIVE, Metric
+from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
+from otel_ebpf.component import BurnRates, Consumer, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.processors import status_api
-from otel_ebpf.processors.outcome import endpoint_of, outcome
 from otel_ebpf.processors.slo import store
 from otel_ebpf.processors.slo.config import SLO_SCHEMA
 from otel_ebpf.processors.slo.objective import Objective
+from otel_ebpf.telemetry.outcome import count_buckets, endpoint_of, outcome
+from otel_ebpf.telemetry.points import add_point, cumulative_sum, gauge, group_by_resource
 from otel_ebpf.telemetry.resource import AGENT_SERVICE_NAME
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
 
@@ -59,15 +63,17 @@ UNKNOWN_SERVICE = "unknown_service"
 _MATCH_CACHE_MAX = 50_000
 
 
-class SloProcessor:
+class SloProcessor(ExchangeProcessor, MetricsProducer, BurnRates):
     """Counts good and bad events per objective and turns them into budgets, burn rates and alerts.
 
     Args:
         config: The ``processors: slo:`` mapping (raw or resolved). Raises ValueError when invalid.
         clock: Wall-clock seconds (injectable for tests; buckets are wall-clock so restarts line up).
+        next_consumer: The next stage of the pipeline.
     """
 
-    def __init__(self, config: Mapping | None = None, clock=time.time):
+    def __init__(self, config: Mapping | None = None, clock=time.time, next_consumer: Consumer | None = None):
+        super().__init__(next_consumer)
         resolved, errors = resolve(SLO_SCHEMA, dict(config or {}), "slo")
         if errors:
             raise ValueError("; ".join(errors))
@@ -83,7 +89,6 @@ class SloProcessor:
         self.evaluation_interval: float = resolved["evaluation_interval"]
         self._lock = threading.Lock()
         self._match_cache: dict[tuple[str, str, str], list[Objective]] = {}
-        self._next_eval = 0.0
         self._dirty = False
         self.restored = 0
         self.persist_errors = 0
@@ -95,6 +100,12 @@ class SloProcessor:
             if self.restored:
                 log.info("slo: restored %d objective(s) from %s", self.restored, self.state_file)
         self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
+
+    def start(self, host: Host | None = None) -> None:
+        """Serves ``GET /slo``; evaluates alerts and saves the state every ``evaluation_interval``."""
+        self._status.open()
+        if host is not None:
+            host.every(self.evaluation_interval, self.tick, "slo evaluation")
 
     # ------------------------------------------------------------------ input
 
@@ -116,7 +127,7 @@ class SloProcessor:
                     good = objective.is_good(kind, severity, duration)
                     objective.add(now, 1 if good else 0, 1)
                     if not good:
-                        x.keep = True
+                        x.mark_keep()
                         if x.trace_id and x.span_id and self.max_exemplars:
                             self._exemplar(objective, x.trace_id, x.span_id, x.end_time_ns)
                 self.events += 1
@@ -145,6 +156,11 @@ class SloProcessor:
             self.events += count
             self._dirty = True
 
+    def count(self, counts: list[RequestCount]) -> None:
+        """Requests counted from received duration histograms (no bodies: no business errors)."""
+        for service, route, method, kind, duration_s, n in count_buckets(counts):
+            self.record(service, route, method, kind, None, duration_s, n)
+
     def _exemplar(self, objective: Objective, trace_id: bytes, span_id: bytes, time_ns: int) -> None:
         exemplars = objective.exemplars
         if len(exemplars) >= self.max_exemplars:
@@ -163,11 +179,7 @@ class SloProcessor:
     # ------------------------------------------------------------------ evaluation
 
     def tick(self, now: float | None = None) -> None:
-        """Evaluates alerts and saves the state every ``evaluation_interval``."""
-        mono = time.monotonic()
-        if mono < self._next_eval:
-            return
-        self._next_eval = mono + self.evaluation_interval
+        """Evaluates alerts and saves the state (every ``evaluation_interval``, on the service's timer)."""
         self.evaluate(now)
         self.persist()
 
@@ -229,33 +241,51 @@ class SloProcessor:
         base = ((ATTR_NAME, o.name), (ATTR_SLI, o.sli))
         start_ns = int(o.created * 1e9)
         covered = now - o.created
-        good = _sum(GOOD, "Events that met the objective.")
-        bad = _sum(BAD, "Events that violated the objective; exemplars link to their traces.")
-        total = _sum(TOTAL, "Events the objective covers.")
-        _point(good.sum, base, o.good_total, now_ns, start_ns)
-        bad_point = _point(bad.sum, base, o.bad_total, now_ns, start_ns)
+        good = cumulative_sum(GOOD, "{event}", "Events that met the objective.")
+        bad = cumulative_sum(BAD, "{event}", "Events that violated the objective; exemplars link to their traces.")
+        total = cumulative_sum(TOTAL, "{event}", "Events the objective covers.")
+        add_point(good.sum, base, o.good_total, now_ns, start_ns)
+        bad_point = add_point(bad.sum, base, o.bad_total, now_ns, start_ns)
         for trace_id, span_id, time_ns in exemplars:
             bad_point.exemplars.add(trace_id=trace_id, span_id=span_id, as_int=1, time_unix_nano=time_ns)
-        _point(total.sum, base, o.good_total + o.bad_total, now_ns, start_ns)
-        budget = _gauge(BUDGET, "Fraction of the error budget left over the compliance window.")
+        add_point(total.sum, base, o.good_total + o.bad_total, now_ns, start_ns)
+        budget = gauge(BUDGET, "1", "Fraction of the error budget left over the compliance window.")
         remaining, _, _ = o.budget_remaining(now)
-        _point(
+        add_point(
             budget.gauge,
             base + ((ATTR_WINDOW, window_label(o.window_s)), (ATTR_PARTIAL, covered < o.window_s)),
             remaining,
             now_ns,
         )
-        burn = _gauge(BURN, "Bad-event ratio over the window divided by the ratio the objective allows.")
+        burn = gauge(BURN, "1", "Bad-event ratio over the window divided by the ratio the objective allows.")
         for window in self.burn_windows:
             rate, _ = o.burn_rate(now, window)
             attrs = base + ((ATTR_WINDOW, window_label(window)), (ATTR_PARTIAL, covered < window))
-            _point(burn.gauge, attrs, rate, now_ns)
-        alert = _gauge(ALERT, "1 while the multi-window burn-rate alert fires.")
+            add_point(burn.gauge, attrs, rate, now_ns)
+        alert = gauge(ALERT, "1", "1 while the multi-window burn-rate alert fires.")
         for a in self.alerts:
-            _point(alert.gauge, base + ((ATTR_ALERT, a["name"]),), 1 if o.alerts.get(a["name"]) else 0, now_ns)
-        target = _gauge(TARGET, "The objective: the promised ratio of good events.")
-        _point(target.gauge, base, o.target, now_ns)
+            add_point(alert.gauge, base + ((ATTR_ALERT, a["name"]),), 1 if o.alerts.get(a["name"]) else 0, now_ns)
+        target = gauge(TARGET, "1", "The objective: the promised ratio of good events.")
+        add_point(target.gauge, base, o.target, now_ns)
         return [good, bad, total, budget, burn, alert, target]
+
+    def produce_metrics(self, now_ns: int) -> list:
+        return group_by_resource(self.collect_metrics(now_ns))
+
+    def burning(self, min_rate: float) -> list[tuple[str, str, str, float, str]]:
+        """Objectives burning at ``min_rate`` or faster over the shortest burn window."""
+        if not self.burn_windows:
+            return []
+        window = min(self.burn_windows)
+        label = window_label(window)
+        now = self._clock()
+        out = []
+        with self._lock:
+            for o in self.objectives:
+                rate = o.burn_rate(now, window)[0]
+                if rate >= min_rate:
+                    out.append((o.name, o.service_glob, o.route_glob, rate, label))
+        return out
 
     def _service_info(self, objective: Objective) -> ProcessInfo:
         service = objective.service_literal or AGENT_SERVICE_NAME
@@ -299,13 +329,18 @@ class SloProcessor:
             "slo.persist_errors": self.persist_errors,
         }
 
-    def shutdown(self, timeout_millis: float = 0) -> None:
+    @property
+    def status_port(self) -> int | None:
+        """The bound port of the JSON endpoint (None when off, not started or not bound)."""
+        return self._status.port
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
         """Saves the state and stops the status endpoint. Safe to call twice."""
         self._dirty = True
         self.persist()
         self._status.close()
 
-    def force_flush(self, timeout_millis: float = 0) -> bool:
+    def force_flush(self, timeout_s: float = 5.0) -> bool:
         self._dirty = True
         self.persist()
         return True
@@ -317,34 +352,3 @@ def window_label(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
-
-
-def _sum(name: str, description: str) -> Metric:
-    metric = Metric(name=name, unit="{event}", description=description)
-    metric.sum.aggregation_temporality = AGGREGATION_TEMPORALITY_CUMULATIVE
-    metric.sum.is_monotonic = True
-    return metric
-
-
-def _gauge(name: str, description: str) -> Metric:
-    metric = Metric(name=name, unit="1", description=description)
-    metric.gauge.SetInParent()
-    return metric
-
-
-def _point(container, attrs: tuple, value, now_ns: int, start_ns: int = 0):
-    point = container.data_points.add()
-    point.time_unix_nano = now_ns
-    if start_ns:
-        point.start_time_unix_nano = start_ns
-    if isinstance(value, int) and not isinstance(value, bool):
-        point.as_int = value
-    else:
-        point.as_double = float(value)
-    for key, val in attrs:
-        attr = point.attributes.add(key=key)
-        if isinstance(val, bool):
-            attr.value.bool_value = val
-        else:
-            attr.value.string_value = str(val)
-    return point

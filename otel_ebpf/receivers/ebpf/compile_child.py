@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sys
 
-from otel_ebpf.receivers.fd_handoff import serve
+from otel_ebpf.kernel.handoff import serve
 
 
 def build(options_json: str) -> tuple[dict, list[int]]:

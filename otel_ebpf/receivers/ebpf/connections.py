@@ -13,15 +13,15 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from otel_ebpf.kernel.procfs import lookup_socket
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 from otel_ebpf.protocols.http1 import Http1Connection, Http1Stats
 from otel_ebpf.receivers.ebpf import events as ev
-from otel_ebpf.receivers.ebpf.socket_lookup import lookup_socket
 from otel_ebpf.receivers.ebpf.trace_context import TraceContextAssigner
 
 HEADER = ev.HEADER
 HEADER_SIZE = ev.HEADER_SIZE
-_ROLES = (Role.UNKNOWN, Role.SERVER, Role.CLIENT)
+_ROLES = {ev.ROLE_UNKNOWN: Role.UNKNOWN, ev.ROLE_SERVER: Role.SERVER, ev.ROLE_CLIENT: Role.CLIENT}
 
 
 class WallClock:
@@ -68,6 +68,7 @@ class Connection:
         "peer_port",
         "last_seen",
         "sk",
+        "destination",
     )
 
     def __init__(self, pid: int, fd: int, http: Http1Connection, sk: int = 0):
@@ -76,7 +77,8 @@ class Connection:
         self.sk = sk  # the kernel's struct sock * (HttpExchange.sk)
         self.http = http
         self.process: ProcessInfo | None = None
-        self.ignored = False  # outside the configured port filter
+        self.ignored = False  # outside the configured port filter, or no receiver takes it
+        self.destination: object = None  # what `select` chose: becomes the exchanges' source
         self.local_address = ""
         self.local_port = 0
         self.peer_address = ""
@@ -85,13 +87,22 @@ class Connection:
 
 
 class TrackerStats:
-    __slots__ = ("events", "bad_events", "connections_opened", "connections_evicted", "exchanges", "address_lookups")
+    __slots__ = (
+        "events",
+        "bad_events",
+        "connections_opened",
+        "connections_evicted",
+        "connections_ignored",
+        "exchanges",
+        "address_lookups",
+    )
 
     def __init__(self) -> None:
         self.events = 0
         self.bad_events = 0  # shorter than a header or inconsistent: counted, ignored
         self.connections_opened = 0
         self.connections_evicted = 0  # idle or over max_connections
+        self.connections_ignored = 0  # no receiver's filter takes them: not parsed
         self.exchanges = 0
         self.address_lookups = 0
 
@@ -105,6 +116,7 @@ class ConnectionTracker:
         idle_timeout_s: float = 300.0,
         clock: WallClock | None = None,
         ports: frozenset[int] = frozenset(),
+        select: Callable[[int, str, int, int], object] | None = None,
     ):
         self._process_info = process_info
         self._body_limit = body_limit
@@ -113,6 +125,9 @@ class ConnectionTracker:
         self.clock = clock or WallClock()
         # The kernel applies the port filter only where it knows the addresses: again here.
         self._ports = ports
+        # (pid, comm, local port, peer port) -> the destination of the connection's exchanges
+        # (their `source`), or None to leave it unparsed: decided once per connection.
+        self._select = select
         self.connections: dict[tuple[int, int, int], Connection] = {}
         self.http_stats = Http1Stats()
         self.stats = TrackerStats()
@@ -216,12 +231,11 @@ class ConnectionTracker:
             del self.connections[oldest]
             self.stats.connections_evicted += 1
         pid, fd, sk = key
-        http = Http1Connection(
-            _ROLES[role] if role < 3 else Role.UNKNOWN, body_limit=self._body_limit, stats=self.http_stats
-        )
+        http = Http1Connection(_ROLES.get(role, Role.UNKNOWN), body_limit=self._body_limit, stats=self.http_stats)
         conn = Connection(pid, fd, http, sk)
         # Resolved now, while the process most likely still exists; cached per pid.
-        conn.process = self._process_info(pid, comm.split(b"\0", 1)[0].decode(errors="replace"))
+        name = comm.split(b"\0", 1)[0].decode(errors="replace")
+        conn.process = self._process_info(pid, name)
         if family:
             conn.local_address = ev.format_address(family, laddr)
             conn.peer_address = ev.format_address(family, paddr)
@@ -234,6 +248,11 @@ class ConnectionTracker:
                 conn.local_address, conn.local_port, conn.peer_address, conn.peer_port = found
             if self._ports and conn.local_port not in self._ports and conn.peer_port not in self._ports:
                 conn.ignored = True
+        if self._select is not None and not conn.ignored:
+            conn.destination = self._select(pid, name, conn.local_port, conn.peer_port)
+            if conn.destination is None:
+                conn.ignored = True
+                self.stats.connections_ignored += 1
         self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn
@@ -284,6 +303,7 @@ class ConnectionTracker:
         x.peer_address = conn.peer_address
         x.peer_port = conn.peer_port
         x.sk = conn.sk
+        x.source = conn.destination
         self.stats.exchanges += 1
         self.trace_context.assign(x, now_mono, out)
 

@@ -1,29 +1,56 @@
-"""Decoding of the kernel's events: the Python mirror of bpf/http_events.h."""
+"""Decoding of the kernel's events (struct event_header of bpf/http_events.h, then the payload).
+
+The layout and the numbers are declared once, in :mod:`otel_ebpf.kernel.records`; this module
+names what the connection tracker reads on its hot path and formats addresses.
+"""
 
 from __future__ import annotations
 
 import socket
-import struct
 
-EVENT_DATA = 1
-EVENT_EOF = 2
-EVENT_ERROR = 3
-EVENT_CLOSE = 4
-EVENT_DATA_MORE = 5
+from otel_ebpf.kernel.records import (
+    DIR_INBOUND,
+    DIR_OUTBOUND,
+    EVENT_CLOSE,
+    EVENT_DATA,
+    EVENT_DATA_MORE,
+    EVENT_EOF,
+    EVENT_ERROR,
+    EVENT_HEADER,
+    HTTP_STAT_NAMES,
+    ROLE_CLIENT,
+    ROLE_SERVER,
+    ROLE_UNKNOWN,
+)
 
-DIR_INBOUND = 0
-DIR_OUTBOUND = 1
+__all__ = [
+    "AF_INET",
+    "AF_INET6",
+    "DIR_INBOUND",
+    "DIR_OUTBOUND",
+    "EVENT_CLOSE",
+    "EVENT_DATA",
+    "EVENT_DATA_MORE",
+    "EVENT_EOF",
+    "EVENT_ERROR",
+    "HEADER",
+    "HEADER_SIZE",
+    "ROLE_CLIENT",
+    "ROLE_SERVER",
+    "ROLE_UNKNOWN",
+    "STAT_NAMES",
+    "format_address",
+]
 
 AF_INET = socket.AF_INET
 AF_INET6 = socket.AF_INET6
 
 # Per-CPU counters of the `stats` map, in index order (STAT_* in http_events.h).
-STAT_NAMES = ("events", "ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full", "truncated")
+STAT_NAMES = HTTP_STAT_NAMES
 
-# struct event_header: type, direction, role, family, pid, tid, fd, sk, ts_enter, ts_exit, ret,
-# captured, offset, more, reserved, local_port, peer_port, local_addr[16], peer_addr[16], comm[16].
-HEADER = struct.Struct("<BBBBIIiQQQqIIHHHH16s16s16s")
-HEADER_SIZE = HEADER.size  # 112: checked against the kernel's sizeof in tests
+# struct event_header: HEADER.unpack_from(raw) gives its members in order (EVENT_HEADER.fields).
+HEADER = EVENT_HEADER.struct
+HEADER_SIZE = HEADER.size  # 112: checked against the C header in tests/test_kernel_records.py
 
 
 def format_address(family: int, raw: bytes) -> str:

@@ -1,37 +1,34 @@
 """Compiles and attaches bpf/http_capture.c with bcc (in a child process), and reads its ring buffer.
 
-bcc compiles the C at load time against kernel headers.  When the running kernel's
-own headers are missing (no /lib/modules/$(uname -r)/build), the distribution's
-headers installed under /usr/src are used through BCC_KERNEL_SOURCE: tracepoint
-argument structs come from tracefs at run time, and the program reads no kernel
-struct, so headers of another kernel version are fine.
+bcc compiles the C at load time against kernel headers (see otel_ebpf.kernel.toolchain for how
+they are found): tracepoint argument structs come from tracefs at run time, and the program
+reads no kernel struct, so headers of another kernel version are fine.
 """
 
 from __future__ import annotations
 
 import ctypes
 import dataclasses
-import glob
 import json
 import logging
 import os
-import platform
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.receivers.ebpf.bpf_sys import RingBufferReader, percpu_u64_sum, possible_cpus, program_misses
-from otel_ebpf.receivers.ebpf.events import STAT_NAMES
-from otel_ebpf.receivers.fd_handoff import run_child
+from otel_ebpf.kernel.bpf import percpu_u64_sum, possible_cpus, program_misses
+from otel_ebpf.kernel.errors import LoadError
+from otel_ebpf.kernel.handoff import run_child
+from otel_ebpf.kernel.mounts import ensure_tracefs
+from otel_ebpf.kernel.records import HTTP_STAT_NAMES
+from otel_ebpf.kernel.ringbuf import RingBufferReader
+from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
+
+__all__ = ["CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach"]
 
 log = logging.getLogger(__name__)
 
 SOURCE_FILE = BPF_DIR / "http_capture.c"
-TRACEFS_DIRS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
 PAGE_SIZE = 4096
-
-
-class LoadError(RuntimeError):
-    """The BPF program could not be compiled or attached; the message says why and what to do."""
 
 
 @dataclass
@@ -70,42 +67,6 @@ class CaptureOptions:
         if self.ports:
             flags.append("-DFILTER_PORTS=1")
         return flags
-
-
-def ensure_tracefs() -> None:
-    """Mounts tracefs when it is not mounted (tracepoints are attached through it)."""
-    if any(os.path.isdir(os.path.join(d, "events")) for d in TRACEFS_DIRS):
-        return
-    rc = os.system("mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null")
-    if rc != 0 or not os.path.isdir("/sys/kernel/tracing/events"):
-        raise LoadError("tracefs is not mounted and could not be mounted: mount -t tracefs nodev /sys/kernel/tracing")
-
-
-def ensure_kernel_headers() -> None:
-    """Points bcc at installed kernel headers when the running kernel's are missing."""
-    if os.environ.get("BCC_KERNEL_SOURCE"):
-        return
-    if os.path.isdir(f"/lib/modules/{platform.release()}/build/include"):
-        return
-    candidates = sorted(glob.glob("/usr/src/linux-headers-*-amd64") + glob.glob("/usr/src/linux-headers-*-arm64"))
-    if not candidates:
-        raise LoadError(
-            f"no kernel headers for bcc: /lib/modules/{platform.release()}/build is missing and none are installed "
-            "under /usr/src; run `sh scripts/setup.sh` (installs linux-headers-amd64 and links them)"
-        )
-    os.environ["BCC_KERNEL_SOURCE"] = candidates[-1]
-    log.info("using kernel headers from %s", candidates[-1])
-
-
-def import_bcc():
-    try:
-        import bcc  # noqa: PLC0415 - imported lazily: only the capture path needs it
-    except ImportError as exc:
-        raise LoadError(
-            "the bcc Python module is not importable: install Debian's python3-bpfcc and run from a venv made "
-            "with --system-site-packages (`sh scripts/setup.sh` does both)"
-        ) from exc
-    return bcc
 
 
 def compile_and_attach(options: CaptureOptions):
@@ -179,7 +140,7 @@ class HttpCaptureProgram:
 
     def kernel_stats(self) -> dict[str, int]:
         """Sums of the per-CPU counters in the `stats` map, and `skipped`: program runs the kernel skipped."""
-        stats = {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(STAT_NAMES)}
+        stats = {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(HTTP_STAT_NAMES)}
         stats["skipped"] = sum(program_misses(fd) for fd in self._prog_fds)
         return stats
 

@@ -1,6 +1,6 @@
 """The ``otlp`` receiver: accepts OTLP/gRPC from any sender, so the agent can run as a sidecar.
 
-Three parts, usable separately:
+The factory is in :mod:`.factory`, the component in :mod:`.receiver`; three parts, usable separately:
 
 * :class:`OtlpReceiver` (:mod:`.server`) serves ``TraceService/Export`` and
   ``MetricsService/Export`` and hands each decoded request to a callback;
@@ -26,23 +26,3 @@ Example::
     ...
     receiver.shutdown(timeout_s=5)
 """
-
-from __future__ import annotations
-
-from otel_ebpf.receivers.otlp.histograms import Exemplar, HistogramDeltaState, RequestCount, requests_from_histograms
-from otel_ebpf.receivers.otlp.resources import ProcessCache
-from otel_ebpf.receivers.otlp.server import GrpcSettings, OtlpReceiver, Rejected
-from otel_ebpf.receivers.otlp.spans import SpanConversionStats, exchanges_from_spans
-
-__all__ = [
-    "Exemplar",
-    "GrpcSettings",
-    "HistogramDeltaState",
-    "OtlpReceiver",
-    "ProcessCache",
-    "Rejected",
-    "RequestCount",
-    "SpanConversionStats",
-    "exchanges_from_spans",
-    "requests_from_histograms",
-]

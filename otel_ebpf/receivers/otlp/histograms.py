@@ -32,11 +32,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
+from otel_ebpf.model import Exemplar, RequestCount
 from otel_ebpf.receivers.otlp.resources import ProcessCache, to_python
 
 __all__ = ["Exemplar", "HistogramDeltaState", "RequestCount", "requests_from_histograms"]
@@ -50,50 +50,6 @@ _STATUS = ("http.response.status_code", "http.status_code")
 _DELTA = metrics_pb2.AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
 _CUMULATIVE = metrics_pb2.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
 _NO_RECORDED_VALUE = metrics_pb2.DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK
-
-
-@dataclass(frozen=True, slots=True)
-class Exemplar:
-    """A sampled request of a histogram point: its duration and, when known, its span."""
-
-    value_s: float
-    time_ns: int
-    trace_id: bytes = b""
-    span_id: bytes = b""
-
-
-@dataclass(frozen=True, slots=True)
-class RequestCount:
-    """Requests of one (service, route, method, status, error.type) since the previous export.
-
-    Streams with the same key and the same bucket bounds (e.g. two instances of one service)
-    are added together; different bounds give separate records.
-
-    Attributes:
-        service_name: The resource's ``service.name``.
-        route: ``http.route``, or None when the sender had none.
-        method: ``http.request.method`` as sent (``_OTHER`` included).
-        status_code: ``http.response.status_code``, or None (no response).
-        error_type: ``error.type``, or None.
-        bounds_s: Bucket upper bounds in seconds, ascending; the last bucket has no upper bound.
-        bucket_counts: Requests per bucket, ``len(bounds_s) + 1`` entries.
-        count: Requests in total (the sum of ``bucket_counts``).
-        sum_s: Total duration in seconds, or None when a sender did not report sums.
-        time_ns: End of the newest window that contributed (epoch ns).
-        exemplars: The points' exemplars, values in seconds.
-    """
-
-    service_name: str
-    route: str | None
-    method: str
-    status_code: int | None
-    error_type: str | None
-    bounds_s: tuple[float, ...]
-    bucket_counts: tuple[int, ...]
-    count: int
-    sum_s: float | None
-    time_ns: int
-    exemplars: tuple[Exemplar, ...] = ()
 
 
 class _Stream:

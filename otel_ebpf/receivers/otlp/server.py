@@ -37,12 +37,14 @@ from google.protobuf.message import DecodeError
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
-__all__ = ["DEFAULT_ENDPOINT", "GrpcSettings", "OtlpReceiver", "Rejected"]
+from otel_ebpf.config.schema import resolve
+from otel_ebpf.model.pipeline import point_count, span_count
+from otel_ebpf.receivers.otlp.config import SCHEMA
+
+__all__ = ["GrpcSettings", "OtlpReceiver", "Rejected"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENDPOINT = "0.0.0.0:4317"
-DEFAULT_MAX_RECV_MSG_SIZE_MIB = 4  # the Collector's default
 _TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService"
 _METRICS_SERVICE = "opentelemetry.proto.collector.metrics.v1.MetricsService"
 _LOG_INTERVAL_S = 10.0  # at most one warning per signal and reason per interval
@@ -67,36 +69,27 @@ MetricsCallback = Callable[[metrics_service_pb2.ExportMetricsServiceRequest], "R
 
 @dataclass(frozen=True)
 class GrpcSettings:
-    """``protocols.grpc`` of the receiver config."""
+    """``protocols.grpc`` of the receiver config (defaults and checks: the factory's schema)."""
 
-    endpoint: str = DEFAULT_ENDPOINT
-    max_recv_msg_size_mib: float = DEFAULT_MAX_RECV_MSG_SIZE_MIB
-    max_concurrent_streams: int = 0  # per connection; 0 = gRPC's default
+    endpoint: str
+    max_recv_msg_size_mib: float
+    max_concurrent_streams: int  # per connection; 0 = gRPC's default
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> GrpcSettings:
-        """Reads ``{"protocols": {"grpc": {...}}}``; absent keys take the defaults.
+        """Reads ``{"protocols": {"grpc": {...}}}`` through the receiver's schema (absent keys: defaults).
 
         Raises:
-            ValueError: the config has no grpc protocol or a value is invalid (the message names the key).
+            ValueError: a value is invalid (the message names the key).
         """
-        protocols = (config or {}).get("protocols")
-        if protocols is None:
-            protocols = {"grpc": None}
-        if not isinstance(protocols, Mapping) or "grpc" not in protocols:
-            raise ValueError("protocols: only grpc is supported (protocols: {grpc: {endpoint: 0.0.0.0:4317}})")
-        grpc_cfg = protocols.get("grpc") or {}
-        endpoint = str(grpc_cfg.get("endpoint") or DEFAULT_ENDPOINT)
+        resolved, errors = resolve(SCHEMA, config, "receivers.otlp")
+        if errors:
+            raise ValueError("; ".join(errors))
+        grpc_cfg = resolved["protocols"]["grpc"]
+        endpoint = grpc_cfg["endpoint"]
         if endpoint.startswith(":"):
             endpoint = "0.0.0.0" + endpoint  # Go's ":4317" (all interfaces); gRPC Python needs a host
-        size = grpc_cfg.get("max_recv_msg_size_mib")
-        size = DEFAULT_MAX_RECV_MSG_SIZE_MIB if size is None else size
-        if isinstance(size, bool) or not isinstance(size, (int, float)) or size <= 0:
-            raise ValueError(f"protocols.grpc.max_recv_msg_size_mib: expected a positive number, got {size!r}")
-        streams = grpc_cfg.get("max_concurrent_streams") or 0
-        if isinstance(streams, bool) or not isinstance(streams, int) or streams < 0:
-            raise ValueError(f"protocols.grpc.max_concurrent_streams: expected an integer >= 0, got {streams!r}")
-        return cls(endpoint=endpoint, max_recv_msg_size_mib=size, max_concurrent_streams=streams)
+        return cls(endpoint, grpc_cfg["max_recv_msg_size_mib"], grpc_cfg["max_concurrent_streams"])
 
 
 class _Signal:
@@ -116,18 +109,11 @@ class _Signal:
 
 
 def _count_spans(request: trace_service_pb2.ExportTraceServiceRequest) -> int:
-    return sum(len(ss.spans) for rs in request.resource_spans for ss in rs.scope_spans)
+    return sum(span_count(rs) for rs in request.resource_spans)
 
 
 def _count_points(request: metrics_service_pb2.ExportMetricsServiceRequest) -> int:
-    n = 0
-    for rm in request.resource_metrics:
-        for sm in rm.scope_metrics:
-            for metric in sm.metrics:
-                kind = metric.WhichOneof("data")
-                if kind:
-                    n += len(getattr(metric, kind).data_points)
-    return n
+    return sum(point_count(rm) for rm in request.resource_metrics)
 
 
 def _set_rejected_spans(response, count: int, message: str) -> None:

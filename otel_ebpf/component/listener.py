@@ -1,0 +1,181 @@
+"""One small HTTP listener for the components that serve something (scrapes, status, health).
+
+Binds exactly the configured ``host:port`` (IPv4 or IPv6; an empty host means every IPv4
+interface; port 0 any free port), answers on daemon threads so that a slow client never holds
+up shutdown, and says in plain words why it cannot listen.  What to answer is the caller's:
+``handle(request) -> Response``; an exception there is a 500, logged, never a dead listener.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import socket
+import socketserver
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["HttpListener", "ListenError", "Request", "Response"]
+
+
+class ListenError(RuntimeError):
+    """The endpoint cannot be bound (port taken, address not local, permission)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a handler gets: the method (GET or HEAD), the path without query, the query, the headers."""
+
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Handle = Callable[[Request], Response]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a slow client never holds up shutdown
+    block_on_close = False
+
+    def __init__(self, address, handler, family: int) -> None:
+        self.address_family = family
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind also asks socket.getfqdn(host): a reverse DNS lookup nobody needs.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = str(self.server_address[0])
+        self.server_port = self.server_address[1]
+
+
+def _resolve(endpoint: str) -> tuple[int, tuple]:
+    """(address family, bind address) of ``host:port`` (``[::1]:9464``, ``:9464``, ``localhost:13133``)."""
+    host, _, port_text = endpoint.rpartition(":")
+    port = int(port_text)
+    host = host.strip("[]")
+    if not host:
+        return socket.AF_INET, ("0.0.0.0", port)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ListenError(f"cannot listen on {endpoint}: cannot resolve {host!r}: {exc}") from exc
+    family, _, _, _, address = infos[0]
+    return family, address
+
+
+class HttpListener:
+    """Serves ``handle`` on ``endpoint`` from :meth:`start` to :meth:`stop`.
+
+    Args:
+        endpoint: ``host:port`` (port 0: any free port, see :attr:`port`).
+        handle: ``Request -> Response``, called on the listener's threads.
+        name: Thread name, and how log lines name it.
+        log: Where request errors go.
+    """
+
+    def __init__(self, endpoint: str, handle: Handle, *, name: str, log: logging.Logger | None = None) -> None:
+        self.endpoint = endpoint
+        self._handle = handle
+        self._name = name
+        self._log = log or logging.getLogger(__name__)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.errors = 0  # requests whose handler raised
+
+    @property
+    def port(self) -> int | None:
+        """The bound port (the real one with port 0), or None when not listening."""
+        return self._server.server_address[1] if self._server is not None else None
+
+    def start(self) -> None:
+        """Binds and serves on a thread.
+
+        Raises:
+            ListenError: The address cannot be bound; the message names it and why.
+        """
+        if self._server is not None:
+            return
+        family, address = _resolve(self.endpoint)
+        try:
+            self._server = _Server(address, self._handler_class(), family)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                why = "the port is already in use (another process, or another listener in this agent)"
+            elif exc.errno == errno.EADDRNOTAVAIL:
+                why = "the address is not one of this host's"
+            elif exc.errno == errno.EACCES:
+                why = "permission denied (ports below 1024 need privileges)"
+            else:
+                why = exc.strerror or str(exc)
+            raise ListenError(f"cannot listen on {self.endpoint}: {why}") from exc
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name=self._name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Stops serving and closes the socket; False when the deadline came first.  Idempotent."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return True
+        self._server = None
+        stopper = threading.Thread(target=server.shutdown, name=self._name + "-stop", daemon=True)
+        stopper.start()
+        stopper.join(max(0.0, timeout_s))
+        server.server_close()
+        if thread is not None:
+            thread.join(max(0.0, timeout_s))
+            return not thread.is_alive()
+        return True
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            timeout = 30  # a client that stops talking frees its thread
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                self._serve(body=True)
+
+            def do_HEAD(self) -> None:  # noqa: N802
+                self._serve(body=False)
+
+            def _serve(self, body: bool) -> None:
+                url = urlsplit(self.path)
+                request = Request(
+                    "GET" if body else "HEAD",
+                    url.path,
+                    {k: v[-1] for k, v in parse_qs(url.query).items()},
+                    {k.lower(): v for k, v in self.headers.items()},
+                )
+                try:
+                    response = listener._handle(request)
+                except Exception:  # a handler bug must not kill the listener
+                    listener.errors += 1
+                    listener._log.exception("%s: cannot answer %s", listener._name, url.path)
+                    response = Response(500, b"internal error; see the agent's log\n")
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
+                for key, value in response.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                if body:
+                    self.wfile.write(response.body)
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+                listener._log.debug(f"{listener._name}: " + format, *args)
+
+        return Handler

@@ -1,0 +1,67 @@
+"""Value checks shared by component schemas: each returns an error message or None."""
+
+from __future__ import annotations
+
+import re
+
+_HOST_PORT = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]*):(\d{1,5})\Z")
+_URL = re.compile(r"(https?)://(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+)(?::(\d{1,5}))?(/\S*)?\Z")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+
+
+def _port_ok(port: str | None) -> bool:
+    return port is None or 1 <= int(port) <= 65535
+
+
+def check_host_port(value: str) -> str | None:
+    """An address to listen on, ``host:port`` (host may be empty or a bracketed IPv6; port 0: any free port)."""
+    match = _HOST_PORT.match(value)
+    if not match or int(match.group(1)) > 65535:
+        return f"{value!r} is not host:port (e.g. 127.0.0.1:4317)"
+    return None
+
+
+def check_listen_endpoint(value: str) -> str | None:
+    """Like :func:`check_host_port`, where an empty string turns the endpoint off."""
+    if value and check_host_port(value):
+        return f"{value!r} is not host:port (e.g. 127.0.0.1:13134), nor empty"
+    return None
+
+
+def check_endpoint(value: str) -> str | None:
+    """An OTLP/gRPC target: ``host:port`` or ``http(s)://host[:port]``."""
+    if "://" in value:
+        match = _URL.match(value)
+        if not match or not _port_ok(match.group(2)) or (match.group(3) or "/") != "/":
+            return f"{value!r} is not an endpoint (expected host:port or http(s)://host[:port])"
+        return None
+    match = _HOST_PORT.match(value)
+    if not match or not _port_ok(match.group(1)):
+        return f"{value!r} is not an endpoint (expected host:port or http(s)://host[:port])"
+    return None
+
+
+def check_url(value: str) -> str | None:
+    """An ``http(s)://host[:port][/path]`` URL."""
+    match = _URL.match(value)
+    if not match or not _port_ok(match.group(2)):
+        return f"{value!r} is not a URL (expected http(s)://host[:port][/path])"
+    return None
+
+
+def check_header_name(value: str) -> str | None:
+    return None if _HEADER_NAME.match(value) else f"{value!r} is not an HTTP header name"
+
+
+def check_not_empty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def listen_port(endpoint: str) -> int | None:
+    """The port of ``host:port``, or None (empty endpoint: off)."""
+    if not endpoint:
+        return None
+    try:
+        return int(endpoint.rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        return None

@@ -1,0 +1,1 @@
+"""The ``file`` exporter: OTLP/JSON lines appended to a file."""

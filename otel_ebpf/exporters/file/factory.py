@@ -1,0 +1,38 @@
+"""Factory of the ``file`` exporter; the implementation is in :mod:`.exporter`."""
+
+from __future__ import annotations
+
+import os
+
+from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Claim, Factory
+from otel_ebpf.config.schema import Section, Str
+from otel_ebpf.exporters.helper import schema
+
+SCHEMA = Section(
+    {
+        "path": Str(required=True, doc="the file to append OTLP JSON lines to"),
+        "sending_queue": schema.SENDING_QUEUE,
+    }
+)
+
+
+def _claims(config: dict) -> list[Claim]:
+    # Two exporters appending to one file would interleave lines in no particular order.
+    return [Claim(f"file {os.path.abspath(config['path'])}")] if config["path"] else []
+
+
+def _create(settings, config, next_consumer):
+    from otel_ebpf.exporters.file.exporter import FileExporter
+
+    return FileExporter(settings, config)
+
+
+factory = Factory(
+    EXPORTERS,
+    "file",
+    (TRACES, METRICS),
+    "OTLP JSON lines appended to a file",
+    _create,
+    schema=SCHEMA,
+    claims=_claims,
+)

@@ -1,0 +1,1 @@
+"""What exporters share (the Collector's ``exporterhelper``): queue, retries, OTLP settings, schemas."""

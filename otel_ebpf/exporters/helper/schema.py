@@ -1,0 +1,66 @@
+"""Config schema pieces every queued exporter shares, with the Collector's names and defaults."""
+
+from __future__ import annotations
+
+from otel_ebpf.config.checks import check_header_name
+from otel_ebpf.config.schema import Bool, Duration, Int, Map, Number, Section, Str
+
+
+def _check_tls(config: dict) -> list[tuple[str, str]]:
+    if bool(config["cert_file"]) != bool(config["key_file"]):
+        missing = "key_file" if config["cert_file"] else "cert_file"
+        return [(missing, "cert_file and key_file go together (client certificate for mTLS)")]
+    return []
+
+
+def _check_retry(config: dict) -> list[tuple[str, str]]:
+    if config["initial_interval"] > config["max_interval"]:
+        return [("initial_interval", "must not exceed max_interval")]
+    return []
+
+
+# Requests waiting to be sent; beyond queue_size new ones are dropped and counted.
+SENDING_QUEUE = Section(
+    {
+        "enabled": Bool(True),
+        "queue_size": Int(1000, min=1),
+        "num_consumers": Int(1, min=1, max=64),
+    }
+)
+
+# Exponential backoff with jitter (the Collector's retry_on_failure).
+RETRY_ON_FAILURE = Section(
+    {
+        "enabled": Bool(True),
+        "initial_interval": Duration("5s", min=0.001),
+        "max_interval": Duration("30s", min=0.001),
+        # 0 retries forever, as in the Collector.
+        "max_elapsed_time": Duration("300s"),
+        "multiplier": Number(1.5, min=1),
+        "randomization_factor": Number(0.5, min=0, max=1),
+    },
+    check=_check_retry,
+)
+
+# None here: not set in the file, so the OTEL_EXPORTER_OTLP_* variable or the default applies.
+TLS = Section(
+    {
+        "insecure": Bool(None),
+        "ca_file": Str(None),
+        "cert_file": Str(None),
+        "key_file": Str(None),
+        "insecure_skip_verify": Bool(False),
+    },
+    check=_check_tls,
+)
+
+
+def _check_header_value(value: str) -> str | None:
+    # A line break would let a value (often from the environment) inject headers of its own.
+    return "the value has a line break or NUL" if any(c in value for c in "\r\n\0") else None
+
+
+# Often carries credentials (authorization, api keys): redacted by print-config.
+HEADERS = Map(Str(check=_check_header_value, allow_empty=True), secret=True, key_check=check_header_name)
+
+COMPRESSION = Str(None, choices=("gzip", "none"))

@@ -1,0 +1,1 @@
+"""The ``nop`` exporter: discards everything, counted."""

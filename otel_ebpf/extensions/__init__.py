@@ -1,0 +1,1 @@
+"""Extensions: components outside the pipelines (``service.extensions``), one folder per type."""

@@ -1,0 +1,29 @@
+"""The records that flow between components: exchanges, processes, pipeline batches."""
+
+from otel_ebpf.model.exchange import (
+    SPAN_KIND_CLIENT,
+    SPAN_KIND_SERVER,
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_UNSET,
+    ExchangeSource,
+    HttpExchange,
+    ProcessInfo,
+    Role,
+)
+from otel_ebpf.model.pipeline import Exemplar, PipelineData, RequestCount
+
+__all__ = [
+    "SPAN_KIND_CLIENT",
+    "SPAN_KIND_SERVER",
+    "STATUS_ERROR",
+    "STATUS_OK",
+    "STATUS_UNSET",
+    "ExchangeSource",
+    "Exemplar",
+    "HttpExchange",
+    "PipelineData",
+    "ProcessInfo",
+    "RequestCount",
+    "Role",
+]

@@ -1,0 +1,150 @@
+"""Groups what flows through a pipeline into batches, by size or after a timeout (the Collector's ``batch``).
+
+Items are what the data holds: exchanges, spans of forwarded requests, metric data points of
+forwarded or collected requests, request counts.  A batch goes on when it holds
+``send_batch_size`` items (in the thread that filled it) or when its first item is ``timeout``
+old (on the service's timer).  With ``send_batch_max_size``, a larger batch is cut: exchanges
+and counts item by item, forwarded requests by whole resource (a single resource with more
+items than the maximum goes whole).
+
+What is waiting is bounded by ``send_batch_size`` plus one incoming batch, and goes on at
+shutdown: the processors after this one are still running then.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from otel_ebpf.component import Consumer, Host, Processor
+from otel_ebpf.model import PipelineData
+from otel_ebpf.model.pipeline import point_count, span_count
+
+# How often the timer looks at the oldest item, at most: a batch waits timeout + this, at worst.
+_MAX_CHECK_INTERVAL_S = 0.05
+
+
+class BatchProcessor(Processor):
+    """Args:
+    config: The resolved ``batch`` config.
+    next_consumer: The next stage of the pipeline.
+    clock: Monotonic seconds (injectable for tests).
+    """
+
+    def __init__(self, config: Mapping, next_consumer: Consumer | None = None, clock=time.monotonic) -> None:
+        super().__init__(next_consumer)
+        self.send_batch_size: int = config["send_batch_size"]
+        self.timeout_s: float = config["timeout"]
+        self.max_size: int = config["send_batch_max_size"]
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pending = PipelineData()
+        self._items = 0
+        self._oldest = 0.0
+        self.batches_by_size = 0
+        self.batches_by_timeout = 0
+
+    def start(self, host: Host | None = None) -> None:
+        if host is not None:
+            host.every(min(_MAX_CHECK_INTERVAL_S, self.timeout_s / 2), self.flush_if_due, "batch timeout")
+
+    def consume(self, data: PipelineData) -> None:
+        n = data.item_count()
+        if not n:
+            return
+        with self._lock:
+            if not self._items:
+                self._oldest = self._clock()
+            _merge(self._pending, data)
+            self._items += n
+            out = self._take() if self._items >= self.send_batch_size else None
+            if out is not None:
+                self.batches_by_size += 1
+        if out is not None:
+            self._send(out)
+
+    def flush_if_due(self) -> None:
+        """Sends the waiting batch when its first item is ``timeout`` old (the service's timer calls this)."""
+        with self._lock:
+            out = self._take() if self._items and self._clock() - self._oldest >= self.timeout_s else None
+            if out is not None:
+                self.batches_by_timeout += 1
+        if out is not None:
+            self._send(out)
+
+    def force_flush(self, timeout_s: float = 5.0) -> bool:
+        with self._lock:
+            out = self._take() if self._items else None
+        if out is not None:
+            self._send(out)
+        return True
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        """Sends what waits on (the next stages still run during shutdown)."""
+        self.force_flush(timeout_s)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "batch.sent_by_size": self.batches_by_size,
+            "batch.sent_by_timeout": self.batches_by_timeout,
+            "batch.queued_items": self._items,
+        }
+
+    def _take(self) -> PipelineData:
+        out, self._pending, self._items = self._pending, PipelineData(), 0
+        return out
+
+    def _send(self, data: PipelineData) -> None:
+        for part in self._split(data):
+            self.next_consumer.consume(part)
+
+    def _split(self, data: PipelineData) -> list[PipelineData]:
+        limit = self.max_size
+        if not limit or data.item_count() <= limit:
+            return [data]
+        parts: list[PipelineData] = []
+        for i in range(0, len(data.exchanges), limit):
+            parts.append(PipelineData(exchanges=data.exchanges[i : i + limit]))
+        for i in range(0, len(data.counts), limit):
+            parts.append(PipelineData(counts=data.counts[i : i + limit]))
+        if data.spans is not None:
+            parts.extend(
+                PipelineData(spans=ExportTraceServiceRequest(resource_spans=chunk))
+                for chunk in _chunks(data.spans.resource_spans, span_count, limit)
+            )
+        if data.metrics is not None:
+            parts.extend(
+                PipelineData(metrics=ExportMetricsServiceRequest(resource_metrics=chunk))
+                for chunk in _chunks(data.metrics.resource_metrics, point_count, limit)
+            )
+        return parts
+
+
+def _merge(into: PipelineData, data: PipelineData) -> None:
+    into.exchanges.extend(data.exchanges)
+    into.counts.extend(data.counts)
+    if data.spans is not None:
+        if into.spans is None:
+            into.spans = ExportTraceServiceRequest()
+        into.spans.resource_spans.extend(data.spans.resource_spans)
+    if data.metrics is not None:
+        if into.metrics is None:
+            into.metrics = ExportMetricsServiceRequest()
+        into.metrics.resource_metrics.extend(data.metrics.resource_metrics)
+
+
+def _chunks(resources, count, limit: int):
+    chunk, n = [], 0
+    for resource in resources:
+        size = count(resource)
+        if chunk and n + size > limit:
+            yield chunk
+            chunk, n = [], 0
+        chunk.append(resource)
+        n += size
+    if chunk:
+        yield chunk

@@ -1,0 +1,321 @@
+"""The kernel program every ``ebpf`` receiver of the agent shares, and the thread that drains it.
+
+Two ``ebpf`` receivers (``ebpf/python``, ``ebpf/node``) are two filters, route sets, header
+policies and sets of pipelines, but one kernel program: loading one per receiver would run
+every hooked syscall of the host through the programs twice.  So the first receiver created
+makes the :class:`Capture`, the others join it, and the first one started loads the program
+with the union of their filters (per dimension, and only where every receiver filters on it:
+the kernel can only AND its dimensions).  Which receivers a connection belongs to is decided
+once, when the agent first sees it, from the facts the kernel filtered on (process id, the
+thread's name, the ports); exchanges are then delivered to each of those receivers (a fork
+for every one but the first).
+
+One thread drains the ring buffer every ``drain_interval`` (the kernel never wakes us per
+event: it writes with BPF_RB_NO_WAKEUP), decodes the batch, and delivers the completed
+exchanges.  Everything it counts, and everything the kernel counts, is in :meth:`Capture.counters`.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from otel_ebpf.model import ExchangeSource, HttpExchange
+from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
+from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.events import STAT_NAMES
+from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
+from otel_ebpf.receivers.helper.processes import ProcessResolver
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrafficFilter:
+    """Which traffic a receiver takes: every list given must match; empty lists match everything.
+
+    Attributes:
+        pids: Process ids (thread group ids).
+        executables: Names as in ``/proc/PID/comm`` (the kernel reads the thread's name).
+        ports: Local or peer port.
+    """
+
+    pids: frozenset[int] = frozenset()
+    executables: frozenset[str] = frozenset()
+    ports: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> TrafficFilter:
+        return cls(frozenset(config["pids"]), frozenset(config["executables"]), frozenset(config["ports"]))
+
+    def accepts(self, pid: int, comm: str, local_port: int, peer_port: int) -> bool:
+        return (
+            (not self.pids or pid in self.pids)
+            and (not self.executables or comm in self.executables)
+            and (not self.ports or local_port in self.ports or peer_port in self.ports)
+        )
+
+    @staticmethod
+    def union(filters: list[TrafficFilter]) -> TrafficFilter:
+        """What the kernel can filter on for several receivers: a superset of their traffic."""
+
+        def dimension(name: str) -> frozenset:
+            sets = [getattr(f, name) for f in filters]
+            return frozenset().union(*sets) if sets and all(sets) else frozenset()
+
+        return TrafficFilter(dimension("pids"), dimension("executables"), dimension("ports"))
+
+
+def describe(traffic: TrafficFilter) -> str:
+    """``pids [42], ports [8080]``, or ``every process``."""
+    parts = [f"{name} {sorted(values)}" for name, values in vars(traffic).items() if values]
+    return ", ".join(parts) if parts else "every process"
+
+
+class Member:
+    """One receiver as the capture sees it: its filter, its source, where its exchanges go."""
+
+    __slots__ = ("source", "filter", "deliver", "delivered")
+
+    def __init__(self, source: ExchangeSource, traffic: TrafficFilter, deliver: Callable[[list], None]) -> None:
+        self.source = source
+        self.filter = traffic
+        self.deliver = deliver
+        self.delivered = 0
+
+
+class _Group:
+    """The destination of a connection that several receivers take."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: tuple[Member, ...]) -> None:
+        self.members = members
+
+
+# One capture per kernel configuration (validation makes it one per agent).
+_captures: dict[tuple, Capture] = {}
+_captures_lock = threading.Lock()
+
+
+def join(config: Mapping[str, Any], member: Member, telemetry) -> Capture:
+    """The capture for ``config``'s kernel settings, made on first use; ``member`` joins it."""
+    key = tuple(config[k] for k in KERNEL_KEYS)
+    with _captures_lock:
+        capture = _captures.get(key)
+        if capture is None:
+            capture = _captures[key] = Capture(config, key)
+            telemetry.register(capture.counters)
+        capture.members.append(member)
+    return capture
+
+
+class Capture:
+    """Args:
+    config: An ``ebpf`` receiver's resolved config (only the kernel settings are read).
+    key: Its entry in the module's registry.
+    program: Injectable for tests (default: the real kernel program, loaded at the first start).
+    """
+
+    def __init__(self, config: Mapping[str, Any], key: tuple, program: HttpCaptureProgram | None = None) -> None:
+        self._key = key
+        self.members: list[Member] = []
+        self._started: list[Member] = []
+        self._stopped: set[int] = set()
+        self._drain_interval: float = config["drain_interval"]
+        self._max_cpu: float = config["max_cpu"] or 0.0
+        self._config = config
+        self._program = program
+        self.program: HttpCaptureProgram | None = None
+        self.resolver = ProcessResolver(host_name=socket.gethostname())
+        self.tracker: ConnectionTracker | None = None
+        self.throttled_s = 0.0  # time spent waiting because the CPU budget was used up
+        self.consumer_errors = 0
+        self.evidence = None  # telemetry.tcp_evidence.TcpSpanEvidence, when a receiver asks for it
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()  # serialises drain cycles, starts and the final drain
+        self._kernel_stats = dict.fromkeys(STAT_NAMES, 0)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self, member: Member) -> None:
+        """The first start loads the program with every member's filter (raises LoadError), then drains."""
+        with self._lock:
+            if self.program is None:
+                self._load()
+            self._started.append(member)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="ebpf-capture", daemon=True)
+            self._thread.start()
+
+    def _load(self) -> None:
+        union = TrafficFilter.union([m.filter for m in self.members])
+        c = self._config
+        options = CaptureOptions(
+            capture_bytes=c["capture_bytes"],
+            ring_buffer_size=c["ring_buffer_size"],
+            max_connections=c["max_connections"],
+            read_chunks=c["read_chunks"],
+            pids=sorted(union.pids),
+            executables=sorted(union.executables),
+            ports=sorted(union.ports),
+        )
+        program = self._program or HttpCaptureProgram(options)
+        program.load()
+        self.program = program
+        log.info(
+            "kernel HTTP capture: one program for %s (%d tracepoints; kernel filter: %s)",
+            ", ".join(m.source.receiver for m in self.members),
+            len(program.tracepoints),
+            describe(union),
+        )
+        self.tracker = ConnectionTracker(
+            self.resolver.get,
+            body_limit=options.capture_bytes,
+            max_connections=options.max_connections,
+            ports=union.ports,
+            select=self._select,
+        )
+
+    def stop(self, member: Member) -> None:
+        """A member leaves; the last one to leave drains for every member a last time, then detaches."""
+        with _captures_lock:
+            self._stopped.add(id(member))
+            last = all(id(m) in self._stopped for m in self.members)
+            if last and _captures.get(self._key) is self:
+                del _captures[self._key]
+        if not last:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        if self.program is not None:
+            try:
+                self.cycle(final=True)
+            finally:
+                with self._lock:
+                    self.program.close()
+
+    # -- draining -----------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        interval = self._drain_interval
+        budget = self._max_cpu
+        while not self._stop.is_set():
+            started = time.monotonic()
+            cpu_started = time.thread_time()
+            self.cycle()
+            elapsed = time.monotonic() - started
+            wait = interval - elapsed
+            if budget > 0:
+                # Stay within the budget: a cycle that used c CPU-seconds is followed by enough
+                # idle time that c / (cycle + wait) <= budget. Meanwhile the ring buffer fills and
+                # the kernel counts what it has to drop.
+                used = time.thread_time() - cpu_started
+                needed = used / budget - elapsed
+                if needed > wait:
+                    self.throttled_s += needed - max(wait, 0.0)
+                    wait = needed
+            if wait > 0:
+                self._stop.wait(wait)
+
+    def cycle(self, final: bool = False) -> None:
+        """One drain: ring buffer -> tracker -> each receiver."""
+        with self._lock:
+            if self.program is None:
+                return
+            raw = self.program.drain()
+            out: list[HttpExchange] = []
+            tracker = self.tracker
+            if raw:
+                tracker.process(raw, out)
+            tracker.tick(time.monotonic_ns(), out)
+            if final:
+                tracker.flush(out)
+            if out:
+                self._deliver(out)
+
+    def _select(self, pid: int, comm: str, local_port: int, peer_port: int) -> Member | _Group | None:
+        """The receiver(s) a new connection belongs to (None: none takes it; it is not parsed)."""
+        members = self.members
+        if len(members) == 1:
+            return members[0]  # the kernel and the tracker applied its filter exactly
+        taking = tuple(m for m in members if m.filter.accepts(pid, comm, local_port, peer_port))
+        if not taking:
+            return None
+        return taking[0] if len(taking) == 1 else _Group(taking)
+
+    def _deliver(self, out: list[HttpExchange]) -> None:
+        if self.evidence is not None:
+            self.evidence.annotate(out)
+        batches: dict[int, tuple[Member, list[HttpExchange]]] = {}
+        for x in out:
+            destination = x.source  # set by the tracker from the connection's _select()
+            if isinstance(destination, _Group):
+                first = True
+                for member in destination.members:
+                    copy = x if first else x.fork()
+                    first = False
+                    batches.setdefault(id(member), (member, []))[1].append(copy)
+            elif destination is not None:
+                batches.setdefault(id(destination), (destination, []))[1].append(x)
+        for member, exchanges in batches.values():
+            for x in exchanges:
+                x.source = member.source
+            member.delivered += len(exchanges)
+            try:
+                member.deliver(exchanges)
+            except Exception:  # a pipeline bug must not stop capture; counted and logged
+                self.consumer_errors += 1
+                log.exception("receiver %s: delivering %d exchanges failed", member.source.receiver, len(exchanges))
+
+    # -- self-metrics -------------------------------------------------------------------------
+
+    def counters(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], int]:
+        """Counts for the agent's own metrics: {(metric name, attributes): value}."""
+        result: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+        program = self.program
+        if program is not None:
+            try:
+                self._kernel_stats = program.kernel_stats()
+            except Exception:  # already closed: the last values stand
+                pass
+        kernel = self._kernel_stats
+        result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
+        for reason in ("ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full"):
+            result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
+        # Syscalls whose program the kernel did not run (another BPF program or a bpf() map
+        # syscall was running on that CPU): their data never reached the ring buffer.
+        result[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))] = kernel.get("skipped", 0)
+        result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
+        result[("otel_ebpf.pipeline.errors", (("receiver", "ebpf"),))] = self.consumer_errors
+        result[("otel_ebpf.ebpf.throttled_time", ())] = round(self.throttled_s, 3)
+        result[("otel_ebpf.processes.vanished", ())] = self.resolver.vanished
+        for member in self.members:
+            result[("otel_ebpf.receiver.accepted_exchanges", (("receiver", member.source.receiver),))] = (
+                member.delivered
+            )
+        tracker = self.tracker
+        if tracker is None:
+            return result
+        t = tracker.stats
+        result[("otel_ebpf.ebpf.events.decoded", ())] = t.events
+        result[("otel_ebpf.ebpf.dropped", (("reason", "bad_event"),))] = t.bad_events
+        result[("otel_ebpf.connections.opened", ())] = t.connections_opened
+        result[("otel_ebpf.connections.evicted", ())] = t.connections_evicted
+        result[("otel_ebpf.connections.address_lookups", ())] = t.address_lookups
+        result[("otel_ebpf.connections.not_selected", ())] = t.connections_ignored
+        result[("otel_ebpf.http.exchanges", ())] = t.exchanges
+        for name, value in tracker.http_stats.as_dict().items():
+            result[(f"otel_ebpf.http.parser.{name}", ())] = value
+        result[("otel_ebpf.traces.parent_wait_overflow", ())] = tracker.trace_context.waiting_overflow
+        if self.evidence is not None:
+            result.update(self.evidence.counters())
+        return result

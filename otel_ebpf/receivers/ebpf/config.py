@@ -1,0 +1,75 @@
+"""Configuration of the ``ebpf`` receiver (``receivers: ebpf:``): its schema, with the defaults."""
+
+from __future__ import annotations
+
+from otel_ebpf.config.checks import check_header_name, check_not_empty
+from otel_ebpf.config.schema import Bool, Duration, Int, List, Number, Section, Str
+
+COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
+
+# The keys that configure the kernel program, which every ebpf receiver of the agent shares.
+KERNEL_KEYS = ("capture_bytes", "ring_buffer_size", "max_connections", "drain_interval", "max_cpu", "read_chunks")
+
+
+def _check_power_of_two(value: int) -> str | None:
+    if value & (value - 1):
+        return f"must be a power of two (e.g. {1 << (value.bit_length() - 1)} or {1 << value.bit_length()})"
+    return None
+
+
+def _check_comm(value: str) -> str | None:
+    if "/" in value:
+        return f"{value!r} is a path; give the process name as in /proc/PID/comm (e.g. {value.rsplit('/', 1)[-1]!r})"
+    if len(value) > COMM_LEN:
+        return (
+            f"{value!r} has {len(value)} characters; process names in /proc/PID/comm have at most {COMM_LEN}"
+            f" (use {value[:COMM_LEN]!r})"
+        )
+    if not value:
+        return "must not be empty"
+    return None
+
+
+def _check_route(value: str) -> str | None:
+    return None if value.startswith("/") else f"{value!r} must start with '/' (e.g. /users/{{id}})"
+
+
+SCHEMA = Section(
+    {
+        # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
+        "capture_bytes": Int(1024, min=64, max=16384),
+        # The kernel's ring buffer in bytes: bpf ring buffers are a power-of-two number of pages.
+        "ring_buffer_size": Int(8 * 1024 * 1024, min=4096 * 8, max=1 << 30, check=_check_power_of_two),
+        "max_connections": Int(65536, min=1, max=1 << 24),
+        # 50ms: batches big enough to amortise a cycle; measured 20% less agent CPU than 10ms at 4.5k req/s.
+        "drain_interval": Duration("50ms", min=0.001, max=1.0),
+        # CPU the capture thread may use, in cores (0 = no limit). Past it, the thread drains less
+        # often: the kernel drops what no longer fits in the ring buffer and counts it
+        # (otel_ebpf.ebpf.dropped{reason=ringbuf_full}), so an overloaded agent never takes the
+        # workload's CPU and never loses data silently.
+        "max_cpu": Number(0, min=0, max=64),
+        # Pieces of CAPTURE_BYTES shipped for one large read (pipelined requests, big headers).
+        "read_chunks": Int(4, min=1, max=16),
+        # Which traffic this receiver takes (every list given must match; empty lists: everything).
+        "filter": {
+            "pids": List(Int(min=1)),
+            "executables": List(Str(check=_check_comm)),
+            "ports": List(Int(min=1, max=65535)),
+        },
+        "http": {
+            "routes": {
+                "patterns": List(Str(check=_check_route)),
+                "heuristic": Bool(True),
+                "max_per_service": Int(1000, min=1),
+            },
+            # Names are lower-cased here once, so the hot path compares with the parser's lower-case names.
+            "capture_headers": {
+                "request": List(Str(normalize=str.lower, check=check_header_name)),
+                "response": List(Str(normalize=str.lower, check=check_header_name)),
+            },
+            "capture_body": Bool(False),
+            # Query parameters redacted in url.full / url.query, on top of the built-in list.
+            "sensitive_query_params": List(Str(check=check_not_empty)),
+        },
+    }
+)

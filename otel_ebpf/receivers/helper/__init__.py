@@ -1,0 +1,1 @@
+"""What receivers share: who a process is (its resource), from /proc."""

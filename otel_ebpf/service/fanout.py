@@ -1,0 +1,95 @@
+"""A receiver's data, given to every pipeline that lists the receiver."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from otel_ebpf.component import TRACES, Consumer
+from otel_ebpf.model import PipelineData
+
+log = logging.getLogger(__name__)
+
+
+class PipelineInput(Consumer):
+    """The entrance of one pipeline.
+
+    While the pipeline cannot deliver (one of its processors, or all its exporters, failed to
+    start) its data is dropped here and counted; an exception escaping the pipeline costs that
+    batch only, counted and logged.
+    """
+
+    def __init__(self, name: str, signal: str, head: Consumer) -> None:
+        self.name = name
+        self.signal = signal
+        self.head = head
+        self.down = False
+        self.dropped_items = 0
+        self.errors = 0
+        self._lock = threading.Lock()
+
+    def consume(self, data: PipelineData) -> None:
+        if self.down:
+            with self._lock:
+                self.dropped_items += data.item_count()
+            return
+        try:
+            self.head.consume(data)
+        except Exception:  # a processor bug must not stop the receiver
+            with self._lock:
+                self.errors += 1
+                first = self.errors == 1
+            if first:
+                log.exception(
+                    "pipeline %s failed on a batch (%r); counted in otel_ebpf.pipeline.errors", self.name, data
+                )
+
+    def counters(self) -> dict:
+        attrs = (("pipeline", self.name),)
+        return {
+            ("otel_ebpf.pipeline.errors", attrs): self.errors,
+            ("otel_ebpf.pipeline.dropped_items", attrs): self.dropped_items,
+        }
+
+
+class Fanout(Consumer):
+    """Gives each pipeline its own copy of what a receiver produced.
+
+    Exchanges are forked (``HttpExchange.fork``) and forwarded requests copied for all but one
+    pipeline, all before any pipeline runs, so a processor in one pipeline never changes what
+    another exports (``keep`` excepted: see ``HttpExchange.mark_keep``).  Metrics pipelines run
+    first, so the spans their processors mark ``keep`` are kept by the traces pipelines.  A
+    pipeline gets only what its signal uses: traces pipelines exchanges and spans, metrics
+    pipelines exchanges, metrics and counts.
+    """
+
+    def __init__(self, inputs: list[PipelineInput]) -> None:
+        self.inputs = sorted(inputs, key=lambda p: p.signal == TRACES)
+        traces = [i for i, p in enumerate(self.inputs) if p.signal == TRACES]
+        metrics = [i for i, p in enumerate(self.inputs) if p.signal != TRACES]
+        self._last_traces = traces[-1] if traces else -1
+        self._last_metrics = metrics[-1] if metrics else -1
+        self.signals = frozenset(p.signal for p in self.inputs)  # what the receiver's pipelines carry
+
+    def consume(self, data: PipelineData) -> None:
+        inputs = self.inputs
+        last = len(inputs) - 1
+        parts = []
+        for i, pipeline in enumerate(inputs):
+            exchanges = data.exchanges if i == last else [x.fork() for x in data.exchanges]
+            if pipeline.signal == TRACES:
+                spans = data.spans
+                if spans is not None and i != self._last_traces:
+                    spans = ExportTraceServiceRequest.FromString(spans.SerializeToString())
+                parts.append(PipelineData(exchanges, spans=spans))
+            else:
+                metrics = data.metrics
+                if metrics is not None and i != self._last_metrics:
+                    metrics = ExportMetricsServiceRequest.FromString(metrics.SerializeToString())
+                parts.append(PipelineData(exchanges, metrics=metrics, counts=list(data.counts)))
+        for pipeline, part in zip(inputs, parts, strict=True):
+            if not part.is_empty():
+                pipeline.consume(part)
