@@ -201,12 +201,13 @@ def test_components_lists_every_kind_and_type(capsys):
         "semantic_errors",
         "debug",
         "file",
+        "otlp_http",
         "nop",
         "(none)",
     }
     assert "  ebpf                   traces, metrics" in out
     # Aliases are shown with the type they stand for.
-    assert "(also: otlp_grpc)" in out
+    assert "(also: otlp_grpc)" in out and "(also: otlphttp)" in out
 
 
 def test_check_subcommand_runs_preflight():

@@ -85,6 +85,47 @@ def test_embedded_default_comment_explains_otlp():
     )
 
 
+def test_otlp_endpoint_env_adds_the_http_exporter_to_both_default_pipelines():
+    # The specification's default protocol is http/protobuf.
+    config = load_config(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"})
+    assert config.pipelines["traces"].exporters == ("debug", "otlp_http")
+    assert config.pipelines["metrics"].exporters == ("debug", "otlp_http")
+    # The exporter reads the endpoint itself: the YAML-side endpoint stays unset.
+    assert config.exporters["otlp_http"]["endpoint"] is None
+    assert config.exporters["otlp_http"]["compression"] is None  # the exporter applies env, then gzip
+
+
+@pytest.mark.parametrize(
+    ("environ", "traces", "metrics"),
+    [
+        ({"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, "otlp", "otlp"),
+        ({"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, "otlp_http", "otlp_http"),
+        ({"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "http/protobuf"}, "otlp",
+         "otlp_http"),
+        ({"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "GRPC"}, "otlp", "otlp_http"),
+    ],
+)  # fmt: skip
+def test_otlp_protocol_env_chooses_the_exporter_per_signal(environ, traces, metrics):
+    config = load_config(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", **environ})
+    assert config.pipelines["traces"].exporters == ("debug", traces)
+    assert config.pipelines["metrics"].exporters == ("debug", metrics)
+
+
+def test_unknown_otlp_protocol_env_is_an_error_naming_the_variable():
+    errors = errors_of(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "thrift"})
+    assert errors[0].startswith("OTEL_EXPORTER_OTLP_PROTOCOL='thrift' is not a protocol an exporter serves (known: ")
+    assert "grpc" in errors[0] and "http/protobuf" in errors[0]
+
+
+def test_signal_endpoint_env_adds_otlp_to_that_signal_only():
+    traces_only = load_config(None, {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4318/v1/traces"})
+    assert traces_only.pipelines["traces"].exporters == ("debug", "otlp_http")
+    assert traces_only.pipelines["metrics"].exporters == ("debug",)
+    metrics_only = load_config(None, {"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "http://c:4318/v1/metrics"})
+    assert metrics_only.pipelines["metrics"].exporters == ("debug", "otlp_http")
+    assert metrics_only.pipelines["traces"].exporters == ("debug",)
+
+
 def test_empty_endpoint_env_adds_nothing():
     config = load_config(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "  "})
     assert "otlp" not in config.exporters and "otlp_http" not in config.exporters

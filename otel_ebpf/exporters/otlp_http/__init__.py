@@ -1,0 +1,1 @@
+"""The ``otlp_http`` exporter: OTLP over HTTP, protobuf or JSON (alias ``otlphttp``, the older name)."""
