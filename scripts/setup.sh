@@ -39,7 +39,9 @@ if [ "$WITH_TESTS" = 1 ]; then
     # openssl and capsh (libcap2-bin): the TLS and dropped-capability tests.
     # gcc and binutils (objcopy): tests/test_kernel_records.py compiles the bpf/*.h headers with
     # `gcc -gbtf` and reads their BTF, to check the Python records against the C structs.
+    # prometheus: a real Prometheus scrapes the prometheus exporter (and promtool lints it).
     need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils"
+    need_pkgs="$need_pkgs prometheus"
 fi
 
 missing=""

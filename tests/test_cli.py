@@ -203,6 +203,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "file",
         "otlp_http",
         "nop",
+        "prometheus",
         "(none)",
     }
     assert "  ebpf                   traces, metrics" in out
