@@ -29,6 +29,7 @@ from otel_ebpf.exporters.nop.factory import factory as nop_exporter
 from otel_ebpf.exporters.otlp.factory import factory as otlp_exporter
 from otel_ebpf.exporters.otlp_http.factory import factory as otlp_http_exporter
 from otel_ebpf.exporters.prometheus.factory import factory as prometheus_exporter
+from otel_ebpf.extensions.health_check.factory import factory as health_check_extension
 from otel_ebpf.processors.batch.factory import factory as batch_processor
 from otel_ebpf.processors.cause_attribution.factory import factory as cause_attribution_processor
 from otel_ebpf.processors.health_score.factory import factory as health_score_processor
@@ -59,6 +60,7 @@ BUILTIN: tuple[Factory, ...] = (
     debug_exporter,
     nop_exporter,
     prometheus_exporter,
+    health_check_extension,
 )
 
 

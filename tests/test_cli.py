@@ -204,7 +204,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "otlp_http",
         "nop",
         "prometheus",
-        "(none)",
+        "health_check",
     }
     assert "  ebpf                   traces, metrics" in out
     # Aliases are shown with the type they stand for.

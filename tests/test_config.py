@@ -303,7 +303,7 @@ def test_extensions_empty_absent_or_unknown(write):
     assert load_config([write(MINIMAL + "extensions: {}\n")], {}).extensions == {}
     assert load_config([write(MINIMAL + "extensions:\n")], {}).extensions == {}
     errors = errors_of([write(MINIMAL + "extensions: {zpages: {}}\n")])
-    assert "extensions: unknown type 'zpages' (known: none)" in errors
+    assert "extensions: unknown type 'zpages' (known: health_check)" in errors
     errors = errors_of([write(MINIMAL.replace("service:\n", "service:\n  extensions: [zpages]\n"))])
     assert "service.extensions: 'zpages' is not configured (configured: none)" in errors
 
