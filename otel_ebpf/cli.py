@@ -14,8 +14,6 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-import yaml
-
 from otel_ebpf import __version__
 
 EXIT_OK = 0
@@ -217,7 +215,7 @@ def cmd_print_config(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     note = "secrets shown" if args.unredacted else "secrets redacted"
     sys.stdout.write(f"# otel-ebpf resolved configuration from {config.source} ({note})\n")
-    sys.stdout.write(yaml.safe_dump(config.to_dict(redact=not args.unredacted), sort_keys=False))
+    sys.stdout.write(config.to_yaml(redact=not args.unredacted))
     return EXIT_OK
 
 

@@ -115,6 +115,7 @@ def test_unknown_otlp_protocol_env_is_an_error_naming_the_variable():
     errors = errors_of(None, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "thrift"})
     assert errors[0].startswith("OTEL_EXPORTER_OTLP_PROTOCOL='thrift' is not a protocol an exporter serves (known: ")
     assert "grpc" in errors[0] and "http/protobuf" in errors[0]
+    assert len(errors) == 1  # said once, though both pipelines of the default would get it
 
 
 def test_signal_endpoint_env_adds_otlp_to_that_signal_only():
@@ -702,14 +703,17 @@ def test_parse_duration_millis(n):
 
 
 def test_to_dict_round_trips_and_redacts(write, tmp_path):
-    path = _otlp(write, "endpoint: 'c:4317'\nheaders: {authorization: 'Bearer s3cr3t'}\ntimeout: 250ms")
-    config = load_config([path], {})
+    path = _otlp(
+        write, "endpoint: 'c:4317'\nheaders: {authorization: 'Bearer ${env:TOKEN}', x-cost: '$$5'}\ntimeout: 250ms"
+    )
+    environ = {"TOKEN": "s3cr3t:-${env:HOME}$$"}  # a value that looks like references
+    config = load_config([path], environ)
     shown = config.to_dict()
-    assert shown["exporters"]["otlp"]["headers"] == {"authorization": "[REDACTED]"}
-    assert "s3cr3t" not in yaml.safe_dump(shown)
-    assert config.exporters["otlp"]["headers"] == {"authorization": "Bearer s3cr3t"}  # redaction copies
+    assert shown["exporters"]["otlp"]["headers"] == {"authorization": "[REDACTED]", "x-cost": "[REDACTED]"}
+    assert "s3cr3t" not in config.to_yaml()
+    assert config.exporters["otlp"]["headers"] == {"authorization": "Bearer s3cr3t:-${env:HOME}$$", "x-cost": "$5"}
     full = tmp_path / "full.yaml"
-    full.write_text(yaml.safe_dump(config.to_dict(redact=False)))
+    full.write_text(config.to_yaml(redact=False))  # what print-config --unredacted writes
     again = load_config([str(full)], {})
     assert again.exporters == config.exporters
     assert again.receivers == config.receivers

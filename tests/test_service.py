@@ -187,6 +187,7 @@ def test_keep_is_shared_by_the_copies_so_exemplars_lead_to_exported_spans(write_
         x.parent_span_id, x.sampled = b"\x01" * 8, False
         Feed.instances[0].send([x])
         assert len(spans_of(s.exporters["collect"])) == 2  # traces and traces/second, thanks to keep
+        assert x.forks is None  # the copies forgot each other: no reference cycle left behind
     finally:
         s.shutdown(1.0)
     quiet = service(write_config, GRAPH.replace("processors: [tag/keep, tag/a]", "processors: [tag/a]"))
@@ -200,6 +201,11 @@ def test_keep_is_shared_by_the_copies_so_exemplars_lead_to_exported_spans(write_
         failed.parent_span_id, failed.sampled = b"\x01" * 8, False
         Feed.instances[-1].send([failed])
         assert len(spans_of(quiet.exporters["collect"])) == 2  # failures are always exported
+        refused = exchange(status=404)
+        refused.role = Role.CLIENT  # a client's 4xx is an Error span (semantic conventions)
+        refused.parent_span_id, refused.sampled = b"\x01" * 8, False
+        Feed.instances[-1].send([refused])
+        assert len(spans_of(quiet.exporters["collect"])) == 4
     finally:
         quiet.shutdown(1.0)
 
@@ -227,6 +233,95 @@ service:
         assert names.count("otel_ebpf.service.collections") == 2
     finally:
         s.shutdown(1.0)
+
+
+def test_shutdown_counts_what_a_batch_held_in_the_last_collection_and_runs_once(write_config):
+    text = """
+receivers: {feed: {}}
+processors: {batch: {send_batch_size: 100000, timeout: 1h}}
+exporters: {collect: {}}
+service:
+  telemetry: {metrics: {level: none}}
+  pipelines:
+    metrics: {receivers: [feed], processors: [batch], exporters: [collect]}
+"""
+    s = service(write_config, text)
+    assert s.start()
+    Feed.instances[-1].send([exchange(), exchange(), exchange()])  # e.g. a receiver's final drain
+    s.shutdown(1.0)
+    collect = s.exporters["collect"]
+    counts = [
+        point.count
+        for request in collect.metrics
+        for rm in request.resource_metrics
+        for sm in rm.scope_metrics
+        for m in sm.metrics
+        if m.name == "http.server.request.duration"
+        for point in m.histogram.data_points
+    ]
+    assert counts == [3]  # flushed into the pipeline's end before the last collection read it
+    exported = len(collect.metrics)
+    s.shutdown(1.0)  # a second signal: nothing runs twice
+    assert len(collect.metrics) == exported
+
+
+def _three_resources():
+    request = ExportTraceServiceRequest()
+    for i in range(3):
+        rs = request.resource_spans.add()
+        rs.resource.attributes.add(key="service.name").value.string_value = f"shop-{i}"
+        span = rs.scope_spans.add().spans.add(
+            name="GET /x", kind=2, trace_id=bytes(range(16)), span_id=bytes([i + 1]) * 8
+        )
+        span.attributes.add(key="http.request.method").value.string_value = "GET"
+        span.attributes.add(key="http.response.status_code").value.int_value = 200
+        span.attributes.add(key="url.path").value.string_value = "/x"
+    return request
+
+
+def test_a_batch_cut_by_max_size_keeps_each_received_span_with_its_exchange(write_config):
+    text = """
+receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:0"}}}}
+processors:
+  batch: {send_batch_size: 2, send_batch_max_size: 2}
+  tag/a: {name: a}
+exporters: {collect: {}}
+service:
+  pipelines:
+    traces: {receivers: [otlp], processors: [batch, tag/a], exporters: [collect]}
+"""
+    s = service(write_config, text)
+    request = _three_resources()
+    assert PipelineData(spans=request).item_count() == 3
+    s.receivers["otlp"].on_traces(request)  # 3 spans, each with its exchange: 3 items, not 6
+    s.shutdown(1.0)
+    spans = spans_of(s.exporters["collect"])
+    assert sorted(sp.span_id[0] for sp in spans) == [1, 2, 3]
+    assert [attrs(sp).get("seen") for sp in spans] == ["a", "a", "a"]  # every span met its exchange
+    assert s.pipelines["traces"].tail.annotated == 3
+
+
+class _Failing(Component):
+    def __init__(self, fail_on: int):
+        self.calls, self.fail_on = 0, fail_on
+
+    def consume(self, data):
+        self.calls += 1
+        if self.calls == self.fail_on:
+            raise RuntimeError("a bug downstream")
+
+
+def test_batch_counts_a_part_the_next_stage_fails_on_and_sends_the_rest():
+    from otel_ebpf.processors.batch.processor import BatchProcessor
+
+    downstream = _Failing(fail_on=1)
+    batch = BatchProcessor({"send_batch_size": 4, "timeout": 1.0, "send_batch_max_size": 2}, downstream)
+    batch.consume(PipelineData([exchange() for _ in range(4)]))  # two parts of two
+    assert downstream.calls == 2
+    assert batch.stats()["batch.send_errors"] == 1 and batch.stats()["batch.dropped_items"] == 2
+    batch.shutdown(1.0)
+    batch.consume(PipelineData([exchange()]))  # after shutdown: straight through, not held
+    assert downstream.calls == 3 and batch.stats()["batch.queued_items"] == 0
 
 
 def test_received_spans_are_forwarded_with_the_processors_annotations(write_config, tmp_path):
@@ -279,6 +374,19 @@ service:
         ),
         (
             """
+receivers: {feed: {}}
+processors: {health_score: {endpoint: "127.0.0.1:0"}}
+exporters: {collect: {}}
+service:
+  pipelines:
+    metrics: {receivers: [feed], processors: [health_score], exporters: [collect]}
+    metrics/b: {receivers: [feed], processors: [health_score], exporters: [collect]}
+""",
+            "processors.health_score (pipeline metrics/b): path /health on 127.0.0.1:0 is already used by "
+            "processors.health_score (pipeline metrics): give one of them another",
+        ),
+        (
+            """
 receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:13134"}}}}
 processors: {health_score: {}}
 exporters: {collect: {}}
@@ -312,7 +420,7 @@ service:
             "service.pipelines.traces.processors: 'health_score' does not support traces (it handles: metrics)",
         ),
     ],
-    ids=["two-health-paths", "port-clash", "kernel-settings", "metrics-only-processor"],
+    ids=["two-health-paths", "two-health-paths-any-port", "port-clash", "kernel-settings", "metrics-only-processor"],
 )
 def test_configurations_the_service_could_not_honour_are_refused_naming_both_sides(write_config, text, error):
     with pytest.raises(ConfigError) as info:
@@ -379,6 +487,23 @@ def test_scheduler_runs_at_a_fixed_rate_and_never_in_a_burst():
     now[0] = 108.0
     scheduler.run_due()  # a failing job is counted and keeps its schedule; the other still runs
     assert scheduler.errors == 1 and runs[-1] == 108.0
+
+
+def test_scheduler_runs_a_job_slower_than_its_interval_once_per_call():
+    now = [0.0]
+
+    def slow():  # takes three of its intervals
+        now[0] += 0.15
+
+    scheduler = Scheduler(clock=lambda: now[0])
+    scheduler.every(0.05, slow, "slow")
+    now[0] = 0.05
+    assert scheduler.run_due() == pytest.approx(0.05)  # returned: the caller gets its loop back
+    assert now[0] == pytest.approx(0.2)
+    scheduler.every(0.05, scheduler.clear, "shutdown starts while this job runs")
+    now[0] = 1.0
+    scheduler.run_due()  # neither job is put back after clear()
+    assert scheduler.run_due() == 1.0
 
 
 def test_service_timer_thread_safety_of_status():

@@ -71,3 +71,14 @@ def expand_string(text: str, environ: Mapping[str, str], path: str, errors: list
         return value
 
     return _REFERENCE.sub(substitute, text)
+
+
+def literal(value: Any) -> Any:
+    """A copy of ``value`` whose strings expand back to themselves (every ``$`` written ``$$``)."""
+    if isinstance(value, str):
+        return value.replace("$", "$$")
+    if isinstance(value, Mapping):
+        return {k: literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [literal(v) for v in value]
+    return value

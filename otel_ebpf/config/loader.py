@@ -130,7 +130,9 @@ def add_otlp_from_env(raw: dict, environ: Mapping[str, str], registry: Registry,
             var = env.otlp_var("PROTOCOL", signal)
             var = var if environ.get(var, "").strip() else env.otlp_var("PROTOCOL")
             known = sorted({p for s in registry.types("exporters") for p in s.env_protocols})
-            errors.append(f"{var}={protocol!r} is not a protocol an exporter serves (known: {', '.join(known)})")
+            error = f"{var}={protocol!r} is not a protocol an exporter serves (known: {', '.join(known)})"
+            if error not in errors:  # once, not once per pipeline
+                errors.append(error)
             continue
         exporters = raw.setdefault("exporters", {}) or {}
         raw["exporters"] = exporters

@@ -5,6 +5,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+import yaml
+
+from otel_ebpf.config.expand import literal
 from otel_ebpf.config.registry import KINDS, Registry
 
 
@@ -86,6 +89,11 @@ class Config:
             stages.append(", ".join(pipeline.exporters))
             lines.append(f"{name}: {' -> '.join(stages)}")
         return "\n".join(lines)
+
+    def to_yaml(self, redact: bool = True) -> str:
+        """What ``print-config`` writes: YAML that loads back into this configuration (a ``$`` in
+        a value, from the environment or the file, is written ``$$``)."""
+        return yaml.safe_dump(literal(self.to_dict(redact)), sort_keys=False)
 
     def to_dict(self, redact: bool = True) -> dict:
         """The configuration in the Collector's YAML shape (what ``print-config`` shows).

@@ -10,6 +10,7 @@ from otel_ebpf.model.exchange import (
     HttpExchange,
     ProcessInfo,
     Role,
+    is_received,
 )
 from otel_ebpf.model.pipeline import Exemplar, PipelineData, RequestCount
 
@@ -26,4 +27,5 @@ __all__ = [
     "ProcessInfo",
     "RequestCount",
     "Role",
+    "is_received",
 ]

@@ -197,6 +197,12 @@ class ExchangeSource:
         self.received = received
 
 
+def is_received(x: HttpExchange) -> bool:
+    """True for an exchange made from a received span: it annotates that span, never becomes one."""
+    source = x.source
+    return source is not None and source.received
+
+
 def _compile_fork():
     # Generated straight-line code: 0.42 µs a copy against 2.0 µs for a loop over __slots__ with
     # getattr/setattr and 3.7 µs for copy.copy (measured on the development VM, 35 slots).

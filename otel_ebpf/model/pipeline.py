@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from otel_ebpf.model.exchange import HttpExchange
+from otel_ebpf.model.exchange import HttpExchange, is_received
 
 
 class PipelineData:
@@ -42,11 +42,18 @@ class PipelineData:
         return not self.exchanges and self.spans is None and self.metrics is None and not self.counts
 
     def item_count(self) -> int:
-        """Exchanges, counts, spans and metric data points: what ``batch`` sizes and drops count."""
-        n = len(self.exchanges) + len(self.counts)
-        if self.spans is not None:
-            n += sum(span_count(rs) for rs in self.spans.resource_spans)
-        if self.metrics is not None:
+        """What ``batch`` sizes and drops count: spans, metric data points, and the exchanges and
+        counts that are not a view of them (an exchange made from a received span is its span;
+        counts are made from the received metrics they travel with)."""
+        exchanges = self.exchanges
+        if self.spans is None:
+            n = len(exchanges)
+        else:
+            n = sum(span_count(rs) for rs in self.spans.resource_spans)
+            n += sum(1 for x in exchanges if not is_received(x))
+        if self.metrics is None:
+            n += len(self.counts)
+        else:
             n += sum(point_count(rm) for rm in self.metrics.resource_metrics)
         return n
 

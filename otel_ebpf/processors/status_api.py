@@ -73,6 +73,9 @@ def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None
         server = _servers.get(endpoint)
         if server is None:
             server = _servers[endpoint] = StatusServer(endpoint)
+        elif path in server.providers:  # validation refuses this; a second agent in one process would not
+            log.error("status endpoint %s: %s is already served by another processor", endpoint, path)
+            return None
         server.providers[path] = provider
         server.users += 1
         try:

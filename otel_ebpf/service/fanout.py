@@ -61,7 +61,9 @@ class Fanout(Consumer):
     Exchanges are forked (``HttpExchange.fork``) and forwarded requests copied for all but one
     pipeline, all before any pipeline runs, so a processor in one pipeline never changes what
     another exports (``keep`` excepted: see ``HttpExchange.mark_keep``).  Metrics pipelines run
-    first, so the spans their processors mark ``keep`` are kept by the traces pipelines.  A
+    first, so the spans their processors mark ``keep`` are kept by the traces pipelines; the
+    copies stop knowing each other once every pipeline has had the batch (a processor behind a
+    ``batch`` marks only its own copy).  A
     pipeline gets only what its signal uses: traces pipelines exchanges and spans, metrics
     pipelines exchanges, metrics and counts.
     """
@@ -93,3 +95,11 @@ class Fanout(Consumer):
         for pipeline, part in zip(inputs, parts, strict=True):
             if not part.is_empty():
                 pipeline.consume(part)
+        if last:
+            # The copies know each other only while the pipelines run (mark_keep): a reference
+            # cycle left behind would wait for the cyclic garbage collector.
+            for x in data.exchanges:
+                forks = x.forks
+                if forks is not None:
+                    for copy in forks:
+                        copy.forks = None

@@ -27,6 +27,7 @@ class Scheduler:
         self._jobs: list[tuple[float, int, float, Callable[[], None], str]] = []
         self._seq = itertools.count()
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by clear(): a job that was running is not put back
         self.errors = 0
 
     def every(self, interval_s: float, job: Callable[[], None], name: str) -> None:
@@ -36,26 +37,38 @@ class Scheduler:
             heapq.heappush(self._jobs, (self._clock() + interval_s, next(self._seq), interval_s, job, name))
 
     def run_due(self) -> float:
-        """Runs every job that is due; returns the seconds until the next one (1.0 when none)."""
-        while True:
-            with self._lock:
-                if not self._jobs:
-                    return 1.0
-                now = self._clock()
-                due, _, interval, job, name = self._jobs[0]
-                if due > now:
-                    return due - now
-                following = due + interval
-                if following <= now:
-                    following = now + interval
-                heapq.heapreplace(self._jobs, (following, next(self._seq), interval, job, name))
+        """Runs every job that is due, each once; returns the seconds until the next one (1.0 when none).
+
+        A job's next time is set after it ran, from its due time: a job slower than its
+        interval runs once per call, never in a loop that starves the caller.
+        """
+        with self._lock:
+            now = self._clock()
+            due_jobs = []
+            while self._jobs and self._jobs[0][0] <= now:
+                due_jobs.append(heapq.heappop(self._jobs))
+            generation = self._generation
+        for due, _, interval, job, name in due_jobs:
             try:
                 job()
             except Exception:  # a component's bug must not stop the others' timers
                 self.errors += 1
                 log.exception("periodic job %r failed", name)
+            with self._lock:
+                if self._generation != generation:
+                    break  # cleared while it ran: shutdown started
+                following = due + interval
+                after = self._clock()
+                if following <= after:
+                    following = after + interval
+                heapq.heappush(self._jobs, (following, next(self._seq), interval, job, name))
+        with self._lock:
+            if not self._jobs:
+                return 1.0
+            return max(0.0, self._jobs[0][0] - self._clock())
 
     def clear(self) -> None:
         """Forgets every job (shutdown started)."""
         with self._lock:
             self._jobs.clear()
+            self._generation += 1

@@ -8,8 +8,9 @@
 * the extensions of ``service.extensions``.
 
 Start order: extensions, exporters, processors (last first), receivers; shutdown the reverse,
-with one last metrics collection after the receivers that push have stopped and before those
-that are read at collection time (``tcp_flows``) stop.  A component that cannot be created or
+with one last metrics collection after the receivers that push have stopped and the processors
+have flushed what they hold, and before the receivers read at collection time (``tcp_flows``)
+stop; exporters stop at the same time, each on its own thread.  A component that cannot be created or
 started is marked permanently failed and the agent runs on without it (see :meth:`Service.start`).
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +91,7 @@ class Service:
         self.extensions: dict[str, Component | None] = {}
         self.collections = 0
         self.collect_errors = 0
+        self._shut_down = False
         self._build()
         self.self_metrics.register_callback(self._counters)
 
@@ -168,44 +171,50 @@ class Service:
     def start(self) -> bool:
         """Starts everything that was created; returns False when no pipeline can carry data.
 
-        A pipeline carries data while its processors run, one of its exporters runs and one of
-        its receivers runs; the others are reported by the ``health_check`` extension and logged.
+        A pipeline whose processors do not all run, or none of whose exporters runs, is down
+        before any receiver starts (its data is then dropped at its entrance, counted); one
+        with no running receiver gets nothing.  Either is reported by the ``health_check``
+        extension and logged; the others run.
         """
         order: list[Key] = [(EXTENSIONS, e) for e in self.extensions]
         order += [(EXPORTERS, e) for e in self.exporters]
         for pipeline in self.pipelines.values():
             order += [(PROCESSORS, pid, pipeline.name) for pid, _ in reversed(pipeline.processors)]
-        order += [(RECEIVERS, r) for r in self.receivers]
         for key in order:
-            component = self._created.get(key)
-            if component is None:
-                continue
-            try:
-                component.start(self.host)
-            except Exception as exc:
-                self._fail(key, "cannot start", exc)
-            else:
-                self.status.set(key, Status.OK)
-        alive = 0
+            self._start(key)
         for pipeline in self.pipelines.values():
-            if self._carries_data(pipeline):
-                alive += 1
-            else:
+            if not self._can_deliver(pipeline):
                 pipeline.input.down = True
                 log.error("pipeline %s cannot carry data: it is down until the agent restarts", pipeline.name)
+        for rid in self.receivers:
+            self._start((RECEIVERS, rid))
+        alive = [
+            p
+            for p in self.pipelines.values()
+            if not p.input.down and any(self._ok((RECEIVERS, r)) for r in p.receivers)
+        ]
         if any(p.signal == METRICS for p in self.pipelines.values()):
             self.scheduler.every(self.config.metric_export_interval_s, self.collect_metrics, "metrics collection")
         self.status.up_since_ns = time.time_ns()
-        return alive > 0
+        return bool(alive)
+
+    def _start(self, key: Key) -> None:
+        component = self._created.get(key)
+        if component is None:
+            return  # its creation failed: already reported
+        try:
+            component.start(self.host)
+        except Exception as exc:
+            self._fail(key, "cannot start", exc)
+        else:
+            self.status.set(key, Status.OK)
 
     def _ok(self, key: Key) -> bool:
         return self.status.get(key).status is Status.OK
 
-    def _carries_data(self, pipeline: Pipeline) -> bool:
+    def _can_deliver(self, pipeline: Pipeline) -> bool:
         processors_ok = all(self._ok((PROCESSORS, pid, pipeline.name)) for pid, _ in pipeline.processors)
-        exporter_ok = any(self._ok((EXPORTERS, e)) for e in pipeline.exporters)
-        receiver_ok = any(self._ok((RECEIVERS, r)) for r in pipeline.receivers)
-        return processors_ok and exporter_ok and receiver_ok
+        return processors_ok and any(self._ok((EXPORTERS, e)) for e in pipeline.exporters)
 
     def collect_metrics(self) -> None:
         """One collection: every metrics pipeline sends one request through its processors.
@@ -247,7 +256,10 @@ class Service:
             return []
 
     def shutdown(self, deadline_s: float = 5.0) -> None:
-        """Stops everything in order within ``deadline_s`` (see the module docstring)."""
+        """Stops everything in order within ``deadline_s`` (see the module docstring); once."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         deadline = time.monotonic() + deadline_s
         self.scheduler.clear()
 
@@ -259,8 +271,11 @@ class Service:
             if rid not in read_at_collection:
                 self._stop((RECEIVERS, rid), receiver, remaining(0.4))
         if any(p.signal == METRICS for p in self.pipelines.values()):
+            # What the processors hold (a batch) reaches the pipelines' ends before the last
+            # collection reads them; the collection itself then goes through still-running processors.
+            self._flush_processors(remaining(0.2))
             try:
-                self.collect_metrics()  # the last values, pushed through still-running processors
+                self.collect_metrics()
             except Exception:
                 log.exception("the last metrics collection failed")
         for rid in read_at_collection:
@@ -268,10 +283,37 @@ class Service:
         for pipeline in self.pipelines.values():
             for pid, processor in pipeline.processors:  # first to last: each flushes into the next
                 self._stop((PROCESSORS, pid, pipeline.name), processor, remaining(0.4))
-        for exp_id, exporter in self.exporters.items():
-            self._stop((EXPORTERS, exp_id), exporter, remaining())
+        self._stop_together([((EXPORTERS, e), x) for e, x in self.exporters.items()], deadline)
         for ext_id, extension in self.extensions.items():
             self._stop((EXTENSIONS, ext_id), extension, remaining())
+
+    def _flush_processors(self, timeout_s: float) -> None:
+        for pipeline in self.pipelines.values():
+            for pid, processor in pipeline.processors:  # first to last: each flushes into the next
+                if processor is None:
+                    continue
+                try:
+                    processor.force_flush(timeout_s)
+                except Exception:
+                    log.exception("processors/%s (pipeline %s): flush failed", pid, pipeline.name)
+
+    def _stop_together(self, components: list[tuple[Key, Component | None]], deadline: float) -> None:
+        """Stops the components at once, each on its own thread: exporters that retry or drain a
+        queue wait for their backends in parallel, not one after the other."""
+        threads = []
+        for key, component in components:
+            if component is None:
+                continue
+            timeout = max(0.1, deadline - time.monotonic())
+            thread = threading.Thread(
+                target=self._stop, args=(key, component, timeout), name=f"stop {key[1]}", daemon=True
+            )
+            thread.start()
+            threads.append((key, thread))
+        for key, thread in threads:
+            thread.join(max(0.1, deadline - time.monotonic()) + 0.5)
+            if thread.is_alive():
+                log.warning("%s did not stop within the shutdown deadline; left behind", "/".join(key[:2]))
 
     def _stop(self, key: Key, component: Component | None, timeout_s: float) -> None:
         if component is None:

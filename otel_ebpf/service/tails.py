@@ -14,7 +14,7 @@ import threading
 
 from otel_ebpf import __version__
 from otel_ebpf.component import Consumer, Exporter
-from otel_ebpf.model import HttpExchange, PipelineData
+from otel_ebpf.model import HttpExchange, PipelineData, is_received
 from otel_ebpf.telemetry.http_metrics import HttpMetrics
 from otel_ebpf.telemetry.outcome import is_error
 from otel_ebpf.telemetry.received import annotate_received_spans
@@ -27,11 +27,6 @@ log = logging.getLogger(__name__)
 
 # Exchanges made outside a receiver (tests, tools) export nothing that a default policy would hide.
 _DEFAULT_REDACTOR = Redactor()
-
-
-def _received(x: HttpExchange) -> bool:
-    source = x.source
-    return source is not None and source.received
 
 
 class TracesTail(Consumer):
@@ -54,19 +49,20 @@ class TracesTail(Consumer):
 
     def consume(self, data: PipelineData) -> None:
         if data.spans is not None:
-            self.annotated += annotate_received_spans(data.spans, [x for x in data.exchanges if _received(x)])
+            annotated = annotate_received_spans(data.spans, [x for x in data.exchanges if is_received(x)])
+            with self._lock:
+                self.annotated += annotated
             self._export(data.spans)
         should_sample = self.sampler.should_sample
         by_policy: dict[int, tuple[Redactor, list[HttpExchange]]] = {}
         dropped = 0
         for x in data.exchanges:
-            if _received(x):
+            if is_received(x):
                 continue
             if not (is_error(x) or should_sample(x)):
                 dropped += 1
                 continue
-            redactor = x.source.redactor if x.source is not None and x.source.redactor is not None else None
-            redactor = redactor or _DEFAULT_REDACTOR
+            redactor = (x.source.redactor if x.source is not None else None) or _DEFAULT_REDACTOR
             entry = by_policy.get(id(redactor))
             if entry is None:
                 entry = by_policy[id(redactor)] = (redactor, [])
@@ -115,7 +111,7 @@ class MetricsTail(Consumer):
 
     def consume(self, data: PipelineData) -> None:
         if data.exchanges:
-            captured = [x for x in data.exchanges if not _received(x)]
+            captured = [x for x in data.exchanges if not is_received(x)]
             if captured:
                 self.http_metrics.record(captured)
         if data.metrics is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from otel_ebpf.model import STATUS_ERROR, HttpExchange, RequestCount
-from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
+from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER, classify
 
 ATTR_KIND = "otel_ebpf.error.kind"
 ATTR_SEVERITY = "otel_ebpf.error.severity"
@@ -53,11 +53,10 @@ def outcome(x: HttpExchange) -> tuple[int, str | None]:
 
 
 def is_error(x: HttpExchange) -> bool:
-    """True for an exchange whose span must survive sampling: any failure, or a processor asked."""
-    if x.keep or x.error_type or x.status_override == STATUS_ERROR:
-        return True
-    status = x.status_code
-    if status is None or status >= 500:
+    """True for an exchange whose span must survive sampling: a span with an Error status
+    (what :func:`~otel_ebpf.telemetry.semconv.classify` exports: a client's 4xx too), a
+    ``semantic_errors`` verdict, or a processor asked to keep it."""
+    if x.keep or classify(x)[0] == STATUS_ERROR:
         return True
     attributes = x.attributes
     return bool(attributes) and ATTR_KIND in attributes

@@ -214,4 +214,8 @@ def test_every_exemplar_points_at_an_exported_span_and_errors_survive_one_percen
     assert len(errors) == failed  # every failure's span survived sampling
     assert len(good) < 0.05 * (len(shop.outcomes) - failed)  # and sampling did apply to the rest
     slow = [s for s in spans if s["attributes"].get("url.path") == "/slow"]
-    assert sorted(round(s["duration_s"], 1) for s in slow) == [0.2, 0.2]  # the two SLO violations
+    # the two SLO violations are kept; each of the three fast /slow requests may also be
+    # sampled, at 1%, so only the slow ones are asserted
+    violations = sorted(d for d in (round(s["duration_s"], 1) for s in slow) if d >= 0.1)
+    assert violations == [0.2, 0.2]
+    assert len(slow) <= 5

@@ -172,11 +172,14 @@ class QueuedExporter(Exporter):
     # -- the interface ----------------------------------------------------------------
 
     def start(self, host: Host | None = None) -> None:
+        """Opens the destination (raises when it cannot: then, what the exporter is given is dropped
+        and counted at once, never held), then starts the sending threads."""
         with self._lock:
             if self._started or self._shut_down:
                 return
-            self._started = True
         self._open()
+        with self._lock:
+            self._started = True
         if self._queue is not None:
             self._queue.start()
 
@@ -254,14 +257,11 @@ class QueuedExporter(Exporter):
         with self._lock:
             self._received[signal] += items
             self._queued[signal] += items
-            closed = self._shut_down
-        if closed:
+            running = self._started and not self._shut_down
+        if not running:  # not started (or it could not start), or shut down: nothing would send it
             self._settle(batch, 0, items, failed=False)
             return
         if self._queue is None:
-            if not self._started:
-                self._settle(batch, 0, items, failed=False)
-                return
             self._process(batch)
         elif not self._queue.offer(batch):
             with self._lock:

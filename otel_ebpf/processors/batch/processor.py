@@ -5,14 +5,17 @@ forwarded or collected requests, request counts.  A batch goes on when it holds
 ``send_batch_size`` items (in the thread that filled it) or when its first item is ``timeout``
 old (on the service's timer).  With ``send_batch_max_size``, a larger batch is cut: exchanges
 and counts item by item, forwarded requests by whole resource (a single resource with more
-items than the maximum goes whole).
+items than the maximum goes whole), an exchange made from a received span with its span.
 
 What is waiting is bounded by ``send_batch_size`` plus one incoming batch, and goes on at
-shutdown: the processors after this one are still running then.
+shutdown: the processors after this one are still running then.  What arrives after shutdown
+(a receiver's last drain) passes straight through.  A part that the next stages fail on is
+counted in ``batch.send_errors`` and ``batch.dropped_items``; the other parts go on.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -21,8 +24,10 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportM
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from otel_ebpf.component import Consumer, Host, Processor
-from otel_ebpf.model import PipelineData
+from otel_ebpf.model import HttpExchange, PipelineData, is_received
 from otel_ebpf.model.pipeline import point_count, span_count
+
+log = logging.getLogger(__name__)
 
 # How often the timer looks at the oldest item, at most: a batch waits timeout + this, at worst.
 _MAX_CHECK_INTERVAL_S = 0.05
@@ -47,12 +52,18 @@ class BatchProcessor(Processor):
         self._oldest = 0.0
         self.batches_by_size = 0
         self.batches_by_timeout = 0
+        self.send_errors = 0
+        self.dropped_items = 0
+        self._stopped = False
 
     def start(self, host: Host | None = None) -> None:
         if host is not None:
             host.every(min(_MAX_CHECK_INTERVAL_S, self.timeout_s / 2), self.flush_if_due, "batch timeout")
 
     def consume(self, data: PipelineData) -> None:
+        if self._stopped:
+            self._send(data)
+            return
         n = data.item_count()
         if not n:
             return
@@ -85,6 +96,7 @@ class BatchProcessor(Processor):
 
     def shutdown(self, timeout_s: float = 5.0) -> None:
         """Sends what waits on (the next stages still run during shutdown)."""
+        self._stopped = True
         self.force_flush(timeout_s)
 
     def stats(self) -> dict[str, int]:
@@ -92,6 +104,8 @@ class BatchProcessor(Processor):
             "batch.sent_by_size": self.batches_by_size,
             "batch.sent_by_timeout": self.batches_by_timeout,
             "batch.queued_items": self._items,
+            "batch.send_errors": self.send_errors,
+            "batch.dropped_items": self.dropped_items,
         }
 
     def _take(self) -> PipelineData:
@@ -100,22 +114,38 @@ class BatchProcessor(Processor):
 
     def _send(self, data: PipelineData) -> None:
         for part in self._split(data):
-            self.next_consumer.consume(part)
+            try:
+                self.next_consumer.consume(part)
+            except Exception:  # one part's failure must not cost the parts after it
+                with self._lock:
+                    self.send_errors += 1
+                    self.dropped_items += part.item_count()
+                    first = self.send_errors == 1
+                if first:
+                    log.exception("batch: the next stage failed on %r; counted in batch.send_errors", part)
 
     def _split(self, data: PipelineData) -> list[PipelineData]:
         limit = self.max_size
         if not limit or data.item_count() <= limit:
             return [data]
         parts: list[PipelineData] = []
-        for i in range(0, len(data.exchanges), limit):
-            parts.append(PipelineData(exchanges=data.exchanges[i : i + limit]))
+        exchanges = data.exchanges
+        with_spans: dict[bytes, list[HttpExchange]] = {}
+        if data.spans is not None:  # an exchange made from a received span travels with its span
+            exchanges = []
+            for x in data.exchanges:
+                if is_received(x):
+                    with_spans.setdefault(x.span_id, []).append(x)
+                else:
+                    exchanges.append(x)
+            for chunk in _chunks(data.spans.resource_spans, span_count, limit):
+                views = [x for span_id in _span_ids(chunk) for x in with_spans.pop(span_id, ())]
+                parts.append(PipelineData(views, spans=ExportTraceServiceRequest(resource_spans=chunk)))
+            exchanges += [x for views in with_spans.values() for x in views]  # no span: none expected
+        for i in range(0, len(exchanges), limit):
+            parts.append(PipelineData(exchanges=exchanges[i : i + limit]))
         for i in range(0, len(data.counts), limit):
             parts.append(PipelineData(counts=data.counts[i : i + limit]))
-        if data.spans is not None:
-            parts.extend(
-                PipelineData(spans=ExportTraceServiceRequest(resource_spans=chunk))
-                for chunk in _chunks(data.spans.resource_spans, span_count, limit)
-            )
         if data.metrics is not None:
             parts.extend(
                 PipelineData(metrics=ExportMetricsServiceRequest(resource_metrics=chunk))
@@ -135,6 +165,10 @@ def _merge(into: PipelineData, data: PipelineData) -> None:
         if into.metrics is None:
             into.metrics = ExportMetricsServiceRequest()
         into.metrics.resource_metrics.extend(data.metrics.resource_metrics)
+
+
+def _span_ids(resource_spans) -> list[bytes]:
+    return [span.span_id for rs in resource_spans for ss in rs.scope_spans for span in ss.spans]
 
 
 def _chunks(resources, count, limit: int):

@@ -12,10 +12,11 @@ spans with an error status and the spans of kept exchanges are kept the same way
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 from otel_ebpf.component import Consumer, Processor
-from otel_ebpf.model import PipelineData
+from otel_ebpf.model import PipelineData, is_received
 from otel_ebpf.telemetry.outcome import is_error
 
 _STATUS_ERROR = 2
@@ -32,6 +33,7 @@ class ProbabilisticSampler(Processor):
         self.ratio = float(config["sampling_percentage"]) / 100.0
         self.bound = round(self.ratio * 2**64)
         self.sampled_out = 0
+        self._lock = threading.Lock()  # receivers call consume from their own threads
 
     def sampled(self, trace_id: bytes) -> bool:
         return len(trace_id) == 16 and int.from_bytes(trace_id[8:], "big") < self.bound
@@ -45,16 +47,22 @@ class ProbabilisticSampler(Processor):
     def _sample(self, data: PipelineData) -> None:
         kept_exchanges = []
         keep_spans: set[bytes] = set()
+        dropped = 0
         for x in data.exchanges:
             if is_error(x) or self.sampled(x.trace_id):
                 kept_exchanges.append(x)
                 keep_spans.add(x.span_id)
-        self.sampled_out += len(data.exchanges) - len(kept_exchanges)
+            elif not is_received(x):  # a received span's exchange is counted with its span
+                dropped += 1
         data.exchanges = kept_exchanges
         if data.spans is not None:
-            self._sample_request(data, keep_spans)
+            dropped += self._sample_request(data, keep_spans)
+        with self._lock:
+            self.sampled_out += dropped
 
-    def _sample_request(self, data: PipelineData, keep_spans: set[bytes]) -> None:
+    def _sample_request(self, data: PipelineData, keep_spans: set[bytes]) -> int:
+        """Drops the received spans not kept; returns how many."""
+        dropped = 0
         remaining = 0
         for rs in data.spans.resource_spans:
             for ss in rs.scope_spans:
@@ -68,10 +76,11 @@ class ProbabilisticSampler(Processor):
                 ]
                 for i in reversed(drop):
                     del spans[i]
-                self.sampled_out += len(drop)
+                dropped += len(drop)
                 remaining += len(spans)
         if not remaining:
             data.spans = None
+        return dropped
 
     def stats(self) -> dict[str, int]:
         return {"sampler.sampled_out_spans": self.sampled_out}

@@ -183,8 +183,14 @@ class Capture:
             select=self._select,
         )
 
-    def stop(self, member: Member) -> None:
-        """A member leaves; the last one to leave drains for every member a last time, then detaches."""
+    def stop(self, member: Member, timeout_s: float = 5.0) -> None:
+        """A member leaves; the last one to leave drains for every member a last time, then detaches.
+
+        Within ``timeout_s``: a drain cycle still running then (a pipeline stuck in an exporter
+        that does not return) is left to finish on its own thread, and the probes stay attached
+        until the process exits.
+        """
+        deadline = time.monotonic() + timeout_s
         with _captures_lock:
             self._stopped.add(id(member))
             last = all(id(m) in self._stopped for m in self.members)
@@ -194,14 +200,20 @@ class Capture:
             return
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=max(0.0, deadline - time.monotonic()))
             self._thread = None
-        if self.program is not None:
+        if self.program is None:
+            return
+        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            log.warning("kernel HTTP capture: a drain cycle is still running at the deadline; no last drain")
+            return
+        try:
+            self._cycle(final=True)
+        finally:
             try:
-                self.cycle(final=True)
+                self.program.close()
             finally:
-                with self._lock:
-                    self.program.close()
+                self._lock.release()
 
     # -- draining -----------------------------------------------------------------------------
 
@@ -226,21 +238,25 @@ class Capture:
             if wait > 0:
                 self._stop.wait(wait)
 
-    def cycle(self, final: bool = False) -> None:
+    def cycle(self) -> None:
         """One drain: ring buffer -> tracker -> each receiver."""
         with self._lock:
-            if self.program is None:
-                return
-            raw = self.program.drain()
-            out: list[HttpExchange] = []
-            tracker = self.tracker
-            if raw:
-                tracker.process(raw, out)
-            tracker.tick(time.monotonic_ns(), out)
-            if final:
-                tracker.flush(out)
-            if out:
-                self._deliver(out)
+            self._cycle()
+
+    def _cycle(self, final: bool = False) -> None:
+        """A drain, with the lock held; the final one also flushes what the tracker holds."""
+        if self.program is None:
+            return
+        raw = self.program.drain()
+        out: list[HttpExchange] = []
+        tracker = self.tracker
+        if raw:
+            tracker.process(raw, out)
+        tracker.tick(time.monotonic_ns(), out)
+        if final:
+            tracker.flush(out)
+        if out:
+            self._deliver(out)
 
     def _select(self, pid: int, comm: str, local_port: int, peer_port: int) -> Member | _Group | None:
         """The receiver(s) a new connection belongs to (None: none takes it; it is not parsed)."""
@@ -256,6 +272,7 @@ class Capture:
         if self.evidence is not None:
             self.evidence.annotate(out)
         batches: dict[int, tuple[Member, list[HttpExchange]]] = {}
+        forked: list[HttpExchange] = []
         for x in out:
             destination = x.source  # set by the tracker from the connection's _select()
             if isinstance(destination, _Group):
@@ -264,6 +281,7 @@ class Capture:
                     copy = x if first else x.fork()
                     first = False
                     batches.setdefault(id(member), (member, []))[1].append(copy)
+                forked.append(x)
             elif destination is not None:
                 batches.setdefault(id(destination), (destination, []))[1].append(x)
         for member, exchanges in batches.values():
@@ -275,6 +293,9 @@ class Capture:
             except Exception:  # a pipeline bug must not stop capture; counted and logged
                 self.consumer_errors += 1
                 log.exception("receiver %s: delivering %d exchanges failed", member.source.receiver, len(exchanges))
+        for x in forked:  # the copies know each other only while delivered (see Fanout)
+            for copy in x.forks or ():
+                copy.forks = None
 
     # -- self-metrics -------------------------------------------------------------------------
 

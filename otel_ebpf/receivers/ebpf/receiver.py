@@ -61,7 +61,7 @@ class EbpfReceiver(Component):
 
     def shutdown(self, timeout_s: float = 5.0) -> None:
         """Leaves the capture; the last receiver to leave drains it a last time and detaches every probe."""
-        self.capture.stop(self.member)
+        self.capture.stop(self.member, timeout_s)
 
     def _deliver(self, exchanges: list[HttpExchange]) -> None:
         self.routes.annotate(exchanges)  # http.route is a server-side attribute

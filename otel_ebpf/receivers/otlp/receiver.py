@@ -54,7 +54,9 @@ class OtlpReceiverComponent(Component):
         self.span_stats = SpanConversionStats()
         self.histograms = HistogramDeltaState(process_cache=self.cache)
         self.routes = RouteResolver()  # senders without http.route: the heuristic, as for captured traffic
-        self._routes_lock = threading.Lock()  # gRPC calls run on several threads
+        # gRPC calls run on several threads: the process cache, the conversion counters, the
+        # histogram deltas and the route heuristic are each one shared state.
+        self._lock = threading.Lock()
         signals = getattr(next_consumer, "signals", frozenset({"traces", "metrics"}))
         serve_traces = "traces" in signals or ("metrics" in signals and self.from_spans)
         self.server = OtlpReceiver(
@@ -77,12 +79,14 @@ class OtlpReceiverComponent(Component):
         self.server.shutdown(timeout_s)
 
     def on_traces(self, request: ExportTraceServiceRequest) -> None:
-        exchanges = exchanges_from_spans(request, self.cache, self.span_stats) if self.from_spans else []
+        exchanges = []
+        if self.from_spans:
+            with self._lock:
+                exchanges = exchanges_from_spans(request, self.cache, self.span_stats)
+                if exchanges:
+                    self.routes.annotate(exchanges)
         for x in exchanges:
             x.source = self.source
-        if exchanges:
-            with self._routes_lock:
-                self.routes.annotate(exchanges)
         self.next_consumer.consume(PipelineData(exchanges, spans=request))
 
     def on_metrics(self, request: ExportMetricsServiceRequest) -> None:
