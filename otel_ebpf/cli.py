@@ -191,11 +191,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _uses_ebpf(config) -> bool:
-    return any(
-        config.registry.of_id("receivers", r).type in ("ebpf", "tcp_flows")
-        for p in config.pipelines.values()
-        for r in p.receivers
-    )
+    return any(config.registry.of_id("receivers", r).needs_bpf for p in config.pipelines.values() for r in p.receivers)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

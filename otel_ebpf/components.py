@@ -22,7 +22,7 @@ from pathlib import Path
 from otel_ebpf.component import CreateSettings, Factory
 from otel_ebpf.config import Config, ConfigError, Registry
 from otel_ebpf.config import load_config as _load_config
-from otel_ebpf.config.schema import unknown_message
+from otel_ebpf.config.service import resolve_component
 from otel_ebpf.exporters.debug.factory import factory as debug_exporter
 from otel_ebpf.exporters.file.factory import factory as file_exporter
 from otel_ebpf.exporters.nop.factory import factory as nop_exporter
@@ -87,8 +87,8 @@ def registry(with_plugins: bool = True) -> Registry:
     if with_plugins:
         found, reg.problems = plugins()
         for factory in found:
-            if not reg.add(factory):
-                reg.problems.append(f"plugin {factory.kind}/{factory.type}: the name is taken by a built-in type")
+            reg.add(factory)
+        reg.problems += [f"plugin {f.kind}/{f.type}: the name is taken by a built-in type" for f in reg.shadowed]
     return reg
 
 
@@ -121,12 +121,11 @@ def create_component(
     import os
 
     reg = registry_ or registry(with_plugins=False)
-    spec = reg.of_id(kind, component_id)
-    if spec is None:
-        raise ConfigError([f"{kind}: {unknown_message('type', component_id.split('/')[0], reg.known_names(kind))}"])
-    config, errors = spec.resolve(raw_config, f"{kind}.{component_id}")
+    errors: list[str] = []
+    config = resolve_component(kind, component_id, raw_config, reg, errors)
     if errors:
         raise ConfigError(errors)
+    spec = reg.of_id(kind, component_id)
     settings = CreateSettings(
         id=component_id, kind=kind, pipeline=pipeline, environ=os.environ if environ is None else environ
     )

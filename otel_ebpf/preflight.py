@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from otel_ebpf.kernel.mounts import TRACEFS_DIRS
+
 # Capability numbers (include/uapi/linux/capability.h).
 CAP_SYS_ADMIN = 21
 CAP_PERFMON = 38
 CAP_BPF = 39
 CAP_NAMES = {CAP_SYS_ADMIN: "CAP_SYS_ADMIN", CAP_PERFMON: "CAP_PERFMON", CAP_BPF: "CAP_BPF"}
 
-TRACEFS_DIRS = ("/sys/kernel/tracing", "/sys/kernel/debug/tracing")
 # The syscall tracepoints bpf/http_capture.c attaches (payload syscalls are followed from the
 # raw sys_exit tracepoint instead); bcc attaches every probe at load, so one missing
 # tracepoint fails the whole program.

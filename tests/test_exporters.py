@@ -24,9 +24,10 @@ from otel_ebpf.config import ConfigError
 from otel_ebpf.exporters.debug.exporter import DebugExporter
 from otel_ebpf.exporters.debug.factory import factory as debug_factory
 from otel_ebpf.exporters.helper.otlp_json import parse_otlp_json, to_otlp_json
-from otel_ebpf.exporters.helper.otlp_settings import METRICS, TRACES, grpc_target, resolve_grpc
-from otel_ebpf.exporters.helper.queued import count_data_points, count_spans
+from otel_ebpf.exporters.helper.otlp_settings import grpc_target, resolve_grpc
+from otel_ebpf.exporters.helper.queued import METRICS, TRACES
 from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
+from otel_ebpf.model.pipeline import count_data_points, count_spans
 from tests.conftest_rotel import free_port, rotel, rotel_factory  # noqa: F401 - fixtures
 from tests.otlp_requests import _set, assert_accounted, metrics_request, trace_request
 from tests.tls import certificate  # noqa: F401 - fixture

@@ -19,32 +19,13 @@ from typing import Any
 
 from otel_ebpf.component.host import Status, StatusReporter
 from otel_ebpf.component.telemetry import NoTelemetry, Telemetry
-from otel_ebpf.config.registry import Claim
+from otel_ebpf.config.registry import KINDS, Claim, deep_merge
 from otel_ebpf.config.schema import Section, describe, redact, resolve
 
-RECEIVERS = "receivers"
-PROCESSORS = "processors"
-EXPORTERS = "exporters"
-EXTENSIONS = "extensions"
-KINDS = (RECEIVERS, PROCESSORS, EXPORTERS, EXTENSIONS)
+RECEIVERS, PROCESSORS, EXPORTERS, EXTENSIONS = KINDS
 
 TRACES = "traces"
 METRICS = "metrics"
-LOGS = "logs"
-
-__all__ = [
-    "EXPORTERS",
-    "EXTENSIONS",
-    "KINDS",
-    "LOGS",
-    "METRICS",
-    "PROCESSORS",
-    "RECEIVERS",
-    "TRACES",
-    "Claim",
-    "CreateSettings",
-    "Factory",
-]
 
 
 def _ignore_status(status: Status, error: str = "") -> None:
@@ -111,6 +92,7 @@ class Factory:
         aliases: Other accepted type names (``otlphttp``).
         claims: ``(config) -> [Claim]``: resources an instance holds (see :class:`Claim`).
         env_protocols: Exporters only: the ``OTEL_EXPORTER_OTLP_PROTOCOL`` values it serves.
+        needs_bpf: Receivers that load BPF programs: ``run`` checks the privileges first.
     """
 
     def __init__(
@@ -127,6 +109,7 @@ class Factory:
         aliases: Sequence[str] = (),
         claims: Callable[[dict], Sequence[Claim]] | None = None,
         env_protocols: Sequence[str] = (),
+        needs_bpf: bool = False,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown component kind {kind!r}")
@@ -139,6 +122,7 @@ class Factory:
         self.schema = schema
         self.aliases = tuple(aliases)
         self.env_protocols = tuple(env_protocols)
+        self.needs_bpf = needs_bpf
         self._create = create
         self._default_config = default_config
         self._validate_config = validate_config
@@ -162,7 +146,7 @@ class Factory:
         if not isinstance(raw, Mapping):
             return {}, [f"{path}: expected a mapping, got {describe(raw)}"]
         try:
-            config = _deep_merge(self.default_config(), raw)
+            config = deep_merge(self.default_config(), raw)
             messages = [str(m) for m in self._validate_config(config)]
         except Exception as exc:  # a broken validator must not crash validation: report it
             return dict(raw), [f"{path}: validation failed: {type(exc).__name__}: {exc}"]
@@ -179,16 +163,6 @@ class Factory:
     def create(self, settings: CreateSettings, config: dict, next_consumer=None):
         """A new component; ``config`` is the resolved one (defaults filled in)."""
         return self._create(settings, config, next_consumer)
-
-
-def _deep_merge(base: Mapping, override: Mapping) -> dict:
-    out = dict(base)
-    for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _deep_merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _prefix(path: str, message: str) -> str:

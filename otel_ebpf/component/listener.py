@@ -64,7 +64,10 @@ class _Server(ThreadingHTTPServer):
 def _resolve(endpoint: str) -> tuple[int, tuple]:
     """(address family, bind address) of ``host:port`` (``[::1]:9464``, ``:9464``, ``localhost:13133``)."""
     host, _, port_text = endpoint.rpartition(":")
-    port = int(port_text)
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ListenError(f"cannot listen on {endpoint}: {port_text!r} is not a port") from None
     host = host.strip("[]")
     if not host:
         return socket.AF_INET, ("0.0.0.0", port)

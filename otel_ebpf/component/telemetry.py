@@ -22,16 +22,9 @@ class Telemetry(abc.ABC):
     def register(self, read: Callable[[], Readings]) -> None:
         """``read()`` is called at every collection and returns ``{(name, attributes): value}``."""
 
-    @abc.abstractmethod
-    def add_counter(self, counter) -> None:
-        """Exports a ``telemetry.self_metrics.CounterSet`` the component adds to itself."""
-
 
 class NoTelemetry(Telemetry):
     """For components built outside a service (unit tests): reports go nowhere."""
 
     def register(self, read: Callable[[], Readings]) -> None:
-        pass
-
-    def add_counter(self, counter) -> None:
         pass

@@ -53,6 +53,11 @@ def check_header_name(value: str) -> str | None:
     return None if _HEADER_NAME.match(value) else f"{value!r} is not an HTTP header name"
 
 
+def check_header_value(value: str) -> str | None:
+    # A line break would let a value (often from the environment) inject headers of its own.
+    return "the value has a line break or NUL" if any(c in value for c in "\r\n\0") else None
+
+
 def check_not_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
 

@@ -93,17 +93,21 @@ def otlp_var(setting: str, signal: str | None = None) -> str:
     return f"OTEL_EXPORTER_OTLP_{signal.upper()}_{setting.upper()}"
 
 
-def otlp_setting(environ: Mapping[str, str], setting: str, signal: str | None = None) -> str | None:
-    """The value of an OTLP setting for a signal: the signal variant wins over the generic one.
-
-    Empty values count as unset, as the specification asks.
-    """
+def otlp_source(environ: Mapping[str, str], setting: str, signal: str | None = None) -> tuple[str, str] | None:
+    """``(variable, value)`` of an OTLP setting for a signal: the signal variant wins over the
+    generic one; empty values count as unset, as the specification asks."""
     names = [otlp_var(setting, signal), otlp_var(setting)] if signal else [otlp_var(setting)]
     for name in names:
         value = environ.get(name, "").strip()
         if value:
-            return value
+            return name, value
     return None
+
+
+def otlp_setting(environ: Mapping[str, str], setting: str, signal: str | None = None) -> str | None:
+    """The value of :func:`otlp_source`, or None."""
+    found = otlp_source(environ, setting, signal)
+    return found[1] if found else None
 
 
 def read_millis(environ: Mapping[str, str], name: str, default_ms: int, warnings: list[str]) -> float:

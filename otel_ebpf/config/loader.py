@@ -124,11 +124,10 @@ def add_otlp_from_env(raw: dict, environ: Mapping[str, str], registry: Registry,
         signal = pipeline_signal(name)
         if signal not in signals or not isinstance(pipeline, dict):
             continue  # not configured by the environment, or malformed: validation reports it
-        protocol = (env.otlp_setting(environ, "PROTOCOL", signal) or env.DEFAULT_OTLP_PROTOCOL).lower()
+        var, protocol = env.otlp_source(environ, "PROTOCOL", signal) or ("", env.DEFAULT_OTLP_PROTOCOL)
+        protocol = protocol.lower()
         spec = registry.exporter_for_protocol(protocol)
         if spec is None:
-            var = env.otlp_var("PROTOCOL", signal)
-            var = var if environ.get(var, "").strip() else env.otlp_var("PROTOCOL")
             known = sorted({p for s in registry.types("exporters") for p in s.env_protocols})
             error = f"{var}={protocol!r} is not a protocol an exporter serves (known: {', '.join(known)})"
             if error not in errors:  # once, not once per pipeline

@@ -65,6 +65,7 @@ class ComponentSpec(Protocol):
     signals: tuple[str, ...]
     description: str
     env_protocols: tuple[str, ...]
+    needs_bpf: bool
 
     def default_config(self) -> dict: ...
 

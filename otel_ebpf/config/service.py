@@ -102,21 +102,31 @@ def _components(kind: str, section: Any, registry: Registry, errors: list[str]) 
         return {}
     resolved: dict[str, dict] = {}
     for component_id, raw in section.items():
-        split = split_id(component_id)
-        if split is None:
-            errors.append(f"{kind}: invalid component id {describe(component_id)} (expected type or type/name)")
-            continue
-        ctype = registry.get(kind, split[0])
-        if ctype is None:
-            where = "" if split[1] is None else f" in {component_id!r}"
-            message = unknown_message("type", split[0], registry.known_names(kind))
-            errors.append(f"{kind}: {message.replace(' (', where + ' (', 1)}")
-            resolved[component_id] = {}
-            continue
-        config, component_errors = ctype.resolve(raw, f"{kind}.{component_id}")
-        errors.extend(component_errors)
-        resolved[component_id] = config
+        config = resolve_component(kind, component_id, raw, registry, errors)
+        if config is not None:
+            resolved[component_id] = config
     return resolved
+
+
+def resolve_component(kind: str, component_id: str, raw: Any, registry: Registry, errors: list[str]) -> dict | None:
+    """One component's config with its defaults filled in; problems go to ``errors``.
+
+    Returns:
+        None for an invalid id; an empty config for an unknown type.
+    """
+    split = split_id(component_id)
+    if split is None:
+        errors.append(f"{kind}: invalid component id {describe(component_id)} (expected type or type/name)")
+        return None
+    ctype = registry.get(kind, split[0])
+    if ctype is None:
+        where = "" if split[1] is None else f" in {component_id!r}"
+        message = unknown_message("type", split[0], registry.known_names(kind))
+        errors.append(f"{kind}: {message.replace(' (', where + ' (', 1)}")
+        return {}
+    config, component_errors = ctype.resolve(raw, f"{kind}.{component_id}")
+    errors.extend(component_errors)
+    return config
 
 
 def _pipelines(section: Any, sections: dict[str, dict], registry: Registry, errors: list[str]) -> dict[str, Pipeline]:

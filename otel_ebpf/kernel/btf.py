@@ -69,9 +69,7 @@ class _Type:
     name: str
     size_or_type: int
     members: tuple[Member, ...] = ()
-    count: int = 0  # FUNC_PROTO: number of parameters; ARRAY: number of elements (size_or_type: element)
-    pos: int = 0  # ENUM/ENUM64: where its values start in the blob (decoded on demand)
-    signed: bool = False  # ENUM/ENUM64: kind_flag
+    count: int = 0  # FUNC_PROTO, ENUM, ENUM64: number of parameters/values; ARRAY: of elements (size_or_type: element)
 
 
 class Btf:
@@ -114,6 +112,9 @@ class Btf:
 
         self._types: list[_Type | None] = [None]  # type id 0 is void
         self._by_name: dict[tuple[int, str], int] = {}
+        # ENUM/ENUM64 type id -> (where its values start in the blob, signed): decoded on demand,
+        # and kept apart so that the ~100k other types of vmlinux do not carry the two fields.
+        self._enums: dict[int, tuple[int, bool]] = {}
         pos, end = hdr_len + type_off, hdr_len + type_off + type_len
         while pos < end:
             name_off, info, size_or_type = struct.unpack_from("<III", data, pos)
@@ -131,7 +132,9 @@ class Btf:
             if kind == _ARRAY:  # struct btf_array {type, index_type, nelems}: keep the element type and count
                 size_or_type, _index, count = struct.unpack_from("<III", data, pos + 12)
             type_name = name(name_off) if name_off else ""
-            self._types.append(_Type(kind, type_name, size_or_type, members, count, pos + 12, bool(kind_flag)))
+            self._types.append(_Type(kind, type_name, size_or_type, members, count))
+            if kind in (_ENUM, _ENUM64):
+                self._enums[len(self._types) - 1] = (pos + 12, bool(kind_flag))
             if type_name:
                 self._by_name.setdefault((kind, type_name), len(self._types) - 1)
             pos += 12 + fixed + per_item * vlen
@@ -221,14 +224,15 @@ class Btf:
         if type_id is None:
             raise BtfError(f"{self._whose} BTF has no enum {enum_name}")
         t = self._types[type_id]
+        start, signed = self._enums[type_id]
         values = {}
         for i in range(t.count):
             if t.kind == _ENUM:  # struct btf_enum {name_off, val}
-                name_off, value = struct.unpack_from("<Ii" if t.signed else "<II", self._data, t.pos + 8 * i)
+                name_off, value = struct.unpack_from("<Ii" if signed else "<II", self._data, start + 8 * i)
             else:  # struct btf_enum64 {name_off, val_lo32, val_hi32}
-                name_off, lo, hi = struct.unpack_from("<III", self._data, t.pos + 12 * i)
+                name_off, lo, hi = struct.unpack_from("<III", self._data, start + 12 * i)
                 value = hi << 32 | lo
-                if t.signed and value >= 1 << 63:
+                if signed and value >= 1 << 63:
                     value -= 1 << 64
             values[self._name(name_off)] = value
         return values

@@ -10,6 +10,7 @@ from otel_ebpf.model.exchange import (
     HttpExchange,
     ProcessInfo,
     Role,
+    forget_forks,
     is_received,
 )
 from otel_ebpf.model.pipeline import Exemplar, PipelineData, RequestCount
@@ -27,5 +28,6 @@ __all__ = [
     "ProcessInfo",
     "RequestCount",
     "Role",
+    "forget_forks",
     "is_received",
 ]

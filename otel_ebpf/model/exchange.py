@@ -13,6 +13,7 @@ computed per field: the receiver builds tens of thousands of them per second.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 
 class Role(enum.IntEnum):
@@ -195,6 +196,17 @@ class ExchangeSource:
         self.receiver = receiver
         self.redactor = redactor
         self.received = received
+
+
+def forget_forks(exchanges: Iterable[HttpExchange]) -> None:
+    """Makes the copies of each exchange (``fork``) stop knowing each other, once every one has
+    been delivered: ``mark_keep`` no longer reaches them, and no reference cycle is left for
+    the cyclic garbage collector."""
+    for x in exchanges:
+        forks = x.forks
+        if forks is not None:
+            for copy in forks:
+                copy.forks = None
 
 
 def is_received(x: HttpExchange) -> bool:

@@ -49,12 +49,8 @@ class PipelineData:
         if self.spans is None:
             n = len(exchanges)
         else:
-            n = sum(span_count(rs) for rs in self.spans.resource_spans)
-            n += sum(1 for x in exchanges if not is_received(x))
-        if self.metrics is None:
-            n += len(self.counts)
-        else:
-            n += sum(point_count(rm) for rm in self.metrics.resource_metrics)
+            n = count_spans(self.spans) + sum(1 for x in exchanges if not is_received(x))
+        n += len(self.counts) if self.metrics is None else count_data_points(self.metrics)
         return n
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
@@ -66,6 +62,16 @@ class PipelineData:
         if self.counts:
             parts.append(f"{len(self.counts)} counts")
         return f"PipelineData({', '.join(parts)})"
+
+
+def count_spans(request) -> int:
+    """Spans in an ``ExportTraceServiceRequest``."""
+    return sum(span_count(rs) for rs in request.resource_spans)
+
+
+def count_data_points(request) -> int:
+    """Data points in an ``ExportMetricsServiceRequest`` (a histogram point counts as one)."""
+    return sum(point_count(rm) for rm in request.resource_metrics)
 
 
 def span_count(resource_spans) -> int:

@@ -80,7 +80,7 @@ def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None
         server.users += 1
         try:
             server.start()
-        except (ListenError, ValueError) as exc:
+        except ListenError as exc:
             log.error("status endpoint %s: cannot listen (%s); decisions are still exported as metrics", endpoint, exc)
             server.users -= 1
             server.providers.pop(path, None)

@@ -9,7 +9,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportM
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from otel_ebpf.component import TRACES, Consumer
-from otel_ebpf.model import PipelineData
+from otel_ebpf.model import PipelineData, forget_forks
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +96,4 @@ class Fanout(Consumer):
             if not part.is_empty():
                 pipeline.consume(part)
         if last:
-            # The copies know each other only while the pipelines run (mark_keep): a reference
-            # cycle left behind would wait for the cyclic garbage collector.
-            for x in data.exchanges:
-                forks = x.forks
-                if forks is not None:
-                    for copy in forks:
-                        copy.forks = None
+            forget_forks(data.exchanges)  # the copies know each other only while the pipelines run

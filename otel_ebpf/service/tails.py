@@ -59,7 +59,7 @@ class TracesTail(Consumer):
         for x in data.exchanges:
             if is_received(x):
                 continue
-            if not (is_error(x) or should_sample(x)):
+            if not (should_sample(x) or is_error(x)):  # the cheaper test first
                 dropped += 1
                 continue
             redactor = (x.source.redactor if x.source is not None else None) or _DEFAULT_REDACTOR

@@ -58,6 +58,3 @@ class ServiceTelemetry(Telemetry):
 
     def register(self, read: Callable[[], Readings]) -> None:
         self.self_metrics.register_callback(read)
-
-    def add_counter(self, counter) -> None:
-        self.self_metrics.add_counter(counter)

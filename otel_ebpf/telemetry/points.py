@@ -28,11 +28,11 @@ def gauge(name: str, unit: str, description: str) -> metrics_pb2.Metric:
     return metric
 
 
-def cumulative_sum(name: str, unit: str, description: str, monotonic: bool = True) -> metrics_pb2.Metric:
+def cumulative_sum(name: str, unit: str, description: str) -> metrics_pb2.Metric:
     """An empty cumulative ``Sum`` metric; add points to its ``.sum`` with :func:`add_point`."""
     metric = metrics_pb2.Metric(name=name, unit=unit, description=description)
     metric.sum.aggregation_temporality = _CUMULATIVE
-    metric.sum.is_monotonic = monotonic
+    metric.sum.is_monotonic = True
     return metric
 
 

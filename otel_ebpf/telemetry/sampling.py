@@ -46,6 +46,17 @@ KNOWN_SAMPLERS = (
 _LOW64 = (1 << 64) - 1
 
 
+def ratio_bound(ratio: float) -> int:
+    """The trace-id bound of a ratio: opentelemetry.sdk.trace.sampling.TraceIdRatioBased.get_bound_for_rate."""
+    return round(ratio * (_LOW64 + 1))
+
+
+def trace_id_below(trace_id: bytes, bound: int) -> bool:
+    """TraceIdRatioBased's decision for a 16-byte id: its lower 64 bits are below ``bound``, so
+    every agent, SDK and Collector applying the same ratio keeps the same traces whole."""
+    return int.from_bytes(trace_id[8:], "big") < bound
+
+
 class Sampler:
     """Decide which exchanges become spans.
 
@@ -65,8 +76,7 @@ class Sampler:
         root = name.removeprefix("parentbased_")
         self._root_on = root == "always_on"
         self._root_off = root == "always_off"
-        # Same bound as opentelemetry.sdk.trace.sampling.TraceIdRatioBased.get_bound_for_rate.
-        self.bound = round(ratio * (_LOW64 + 1)) if root == "traceidratio" else 0
+        self.bound = ratio_bound(ratio) if root == "traceidratio" else 0
         self.sampled_out = 0
 
     @classmethod
@@ -108,7 +118,7 @@ class Sampler:
         if len(trace_id) != 16:
             # No trace id yet (one is generated when the span is built): any coin will do.
             return random.random() < self.ratio
-        return int.from_bytes(trace_id[8:], "big") < self.bound
+        return trace_id_below(trace_id, self.bound)
 
     def sample(self, exchanges: Iterable[HttpExchange]) -> list[HttpExchange]:
         """The sampled subset of ``exchanges`` (count of the others in ``sampled_out``)."""

@@ -27,9 +27,10 @@ from typing import IO, Any
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 from otel_ebpf.component import CreateSettings
+from otel_ebpf.exporters.debug.factory import VERBOSITIES
 from otel_ebpf.exporters.helper.queued import TRACES, Batch, ExportError, QueuedExporter
+from otel_ebpf.model.pipeline import count_data_points, count_spans
 
-VERBOSITIES = ("basic", "normal", "detailed")
 WIDTH = 120
 
 # Shown on the one-line form of a span, in this order, when present.
@@ -125,7 +126,7 @@ class DebugFormatter:
         self._s = _Style(color)
 
     def format_traces(self, request) -> list[str]:
-        spans = sum(len(ss.spans) for rs in request.resource_spans for ss in rs.scope_spans)
+        spans = count_spans(request)
         summary = f"traces: {_plural(spans, 'span', 'spans')}"
         return self._format(
             summary,
@@ -137,13 +138,7 @@ class DebugFormatter:
         )
 
     def format_metrics(self, request) -> list[str]:
-        points = 0
-        for rm in request.resource_metrics:
-            for sm in rm.scope_metrics:
-                for metric in sm.metrics:
-                    kind = metric.WhichOneof("data")
-                    if kind:
-                        points += len(getattr(metric, kind).data_points)
+        points = count_data_points(request)
         summary = f"metrics: {_plural(points, 'data point', 'data points')}"
         return self._format(
             summary,

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-TRACES = 0
-METRICS = 1
-SIGNAL_NAMES = ("traces", "metrics")
+from otel_ebpf import __version__
+from otel_ebpf.config.env import otlp_setting, otlp_source, otlp_var
+from otel_ebpf.exporters.helper.queued import SIGNAL_NAMES
+
+# What every request of both OTLP exporters says it comes from.
+USER_AGENT = f"otel-ebpf/{__version__}"
 
 DEFAULT_GRPC_PORT = 4317
 DEFAULT_HTTP_ENDPOINT = "http://localhost:4318"
@@ -60,11 +63,7 @@ class SignalSettings:
 
 def env_value(environ: Mapping[str, str], signal: int, suffix: str) -> str | None:
     """``OTEL_EXPORTER_OTLP_<SIGNAL>_<suffix>`` if set and not empty, else ``OTEL_EXPORTER_OTLP_<suffix>``."""
-    for name in (f"OTEL_EXPORTER_OTLP_{SIGNAL_NAMES[signal].upper()}_{suffix}", f"OTEL_EXPORTER_OTLP_{suffix}"):
-        value = environ.get(name, "").strip()
-        if value:
-            return value
-    return None
+    return otlp_setting(environ, suffix, SIGNAL_NAMES[signal])
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -120,14 +119,13 @@ def signal_url(config: Mapping[str, Any], signal: int, environ: Mapping[str, str
         return exact, None
     if config.get("endpoint"):
         return _join(config["endpoint"], URL_PATHS[signal]), None
-    variable = f"OTEL_EXPORTER_OTLP_{name.upper()}_ENDPOINT"
-    exact = environ.get(variable, "").strip()
-    if exact:
-        return exact, variable
-    base = environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
-    if base:
-        return _join(base, URL_PATHS[signal]), "OTEL_EXPORTER_OTLP_ENDPOINT"
-    return _join(DEFAULT_HTTP_ENDPOINT, URL_PATHS[signal]), None
+    found = otlp_source(environ, "ENDPOINT", name)
+    if found is None:
+        return _join(DEFAULT_HTTP_ENDPOINT, URL_PATHS[signal]), None
+    variable, value = found
+    if variable == otlp_var("ENDPOINT", name):
+        return value, variable  # the signal's own URL, used as it is
+    return _join(value, URL_PATHS[signal]), variable
 
 
 def _join(base: str, path: str) -> str:
@@ -195,23 +193,27 @@ def _common(
     for key, value in (config.get("headers") or {}).items():
         headers[str(key).strip().lower()] = str(value)
 
+    name = SIGNAL_NAMES[signal]
     if config.get("compression") is not None:
         compression = str(config["compression"]).lower()
-    else:
-        compression = (env_value(environ, signal, "COMPRESSION") or "gzip").lower()
+    elif (env_compression := otlp_source(environ, "COMPRESSION", name)) is not None:
+        variable, compression = env_compression[0], env_compression[1].lower()
         if compression not in COMPRESSIONS:
-            warnings.append(f"OTEL_EXPORTER_OTLP_COMPRESSION={compression!r} is not gzip or none; using gzip")
+            warnings.append(f"{variable}={compression!r} is not gzip or none; using gzip")
             compression = "gzip"
+    else:
+        compression = "gzip"
 
     if config.get("timeout") is not None:
         timeout = float(config["timeout"])
-    elif (env_timeout := env_value(environ, signal, "TIMEOUT")) is not None:
+    elif (env_timeout := otlp_source(environ, "TIMEOUT", name)) is not None:
+        variable, text = env_timeout
         try:
-            timeout = float(env_timeout) / 1000.0  # milliseconds, per the specification
+            timeout = float(text) / 1000.0  # milliseconds, per the specification
             if not timeout > 0:
-                raise ValueError(env_timeout)
+                raise ValueError(text)
         except ValueError:
-            warnings.append(f"OTEL_EXPORTER_OTLP_TIMEOUT={env_timeout!r} is not milliseconds; using the default")
+            warnings.append(f"{variable}={text!r} is not milliseconds; using the default")
             timeout = default_timeout
     else:
         timeout = default_timeout

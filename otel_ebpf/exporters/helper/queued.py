@@ -28,7 +28,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from otel_ebpf.component import CreateSettings, Exporter, Host
 from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
 from otel_ebpf.exporters.helper.sending_queue import SendingQueue
-from otel_ebpf.model.pipeline import point_count, span_count
+from otel_ebpf.model.pipeline import count_data_points, count_spans
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +37,6 @@ METRICS = 1
 SIGNAL_NAMES = ("traces", "metrics")
 # What one item of each signal is called in the counters' names.
 UNITS = ("spans", "metric_points")
-
-
-def count_spans(request: ExportTraceServiceRequest) -> int:
-    """Number of spans in a trace request."""
-    return sum(span_count(rs) for rs in request.resource_spans)
-
-
-def count_data_points(request: ExportMetricsServiceRequest) -> int:
-    """Number of data points in a metrics request (a histogram point counts as one)."""
-    return sum(point_count(rm) for rm in request.resource_metrics)
 
 
 class RateLimitedLog:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from otel_ebpf.component import CreateSettings, Exporter
-from otel_ebpf.exporters.helper.queued import count_data_points, count_spans
+from otel_ebpf.model.pipeline import count_data_points, count_spans
 
 
 class NopExporter(Exporter):

@@ -20,9 +20,8 @@ from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2_grpc import MetricsServiceStub
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
 
-from otel_ebpf import __version__
 from otel_ebpf.component import CreateSettings
-from otel_ebpf.exporters.helper.otlp_settings import SignalSettings, read_pem, resolve_grpc
+from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, read_pem, resolve_grpc
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
     SIGNAL_NAMES,
@@ -36,7 +35,6 @@ from otel_ebpf.exporters.helper.retry import RetrySettings
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"otel-ebpf/{__version__}"
 
 # The Collector's otlpexporter retries these; RESOURCE_EXHAUSTED only when the
 # server says when to come back (RetryInfo), otherwise it is a hard quota.

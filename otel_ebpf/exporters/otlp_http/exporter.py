@@ -23,12 +23,11 @@ from typing import Any
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
 
-from otel_ebpf import __version__
 from otel_ebpf.component import CreateSettings
-from otel_ebpf.config.checks import check_header_name
-from otel_ebpf.config.env import otlp_setting, otlp_var
+from otel_ebpf.config.checks import check_header_name, check_header_value
+from otel_ebpf.config.env import otlp_source
 from otel_ebpf.exporters.helper.otlp_json import to_otlp_json
-from otel_ebpf.exporters.helper.otlp_settings import SignalSettings, resolve_http
+from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, resolve_http
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
     SIGNAL_NAMES,
@@ -50,7 +49,6 @@ from otel_ebpf.exporters.otlp_http.transport import Pools, Response, ResponseToo
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"otel-ebpf/{__version__}"
 
 # The specification's retryable codes ("Retryable Response Codes"); all other 4xx/5xx MUST NOT
 # be retried.  The Collector's otlp_http exporter uses the same list (isRetryableStatusCode).
@@ -72,14 +70,12 @@ def resolve_encoding(config: Mapping[str, Any], signal: int, environ: Mapping[st
     ``OTEL_EXPORTER_OTLP_(<SIGNAL>_)PROTOCOL`` variable (``http/json`` means json), else proto."""
     if config.get("encoding"):
         return str(config["encoding"]), None
-    name = SIGNAL_NAMES[signal]
-    protocol = otlp_setting(environ, "PROTOCOL", name)
-    if protocol is None:
+    found = otlp_source(environ, "PROTOCOL", SIGNAL_NAMES[signal])
+    if found is None:
         return "proto", None
+    var, protocol = found
     encoding = _PROTOCOL_ENCODINGS.get(protocol.lower())
     if encoding is None:
-        var = otlp_var("PROTOCOL", name)
-        var = var if environ.get(var, "").strip() else otlp_var("PROTOCOL")
         return "proto", f"{var}={protocol!r} is not http/protobuf or http/json; using proto"
     return encoding, None
 
@@ -87,7 +83,7 @@ def resolve_encoding(config: Mapping[str, Any], signal: int, environ: Mapping[st
 def _bad_header(name: str, value: str) -> str | None:
     if check_header_name(name):
         return f"{name!r} is not an HTTP header name"
-    if any(c in value for c in "\r\n\0"):
+    if check_header_value(value):
         return f"the value of {name!r} has a line break or NUL"
     return None
 

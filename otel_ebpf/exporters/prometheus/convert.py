@@ -96,7 +96,7 @@ def _join(entries: Entries) -> dict[str, str]:
     return out
 
 
-def _number(point: metrics_pb2.NumberDataPoint) -> float | None:
+def _number(point: metrics_pb2.NumberDataPoint | metrics_pb2.Exemplar) -> float | None:
     kind = point.WhichOneof("value")
     if kind == "as_double":
         return point.as_double
@@ -299,12 +299,8 @@ class Converter:
     def _exemplar(self, exemplar: metrics_pb2.Exemplar) -> Exemplar | None:
         """The spec's "Exemplar Conversion": ``trace_id`` and ``span_id`` (hex) first, then the
         filtered attributes that still fit the OpenMetrics limit of 128 characters."""
-        kind = exemplar.WhichOneof("value")
-        if kind == "as_double":
-            value = exemplar.as_double
-        elif kind == "as_int":
-            value = float(exemplar.as_int)
-        else:
+        value = _number(exemplar)  # an exemplar has a number point's value oneof
+        if value is None:
             return None
         labels: dict[str, str] = {}
         if exemplar.trace_id:

@@ -26,12 +26,13 @@ from collections.abc import Callable
 from typing import Any
 
 from otel_ebpf.component import CreateSettings, Exporter, Host
-from otel_ebpf.exporters.helper.queued import RateLimitedLog, count_spans
+from otel_ebpf.exporters.helper.queued import RateLimitedLog
 from otel_ebpf.exporters.prometheus.convert import Converter
 from otel_ebpf.exporters.prometheus.render import families
 from otel_ebpf.exporters.prometheus.server import ListenError, MetricsServer
 from otel_ebpf.exporters.prometheus.store import SeriesStore
 from otel_ebpf.exporters.prometheus.translate import Namer
+from otel_ebpf.model.pipeline import count_spans
 
 __all__ = ["PrometheusExporter"]
 

@@ -55,7 +55,6 @@ class MetricsServer(HttpListener):
         self._registry = registry
         self._force_open_metrics = force_open_metrics
         self._on_scrape = on_scrape
-        self._scrape_log = log or logging.getLogger(__name__)
 
     def _answer(self, request: Request) -> Response:
         if request.path not in PATHS:
@@ -66,7 +65,7 @@ class MetricsServer(HttpListener):
             )
             body = encoder(self._registry())
         except Exception:
-            self._scrape_log.exception("prometheus exporter: cannot render the metrics")
+            self._log.exception("prometheus exporter: cannot render the metrics")
             self._on_scrape(False)
             return Response(500, b"cannot render the metrics; see the agent's log\n")
         self._on_scrape(True)

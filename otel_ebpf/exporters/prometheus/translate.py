@@ -21,6 +21,8 @@ import re
 
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
+from otel_ebpf.exporters.prometheus.store import COUNTER, GAUGE, HISTOGRAM, SUMMARY
+
 __all__ = [
     "COUNTER",
     "GAUGE",
@@ -37,13 +39,10 @@ __all__ = [
     "unit_name",
 ]
 
-# How a metric is named (otlptranslator's MetricType): a non-monotonic sum is exposed as a gauge
-# but is not a gauge for naming (no ``_ratio``).
-GAUGE = "gauge"
-COUNTER = "counter"  # monotonic sum: MetricTypeMonotonicCounter
-UPDOWN = "updown"  # non-monotonic sum: MetricTypeNonMonotonicCounter
-HISTOGRAM = "histogram"
-SUMMARY = "summary"
+# How a metric is named (otlptranslator's MetricType): the exposed types (a counter is a
+# monotonic sum), and a non-monotonic sum, exposed as a gauge but not a gauge for naming (no
+# ``_ratio``): MetricTypeNonMonotonicCounter.
+UPDOWN = "updown"
 
 # otlptranslator constants.go TargetInfoMetricName; the spec's "Resource Attributes" section.
 TARGET_INFO = "target_info"
@@ -244,18 +243,10 @@ def attribute_value(value: AnyValue) -> str:
         return "true" if value.bool_value else "false"
     if kind == "int_value":
         return str(value.int_value)
-    if kind == "double_value":
-        d = value.double_value
-        if math.isnan(d):
-            return "NaN"
-        if math.isinf(d):
-            return "Infinity" if d > 0 else "-Infinity"
-        return repr(d)
-    if kind == "bytes_value":
-        return base64.b64encode(value.bytes_value).decode("ascii")
-    if kind in ("array_value", "kvlist_value"):
-        return json.dumps(_json_element(value), ensure_ascii=False, separators=(",", ":"))
-    return ""
+    element = _json_element(value)  # NaN/Infinity and base64 bytes come back as text
+    if element is None:
+        return ""
+    return element if isinstance(element, str) else json.dumps(element, ensure_ascii=False, separators=(",", ":"))
 
 
 def job_and_instance(resource: dict[str, str]) -> tuple[str | None, str | None]:
@@ -284,6 +275,7 @@ class Namer:
         self._max = max_entries
         self._metrics: dict[tuple[str, str, str], str | None] = {}
         self._labels: dict[str, str | None] = {}
+        self._units: dict[tuple[str, str], str] = {}
 
     def metric(self, name: str, unit: str, kind: str) -> str | None:
         key = (name, unit, kind)
@@ -312,5 +304,13 @@ class Namer:
         the UNIT to be a suffix of the family name)."""
         if not self.add_suffixes:
             return ""
+        key = (family, unit)
+        try:
+            return self._units[key]
+        except KeyError:
+            pass
+        if len(self._units) >= self._max:
+            self._units.clear()
         word = unit_name(unit)
-        return word if word and family.endswith("_" + word) else ""
+        result = self._units[key] = word if word and family.endswith("_" + word) else ""
+        return result

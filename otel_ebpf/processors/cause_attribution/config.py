@@ -26,6 +26,9 @@ def _check(config: dict) -> list[tuple[str, str]]:
     return []
 
 
+# The path its JSON answers on, under the status endpoint.
+STATUS_PATH = "/cause"
+
 CAUSE_ATTRIBUTION_SCHEMA = Section(
     {
         # How often endpoints are judged (and the TCP flow map is read).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from otel_ebpf.component import METRICS, PROCESSORS, Factory
-from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA
+from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.status_claims import status_claims
 
 
@@ -22,5 +22,5 @@ factory = Factory(
     "network vs application verdict for degraded endpoints (with tcp_flows evidence)",
     _create,
     schema=CAUSE_ATTRIBUTION_SCHEMA,
-    claims=lambda config: status_claims(config["endpoint"], "/cause"),
+    claims=lambda config: status_claims(config["endpoint"], STATUS_PATH),
 )

@@ -51,7 +51,7 @@ from otel_ebpf.component import (
 from otel_ebpf.config.schema import resolve
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 from otel_ebpf.processors import status_api
-from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA
+from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.cause_attribution.flows import FlowHistory
 from otel_ebpf.processors.cause_attribution.rule import (
     VERDICTS,
@@ -84,7 +84,6 @@ ATTR_VERDICT = "otel_ebpf.cause.verdict"
 ATTR_ROLE = "otel_ebpf.cause.role"
 ATTR_PERIOD = "otel_ebpf.cause.period"
 ATTR_FAILURE_REASON = "otel_ebpf.tcp.failure.reason"
-STATUS_PATH = "/cause"
 NONE = "none"  # no verdict: the endpoint is not degraded
 
 # figure key -> (metric, extra attributes)

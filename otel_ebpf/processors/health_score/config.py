@@ -40,6 +40,9 @@ ROUTE_SCHEMA = Section(
     }
 )
 
+# The path its JSON answers on, under the status endpoint.
+STATUS_PATH = "/health"
+
 HEALTH_SCORE_SCHEMA = Section(
     {
         # How often scores are evaluated (and states may change).

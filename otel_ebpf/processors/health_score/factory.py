@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from otel_ebpf.component import METRICS, PROCESSORS, Factory
-from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
+from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.status_claims import status_claims
 
 
@@ -22,5 +22,5 @@ factory = Factory(
     "per-endpoint health score 0-100, penalties and state",
     _create,
     schema=HEALTH_SCORE_SCHEMA,
-    claims=lambda config: status_claims(config["endpoint"], "/health"),
+    claims=lambda config: status_claims(config["endpoint"], STATUS_PATH),
 )

@@ -33,9 +33,9 @@ from otel_ebpf.component import Consumer, EndpointStates, ExchangeProcessor, Hos
 from otel_ebpf.config.schema import resolve
 from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.processors import status_api
-from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA
+from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.health_score.scoring import FACTORS, ScoreWeights, WindowStats, penalties, score
-from otel_ebpf.processors.health_score.state import STATES, UNKNOWN, HealthState
+from otel_ebpf.processors.health_score.state import CRITICAL, DEGRADED, STATES, UNKNOWN, HealthState
 from otel_ebpf.processors.health_score.window import SlotWindow
 from otel_ebpf.telemetry.outcome import BUSINESS, SYSTEM, count_buckets, endpoint_of, outcome
 from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
@@ -50,7 +50,6 @@ REQUESTS = "otel_ebpf.health.requests"
 ATTR_FACTOR = "otel_ebpf.health.factor"
 ATTR_STATE = "otel_ebpf.health.state"
 UNKNOWN_SERVICE = "unknown_service"
-STATUS_PATH = "/health"
 
 
 class _Endpoint:
@@ -301,7 +300,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
         with self._lock:
             for ep in self._endpoints.values():
                 state = ep.state.state
-                if state in ("degraded", "critical"):
+                if state in (DEGRADED, CRITICAL):
                     score = None if ep.score is None else round(ep.score, 2)
                     out.setdefault((ep.service, ep.route), []).append(f"health {state} (score {score}, {ep.method})")
         return out

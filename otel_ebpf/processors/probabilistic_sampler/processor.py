@@ -16,10 +16,9 @@ import threading
 from collections.abc import Mapping
 
 from otel_ebpf.component import Consumer, Processor
-from otel_ebpf.model import PipelineData, is_received
+from otel_ebpf.model import STATUS_ERROR, PipelineData, is_received
 from otel_ebpf.telemetry.outcome import is_error
-
-_STATUS_ERROR = 2
+from otel_ebpf.telemetry.sampling import ratio_bound, trace_id_below
 
 
 class ProbabilisticSampler(Processor):
@@ -31,12 +30,12 @@ class ProbabilisticSampler(Processor):
     def __init__(self, config: Mapping, next_consumer: Consumer | None = None) -> None:
         super().__init__(next_consumer)
         self.ratio = float(config["sampling_percentage"]) / 100.0
-        self.bound = round(self.ratio * 2**64)
+        self.bound = ratio_bound(self.ratio)
         self.sampled_out = 0
         self._lock = threading.Lock()  # receivers call consume from their own threads
 
     def sampled(self, trace_id: bytes) -> bool:
-        return len(trace_id) == 16 and int.from_bytes(trace_id[8:], "big") < self.bound
+        return len(trace_id) == 16 and trace_id_below(trace_id, self.bound)
 
     def consume(self, data: PipelineData) -> None:
         if self.ratio < 1.0:
@@ -49,7 +48,7 @@ class ProbabilisticSampler(Processor):
         keep_spans: set[bytes] = set()
         dropped = 0
         for x in data.exchanges:
-            if is_error(x) or self.sampled(x.trace_id):
+            if self.sampled(x.trace_id) or is_error(x):  # the cheaper test first
                 kept_exchanges.append(x)
                 keep_spans.add(x.span_id)
             elif not is_received(x):  # a received span's exchange is counted with its span
@@ -71,7 +70,7 @@ class ProbabilisticSampler(Processor):
                     i
                     for i, span in enumerate(spans)
                     if not (
-                        span.status.code == _STATUS_ERROR or span.span_id in keep_spans or self.sampled(span.trace_id)
+                        span.status.code == STATUS_ERROR or span.span_id in keep_spans or self.sampled(span.trace_id)
                     )
                 ]
                 for i in reversed(drop):

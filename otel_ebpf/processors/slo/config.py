@@ -66,6 +66,9 @@ DEFAULT_ALERTS = [
     {"name": "ticket", "long_window": 21600.0, "short_window": 1800.0, "burn_rate": 6.0},
 ]
 
+# The path its JSON answers on, under the status endpoint.
+STATUS_PATH = "/slo"
+
 SLO_SCHEMA = Section(
     {
         "objectives": List(OBJECTIVE_SCHEMA),

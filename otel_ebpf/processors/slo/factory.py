@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 from otel_ebpf.component import METRICS, PROCESSORS, Claim, Factory
-from otel_ebpf.processors.slo.config import SLO_SCHEMA
+from otel_ebpf.processors.slo.config import SLO_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.status_claims import status_claims
 
 
 def _claims(config: dict) -> list[Claim]:
-    claims = status_claims(config["endpoint"], "/slo")
+    claims = status_claims(config["endpoint"], STATUS_PATH)
     if config["state_file"]:  # two writers would overwrite each other's budgets
         claims.append(Claim(f"file {os.path.abspath(config['state_file'])}"))
     return claims

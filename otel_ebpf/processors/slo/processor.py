@@ -37,7 +37,7 @@ from otel_ebpf.config.schema import resolve
 from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.slo import store
-from otel_ebpf.processors.slo.config import SLO_SCHEMA
+from otel_ebpf.processors.slo.config import SLO_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.slo.objective import Objective
 from otel_ebpf.telemetry.outcome import count_buckets, endpoint_of, outcome
 from otel_ebpf.telemetry.points import add_point, cumulative_sum, gauge, group_by_resource
@@ -58,7 +58,6 @@ BUDGET = "otel_ebpf.slo.error_budget.remaining"
 BURN = "otel_ebpf.slo.burn_rate"
 ALERT = "otel_ebpf.slo.alert"
 TARGET = "otel_ebpf.slo.target"
-STATUS_PATH = "/slo"
 UNKNOWN_SERVICE = "unknown_service"
 _MATCH_CACHE_MAX = 50_000
 

@@ -18,19 +18,18 @@ exchanges.  Everything it counts, and everything the kernel counts, is in :meth:
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from otel_ebpf.model import ExchangeSource, HttpExchange
+from otel_ebpf.model import ExchangeSource, HttpExchange, forget_forks
 from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
-from otel_ebpf.receivers.helper.processes import ProcessResolver
+from otel_ebpf.receivers.helper.processes import shared_resolver
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +124,13 @@ class Capture:
     def __init__(self, config: Mapping[str, Any], key: tuple, program: HttpCaptureProgram | None = None) -> None:
         self._key = key
         self.members: list[Member] = []
-        self._started: list[Member] = []
         self._stopped: set[int] = set()
         self._drain_interval: float = config["drain_interval"]
         self._max_cpu: float = config["max_cpu"] or 0.0
         self._config = config
         self._program = program
         self.program: HttpCaptureProgram | None = None
-        self.resolver = ProcessResolver(host_name=socket.gethostname())
+        self.resolver = shared_resolver()  # tcp_flows names the same processes
         self.tracker: ConnectionTracker | None = None
         self.throttled_s = 0.0  # time spent waiting because the CPU budget was used up
         self.consumer_errors = 0
@@ -149,7 +147,6 @@ class Capture:
         with self._lock:
             if self.program is None:
                 self._load()
-            self._started.append(member)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="ebpf-capture", daemon=True)
             self._thread.start()
@@ -293,9 +290,7 @@ class Capture:
             except Exception:  # a pipeline bug must not stop capture; counted and logged
                 self.consumer_errors += 1
                 log.exception("receiver %s: delivering %d exchanges failed", member.source.receiver, len(exchanges))
-        for x in forked:  # the copies know each other only while delivered (see Fanout)
-            for copy in x.forks or ():
-                copy.forks = None
+        forget_forks(forked)  # the copies know each other only while delivered
 
     # -- self-metrics -------------------------------------------------------------------------
 

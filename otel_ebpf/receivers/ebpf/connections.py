@@ -233,9 +233,7 @@ class ConnectionTracker:
         pid, fd, sk = key
         http = Http1Connection(_ROLES.get(role, Role.UNKNOWN), body_limit=self._body_limit, stats=self.http_stats)
         conn = Connection(pid, fd, http, sk)
-        # Resolved now, while the process most likely still exists; cached per pid.
         name = comm.split(b"\0", 1)[0].decode(errors="replace")
-        conn.process = self._process_info(pid, name)
         if family:
             conn.local_address = ev.format_address(family, laddr)
             conn.peer_address = ev.format_address(family, paddr)
@@ -253,6 +251,10 @@ class ConnectionTracker:
             if conn.destination is None:
                 conn.ignored = True
                 self.stats.connections_ignored += 1
+        if not conn.ignored:
+            # Resolved now, while the process most likely still exists (cached per pid); an
+            # ignored connection never becomes an exchange, so its process is never read.
+            conn.process = self._process_info(pid, name)
         self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn

@@ -26,4 +26,5 @@ factory = Factory(
     _create,
     schema=SCHEMA,
     claims=_claims,
+    needs_bpf=True,
 )

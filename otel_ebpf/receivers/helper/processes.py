@@ -19,6 +19,7 @@ they describe the agent (its self-metrics resource), not the services it observe
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -209,3 +210,10 @@ class ProcessResolver:
         attrs["telemetry.distro.name"] = DISTRO_NAME
         attrs["telemetry.distro.version"] = __version__
         return ProcessInfo(pid, service_name, exe_name, attrs), start, provisional
+
+
+@functools.cache
+def shared_resolver() -> ProcessResolver:
+    """The agent's one resolver: the receivers that name processes (``ebpf``, ``tcp_flows``) read
+    each process's /proc files once, into one cache."""
+    return ProcessResolver()

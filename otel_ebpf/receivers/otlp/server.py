@@ -38,7 +38,7 @@ from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metric
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model.pipeline import point_count, span_count
+from otel_ebpf.model.pipeline import count_data_points, count_spans
 from otel_ebpf.receivers.otlp.config import SCHEMA
 
 __all__ = ["GrpcSettings", "OtlpReceiver", "Rejected"]
@@ -106,14 +106,6 @@ class _Signal:
         self.callback = callback
         self.accepted = accepted  # counter names for items
         self.refused = refused
-
-
-def _count_spans(request: trace_service_pb2.ExportTraceServiceRequest) -> int:
-    return sum(span_count(rs) for rs in request.resource_spans)
-
-
-def _count_points(request: metrics_service_pb2.ExportMetricsServiceRequest) -> int:
-    return sum(point_count(rm) for rm in request.resource_metrics)
 
 
 def _set_rejected_spans(response, count: int, message: str) -> None:
@@ -205,7 +197,7 @@ class OtlpReceiver:
                 "traces",
                 trace_service_pb2.ExportTraceServiceRequest.FromString,
                 trace_service_pb2.ExportTraceServiceResponse,
-                _count_spans,
+                count_spans,
                 _set_rejected_spans,
                 on_traces,
                 "otel_ebpf.receiver.accepted_spans",
@@ -215,7 +207,7 @@ class OtlpReceiver:
                 "metrics",
                 metrics_service_pb2.ExportMetricsServiceRequest.FromString,
                 metrics_service_pb2.ExportMetricsServiceResponse,
-                _count_points,
+                count_data_points,
                 _set_rejected_points,
                 on_metrics,
                 "otel_ebpf.receiver.accepted_metric_points",

@@ -12,10 +12,10 @@ def _claims(config: dict) -> list[Claim]:
 
 
 def _create(settings, config, next_consumer):
-    from otel_ebpf.receivers.helper.processes import ProcessResolver
+    from otel_ebpf.receivers.helper.processes import shared_resolver
     from otel_ebpf.receivers.tcp_flows.receiver import TcpFlowReceiver
 
-    receiver = TcpFlowReceiver(config, ProcessResolver())
+    receiver = TcpFlowReceiver(config, shared_resolver())
     settings.telemetry.register(receiver.counters)
     return receiver
 
@@ -28,4 +28,5 @@ factory = Factory(
     _create,
     schema=SCHEMA,
     claims=_claims,
+    needs_bpf=True,
 )
