@@ -27,7 +27,7 @@ from typing import IO, Any
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 from otel_ebpf.component import CreateSettings
-from otel_ebpf.exporters.debug.factory import VERBOSITIES
+from otel_ebpf.exporters.debug.config import VERBOSITIES
 from otel_ebpf.exporters.helper.queued import TRACES, Batch, ExportError, QueuedExporter
 from otel_ebpf.model.pipeline import count_data_points, count_spans
 

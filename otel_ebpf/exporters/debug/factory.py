@@ -1,20 +1,9 @@
-"""Factory of the ``debug`` exporter; the implementation is in :mod:`.exporter`."""
+"""Factory of the ``debug`` exporter; the schema is in :mod:`.config`, the implementation in :mod:`.exporter`."""
 
 from __future__ import annotations
 
 from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Factory
-from otel_ebpf.config.schema import Section, Str
-from otel_ebpf.exporters.helper import schema
-
-VERBOSITIES = ("basic", "normal", "detailed")
-
-SCHEMA = Section(
-    {
-        # The Collector's default: one summary line per request.
-        "verbosity": Str("basic", choices=VERBOSITIES, normalize=str.lower),
-        "sending_queue": schema.SENDING_QUEUE,
-    }
-)
+from otel_ebpf.exporters.debug.config import SCHEMA
 
 
 def _create(settings, config, next_consumer):
