@@ -5,7 +5,8 @@ exchanges by the route the heuristic gives their path (``/users/{id}``).  Every 
 processor closes an interval of each endpoint and of the TCP flows it reads from the
 ``tcp_flows`` receiver (:class:`~otel_ebpf.component.FlowTotals`), then, for each endpoint that
 is degraded (its own window against its baseline, or a ``health_score`` / ``slo`` processor says
-so: :class:`~otel_ebpf.component.EndpointStates`, :class:`~otel_ebpf.component.BurnRates`), applies
+so: :class:`~otel_ebpf.component.EndpointStates`, :class:`~otel_ebpf.component.BurnRates` -- while
+the window shows failures or a latency rise of its own, :func:`.rule.own_evidence`), applies
 :func:`.rule.judge` over the window: ``network``, ``application`` or ``unknown``, with a reason.
 
 Output:
@@ -61,6 +62,7 @@ from otel_ebpf.processors.cause_attribution.rule import (
     Verdict,
     degradation,
     judge,
+    own_evidence,
 )
 from otel_ebpf.processors.cause_attribution.series import ANSWERED, UNANSWERED, Series, Totals
 from otel_ebpf.telemetry.outcome import GOOD, UNKNOWN_SERVICE, outcome
@@ -199,6 +201,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         self.endpoints_overflow = 0
         self.series_overflow = 0  # listeners or callers not tracked: max_endpoints reached
         self.flow_read_errors = 0
+        self.triggers_without_evidence = 0  # health/SLO said degraded, the window showed nothing
         self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
 
     def start(self, host: Host | None = None) -> None:
@@ -323,12 +326,17 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         baseline = base if base.requests >= t.min_requests else None
         triggers = degradation(window, baseline, t) if window.requests else []
         if ep.role == "server" and window.requests:
-            triggers += health.get((ep.service, ep.route), [])
-            triggers += [
+            held = health.get((ep.service, ep.route), []) + [
                 f"slo {name} burn rate {rate:.1f} over {label}"
                 for name, service_glob, route_glob, rate, label in slo
                 if fnmatch.fnmatchcase(ep.service, service_glob) and fnmatch.fnmatchcase(ep.route, route_glob)
             ]
+            # A health state (held by its hysteresis) or an SLO burn (over minutes) outlives its
+            # cause: it counts only while the window shows failures or a latency rise of its own.
+            if held and not triggers and not own_evidence(window, baseline, t):
+                self.triggers_without_evidence += 1
+                held = []
+            triggers += held
         old = ep.verdict
         if triggers:
             # Neither this window nor what it is compared with may become a baseline.
@@ -537,6 +545,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
             "cause.endpoints_overflow": self.endpoints_overflow,
             "cause.series_overflow": self.series_overflow,
             "cause.flow_read_errors": self.flow_read_errors,
+            "cause.triggers_without_evidence": self.triggers_without_evidence,
         }
 
     @property
