@@ -50,7 +50,7 @@ from otel_ebpf.component import (
     MetricsProducer,
 )
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, Role, is_received
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.cause_attribution.flows import FlowHistory
@@ -68,6 +68,7 @@ from otel_ebpf.processors.cause_attribution.series import ANSWERED, UNANSWERED, 
 from otel_ebpf.telemetry.outcome import GOOD, UNKNOWN_SERVICE, outcome
 from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
 from otel_ebpf.telemetry.routes import heuristic_route
+from otel_ebpf.telemetry.service_resources import ServiceResources
 
 log = logging.getLogger("otel_ebpf.cause")
 
@@ -195,7 +196,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         self._lock = threading.Lock()
         self.last_evaluation_ns = 0
         self.transitions: deque[dict] = deque(maxlen=200)
-        self._services: dict[str, ProcessInfo] = {}
+        self._resources = ServiceResources()  # host.name and service.instance.id of the node
         self.evaluations = 0
         self.verdict_changes = 0
         self.endpoints_overflow = 0
@@ -220,6 +221,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
     def process(self, batch: list[HttpExchange]) -> list[HttpExchange]:
         """Counts every SERVER and CLIENT exchange; returns the batch unchanged."""
         now = self._clock()
+        last = None
         with self._lock:
             for x in batch:
                 role = x.role
@@ -229,7 +231,12 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
                     route, address = self._client_route(x.path), (x.peer_address, x.peer_port)
                 else:
                     continue
-                service = x.process.service_name if x.process is not None else UNKNOWN_SERVICE
+                process = x.process
+                service = process.service_name if process is not None else UNKNOWN_SERVICE
+                if process is not last:  # once per sender and batch: a sidecar's services name their host
+                    last = process
+                    if is_received(x):
+                        self._resources.observe_received(process)
                 kind, _severity = outcome(x)
                 failure = UNANSWERED if x.status_code is None else (0 if kind == GOOD else ANSWERED)
                 duration = max(0, x.end_time_ns - x.start_time_ns) / 1e9
@@ -492,10 +499,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         return group_by_resource(self.collect_metrics(now_ns))
 
     def _service_info(self, service: str) -> ProcessInfo:
-        info = self._services.get(service)
-        if info is None:
-            info = self._services[service] = ProcessInfo(0, service, "", {"service.name": service})
-        return info
+        return self._resources.info(service)
 
     def snapshot(self, query: Mapping[str, str] | None = None) -> dict:
         """The JSON document of ``GET /cause``: every endpoint's verdict (or none) and recent changes."""
