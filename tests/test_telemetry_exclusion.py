@@ -42,7 +42,7 @@ def test_telemetry_processes_and_ports_are_told_apart(tmp_path):
     exclusion = TelemetryExclusion(TELEMETRY_EXECUTABLES, [4317, 4318], resolver.get, own_pid=1)
     procs = [subprocess.Popen([str(otelcol), "30"]), subprocess.Popen(["sleep", "30"])]
     try:
-        time.sleep(0.2)  # past execve: /proc/PID/exe names the new program
+        # Popen returns once execve succeeded: /proc/PID/exe already names the new program.
         collector, other = procs
         assert exclusion.reason(collector.pid, "otelcol", 40000, 8080) == "executable"
         assert exclusion.reason(collector.pid, "tokio-runtime-w", 40000, 8080) == "executable"  # a thread's name
