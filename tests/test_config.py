@@ -200,7 +200,10 @@ def test_unknown_key_names_full_path_allowed_keys_and_nearest(write):
         "processors.batch.send_batch_sise: unknown key (did you mean 'send_batch_size'? "
         "allowed: send_batch_max_size, send_batch_size, timeout)"
     ]
-    assert errors_of([path2]) == ["receivers.ebpf.filter.comm: unknown key (allowed: executables, pids, ports)"]
+    assert errors_of([path2]) == [
+        "receivers.ebpf.filter.comm: unknown key "
+        "(allowed: exclude_telemetry, executables, pids, ports, telemetry_executables, telemetry_ports)"
+    ]
 
 
 def test_unknown_type_with_name_and_unknown_top_level_key(write):
@@ -343,7 +346,12 @@ def test_ebpf_defaults_and_normalisation(write):
     ebpf = config.receivers["ebpf"]
     assert ebpf["capture_bytes"] == 1024 and ebpf["ring_buffer_size"] == 8388608 and ebpf["max_connections"] == 65536
     assert ebpf["drain_interval"] == pytest.approx(0.05)
-    assert ebpf["filter"] == {"pids": [1, 42], "executables": ["nginx"], "ports": [80, 8080]}
+    assert {k: ebpf["filter"][k] for k in ("pids", "executables", "ports")} == {
+        "pids": [1, 42],
+        "executables": ["nginx"],
+        "ports": [80, 8080],
+    }
+    assert ebpf["filter"]["exclude_telemetry"] is True and ebpf["filter"]["telemetry_ports"] == [4317, 4318]
     # Lower-cased once here so that the hot path compares with the parser's lower-case names.
     assert ebpf["http"]["capture_headers"] == {"request": ["user-agent", "x-request-id"], "response": []}
     assert ebpf["http"]["routes"] == {"patterns": [], "heuristic": True, "max_per_service": 1000}

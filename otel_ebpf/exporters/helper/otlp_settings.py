@@ -60,6 +60,16 @@ class SignalSettings:
         """The gRPC target (same as ``endpoint``)."""
         return self.endpoint
 
+    @property
+    def port(self) -> int | None:
+        """The TCP port it connects to (None: a unix socket, or a target that names no port)."""
+        text = self.endpoint
+        try:
+            parts = urlsplit(text if "://" in text else f"//{text}")
+            return parts.port or _SCHEME_PORTS.get(parts.scheme)
+        except ValueError:
+            return None
+
 
 def env_value(environ: Mapping[str, str], signal: int, suffix: str) -> str | None:
     """``OTEL_EXPORTER_OTLP_<SIGNAL>_<suffix>`` if set and not empty, else ``OTEL_EXPORTER_OTLP_<suffix>``."""

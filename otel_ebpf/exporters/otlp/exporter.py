@@ -20,7 +20,7 @@ from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2_grpc import MetricsServiceStub
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
 
-from otel_ebpf.component import CreateSettings
+from otel_ebpf.component import CreateSettings, ExportDestinations
 from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, read_pem, resolve_grpc
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
@@ -89,7 +89,7 @@ class _Target:
         self.compression = compression
 
 
-class OtlpGrpcExporter(QueuedExporter):
+class OtlpGrpcExporter(QueuedExporter, ExportDestinations):
     """Sends OTLP requests over gRPC from worker threads, retrying transient failures.
 
     Args:
@@ -124,6 +124,10 @@ class OtlpGrpcExporter(QueuedExporter):
         self._channels: dict[tuple, grpc.Channel] = {}
         self._targets: tuple[_Target, ...] = ()
         self._channel_lock = threading.Lock()
+
+    def destination_ports(self) -> set[int]:
+        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
+        return {s.port for s in self._settings if s.port}
 
     @property
     def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:

@@ -11,6 +11,51 @@ COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
 KERNEL_KEYS = ("capture_bytes", "ring_buffer_size", "max_connections", "drain_interval", "max_cpu", "read_chunks")
 
 
+# Executable names of OpenTelemetry Collector distributions and other telemetry agents, whose
+# traffic the receiver leaves alone by default (see telemetry_exclusion.py).
+TELEMETRY_EXECUTABLES = (
+    # OpenTelemetry Collector distributions and builds
+    "otelcol",
+    "otelcol-contrib",
+    "otelcol-k8s",
+    "otelcol-otlp",
+    "otelcorecol",
+    "otelcontribcol",
+    "aws-otel-collector",
+    "splunk-otel-collector",
+    "otelcol-sumo",
+    "dynatrace-otel-collector",
+    "ebpf-instrument",  # OpenTelemetry eBPF Instrumentation (OBI)
+    # other collectors and agents that receive or ship telemetry
+    "rotel",
+    "rotel-agent",
+    "beyla",
+    "alloy",
+    "grafana-agent",
+    "datadog-agent",
+    "trace-agent",
+    "process-agent",
+    "system-probe",
+    "fluent-bit",
+    "td-agent-bit",
+    "fluentd",
+    "vector",
+    "telegraf",
+    "promtail",
+    "vmagent",
+    "elastic-agent",
+    "filebeat",
+    "metricbeat",
+    "newrelic-infra",
+    "jaeger",
+    "jaeger-collector",
+    "jaeger-agent",
+    "odigos-odiglet",
+)
+# OTLP's default ports (gRPC, HTTP): what collectors and agents listen on.
+TELEMETRY_PORTS = (4317, 4318)
+
+
 def _check_power_of_two(value: int) -> str | None:
     if value & (value - 1):
         return f"must be a power of two (e.g. {1 << (value.bit_length() - 1)} or {1 << value.bit_length()})"
@@ -55,6 +100,14 @@ SCHEMA = Section(
             "pids": List(Int(min=1)),
             "executables": List(Str(check=_check_comm)),
             "ports": List(Int(min=1, max=65535)),
+            # Leave telemetry alone: the agent and its children, the processes of
+            # `telemetry_executables`, and connections on `telemetry_ports` or on the ports of the
+            # agent's own otlp/otlp_http exporters.  A collector receiving the agent's export in
+            # cleartext would otherwise loop (each export becomes spans, which are exported...).
+            "exclude_telemetry": Bool(True),
+            # Matched with the executable's file name and the thread's name (its first 15 characters).
+            "telemetry_executables": List(Str(check=check_not_empty), default=TELEMETRY_EXECUTABLES),
+            "telemetry_ports": List(Int(min=1, max=65535), default=TELEMETRY_PORTS),
         },
         "http": {
             "routes": {
