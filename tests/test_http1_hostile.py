@@ -227,3 +227,61 @@ def test_any_bytes_become_valid_utf8_without_controls(path_bytes, value_bytes):
         return
     if not _CONTROLS.intersection(decoded):
         assert msg.target == "/" + decoded
+
+
+# ---------------------------------------------------------------------------
+# Every combination of framing headers against an RFC 9112 §6.3 oracle, cut anywhere
+
+_CL_VALUES = ["5", "40", "+5", "5, 5", "0x5", " 5", "", "05"]
+_TE_VALUES = ["chunked", "xchunked", "gzip", "gzip, chunked", "chunked, gzip", "CHUNKED", "identity"]
+
+
+def _oracle(minor: int, cls: list[str], tes: list[str]) -> str:
+    """The framing RFC 9112 §6.3 gives a request: "cl", "chunked", "none", or why there is none."""
+    if tes:
+        if cls:
+            return "content_length_and_transfer_encoding"
+        if minor == 0:
+            return "transfer_encoding_in_http10"
+        final = ", ".join(tes).rpartition(",")[2].strip().lower()
+        return "chunked" if final == "chunked" else "transfer_coding_not_chunked"
+    if not cls:
+        return "none"
+    if len(cls) == 1 and cls[0].strip().isdigit():
+        return "cl"
+    return "invalid_content_length"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from([0, 1]),
+    st.lists(st.sampled_from(_CL_VALUES), max_size=2),
+    st.lists(st.sampled_from(_TE_VALUES), max_size=2),
+    st.lists(st.integers(0, 400), max_size=8),
+    st.lists(st.integers(0, 200), max_size=4),
+    st.sampled_from([Role.SERVER, Role.CLIENT]),
+)
+def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, resp_cuts, role):
+    framing = _oracle(minor, cls, tes)
+    lines = b"".join(b"Content-Length: %s\r\n" % v.encode() for v in cls)
+    lines += b"".join(b"Transfer-Encoding: %s\r\n" % v.encode() for v in tes)
+    if framing == "cl":
+        body, size = b"x" * int(cls[0]), int(cls[0])
+    elif framing == "chunked":
+        body, size = b"5\r\nhello\r\n0\r\n\r\n", 5
+    elif framing == "none":
+        body, size = b"", 0
+    else:
+        body, size = b"5\r\nhello\r\n0\r\n\r\nhello" + SMUGGLED, 0
+    request = b"POST /up HTTP/1.%d\r\nHost: x\r\n" % minor + lines + b"\r\n" + body + b"GET /next HTTP/1.1\r\n\r\n"
+    valid = framing in ("cl", "chunked", "none")
+    responses = OK_KEEP_ALIVE * 2 if valid else BAD_REQUEST
+    pairs, conn = run(role, split(request, req_cuts), split(responses, resp_cuts))
+    if valid:
+        assert summary(pairs) == [("POST", "/up", 200, None), ("GET", "/next", 200, None)]
+        assert pairs[0][0].body_size == size
+        assert conn.stats.ambiguous_requests == {}
+    else:
+        assert summary(pairs) == [("POST", "/up", 400, None)]
+        assert conn.stats.ambiguous_requests == {framing: 1}
+    assert conn.stats.parse_errors == 0 and conn.stats.unmatched_responses == 0
