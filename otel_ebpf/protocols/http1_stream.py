@@ -101,7 +101,7 @@ class Http1Stats:
 
     def as_dict(self) -> dict[str, int]:
         """The plain counters (``ambiguous_requests``, which has a reason, is apart)."""
-        return {name: getattr(self, name) for name in self.__slots__[:-1]}
+        return {name: getattr(self, name) for name in self.__slots__ if name != "ambiguous_requests"}
 
 
 class StreamOwner(Protocol):
