@@ -149,5 +149,13 @@ def test_paths_and_user_agents_are_exported_as_valid_utf8_without_controls(stack
     for span in spans.values():
         texts = [span["name"], *(v for v in span["attributes"].values() if isinstance(v, str))]
         assert not [t for t in texts if _CONTROL.search(t) or "\ufffd" in t], span
+    # The HTTP metrics carry the same route.
+    deadline = time.monotonic() + 15
+    routes: set = set()
+    while "/utf8/café/日本" not in routes and time.monotonic() < deadline:
+        time.sleep(0.3)
+        points = [p for p in agent.metrics() if p["name"] == "http.server.request.duration"]
+        routes = {p["attributes"].get("http.route") for p in points}
+    assert {"/utf8/café/日本", "/utf8/%FF%FE%01"} <= routes
     # Nor anywhere in the exported bytes: JSON would write a control character as \\u00XX.
     assert not re.search(rb"\\u00[01][0-9a-fA-F]", agent.out.read_bytes())
