@@ -3,7 +3,7 @@
 Everything here works on complete byte strings (a header block, a chunk-size line);
 the incremental framing lives in :mod:`otel_ebpf.protocols.http1_stream`.
 
-Text: a head of printable ASCII (the usual case, one regex scan to know) is decoded as
+Text: a head of printable ASCII (the usual case, one `bytes.translate` to know) is decoded as
 is.  Anything else is decoded as UTF-8, so a raw UTF-8 path (``/café``) or user agent
 arrives as the text the peer meant, and what is not valid UTF-8 or is a control
 character is escaped, because OTLP strings must be valid UTF-8 and a NUL or an escape
