@@ -336,6 +336,8 @@ class Capture:
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
         for name, value in tracker.http_stats.as_dict().items():
             result[(f"otel_ebpf.http.parser.{name}", ())] = value
+        for reason, value in tracker.http_stats.ambiguous_requests.items():
+            result[("otel_ebpf.http.parser.ambiguous_requests", (("reason", reason),))] = value
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = tracker.trace_context.waiting_overflow
         if self.evidence is not None:
             result.update(self.evidence.counters())
