@@ -322,14 +322,17 @@ class Service:
 
     def _export_final_self_metrics(self) -> None:
         """The agent's metrics once the queues are closed, so that they count what was discarded,
-        straight to the exporters of the metrics pipelines (the processors have stopped).  An
-        exporter that is failing drops it (counted); one that works (a file) gets the final counts."""
+        straight to the exporters of the metrics pipelines (the processors have stopped) that are
+        not failing: one that works (a file, when the backend is down) gets the final counts."""
         if self.config.metrics_level == "none":
             return
         exporters: list = []
         for pipeline in self.pipelines.values():
             if pipeline.signal == METRICS and not pipeline.input.down:
                 exporters += [x for x in pipeline.tail.exporters if all(x is not y for y in exporters)]
+        # One whose backend is down would only discard it: its counts would then move once more
+        # after the final reading, and the log line would no longer match what the others got.
+        exporters = [x for x in exporters if not getattr(x, "failing", False)]
         if not exporters:
             return
         request = ExportMetricsServiceRequest(resource_metrics=[self.self_metrics.collect()])

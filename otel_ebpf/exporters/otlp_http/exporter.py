@@ -248,8 +248,9 @@ class OtlpHttpExporter(QueuedExporter):
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             if self._pools is None or self._pools.closed:
                 raise ExportError("exporter shut down") from None
-            # A timeout is a slow backend, not a lost one: the full backoff, no probe.
-            probe = None if isinstance(exc, urllib3.exceptions.TimeoutError) else target.probe
+            # A read timeout is a slow backend, not a lost one: the full backoff, no probe.  (A
+            # refused connection, NewConnectionError, is a ConnectTimeoutError in urllib3's tree.)
+            probe = None if isinstance(exc, urllib3.exceptions.ReadTimeoutError) else target.probe
             raise RetryableError(f"{target.where}: {type(exc).__name__}: {clip(str(exc))}", None, probe) from None
         if 200 <= response.status < 300:
             return self._rejected(batch.signal, target, response)
