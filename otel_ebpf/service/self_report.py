@@ -23,7 +23,7 @@ log = logging.getLogger("otel_ebpf")
 SUMMARY_INTERVAL_S = 300.0
 _EXPORTER = "otel_ebpf.exporter."
 # A running total whose name has one of these words counts something lost or refused.
-_LOSS_WORDS = ("dropped", "failed", "lost", "refused", "rejected", "errors", "overflow", "discarded", "invalid")
+_LOSS_WORDS = ("dropped", "failed", "lost", "refused", "rejected", "errors", "overflow", "invalid")
 
 
 def _items(values: dict[str, float], what: str) -> str:

@@ -247,8 +247,8 @@ class QueuedExporter(Exporter):
     def close_queue(self, timeout_s: float = 5.0) -> None:
         """The first half of :meth:`shutdown`: stops taking requests into the queue, lets the
         workers drain it until the deadline, then discards what is left; every discarded span
-        and point is counted (``dropped_*``, ``shutdown_dropped_*``) and one WARNING line says
-        how many and why.
+        and point is counted (``dropped_*``, ``shutdown_dropped_*``), and :meth:`shutdown` logs
+        one WARNING line saying how many and why.
 
         Afterwards (until :meth:`shutdown`) a request is delivered at once in the caller's
         thread, one attempt of at most :data:`FINAL_DELIVERY_S`, or dropped at once (counted)
@@ -387,9 +387,9 @@ class QueuedExporter(Exporter):
             self._warn(
                 "export_error",
                 logging.WARNING,
-                "exporter %s: dropped %s: %s",
+                "exporter %s: dropped a request of %s: %s",
                 self.name,
-                SIGNAL_NAMES[batch.signal],
+                _plural(batch.items, "span" if batch.signal == TRACES else "metric point"),
                 exc,
             )
         except Exception:
