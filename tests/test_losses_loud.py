@@ -30,6 +30,7 @@ from otel_ebpf.telemetry.self_metrics import SelfMetrics
 from tests.conftest_rotel import Rotel, free_port
 from tests.harness import AgentProcess, wait_port
 from tests.otlp_requests import assert_accounted, metrics_request, trace_request
+from tests.test_exporters import scripted  # noqa: F401 - the fixture: an in-process OTLP server that scripts its answers
 
 QUEUED_LOG = "otel_ebpf.exporters.helper.queued"
 # LOSSES_OUTAGE_S=60 measures the 60 s outage (then the queue overflows and drops, counted).
@@ -312,3 +313,21 @@ def _wait(predicate, timeout_s: float) -> bool:
 
 def _lines(caplog, text: str) -> list[logging.LogRecord]:
     return [r for r in caplog.records if text in r.getMessage()]
+
+
+def test_a_backend_that_answers_unavailable_while_reachable_keeps_the_full_backoff(scripted):  # noqa: F811
+    # The probe ends a wait only after seeing the backend unreachable, then reachable: a server that
+    # is up and answers UNAVAILABLE (overloaded) must not be hammered without backoff.
+    server = scripted(grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.UNAVAILABLE)
+    retry = {"initial_interval": "1s", "max_interval": "1s", "randomization_factor": 0.2}
+    exporter = create_component(
+        "exporters", "otlp", {"endpoint": server.endpoint, "retry_on_failure": retry}, environ={}
+    )
+    exporter.start()
+    exporter.export_traces(trace_request(2))
+    assert exporter.force_flush(10), exporter.stats()
+    times = [t for t, _, _ in server.calls]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(times) == 3 and all(gap >= 0.75 for gap in gaps), gaps  # 1 s ± 20 %
+    assert exporter.stats()["sent_spans"] == 2
+    exporter.shutdown(2)
