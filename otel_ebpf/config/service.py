@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from otel_ebpf.config.checks import check_listen_endpoint
 from otel_ebpf.config.registry import KINDS, SIGNALS, Registry, split_id
 from otel_ebpf.config.resolved import Pipeline
 from otel_ebpf.config.schema import Section, Str, describe, resolve, unknown_message
@@ -23,7 +24,11 @@ TELEMETRY_SCHEMA = Section(
     {
         "logs": {"level": Str("info", choices=LOG_LEVELS, normalize=str.lower)},
         # The agent's own metrics (otel_ebpf.*), added to every metrics pipeline; none: not exported.
-        "metrics": {"level": Str("normal", choices=METRICS_LEVELS, normalize=str.lower)},
+        # address: the Collector's internal telemetry endpoint (Prometheus, /metrics); "" turns it off.
+        "metrics": {
+            "level": Str("normal", choices=METRICS_LEVELS, normalize=str.lower),
+            "address": Str("127.0.0.1:8888", check=check_listen_endpoint, allow_empty=True),
+        },
     }
 )
 
@@ -86,6 +91,7 @@ def validate(raw: Any, registry: Registry, errors: list[str], warnings: list[str
         "service_extensions": tuple(service_extensions),
         "log_level": telemetry["logs"]["level"],
         "metrics_level": telemetry["metrics"]["level"],
+        "metrics_address": telemetry["metrics"]["address"],
     }
 
 
