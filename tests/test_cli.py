@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import types
@@ -130,20 +131,123 @@ def test_run_with_missing_file_exits_2(tmp_path, capsys):
     assert f"{missing}: cannot read the configuration" in capsys.readouterr().err
 
 
+_root_tools = pytest.mark.skipif(
+    (os.geteuid() != 0 or shutil.which("capsh") is None) and not _CI,
+    reason="needs root and capsh to drop capabilities or change user (never skipped under CI)",
+)
+_AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+
+def _ambient_as_nobody(caps: str) -> list[str]:
+    """capsh as user nobody with ``caps`` ambient: the recipe of docs/reference.md §5.3."""
+    return [
+        "capsh",
+        f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",
+        "--keep=1",
+        "--user=nobody",
+        f"--addamb={caps}",
+        "--",
+        "-c",
+    ]
+
+
+def _run_as(prefix: list[str], *args: str) -> subprocess.CompletedProcess:
+    command = " ".join([sys.executable, "-m", "otel_ebpf", *args])
+    argv = [*prefix, *command.split()] if prefix is _AS_NOBODY else [*prefix, command]
+    return subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+
+
 @pytest.mark.bpf
-@pytest.mark.skipif(shutil.which("capsh") is None and not _CI, reason="capsh (libcap2-bin) is not installed")
-@pytest.mark.skipif(os.geteuid() != 0 and not _CI, reason="needs root to drop capabilities from")
+@_root_tools
 def test_run_without_bpf_capabilities_exits_1_naming_them():
     # Fails fast with the reason, before anything is loaded into the kernel.
-    result = subprocess.run(
-        ["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin", "--", "-c", f"{sys.executable} -m otel_ebpf run"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _run_as(["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin,cap_dac_read_search", "--", "-c"], "run")
     assert result.returncode == 1, result.stderr
-    assert "otel-ebpf: cannot capture: missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)" in result.stderr
+    assert "otel-ebpf: cannot capture: privileges: missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)" in result.stderr
+    assert "AmbientCapabilities=" in result.stderr and "setcap" not in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.bpf
+@_root_tools
+def test_run_as_nobody_exits_1_naming_privileges_and_tracefs_access():
+    result = _run_as(_AS_NOBODY, "run")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("otel-ebpf: cannot capture: privileges: missing CAP_BPF and CAP_PERFMON")
+    # Mounted but mode 0700: permission denied, not "not mounted".
+    assert "otel-ebpf: cannot capture: tracefs: /sys/kernel/tracing: permission denied" in result.stderr
+    assert "not mounted" not in result.stderr
+
+
+@pytest.mark.bpf
+@_root_tools
+def test_run_as_nobody_without_dac_read_search_names_it():
+    result = _run_as(_ambient_as_nobody("cap_bpf,cap_perfmon,cap_sys_ptrace"), "run")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.splitlines()[0] == (
+        "otel-ebpf: cannot capture: tracefs: /sys/kernel/tracing: permission denied"
+        " (bcc reads the tracepoint formats there)"
+    )
+    assert "CAP_DAC_READ_SEARCH" in result.stderr
+
+
+@pytest.mark.bpf
+@_root_tools
+def test_ensure_tracefs_tells_unreadable_from_unmounted():
+    # The receivers' own check, behind the CLI's: as nobody, tracefs is there but not readable.
+    code = "from otel_ebpf.kernel.mounts import ensure_tracefs; ensure_tracefs()"
+    result = subprocess.run(
+        [*_AS_NOBODY, sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "LoadError: tracefs is mounted but /sys/kernel/tracing is not readable (permission denied)" in result.stderr
+
+
+@pytest.mark.bpf
+@_root_tools
+def test_run_as_nobody_with_the_documented_ambient_capabilities_captures():
+    # docs/reference.md §5.3: no root, no setcap; the compile child inherits the ambient set.
+    caps = "cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace"
+    command = f"exec {sys.executable} -m otel_ebpf run"
+    agent = subprocess.Popen(
+        [*_ambient_as_nobody(caps), command],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    try:
+        for line in agent.stderr:
+            seen.append(line)
+            if "running (config" in line or "cannot start" in line:
+                break
+    finally:
+        agent.send_signal(signal.SIGINT)
+        rest = agent.communicate(timeout=60)[1]
+    output = "".join(seen) + rest
+    assert "receiver ebpf: capturing HTTP" in output, output
+    assert agent.returncode == 0, output
+    assert "Traceback" not in output
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_1_with_the_traceback_under_verbose(monkeypatch, capsys):
+    def broken(args):
+        raise PermissionError(13, "Permission denied", "/sys/kernel/somewhere")
+
+    monkeypatch.setitem(cli.COMMANDS, "components", broken)
+    assert cli.main(["components"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "otel-ebpf: components failed: PermissionError: /sys/kernel/somewhere: Permission denied",
+        "  (otel-ebpf -v shows the traceback)",
+    ]
+    assert cli.main(["-v", "components"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "raise PermissionError" in err
 
 
 def test_print_config_is_a_valid_config_with_secrets_redacted(good, tmp_path, capsys):
