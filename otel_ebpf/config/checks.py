@@ -129,6 +129,8 @@ def output_file_problem(path: str, *, creates_directories: bool) -> tuple[bool, 
     kind = _kind(directory)
     if kind == "file":
         return True, f"{str(directory)!r} is not a directory"
-    if kind == "denied" or not os.access(directory, os.W_OK | os.X_OK):
+    if kind == "denied":
+        return False, f"{str(directory)!r}: permission denied to this user"
+    if not os.access(directory, os.W_OK | os.X_OK):
         return False, f"directory {str(directory)!r} is not writable by this user"
     return None
