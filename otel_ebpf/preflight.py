@@ -21,15 +21,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from otel_ebpf.kernel.capabilities import (
+    CAP_BPF,
+    CAP_DAC_READ_SEARCH,
+    CAP_NAMES,
+    CAP_PERFMON,
+    CAP_SYS_ADMIN,
+    CAP_SYS_PTRACE,
+    missing_capabilities,
+    parse_capabilities,
+)
 from otel_ebpf.kernel.mounts import TRACEFS_DIRS
 
-# Capability numbers (include/uapi/linux/capability.h).
-CAP_DAC_READ_SEARCH = 2
-CAP_SYS_PTRACE = 19
-CAP_SYS_ADMIN = 21
-CAP_PERFMON = 38
-CAP_BPF = 39
-CAP_NAMES = {CAP_SYS_ADMIN: "CAP_SYS_ADMIN", CAP_PERFMON: "CAP_PERFMON", CAP_BPF: "CAP_BPF"}
+__all__ = [
+    "CAP_BPF",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_PERFMON",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_PTRACE",
+    "Access",
+    "Check",
+    "Host",
+    "Status",
+    "can_run",
+    "capture_blockers",
+    "main",
+    "missing_capabilities",
+    "parse_capabilities",
+    "render",
+    "run_checks",
+]
 
 # What works without root (verified by dropping each one, docs/reference.md §5.3): file capabilities
 # (setcap) on the `otel-ebpf` script are ignored by the kernel, so the capabilities must be ambient.
@@ -136,26 +157,6 @@ class Host:
     def kernel_version(self) -> tuple[int, int] | None:
         match = re.match(r"(\d+)\.(\d+)", self.kernel_release)
         return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def parse_capabilities(status_text: str) -> int | None:
-    """The CapEff bit mask from the text of /proc/PID/status, or None when absent."""
-    match = re.search(r"^CapEff:\s*([0-9a-fA-F]+)\s*$", status_text, re.MULTILINE)
-    return int(match.group(1), 16) if match else None
-
-
-def missing_capabilities(cap_eff: int, kernel: tuple[int, int] | None) -> list[str]:
-    """The capabilities to add so that BPF tracing works; empty when none are missing.
-
-    Tracing needs CAP_BPF and CAP_PERFMON (kernel 5.8+), or CAP_SYS_ADMIN, which covers
-    both and is the only option on older kernels.
-    """
-    if cap_eff >> CAP_SYS_ADMIN & 1:
-        return []
-    if kernel is not None and kernel < RINGBUF_KERNEL:
-        return ["CAP_SYS_ADMIN"]
-    missing = [CAP_NAMES[c] for c in (CAP_BPF, CAP_PERFMON) if not cap_eff >> c & 1]
-    return missing + ["CAP_SYS_ADMIN"] if missing else []
 
 
 def check_privileges(host: Host) -> Check:
