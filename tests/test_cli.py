@@ -250,6 +250,49 @@ def test_an_unexpected_failure_is_one_line_and_exit_1_with_the_traceback_under_v
     assert "Traceback (most recent call last)" in err and "raise PermissionError" in err
 
 
+@pytest.mark.parametrize("command", ["validate", "run", "print-config"])
+def test_a_config_path_that_cannot_be_read_exits_2_naming_it(command, tmp_path, capsys):
+    for path, reason in ((tmp_path / "missing.yaml", "No such file or directory"), (tmp_path, "Is a directory")):
+        assert cli.main([command, "--config", str(path)]) == 2
+        out = capsys.readouterr()
+        assert out.err.splitlines() == [
+            f"otel-ebpf: invalid configuration ({path}):",
+            f"  {path}: cannot read the configuration: {reason}",
+        ]
+        assert out.out == ""
+
+
+@_root_tools
+def test_a_config_only_root_may_read_is_an_error_for_nobody_not_a_traceback(tmp_path):
+    path = tmp_path / "agent.yaml"
+    path.write_text(GOOD)
+    path.chmod(0o600)
+    for command in ("validate", "run"):
+        result = _run_as(_AS_NOBODY, command, "--config", str(path))
+        assert result.returncode == 2, result.stderr
+        assert f"{path}: cannot read the configuration: Permission denied" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_otlp_exporter_without_endpoint_fails_validate_and_run_naming_the_key(tmp_path):
+    path = tmp_path / "agent.yaml"
+    path.write_text(GOOD.replace("endpoint: collector:4317", "endpoint: ${env:COLLECTOR}"))
+    for command in ("validate", "run"):
+        result = run_module(command, "--config", str(path))
+        assert result.returncode == 2, result.stderr
+        assert "exporters.otlp.endpoint: is empty (an unset or empty ${env:...}?)" in result.stderr
+    # Set, it is what it says.
+    result = run_module("validate", "--config", str(path), env={**os.environ, "COLLECTOR": "collector:4317"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_readme_first_run_needs_no_backend():
+    # `otel-ebpf run` with the embedded default and no OTEL_EXPORTER_OTLP_ENDPOINT: debug output only.
+    result = run_module("validate", env={k: v for k, v in os.environ.items() if not k.startswith("OTEL_")})
+    assert result.returncode == 0, result.stderr
+    assert "traces: ebpf -> semantic_errors, batch -> debug" in result.stdout
+
+
 def test_print_config_is_a_valid_config_with_secrets_redacted(good, tmp_path, capsys):
     assert cli.main(["print-config", "--config", good]) == 0
     out = capsys.readouterr().out
