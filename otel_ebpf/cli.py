@@ -162,6 +162,8 @@ def _load(paths: list[str]):
         print(f"otel-ebpf: invalid configuration ({where}):", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
+        for warning in exc.warnings:
+            print(f"otel-ebpf: warning: {warning}", file=sys.stderr)
         return None
     for warning in config.warnings:
         print(f"otel-ebpf: warning: {warning}", file=sys.stderr)

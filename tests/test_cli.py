@@ -108,6 +108,8 @@ def test_validate_bad_config_lists_every_error_and_exits_2(bad, capsys):
         "  receivers.ebpf.capture_bytes: must be between 64 and 16384",
         "  exporters.debug.verbosity: 'loud' is not allowed (allowed: basic, normal, detailed)",
         "  service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug)",
+        # Warnings found on the way follow: they often explain an error.
+        "otel-ebpf: warning: exporters.debug: configured but not used in any pipeline",
     ]
 
 
@@ -281,6 +283,8 @@ def test_otlp_exporter_without_endpoint_fails_validate_and_run_naming_the_key(tm
         result = run_module(command, "--config", str(path))
         assert result.returncode == 2, result.stderr
         assert "exporters.otlp.endpoint: is empty (an unset or empty ${env:...}?)" in result.stderr
+        # The warning that explains it comes with it.
+        assert "warning: exporters.otlp.endpoint: environment variable COLLECTOR is not set" in result.stderr
     # Set, it is what it says.
     result = run_module("validate", "--config", str(path), env={**os.environ, "COLLECTOR": "collector:4317"})
     assert result.returncode == 0, result.stderr

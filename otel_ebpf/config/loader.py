@@ -187,7 +187,7 @@ def load_config(
         sections = {kind: parts[kind] for kind in KINDS}
         service.check_hosts(sections, parts["pipelines"], registry, environ, errors, warnings)
     if errors:
-        raise ConfigError(errors)
+        raise ConfigError(errors, warnings)
 
     return Config(
         **parts,
