@@ -182,17 +182,19 @@ def check_privileges(host: Host) -> Check:
 
 
 def check_process_access(host: Host) -> Check:
-    """CAP_SYS_PTRACE: other users' /proc/PID/exe and fd links (and environ) need it; without, capture
-    still works but those processes lose their executable path and OTEL_SERVICE_NAME."""
+    """CAP_SYS_PTRACE: other users' /proc/PID/exe and fd links need it; without, capture still works
+    but those processes lose their executable path (their environ stays readable with
+    CAP_DAC_READ_SEARCH: OTEL_SERVICE_NAME still names them; observed on kernel 6.18)."""
     name = "other users' /proc"
     text = host.read_text("/proc/self/status")
     cap_eff = parse_capabilities(text) if text is not None else None
     if cap_eff is not None and cap_eff >> CAP_SYS_PTRACE & 1:
-        return Check(name, Status.OK, "CAP_SYS_PTRACE: /proc/PID/exe, fd and environ readable")
+        return Check(name, Status.OK, "CAP_SYS_PTRACE: /proc/PID/exe and fd links readable")
     return Check(
         name,
         Status.WARN,
-        "no CAP_SYS_PTRACE: other users' processes lose OTEL_SERVICE_NAME and executable path",
+        "no CAP_SYS_PTRACE: other users' processes get no process.executable.path, and their connections"
+        " older than the agent no addresses (/proc/PID/exe and fd links)",
         "add CAP_SYS_PTRACE (ambient, see docs/reference.md §5.3)",
     )
 

@@ -159,7 +159,7 @@ def test_missing_sys_ptrace_only_warns_with_what_is_lost(tmp_path):
     checks = by_name(run_checks(make_host(tmp_path, caps=ALL_CAPS & ~(1 << CAP_SYS_PTRACE))))
     access = checks["other users' /proc"]
     assert access.status is Status.WARN
-    assert "OTEL_SERVICE_NAME" in access.detail and "CAP_SYS_PTRACE" in access.fix
+    assert "process.executable.path" in access.detail and "CAP_SYS_PTRACE" in access.fix
     assert by_name(run_checks(make_host(tmp_path / "all")))["other users' /proc"].status is Status.OK
 
 
