@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import time
 import types
+import urllib.request
+from pathlib import Path
 
 import pytest
 import yaml
@@ -208,32 +213,71 @@ def test_ensure_tracefs_tells_unreadable_from_unmounted():
     assert "LoadError: tracefs is mounted but /sys/kernel/tracing is not readable (permission denied)" in result.stderr
 
 
+def _capture_as_nobody(caps: str, tmp_path) -> list[dict]:
+    """The spans of one request to a root-owned server, captured by the agent running as ``nobody``
+    with ``caps`` ambient (docs/reference.md §5.3)."""
+    from tests.harness import Server, flatten_spans, stop_process  # noqa: PLC0415
+
+    shared = Path(tempfile.mkdtemp(prefix="otel-ebpf-nobody-"))  # pytest's tmp_path is root's alone
+    shared.chmod(0o777)
+    server = Server("python", tmp_path, env={"OTEL_SERVICE_NAME": "probe-svc"})
+    log = open(shared / "agent.log", "wb")  # noqa: SIM115 - closed below
+    agent = None
+    try:
+        config = shared / "agent.yaml"
+        config.write_text(
+            f"receivers: {{ebpf: {{filter: {{ports: [{server.port}]}}}}}}\n"
+            f"exporters: {{file: {{path: {shared / 'out.jsonl'}}}}}\n"
+            "service: {pipelines: {traces: {receivers: [ebpf], exporters: [file]}}}\n"
+        )
+        config.chmod(0o644)
+        command = f"exec {sys.executable} -m otel_ebpf run --config {config}"
+        agent = subprocess.Popen([*_ambient_as_nobody(caps), command], cwd=PROJECT_ROOT, stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while " running (config" not in (shared / "agent.log").read_text() and agent.poll() is None:
+            assert time.monotonic() < deadline, (shared / "agent.log").read_text()
+            time.sleep(0.1)
+        assert agent.poll() is None, (shared / "agent.log").read_text()
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/items/7", timeout=10) as response:
+            assert response.status == 200
+        spans: list[dict] = []
+        deadline = time.monotonic() + 15
+        while not any(s["kind"] == "SERVER" for s in spans) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            out = shared / "out.jsonl"
+            lines = out.read_text().split("\n")[:-1] if out.exists() else []
+            spans = flatten_spans([json.loads(line) for line in lines])
+        agent.send_signal(signal.SIGINT)
+        assert agent.wait(timeout=30) == 0, (shared / "agent.log").read_text()
+        assert "Traceback" not in (shared / "agent.log").read_text()
+        return [s for s in spans if s["kind"] == "SERVER"]
+    finally:
+        if agent is not None and agent.poll() is None:
+            stop_process(agent)
+        log.close()
+        server.stop()
+        shutil.rmtree(shared, ignore_errors=True)
+
+
 @pytest.mark.bpf
 @_root_tools
-def test_run_as_nobody_with_the_documented_ambient_capabilities_captures():
+def test_run_as_nobody_with_the_documented_ambient_capabilities_captures(tmp_path):
     # docs/reference.md §5.3: no root, no setcap; the compile child inherits the ambient set.
-    caps = "cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace"
-    command = f"exec {sys.executable} -m otel_ebpf run"
-    agent = subprocess.Popen(
-        [*_ambient_as_nobody(caps), command],
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    seen = []
-    try:
-        for line in agent.stderr:
-            seen.append(line)
-            if "running (config" in line or "cannot start" in line:
-                break
-    finally:
-        agent.send_signal(signal.SIGINT)
-        rest = agent.communicate(timeout=60)[1]
-    output = "".join(seen) + rest
-    assert "receiver ebpf: capturing HTTP" in output, output
-    assert agent.returncode == 0, output
-    assert "Traceback" not in output
+    [span] = _capture_as_nobody("cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace", tmp_path)
+    assert span["attributes"]["url.path"] == "/items/7"
+    assert span["resource"]["service.name"] == "probe-svc"
+    assert span["resource"]["process.executable.path"] == str(Path(sys.executable).resolve())
+
+
+@pytest.mark.bpf
+@_root_tools
+def test_without_sys_ptrace_a_root_process_keeps_its_service_name_but_not_its_executable_path(tmp_path):
+    # What the reference's capability table says of CAP_SYS_PTRACE: environ stays readable with
+    # CAP_DAC_READ_SEARCH, the exe link does not.
+    [span] = _capture_as_nobody("cap_bpf,cap_perfmon,cap_dac_read_search", tmp_path)
+    assert span["attributes"]["url.path"] == "/items/7"
+    assert span["resource"]["service.name"] == "probe-svc"
+    assert "process.executable.path" not in span["resource"]
 
 
 def test_an_unexpected_failure_is_one_line_and_exit_1_with_the_traceback_under_verbose(monkeypatch, capsys):
