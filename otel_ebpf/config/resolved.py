@@ -12,10 +12,14 @@ from otel_ebpf.config.registry import KINDS, Registry
 
 
 class ConfigError(Exception):
-    """The configuration is invalid; ``errors`` lists every problem, each naming its path."""
+    """The configuration is invalid; ``errors`` lists every problem, each naming its path.
 
-    def __init__(self, errors: list[str]):
+    ``warnings`` are those found on the way: an unset variable often explains an error.
+    """
+
+    def __init__(self, errors: list[str], warnings: list[str] | None = None):
         self.errors = list(errors)
+        self.warnings = list(warnings or ())
         super().__init__("invalid configuration:\n" + "\n".join(f"  {e}" for e in self.errors))
 
 
