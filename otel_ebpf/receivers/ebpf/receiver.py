@@ -40,7 +40,16 @@ class EbpfReceiver(Component):
             capture_headers=http["capture_headers"],
             capture_body=http["capture_body"],
             sensitive_query_params=http["sensitive_query_params"],
+            sensitive_keys=http["sensitive_keys"],
+            unredacted_keys=http["unredacted_keys"],
+            redact_emails=http["redact_emails"],
         )
+        if redactor.keys.removed:
+            log.warning(
+                "receiver %s: values under keys matching %s are exported unredacted (http.unredacted_keys)",
+                self.id,
+                ", ".join(redactor.keys.removed),
+            )
         self.source = ExchangeSource(self.id, redactor=redactor)
         self.filter = capture.TrafficFilter.from_config(config["filter"])
         self.member = capture.Member(self.source, self.filter, self._deliver)
