@@ -15,7 +15,7 @@ in doubt the matcher redacts: over-redaction is the safe mistake.
 messages, error descriptions, captured bodies and header values, query values), whatever the
 key: payment card numbers (13-19 digits, spaces or dashes allowed, Luhn-valid), credentials
 after an auth scheme (``Bearer``, ``Basic``, ``Token``, ...), JWTs, long hex or base64 runs,
-userinfo in URLs (``https://user:pass@host``), sensitive ``key=value`` / ``key: value`` pairs
+AWS access key ids, userinfo in URLs (``https://user:pass@host``), sensitive ``key=value`` / ``key: value`` pairs
 and, after a sensitive word, a secret-looking next word (``invalid token SECRET12``), plus
 e-mail addresses unless disabled.  Every pattern is compiled once; text is scanned only when it
 is about to leave, and a text with nothing to hide is returned as the same object.
@@ -168,6 +168,8 @@ _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 # and both letter cases): too random to be words.
 _LONG_HEX = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{32,}(?![A-Za-z0-9])")
 _LONG_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_-])")
+# AWS access key ids (fixed prefixes, 20 characters): short enough to escape the long-run rules.
+_AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # A value after whitespace (not after '=' or ':') counts as a secret only if it looks like one:
@@ -207,6 +209,7 @@ class TextScrubber:
         out = _CARD.sub(_card, text)
         out = _USERINFO.sub(r"\1REDACTED@", out)
         out = _JWT.sub(REDACTED, out)
+        out = _AWS_KEY_ID.sub(REDACTED, out)
         out = _SCHEME.sub(r"\1\2" + REDACTED, out)
         out = self.keys.pair_pattern.sub(self._pair, out)
         out = _LONG_HEX.sub(REDACTED, out)
