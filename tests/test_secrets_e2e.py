@@ -175,8 +175,9 @@ def send_traffic(port: int, curl: str) -> None:
     assert done.stdout == "200", done
 
 
-def run_agent(tmp: Path, capture: bool) -> dict[str, bytes]:
-    """Runs server, rotel and agent, sends everything; returns every exported output by name."""
+def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, bytes]]:
+    """Runs server, rotel and agent, sends everything; returns the server's port, the spans the
+    file exporter wrote, and every exported output by name."""
     curl = require_binary("curl")
     port, otlp_port, prom_port = free_port(), free_port(), free_port()
     server = subprocess.Popen([sys.executable, str(APP), str(port)], stderr=subprocess.PIPE)
@@ -214,14 +215,16 @@ def run_agent(tmp: Path, capture: bool) -> dict[str, bytes]:
             assert agent.stop() == 0, agent.log()
         rotel.stop()
         stop_process(server)
-    spans = agent.spans()
-    check_spans(spans, port, capture)
-    return {
-        "file exporter": out.read_bytes(),
-        "otlp to rotel": rotel.output_path.read_bytes(),
-        "agent stdout/stderr (-v, debug exporter detailed)": agent.log_path.read_bytes(),
-        "prometheus scrape": scrape,
-    }
+    return (
+        port,
+        agent.spans(),
+        {
+            "file exporter": out.read_bytes(),
+            "otlp to rotel": rotel.output_path.read_bytes(),
+            "agent stdout/stderr (-v, debug exporter detailed)": agent.log_path.read_bytes(),
+            "prometheus scrape": scrape,
+        },
+    )
 
 
 def check_spans(spans: list[dict], port: int, capture: bool) -> None:
@@ -280,12 +283,13 @@ def leaks(outputs: dict[str, bytes], words) -> list[str]:
 @pytest.mark.parametrize("capture", [False, True], ids=["default", "capture"])
 def test_no_secret_in_any_exported_byte(tmp_path, capture):
     require_bpf()
-    outputs = run_agent(tmp_path, capture)
+    port, spans, outputs = run_agent(tmp_path, capture)
     assert all(outputs.values()), {k: len(v) for k, v in outputs.items()}
     found = leaks(outputs, SECRETS)
     if not capture:
         found += leaks(outputs, BODY_WORDS)
     assert not found, "\n".join(found)
+    check_spans(spans, port, capture)
 
 
 def test_the_search_finds_what_is_there():

@@ -24,7 +24,6 @@ Config shape (the ``redaction`` section; every key optional)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import unquote_plus
 
@@ -58,10 +57,6 @@ DEFAULT_SENSITIVE_QUERY_KEYS = frozenset(
 _SECRET_HEADER_NAMES = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token"}
 )
-
-# "key": "string" or "key": number, tolerant of truncated bodies (no full JSON parse: captured
-# bodies are often cut at the capture limit, and re-serialising would change the text).
-_JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.){1,128})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|-?\d[\d.eE+-]*|true|false)')
 
 
 def is_secret_header(name: str, keys: KeyMatcher = DEFAULT_KEYS) -> bool:
@@ -261,13 +256,32 @@ class Redactor:
         text = body[: self.max_body_length * 4].decode("utf-8", "replace")[: self.max_body_length]
         stripped = text.lstrip()
         if stripped[:1] in ("{", "[") or (content_type and "json" in content_type.lower()):
-            text = _JSON_PAIR.sub(self._redact_json_pair, text)
+            text = self._redact_json(text)
         elif "=" in text:
             text = self._redact_pairs(text)
         return self.scrub(text)
 
-    def _redact_json_pair(self, match: re.Match[str]) -> str:
-        if self.keys(match.group(1)):
-            # Numbers become the string "REDACTED" too: the text is for people, not for parsers.
-            return f'"{match.group(1)}"{match.group(2)}"{REDACTED}"'
-        return match.group(0)
+    def _redact_json(self, text: str) -> str:
+        """Values of JSON members whose key the matcher calls sensitive, read from the text as it
+        is: no full parse (captured bodies are often cut at the capture limit, and re-serialising
+        would change the text).  Numbers become the string "REDACTED" too: the text is for people."""
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = self.keys.json_hint.finditer(lowered)
+        else:
+            matches = self.keys.json_hint_any_case.finditer(text)
+        pieces: list[str] = []
+        done = 0
+        for m in matches:
+            quote = text.rfind('"', done, m.start())
+            if quote < 0:
+                continue
+            if not self.keys(text[quote + 1 : m.end(1)]):
+                continue
+            pieces.append(text[done : m.start(3)])
+            pieces.append(f'"{REDACTED}"')
+            done = m.end(3)
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)

@@ -101,6 +101,26 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _trie(words: Iterable[str]) -> str:
+    """One regex alternation of `words` as a trie (``p(?:in|ass(?:word)?)``): Python's re tries
+    plain alternatives one by one at every position, a trie once."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        inner = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{inner})?" if "" in node else inner
+
+    return build(root)
+
+
 def normalize_fragment(fragment: str) -> str:
     """A configured fragment as the matcher compares it: lower-case letters and digits only."""
     return re.sub(r"[^a-z0-9]", "", fragment.lower())
@@ -128,14 +148,17 @@ class KeyMatcher:
         self._short = frozenset(f for f in fragments if len(f) < _SHORT)
         self._exact = frozenset(k.lower() for k in exact)
         self._memo: dict[str, bool] = {}
-        # Candidates for key=value pairs in free text: a word containing a fragment (the
-        # matcher then decides), a separator, a value.
-        alternatives = "|".join(re.escape(f) for f in sorted(fragments, key=len, reverse=True))
-        self.pair_pattern = re.compile(
-            r"(?<![\w.-])([\w.-]*?(?i:" + alternatives + r")[\w.-]*)"
-            r"(\s*[:=]\s*|\s+)"
-            r"(\"[^\"]*\"?|'[^']*'?|[^\s&,;\"'<>()\[\]{}]+)"
-        )
+        # Candidates for key=value pairs in free text: a fragment (the matcher then decides on
+        # the whole word around it), the rest of the word, a separator, a value.  Searched in the
+        # lower-cased text with the fragments as a trie: ~25 us for 4 KB, not ~1 ms.
+        tail = r"[\w.-]*(\s*[:=]\s*|\s+)(\"[^\"]*\"?|'[^']*'?|[^\s&,;\"'<>()\[\]{}]+)"
+        self.pair_hint = re.compile(_trie(fragments) + tail)
+        self.pair_hint_any_case = re.compile("(?i)" + _trie(fragments) + tail)
+        # JSON members whose key holds a fragment: from the fragment to the key's closing quote,
+        # the colon, the value (a string, possibly cut by the capture, a number or a literal).
+        value = r"(\"(?:[^\"\\]|\\.)*\"?|-?\d[\d.eE+-]*|true|false)"
+        self.json_hint = re.compile("(" + _trie(fragments) + r"[^\"\\]{0,128})\"(\s*:\s*)" + value)
+        self.json_hint_any_case = re.compile("(?i)(" + _trie(fragments) + r"[^\"\\]{0,128})\"(\s*:\s*)" + value)
 
     def __call__(self, key: str) -> bool:
         found = self._memo.get(key)
@@ -159,19 +182,20 @@ class KeyMatcher:
 
 
 # 13-19 digits, optionally separated by single spaces or dashes (card number formatting).
-_CARD = re.compile(r"(?<![\d.])\d(?:[ -]?\d){12,18}(?![\d])")
+_CARD = re.compile(r"(?<![\d.])\d(?:[ -]?\d){12,18}(?!\d)")
 # An authorization scheme followed by its credential (RFC 9110 §11; "token" for Rails/DRF).
-_SCHEME = re.compile(r"(?i)\b(bearer|basic|digest|token|apikey|negotiate)(\s+)([A-Za-z0-9._~+/=-]{8,})")
-_SCHEMES = frozenset({"bearer", "basic", "digest", "token", "apikey", "negotiate"})
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+_SCHEMES = ("bearer", "basic", "digest", "token", "apikey", "negotiate")
+_SCHEME = re.compile(r"(?i)\b(" + "|".join(_SCHEMES) + r")(\s+)([A-Za-z0-9._~+/=-]{8,})")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 # Long runs of hex (>= 32: keys, hashes, session ids) or base64/base64url (>= 32 with a digit
-# and both letter cases): too random to be words.
-_LONG_HEX = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{32,}(?![A-Za-z0-9])")
-_LONG_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_-])")
-# AWS access key ids (fixed prefixes, 20 characters): short enough to escape the long-run rules.
-_AWS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")
+# and both letter cases): too random to be words.  One possessive pass, decided per run.
+_LONG_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}+={0,2}")
+_HEX = frozenset("0123456789abcdefABCDEF")
+# AWS access key ids (fixed prefixes, 20 characters): short enough to escape the long-run rule.
+_AWS_KEY_ID = re.compile(r"A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])(?!REDACTED@)[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 # A value after whitespace (not after '=' or ':') counts as a secret only if it looks like one:
 # a digit in it, or 16+ characters ("invalid token SECRET12", not "token expired").
 _SECRETISH = re.compile(r"\d|\S{16,}")
@@ -182,11 +206,19 @@ def _card(match: re.Match[str]) -> str:
     return REDACTED if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
 
 
-def _b64(match: re.Match[str]) -> str:
+def _long_run(match: re.Match[str]) -> str:
     text = match.group(0)
-    if any(c.isdigit() for c in text) and any(c.islower() for c in text) and any(c.isupper() for c in text):
+    if _HEX.issuperset(text):
         return REDACTED
-    return text
+    has_digit = has_lower = has_upper = False
+    for c in text:
+        if c.isdigit():
+            has_digit = True
+        elif c.islower():
+            has_lower = True
+        elif c.isupper():
+            has_upper = True
+    return REDACTED if has_digit and has_lower and has_upper else text
 
 
 class TextScrubber:
@@ -206,14 +238,20 @@ class TextScrubber:
         """The text with its secrets replaced; the same object when nothing was found."""
         if not text:
             return text
+        # Substring tests first: most texts contain none of what the costlier patterns need.
         out = _CARD.sub(_card, text)
-        out = _USERINFO.sub(r"\1REDACTED@", out)
-        out = _JWT.sub(REDACTED, out)
-        out = _AWS_KEY_ID.sub(REDACTED, out)
-        out = _SCHEME.sub(r"\1\2" + REDACTED, out)
-        out = self.keys.pair_pattern.sub(self._pair, out)
-        out = _LONG_HEX.sub(REDACTED, out)
-        out = _LONG_B64.sub(_b64, out)
+        if "://" in out:
+            out = _USERINFO.sub(r"\1REDACTED@", out)
+        if "eyJ" in out:
+            out = _JWT.sub(REDACTED, out)
+        if "A" in out:
+            out = _AWS_KEY_ID.sub(REDACTED, out)
+        lowered = out.lower()
+        if any(scheme in lowered for scheme in _SCHEMES):
+            out = _SCHEME.sub(r"\1\2" + REDACTED, out)
+            lowered = out.lower()
+        out = self._pairs(out, lowered)
+        out = _LONG_RUN.sub(_long_run, out)
         if self.emails and "@" in out:
             out = _EMAIL.sub(REDACTED, out)
         return text if out == text else out
@@ -229,16 +267,39 @@ class TextScrubber:
             memo[text] = out
         return out
 
-    def _pair(self, match: re.Match[str]) -> str:
-        key, sep, value = match.group(1), match.group(2), match.group(3)
-        if value.strip("\"'") == REDACTED or value.lower() in _SCHEMES or not self.keys(key):
-            return match.group(0)
-        if sep.isspace() and not _SECRETISH.search(value):
-            return match.group(0)
-        if value[:1] in "\"'":
-            quote = value[0]
-            return f"{key}{sep}{quote}{REDACTED}{quote if value.endswith(quote) and len(value) > 1 else ''}"
-        return f"{key}{sep}{REDACTED}"
+    def _pairs(self, text: str, lowered: str) -> str:
+        """``key=value``, ``key: value`` and ``key value`` whose key the matcher calls sensitive."""
+        if len(lowered) == len(text):
+            matches = self.keys.pair_hint.finditer(lowered)
+        else:  # a character whose lower case is longer: positions differ, search the text itself
+            matches = self.keys.pair_hint_any_case.finditer(text)
+        pieces: list[str] = []
+        done = 0
+        for m in matches:
+            start = m.start()
+            if start < done:
+                continue
+            while start > done and text[start - 1] in _WORD_CHARS:
+                start -= 1
+            key = text[start : m.start(1)]
+            sep, value = m.group(1), text[m.start(2) : m.end(2)]
+            if value.strip("\"'") == REDACTED or value.lower() in _SCHEMES or not self.keys(key):
+                continue
+            if sep.isspace() and not _SECRETISH.search(value):
+                continue
+            if value[:1] in ("'", '"'):
+                quote = value[0]
+                closed = quote if len(value) > 1 and value.endswith(quote) else ""
+                replacement = f"{quote}{REDACTED}{closed}"
+            else:
+                replacement = REDACTED
+            pieces.append(text[done : m.start(2)])
+            pieces.append(replacement)
+            done = m.end(2)
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)
 
 
 # The built-in policy, for text that leaves outside any receiver's policy (received spans,
