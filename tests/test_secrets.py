@@ -264,3 +264,26 @@ def test_received_spans_are_scrubbed_where_request_data_sits():
     assert attrs["app.note"] == "left alone: token SECRET99"  # the sender's own attributes
     assert second.SerializeToString() == before  # nothing to hide: not touched
     assert scrub_received_spans(request, Redactor()) == 0  # idempotent
+
+
+def test_a_record_in_a_log_line_shows_no_query():
+    from otel_ebpf.model import HttpExchange
+
+    x = HttpExchange()
+    x.method, x.path, x.query, x.target = "GET", "/login", "access-token=SECRET1", "/login?access-token=SECRET1"
+    assert "SECRET1" not in repr(x) and "GET /login?…" in repr(x)
+
+
+def test_error_types_from_outside_pass_the_detectors():
+    from otel_ebpf.processors.semantic_errors.classifier import Classifier
+    from otel_ebpf.processors.semantic_errors.processor import to_classification
+    from otel_ebpf.processors.semantic_errors.rules import RuleSet, default_config
+
+    rules = RuleSet(default_config())
+    # a received span's error.type (free text from the sender) becomes otel_ebpf.error.type, a metric label
+    verdict = Classifier(rules).classify(None, {}, b"", False, "bad token SECRET12 for 4111111111111111")
+    assert verdict.type == "bad token REDACTED for REDACTED"
+    # a plug-in classifier's type may have been read from the body
+    verdict = to_classification({"type": "declined 4111111111111111", "message": "card 4111111111111111"}, rules)
+    assert verdict.type == "declined REDACTED"
+    assert verdict.detail == "card 4111111111111111"  # a detail: exported only with capture_body, redacted
