@@ -27,7 +27,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from urllib.parse import unquote_plus
 
-from otel_ebpf.telemetry.secrets import DEFAULT_KEYS, DEFAULT_SCRUBBER, REDACTED, KeyMatcher, TextScrubber, luhn_valid
+from otel_ebpf.telemetry.secrets import (
+    DEFAULT_KEYS,
+    DEFAULT_SCRUBBER,
+    MAYBE_SHORT_SECRET,
+    REDACTED,
+    KeyMatcher,
+    TextScrubber,
+    luhn_valid,
+)
 
 __all__ = [
     "DEFAULT_SENSITIVE_QUERY_KEYS",
@@ -138,6 +146,7 @@ class Redactor:
             (f"http.response.header.{n}", n, is_secret_header(n, self.keys)) for n in self.capture_response_headers
         )
         self._query_memo: dict[str, str] = {}
+        self._query_key_memo: dict[str, bool] = {}
 
     _FIELDS = frozenset(
         {
@@ -216,7 +225,8 @@ class Redactor:
         return out
 
     def _redact_pairs(self, text: str) -> str:
-        keys, exact, scrub = self.keys, self.sensitive_query_keys, self.scrub
+        secret_key = self._secret_query_key
+        scrub = self.scrub
         parts = text.split("&")
         changed = False
         for i, part in enumerate(parts):
@@ -224,25 +234,36 @@ class Redactor:
             if eq <= 0:
                 continue
             raw_key = part[:eq]
-            key = raw_key
-            if "%" in key or "+" in key:
-                key = unquote_plus(key)
-            if key.lower() in exact or keys(key):
+            if secret_key(raw_key):
                 parts[i] = raw_key + "=" + REDACTED
                 changed = True
                 continue
             value = part[eq + 1 :]
+            if len(value) < 13 and MAYBE_SHORT_SECRET.search(value) is None:
+                continue  # the common case (ids, page numbers, words): nothing a detector could see
             if "%" in value or "+" in value:
                 decoded = unquote_plus(value)
                 if scrub(decoded) is not decoded:
                     parts[i] = raw_key + "=" + REDACTED
                     changed = True
-            elif value:
+            else:
                 clean = scrub(value)
                 if clean is not value:
                     parts[i] = raw_key + "=" + clean
                     changed = True
         return "&".join(parts) if changed else text
+
+    def _secret_query_key(self, raw_key: str) -> bool:
+        """A query or form key (percent-encoded as sent) that names a secret; memoised."""
+        memo = self._query_key_memo
+        found = memo.get(raw_key)
+        if found is None:
+            key = unquote_plus(raw_key) if "%" in raw_key or "+" in raw_key else raw_key
+            found = key.lower() in self.sensitive_query_keys or self.keys(key)
+            if len(memo) >= self._MEMO_MAX:
+                memo.clear()
+            memo[raw_key] = found
+        return found
 
     # -- bodies -------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_KEY_FRAGMENTS",
     "DEFAULT_KEYS",
     "DEFAULT_SCRUBBER",
+    "MAYBE_SHORT_SECRET",
     "REDACTED",
     "KeyMatcher",
     "TextScrubber",
@@ -195,6 +196,9 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 _AWS_KEY_ID = re.compile(r"A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)[A-Z0-9]{16}(?![A-Za-z0-9])")
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
 _EMAIL = re.compile(r"(?<![\w.+-])(?!REDACTED@)[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# What a text shorter than the shortest card number (13) needs to hold a secret: a separator of a
+# pair ("pin=1234", "pin 1234"), an e-mail's or a URL's punctuation.
+MAYBE_SHORT_SECRET = re.compile(r"[\s=:@]")
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 # A value after whitespace (not after '=' or ':') counts as a secret only if it looks like one:
 # a digit in it, or 16+ characters ("invalid token SECRET12", not "token expired").
@@ -236,8 +240,8 @@ class TextScrubber:
 
     def __call__(self, text: str) -> str:
         """The text with its secrets replaced; the same object when nothing was found."""
-        if not text:
-            return text
+        if len(text) < 13 and MAYBE_SHORT_SECRET.search(text) is None:
+            return text  # too short for a card, a token or a long run, and no pair, e-mail or URL
         # Substring tests first: most texts contain none of what the costlier patterns need.
         out = _CARD.sub(_card, text)
         if "://" in out:
