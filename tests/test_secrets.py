@@ -152,6 +152,8 @@ def test_the_ebpf_receiver_config_takes_the_policy():
         ("retry with password=hunter2&user=bob", "retry with password=REDACTED&user=bob"),
         ('{"pin": "1234"} and pin: 9876', '{"pin": "1234"} and pin: REDACTED'),  # JSON is the body pass's job
         ("passphrase='open sesame'", "passphrase='REDACTED'"),
+        ("spinner: password=hunter2", "spinner: password=REDACTED"),  # a pair inside a value
+        ("token SECRET12, token SECRET13", "token REDACTED, token REDACTED"),
         ("see https://alice:s3cret@example.com/x", "see https://REDACTED@example.com/x"),
         ("mail bob.secret@example.com", "mail REDACTED"),
         # words that only look like it stay

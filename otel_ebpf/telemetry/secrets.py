@@ -274,15 +274,15 @@ class TextScrubber:
     def _pairs(self, text: str, lowered: str) -> str:
         """``key=value``, ``key: value`` and ``key value`` whose key the matcher calls sensitive."""
         if len(lowered) == len(text):
-            matches = self.keys.pair_hint.finditer(lowered)
+            search, haystack = self.keys.pair_hint.search, lowered
         else:  # a character whose lower case is longer: positions differ, search the text itself
-            matches = self.keys.pair_hint_any_case.finditer(text)
+            search, haystack = self.keys.pair_hint_any_case.search, text
         pieces: list[str] = []
-        done = 0
-        for m in matches:
+        done = pos = 0
+        while (m := search(haystack, pos)) is not None:
+            # Not a secret pair: look again from its value on ("spinner: password=x" holds one).
+            pos = m.start(2)
             start = m.start()
-            if start < done:
-                continue
             while start > done and text[start - 1] in _WORD_CHARS:
                 start -= 1
             key = text[start : m.start(1)]
@@ -291,6 +291,7 @@ class TextScrubber:
                 continue
             if sep.isspace() and not _SECRETISH.search(value):
                 continue
+            pos = m.end(2)
             if value[:1] in ("'", '"'):
                 quote = value[0]
                 closed = quote if len(value) > 1 and value.endswith(quote) else ""

@@ -255,7 +255,7 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         if verdict is None:
             self.custom_errors += 1
             return None
-        return verdict._replace(rule=f"classifier {route.custom_name}")
+        return verdict if verdict.kind == "none" else verdict._replace(rule=f"classifier {route.custom_name}")
 
     # ------------------------------------------------------------ metrics
 
