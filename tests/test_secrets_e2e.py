@@ -5,8 +5,8 @@ bodies and headers carry card numbers, tokens, passwords, JWTs, URL credentials,
 e-mail addresses; clients (this process and curl, both captured as CLIENT spans) send them in
 query strings, headers (Bearer, Basic from ``user:pass@host``, cookies, API keys) and a form
 body sent as text/plain; a sidecar sender posts an OTLP span whose status message and URL
-carry them.  The agent runs with every exporter at once: ``file`` (OTLP JSON), ``otlp`` to
-rotel, ``debug`` at detailed verbosity and ``prometheus``, with ``-v`` logs; once with the
+carry them.  The agent runs with every exporter at once: ``file`` (OTLP JSON), ``otlp`` and
+``otlp_http`` to rotel, ``debug`` at detailed verbosity and ``prometheus``, with ``-v`` logs; once with the
 default settings, once with bodies and headers captured.  Then every byte that left (the file,
 what rotel received, the agent's stdout/stderr, a scrape) is searched for every secret.
 
@@ -117,6 +117,8 @@ exporters:
     endpoint: http://{rotel}
     tls:
       insecure: true
+  otlp_http:
+    endpoint: http://{rotel_http}
   debug:
     verbosity: detailed
   prometheus:
@@ -126,11 +128,11 @@ service:
     traces:
       receivers: [ebpf, otlp]
       processors: [semantic_errors, batch]
-      exporters: [file, otlp, debug]
+      exporters: [file, otlp, otlp_http, debug]
     metrics:
       receivers: [ebpf]
       processors: [semantic_errors]
-      exporters: [file, otlp, debug, prometheus]
+      exporters: [file, otlp, otlp_http, debug, prometheus]
 """
 
 
@@ -180,10 +182,12 @@ def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, byte
     file exporter wrote, and every exported output by name."""
     curl = require_binary("curl")
     port, otlp_port, prom_port = free_port(), free_port(), free_port()
+    rotel, rotel_http = Rotel(tmp / "rotel"), Rotel(tmp / "rotel-http")  # the second over OTLP/HTTP
     server = subprocess.Popen([sys.executable, str(APP), str(port)], stderr=subprocess.PIPE)
-    rotel = Rotel(tmp / "rotel").start()
     agent = None
     try:
+        rotel.start()
+        rotel_http.start()
         wait_port(port)
         out = tmp / "agent-out.jsonl"
         config = CONFIG.format(
@@ -192,6 +196,7 @@ def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, byte
             otlp_port=otlp_port,
             out=out,
             rotel=rotel.endpoint,
+            rotel_http=f"127.0.0.1:{rotel_http.http_port}",
             prom_port=prom_port,
         )
         agent = AgentProcess(tmp, config, out=out, verbose=True)
@@ -206,7 +211,8 @@ def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, byte
         assert len(ours) == 2 * n, [s["name"] for s in ours]
         received = agent.wait_for_spans(lambda s: s["resource"].get("service.name") == "sidecar-app", 1)
         assert len(received) == 1
-        assert rotel.wait_until(lambda r: len(r.spans()) >= 2 * n + 1, 20), len(rotel.spans())
+        for receiver in (rotel, rotel_http):
+            assert receiver.wait_until(lambda r: len(r.spans()) >= 2 * n + 1, 20), len(receiver.spans())
         time.sleep(1.5)  # a metric export after the last request
         scrape = urllib.request.urlopen(f"http://127.0.0.1:{prom_port}/metrics", timeout=5).read()
         assert b"business_errors" in scrape
@@ -214,6 +220,7 @@ def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, byte
         if agent is not None:
             assert agent.stop() == 0, agent.log()
         rotel.stop()
+        rotel_http.stop()
         stop_process(server)
     return (
         port,
@@ -221,6 +228,7 @@ def run_agent(tmp: Path, capture: bool) -> tuple[int, list[dict], dict[str, byte
         {
             "file exporter": out.read_bytes(),
             "otlp to rotel": rotel.output_path.read_bytes(),
+            "otlp_http to rotel": rotel_http.output_path.read_bytes(),
             "agent stdout/stderr (-v, debug exporter detailed)": agent.log_path.read_bytes(),
             "prometheus scrape": scrape,
         },
