@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from otel_ebpf.config.checks import check_header_name, check_not_empty
 from otel_ebpf.config.schema import Bool, Duration, Int, List, Number, Section, Str
+from otel_ebpf.telemetry.secrets import DEFAULT_KEY_FRAGMENTS, normalize_fragment
 
 COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
 
@@ -79,6 +80,16 @@ def _check_route(value: str) -> str | None:
     return None if value.startswith("/") else f"{value!r} must start with '/' (e.g. /users/{{id}})"
 
 
+def _check_fragment(value: str) -> str | None:
+    return None if normalize_fragment(value) else f"{value!r} has no letter or digit to match"
+
+
+def _check_builtin_fragment(value: str) -> str | None:
+    if normalize_fragment(value) in DEFAULT_KEY_FRAGMENTS:
+        return None
+    return f"{value!r} is not a built-in fragment (built-in: {', '.join(DEFAULT_KEY_FRAGMENTS)})"
+
+
 SCHEMA = Section(
     {
         # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
@@ -123,6 +134,13 @@ SCHEMA = Section(
             "capture_body": Bool(False),
             # Query parameters redacted in url.full / url.query, on top of the built-in list.
             "sensitive_query_params": List(Str(check=check_not_empty)),
+            # Fragments added to the one key matcher (header names, query keys, form fields,
+            # JSON keys, key=value in text): telemetry/secrets.py.
+            "sensitive_keys": List(Str(check=_check_fragment)),
+            # Built-in fragments no longer matched (each logged at start): release with care.
+            "unredacted_keys": List(Str(check=_check_builtin_fragment)),
+            # E-mail addresses in exported free text (status messages, bodies, header values).
+            "redact_emails": Bool(True),
         },
     }
 )

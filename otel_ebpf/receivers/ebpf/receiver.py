@@ -43,7 +43,16 @@ class EbpfReceiver(Component):
             capture_headers=http["capture_headers"],
             capture_body=http["capture_body"],
             sensitive_query_params=http["sensitive_query_params"],
+            sensitive_keys=http["sensitive_keys"],
+            unredacted_keys=http["unredacted_keys"],
+            redact_emails=http["redact_emails"],
         )
+        if redactor.keys.removed:
+            log.warning(
+                "receiver %s: values under keys matching %s are exported unredacted (http.unredacted_keys)",
+                self.id,
+                ", ".join(redactor.keys.removed),
+            )
         self.source = ExchangeSource(self.id, redactor=redactor)
         f = config["filter"]
         self.telemetry = (
