@@ -52,6 +52,23 @@ def require_binary(name: str) -> str:
     pytest.skip(f"{name} is not installed")
 
 
+# Running a command as an ordinary user, as docs/reference.md §5.3 describes it.
+AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+
+def ambient_as_nobody(caps: str) -> list[str]:
+    """capsh as user nobody with ``caps`` ambient (the recipe of docs/reference.md §5.3); a shell command follows."""
+    return [
+        "capsh",
+        f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",
+        "--keep=1",
+        "--user=nobody",
+        f"--addamb={caps}",
+        "--",
+        "-c",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

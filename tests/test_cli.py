@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from otel_ebpf import PROJECT_ROOT, __version__, cli
+from tests.harness import AS_NOBODY, ambient_as_nobody
 
 _CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -142,25 +143,11 @@ _root_tools = pytest.mark.skipif(
     (os.geteuid() != 0 or shutil.which("capsh") is None) and not _CI,
     reason="needs root and capsh to drop capabilities or change user (never skipped under CI)",
 )
-_AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
-
-
-def _ambient_as_nobody(caps: str) -> list[str]:
-    """capsh as user nobody with ``caps`` ambient: the recipe of docs/reference.md §5.3."""
-    return [
-        "capsh",
-        f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",
-        "--keep=1",
-        "--user=nobody",
-        f"--addamb={caps}",
-        "--",
-        "-c",
-    ]
 
 
 def _run_as(prefix: list[str], *args: str) -> subprocess.CompletedProcess:
     command = " ".join([sys.executable, "-m", "otel_ebpf", *args])
-    argv = [*prefix, *command.split()] if prefix is _AS_NOBODY else [*prefix, command]
+    argv = [*prefix, *command.split()] if prefix is AS_NOBODY else [*prefix, command]
     return subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
 
 
@@ -178,7 +165,7 @@ def test_run_without_bpf_capabilities_exits_1_naming_them():
 @pytest.mark.bpf
 @_root_tools
 def test_run_as_nobody_exits_1_naming_privileges_and_tracefs_access():
-    result = _run_as(_AS_NOBODY, "run")
+    result = _run_as(AS_NOBODY, "run")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     lines = result.stderr.splitlines()
@@ -191,7 +178,7 @@ def test_run_as_nobody_exits_1_naming_privileges_and_tracefs_access():
 @pytest.mark.bpf
 @_root_tools
 def test_run_as_nobody_without_dac_read_search_names_it():
-    result = _run_as(_ambient_as_nobody("cap_bpf,cap_perfmon,cap_sys_ptrace"), "run")
+    result = _run_as(ambient_as_nobody("cap_bpf,cap_perfmon,cap_sys_ptrace"), "run")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.splitlines()[0] == (
@@ -207,7 +194,7 @@ def test_ensure_tracefs_tells_unreadable_from_unmounted():
     # The receivers' own check, behind the CLI's: as nobody, tracefs is there but not readable.
     code = "from otel_ebpf.kernel.mounts import ensure_tracefs; ensure_tracefs()"
     result = subprocess.run(
-        [*_AS_NOBODY, sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+        [*AS_NOBODY, sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 1
     assert "LoadError: tracefs is mounted but /sys/kernel/tracing is not readable (permission denied)" in result.stderr
@@ -232,7 +219,7 @@ def _capture_as_nobody(caps: str, tmp_path) -> list[dict]:
         )
         config.chmod(0o644)
         command = f"exec {sys.executable} -m otel_ebpf run --config {config}"
-        agent = subprocess.Popen([*_ambient_as_nobody(caps), command], cwd=PROJECT_ROOT, stdout=log, stderr=log)
+        agent = subprocess.Popen([*ambient_as_nobody(caps), command], cwd=PROJECT_ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
         while " running (config" not in (shared / "agent.log").read_text() and agent.poll() is None:
             assert time.monotonic() < deadline, (shared / "agent.log").read_text()
@@ -314,7 +301,7 @@ def test_a_config_only_root_may_read_is_an_error_for_nobody_not_a_traceback(tmp_
     path.write_text(GOOD)
     path.chmod(0o600)
     for command in ("validate", "run"):
-        result = _run_as(_AS_NOBODY, command, "--config", str(path))
+        result = _run_as(AS_NOBODY, command, "--config", str(path))
         assert result.returncode == 2, result.stderr
         assert f"{path}: cannot read the configuration: Permission denied" in result.stderr
         assert "Traceback" not in result.stderr

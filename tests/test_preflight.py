@@ -27,6 +27,7 @@ from otel_ebpf.preflight import (
     render,
     run_checks,
 )
+from tests.harness import AS_NOBODY, ambient_as_nobody
 
 RELEASE = "6.18.44-test"
 ALL_CAPS = 0x000001FFFEFFFFFF  # this project's machines: everything but CAP_SYS_RESOURCE
@@ -360,25 +361,11 @@ def test_check_without_bpf_capabilities_exits_non_zero_naming_them():
 # As an ordinary user: /sys/kernel/tracing is mode 0700 here (as on most distributions), so it is
 # mounted but unreadable, which must not read as "not mounted" (nor crash on EACCES).
 _TRACEFS_PRIVATE = os.path.isdir("/sys/kernel/tracing/events") and not os.stat("/sys/kernel/tracing").st_mode & 0o005
-_AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
-
-
-def _ambient(caps: str) -> list[str]:
-    """capsh as user nobody with ``caps`` ambient: the recipe of docs/reference.md §5.3."""
-    return [
-        "capsh",
-        f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",
-        "--keep=1",
-        "--user=nobody",
-        f"--addamb={caps}",
-        "--",
-        "-c",
-    ]
 
 
 def _check_as(prefix: list[str]) -> subprocess.CompletedProcess:
     command = [*prefix, f"{sys.executable} -m otel_ebpf check"]
-    if prefix is _AS_NOBODY:
+    if prefix is AS_NOBODY:
         command = [*prefix, sys.executable, "-m", "otel_ebpf", "check"]
     return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
 
@@ -393,7 +380,7 @@ _needs_root_tools = [
 @_needs_root_tools[1]
 def test_check_as_nobody_reports_privileges_and_unreadable_tracefs_without_traceback():
     assert _TRACEFS_PRIVATE or _ci, "this test expects tracefs at /sys/kernel/tracing, mode 0700"
-    result = _check_as(_AS_NOBODY)
+    result = _check_as(AS_NOBODY)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     # The first line of each row (the table wraps its cells).
@@ -408,7 +395,7 @@ def test_check_as_nobody_reports_privileges_and_unreadable_tracefs_without_trace
 @_needs_root_tools[0]
 @_needs_root_tools[1]
 def test_check_with_bpf_capabilities_but_not_dac_read_search_names_it():
-    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_sys_ptrace"))
+    result = _check_as(ambient_as_nobody("cap_bpf,cap_perfmon,cap_sys_ptrace"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "the agent cannot run: 1 failed (tracefs)" in result.stdout
@@ -418,10 +405,10 @@ def test_check_with_bpf_capabilities_but_not_dac_read_search_names_it():
 @_needs_root_tools[0]
 @_needs_root_tools[1]
 def test_check_passes_for_nobody_with_the_documented_ambient_capabilities():
-    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace"))
+    result = _check_as(ambient_as_nobody("cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "the agent can run" in result.stdout
     # Without CAP_SYS_PTRACE it still runs, with a warning saying what is lost.
-    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_dac_read_search"))
+    result = _check_as(ambient_as_nobody("cap_bpf,cap_perfmon,cap_dac_read_search"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no CAP_SYS_PTRACE" in result.stdout
