@@ -11,6 +11,7 @@ import importlib
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -51,7 +52,8 @@ environment (see otel_ebpf/config/env.py):
   OTEL_METRIC_EXPORT_INTERVAL   milliseconds between metric exports (default 60000)
   OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_SDK_DISABLED        the agent's own telemetry
 
-needs root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): `otel-ebpf check` tells what is missing.
+needs root, or the ambient capabilities CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH (+ CAP_SYS_PTRACE):
+`otel-ebpf check` tells what is missing; docs/reference.md §5.3 has a systemd unit and a capsh line.
 """
 
 VALIDATE_EPILOG = """\
@@ -82,6 +84,9 @@ examples:
   sudo otel-ebpf check                                 # exit 0 when the agent can run, 1 otherwise
   capsh --drop=cap_bpf,cap_perfmon,cap_sys_admin -- -c 'otel-ebpf check'
                                                        # what an unprivileged container would see
+  sudo capsh --caps="cap_setpcap,cap_setuid,cap_setgid+ep cap_bpf,cap_perfmon,cap_dac_read_search+eip" \
+    --keep=1 --user=nobody --addamb=cap_bpf,cap_perfmon,cap_dac_read_search -- -c 'otel-ebpf check'
+                                                       # a user with just the capabilities it needs
 
 statuses: ok, warn (works, with a caveat), FAIL (the agent cannot run), info (nothing to do).
 """
@@ -157,6 +162,8 @@ def _load(paths: list[str]):
         print(f"otel-ebpf: invalid configuration ({where}):", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
+        for warning in exc.warnings:
+            print(f"otel-ebpf: warning: {warning}", file=sys.stderr)
         return None
     for warning in config.warnings:
         print(f"otel-ebpf: warning: {warning}", file=sys.stderr)
@@ -176,11 +183,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if _uses_ebpf(config):
         from otel_ebpf import preflight  # noqa: PLC0415
 
-        privileges = preflight.check_privileges(preflight.Host())
-        if privileges.status is preflight.Status.FAIL:
-            # Fail fast with the reason rather than with a bcc/perf_event_open EPERM later.
-            print(f"otel-ebpf: cannot capture: {privileges.detail}", file=sys.stderr)
-            print(f"  fix: {privileges.fix}", file=sys.stderr)
+        blockers = preflight.capture_blockers()
+        # Fail fast with the reason rather than with a bcc/perf_event_open EPERM later.
+        for blocker in blockers:
+            print(f"otel-ebpf: cannot capture: {blocker.name}: {blocker.detail}", file=sys.stderr)
+            print(f"  fix: {blocker.fix}", file=sys.stderr)
+        if blockers:
             return EXIT_FAILURE
     # Imported here: validate, check and classify need none of the agent's imports.
     service = importlib.import_module("otel_ebpf.service")
@@ -281,3 +289,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so the interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # The last resort: the known failures have messages of their own; this one still gets a
+        # sentence and an exit code, and the traceback is for developers (-v).
+        if args.verbose:
+            traceback.print_exc()
+        print(f"otel-ebpf: {args.command} failed: {_describe(exc)}", file=sys.stderr)
+        if not args.verbose:
+            print("  (otel-ebpf -v shows the traceback)", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _describe(exc: BaseException) -> str:
+    """``PermissionError: /path: permission denied``-style text: what an OSError names, else the message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        return f"{type(exc).__name__}: {where}{exc.strerror}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

@@ -21,13 +21,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from otel_ebpf.kernel.capabilities import (
+    CAP_BPF,
+    CAP_DAC_READ_SEARCH,
+    CAP_NAMES,
+    CAP_PERFMON,
+    CAP_SYS_ADMIN,
+    CAP_SYS_PTRACE,
+    missing_capabilities,
+    parse_capabilities,
+)
 from otel_ebpf.kernel.mounts import TRACEFS_DIRS
 
-# Capability numbers (include/uapi/linux/capability.h).
-CAP_SYS_ADMIN = 21
-CAP_PERFMON = 38
-CAP_BPF = 39
-CAP_NAMES = {CAP_SYS_ADMIN: "CAP_SYS_ADMIN", CAP_PERFMON: "CAP_PERFMON", CAP_BPF: "CAP_BPF"}
+__all__ = [
+    "CAP_BPF",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_PERFMON",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_PTRACE",
+    "Access",
+    "Check",
+    "Host",
+    "Status",
+    "can_run",
+    "capture_blockers",
+    "main",
+    "missing_capabilities",
+    "parse_capabilities",
+    "render",
+    "run_checks",
+]
+
+# What works without root (verified by dropping each one, docs/reference.md §5.3): file capabilities
+# (setcap) on the `otel-ebpf` script are ignored by the kernel, so the capabilities must be ambient.
+GRANT_RECIPE = (
+    "run as root, or give the user the ambient capabilities CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH"
+    " CAP_SYS_PTRACE (systemd AmbientCapabilities=, or capsh --addamb; docs/reference.md §5.3)"
+)
 
 # The syscall tracepoints bpf/http_capture.c attaches (payload syscalls are followed from the
 # raw sys_exit tracepoint instead); bcc attaches every probe at load, so one missing
@@ -66,6 +96,14 @@ class Check:
     fix: str = ""
 
 
+class Access(enum.Enum):
+    """What a stat() of a path said."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+    DENIED = "permission denied"
+
+
 def _import_bcc() -> object:
     return importlib.import_module("bcc")
 
@@ -96,6 +134,19 @@ class Host:
         """A path of the inspected machine, under ``root``."""
         return Path(self.root, absolute.lstrip("/"))
 
+    def access(self, path: str | Path) -> Access:
+        """Whether a path (absolute on the inspected machine, or already under ``root``) is there,
+        and whether this process may look: ``Path.is_dir`` raises on EACCES, and says False for it
+        before Python 3.12, hiding a mounted but unreadable tracefs."""
+        target = path if isinstance(path, Path) else self.path(path)
+        try:
+            target.stat()
+        except PermissionError:
+            return Access.DENIED
+        except OSError:
+            return Access.ABSENT
+        return Access.PRESENT
+
     def read_text(self, absolute: str) -> str | None:
         try:
             return self.path(absolute).read_text(encoding="utf-8", errors="replace")
@@ -106,26 +157,6 @@ class Host:
     def kernel_version(self) -> tuple[int, int] | None:
         match = re.match(r"(\d+)\.(\d+)", self.kernel_release)
         return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def parse_capabilities(status_text: str) -> int | None:
-    """The CapEff bit mask from the text of /proc/PID/status, or None when absent."""
-    match = re.search(r"^CapEff:\s*([0-9a-fA-F]+)\s*$", status_text, re.MULTILINE)
-    return int(match.group(1), 16) if match else None
-
-
-def missing_capabilities(cap_eff: int, kernel: tuple[int, int] | None) -> list[str]:
-    """The capabilities to add so that BPF tracing works; empty when none are missing.
-
-    Tracing needs CAP_BPF and CAP_PERFMON (kernel 5.8+), or CAP_SYS_ADMIN, which covers
-    both and is the only option on older kernels.
-    """
-    if cap_eff >> CAP_SYS_ADMIN & 1:
-        return []
-    if kernel is not None and kernel < RINGBUF_KERNEL:
-        return ["CAP_SYS_ADMIN"]
-    missing = [CAP_NAMES[c] for c in (CAP_BPF, CAP_PERFMON) if not cap_eff >> c & 1]
-    return missing + ["CAP_SYS_ADMIN"] if missing else []
 
 
 def check_privileges(host: Host) -> Check:
@@ -146,7 +177,25 @@ def check_privileges(host: Host) -> Check:
         name,
         Status.FAIL,
         f"missing {needed} (CapEff {cap_eff:016x})",
-        "run as root, or grant them: setcap cap_bpf,cap_perfmon+ep, or --cap-add BPF --cap-add PERFMON",
+        GRANT_RECIPE + "; in a container --cap-add BPF --cap-add PERFMON",
+    )
+
+
+def check_process_access(host: Host) -> Check:
+    """CAP_SYS_PTRACE: other users' /proc/PID/exe and fd links need it; without, capture still works
+    but those processes lose their executable path (their environ stays readable with
+    CAP_DAC_READ_SEARCH: OTEL_SERVICE_NAME still names them; observed on kernel 6.18)."""
+    name = "other users' /proc"
+    text = host.read_text("/proc/self/status")
+    cap_eff = parse_capabilities(text) if text is not None else None
+    if cap_eff is not None and cap_eff >> CAP_SYS_PTRACE & 1:
+        return Check(name, Status.OK, "CAP_SYS_PTRACE: /proc/PID/exe and fd links readable")
+    return Check(
+        name,
+        Status.WARN,
+        "no CAP_SYS_PTRACE: other users' processes get no process.executable.path, and their connections"
+        " older than the agent no addresses (/proc/PID/exe and fd links)",
+        "add CAP_SYS_PTRACE (ambient, see docs/reference.md §5.3)",
     )
 
 
@@ -162,8 +211,11 @@ def check_kernel(host: Host) -> Check:
 
 
 def check_btf(host: Host) -> Check:
-    if host.path("/sys/kernel/btf/vmlinux").exists():
+    access = host.access("/sys/kernel/btf/vmlinux")
+    if access is Access.PRESENT:
         return Check("BTF", Status.OK, "/sys/kernel/btf/vmlinux")
+    if access is Access.DENIED:
+        return Check("BTF", Status.WARN, "/sys/kernel/btf/vmlinux: permission denied", "CAP_DAC_READ_SEARCH")
     return Check(
         "BTF",
         Status.WARN,
@@ -173,19 +225,39 @@ def check_btf(host: Host) -> Check:
 
 
 def find_tracefs(host: Host) -> tuple[str, Path] | None:
-    """(mount point, its ``events`` directory) of a mounted tracefs, or None."""
+    """(mount point, its ``events`` directory) of a mounted tracefs this process can read, or None."""
     for directory in TRACEFS_DIRS:
         events = host.path(directory) / "events"
-        if events.is_dir():
+        if host.access(events) is Access.PRESENT and events.is_dir():
             return directory, events
+    return None
+
+
+def unreadable_tracefs(host: Host) -> str | None:
+    """The tracefs directory that this process may not look into (EACCES, not ENOENT), or None.
+
+    /sys/kernel/tracing is mode 0700: mounted, but to a non-root user without
+    CAP_DAC_READ_SEARCH it looks the same as absent unless the error is told apart.
+    """
+    for directory in TRACEFS_DIRS:
+        if host.access(f"{directory}/events") is Access.DENIED:
+            return directory
     return None
 
 
 def check_tracefs(host: Host, tracefs: tuple[str, Path] | None, can_mount: bool) -> Check:
     if tracefs is not None:
         return Check("tracefs", Status.OK, f"mounted at {tracefs[0]}")
+    denied = unreadable_tracefs(host)
+    if denied is not None:
+        return Check(
+            "tracefs",
+            Status.FAIL,
+            f"{denied}: permission denied (bcc reads the tracepoint formats there)",
+            "run as root, or add CAP_DAC_READ_SEARCH (ambient, see docs/reference.md §5.3)",
+        )
     fix = "mount -t tracefs nodev /sys/kernel/tracing"
-    if can_mount and host.path("/sys/kernel/tracing").is_dir():
+    if can_mount and host.access("/sys/kernel/tracing") is Access.PRESENT:
         # The agent mounts it at start when it may (CAP_SYS_ADMIN): not a failure.
         return Check("tracefs", Status.WARN, "not mounted: the agent mounts it at start", fix)
     return Check("tracefs", Status.FAIL, "not mounted (tracepoints attach through it)", fix)
@@ -204,11 +276,11 @@ def _header_candidates(host: Host) -> list[Path]:
 def check_headers(host: Host) -> Check:
     name = "kernel headers"
     own = f"/lib/modules/{host.kernel_release}/build/include"
-    if host.path(own).is_dir():
+    if host.access(own) is Access.PRESENT:
         return Check(name, Status.OK, own)
     if host.environ.get("BCC_KERNEL_SOURCE"):
         return Check(name, Status.OK, f"BCC_KERNEL_SOURCE={host.environ['BCC_KERNEL_SOURCE']}")
-    if host.path("/sys/kernel/kheaders.tar.xz").exists():
+    if host.access("/sys/kernel/kheaders.tar.xz") is Access.PRESENT:
         return Check(name, Status.OK, "built into the kernel (CONFIG_IKHEADERS)")
     candidates = _header_candidates(host)
     if candidates:
@@ -232,10 +304,14 @@ def check_bcc(host: Host) -> Check:
 
 def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
     if events is None:
-        return [Check("tracepoints", Status.WARN, "not checked: tracefs is not mounted")]
+        return [Check("tracepoints", Status.WARN, "not checked: tracefs is not mounted or not readable")]
+
+    def present(path: Path) -> bool:
+        return host.access(path) is Access.PRESENT
+
     checks = []
     for syscall, names in SYSCALL_EVENTS.items():
-        missing = [n for n in names if not (events / "syscalls" / n).is_dir()]
+        missing = [n for n in names if not present(events / "syscalls" / n)]
         label = f"syscalls:{syscall}"
         if missing:
             checks.append(
@@ -244,23 +320,23 @@ def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
         else:
             checks.append(Check(label, Status.OK, f"{', '.join(names)} present"))
     label = "raw_syscalls:sys_exit"
-    if (events / "raw_syscalls" / "sys_exit").is_dir():
+    if present(events / "raw_syscalls" / "sys_exit"):
         checks.append(Check(label, Status.OK, "present (payload syscalls are read at their exit)"))
     else:
         checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a kernel with CONFIG_FTRACE"))
     for tracepoint in SOCK_TRACEPOINTS:
         label = f"sock:{tracepoint}"
-        if (events / "sock" / tracepoint).is_dir():
+        if present(events / "sock" / tracepoint):
             checks.append(Check(label, Status.OK, "present"))
         else:
             checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a newer kernel (6.3+)"))
     return checks
 
 
-def check_kprobes(events: Path | None) -> Check:
+def check_kprobes(host: Host, events: Path | None) -> Check:
     if events is None:
-        detail = "unknown (tracefs is not mounted)"
-    elif (events.parent / "kprobe_events").exists():
+        detail = "unknown (tracefs is not mounted or not readable)"
+    elif host.access(events.parent / "kprobe_events") is Access.PRESENT:
         detail = "available"
     else:
         detail = "not available"
@@ -333,13 +409,14 @@ def run_checks(host: Host | None = None) -> list[Check]:
     can_mount = cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
     checks = [
         check_privileges(host),
+        check_process_access(host),
         check_kernel(host),
         check_btf(host),
         check_tracefs(host, tracefs, can_mount),
         check_headers(host),
         check_bcc(host),
         *check_tracepoints(host, events),
-        check_kprobes(events),
+        check_kprobes(host, events),
         check_ring_buffer(host),
         check_memlock(host),
     ]
@@ -347,6 +424,17 @@ def run_checks(host: Host | None = None) -> list[Check]:
     if lockdown is not None:
         checks.append(lockdown)
     return checks
+
+
+def capture_blockers(host: Host | None = None) -> list[Check]:
+    """The failed checks that ``run`` stops on before loading anything: privileges and tracefs
+    access, the failures an unprivileged user meets (the rest surfaces as load errors)."""
+    host = host or Host()
+    status = host.read_text("/proc/self/status")
+    cap_eff = parse_capabilities(status) if status else None
+    can_mount = cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
+    checks = [check_privileges(host), check_tracefs(host, find_tracefs(host), can_mount)]
+    return [c for c in checks if c.status is Status.FAIL]
 
 
 def can_run(checks: list[Check]) -> bool:

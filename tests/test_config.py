@@ -201,7 +201,10 @@ def test_unknown_key_names_full_path_allowed_keys_and_nearest(write):
         "processors.batch.send_batch_sise: unknown key (did you mean 'send_batch_size'? "
         "allowed: send_batch_max_size, send_batch_size, send_batch_size_mib, timeout)"
     ]
-    assert errors_of([path2]) == ["receivers.ebpf.filter.comm: unknown key (allowed: executables, pids, ports)"]
+    assert errors_of([path2]) == [
+        "receivers.ebpf.filter.comm: unknown key "
+        "(allowed: exclude_telemetry, executables, pids, ports, telemetry_executables, telemetry_ports)"
+    ]
 
 
 def test_unknown_type_with_name_and_unknown_top_level_key(write):
@@ -344,7 +347,12 @@ def test_ebpf_defaults_and_normalisation(write):
     ebpf = config.receivers["ebpf"]
     assert ebpf["capture_bytes"] == 1024 and ebpf["ring_buffer_size"] == 8388608 and ebpf["max_connections"] == 65536
     assert ebpf["drain_interval"] == pytest.approx(0.05)
-    assert ebpf["filter"] == {"pids": [1, 42], "executables": ["nginx"], "ports": [80, 8080]}
+    assert {k: ebpf["filter"][k] for k in ("pids", "executables", "ports")} == {
+        "pids": [1, 42],
+        "executables": ["nginx"],
+        "ports": [80, 8080],
+    }
+    assert ebpf["filter"]["exclude_telemetry"] is True and ebpf["filter"]["telemetry_ports"] == [4317, 4318]
     # Lower-cased once here so that the hot path compares with the parser's lower-case names.
     assert ebpf["http"]["capture_headers"] == {"request": ["user-agent", "x-request-id"], "response": []}
     assert ebpf["http"]["routes"] == {"patterns": [], "heuristic": True, "max_per_service": 1000}
@@ -416,7 +424,8 @@ def _otlp(write, body: str) -> str:
 
 
 def test_otlp_exporter_defaults(write):
-    config = load_config([write(OTLP % "    {}")], {})
+    # Without an endpoint in the file, the environment must give one (see the tests below).
+    config = load_config([write(OTLP % "    {}")], {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"})
     assert config.exporters["otlp"] == {
         "endpoint": None,
         # None: not set in the file, so the exporter applies OTEL_EXPORTER_OTLP_* and then its defaults
@@ -536,8 +545,8 @@ def test_env_references_are_substituted_and_typed(write):
 def test_env_default_applies_only_when_unset_and_unset_warns(write):
     path = _otlp(write, "endpoint: ${env:EP:-fallback:4317}\nheaders: {a: '${env:MISSING}x'}")
     assert load_config([path], {}).exporters["otlp"]["endpoint"] == "fallback:4317"
-    # Set but empty stays empty, as in the Collector: the key is then as good as absent.
-    assert load_config([path], {"EP": ""}).exporters["otlp"]["endpoint"] is None
+    # Set but empty stays empty, as in the Collector, whose exporter then refuses it.
+    assert errors_of([path], {"EP": ""})[0].startswith("exporters.otlp.endpoint: is empty")
     config = load_config([path], {})
     assert config.exporters["otlp"]["headers"] == {"a": "x"}
     assert "exporters.otlp.headers.a: environment variable MISSING is not set (using an empty value)" in (
@@ -546,9 +555,101 @@ def test_env_default_applies_only_when_unset_and_unset_warns(write):
 
 
 def test_unset_optional_value_falls_back_to_default(write):
-    config = load_config([_otlp(write, "endpoint: ${env:NOPE}\ncompression: ${env:NOPE}")], {})
-    assert config.exporters["otlp"]["endpoint"] is None
+    config = load_config([_otlp(write, "endpoint: c:4317\ncompression: ${env:NOPE}")], {})
     assert config.exporters["otlp"]["compression"] is None  # the exporter applies env, then gzip
+
+
+# --- what validate checks beyond the schema: endpoints from the environment, files ---
+
+ENDPOINT_HELP = "(the Collector's exporter requires one too; without, data would silently go to {default})"
+
+
+@pytest.mark.parametrize("exporter", ["otlp", "otlp_http"])
+@pytest.mark.parametrize("endpoint", ["${env:NOPE}", "${env:EMPTY}", "''", "'  '"])
+def test_an_empty_or_unset_env_endpoint_is_an_error_naming_the_key(write, exporter, endpoint):
+    path = write(
+        (OTLP % f"    endpoint: {endpoint}").replace("otlp:", f"{exporter}:").replace("[otlp]", f"[{exporter}]")
+    )
+    # Even with the variable set: the file names an endpoint, and it is empty.
+    errors = errors_of([path], {"EMPTY": "", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"})
+    assert errors == [
+        f"exporters.{exporter}.endpoint: is empty (an unset or empty ${{env:...}}?): give an address, or remove"
+        " the key to take it from OTEL_EXPORTER_OTLP_ENDPOINT"
+    ]
+
+
+def test_otlp_without_endpoint_anywhere_is_an_error_naming_key_and_variables(write):
+    both = OTLP.replace(
+        "traces: {receivers: [ebpf], exporters: [otlp]}",
+        "traces: {receivers: [ebpf], exporters: [otlp]}\n    metrics: {receivers: [ebpf], exporters: [otlp]}",
+    )
+    path = write(both % "    {tls: {insecure: true}}")
+    assert errors_of([path], {}) == [
+        "exporters.otlp.endpoint: required: no endpoint in the config and OTEL_EXPORTER_OTLP_ENDPOINT (or"
+        " OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) unset "
+        + ENDPOINT_HELP.format(default="localhost:4317")
+    ]
+    # One signal's variable leaves the other one's missing.
+    errors = errors_of([path], {"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4317"})
+    assert "(or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) unset" in errors[0]
+    # The generic variable serves both; so does the file.
+    assert load_config([path], {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}).exporters["otlp"]["endpoint"] is None
+    assert load_config([write(both % "    {endpoint: 'c:4317'}")], {}).exporters["otlp"]["endpoint"] == "c:4317"
+
+
+def test_otlp_http_needs_an_endpoint_per_signal(write):
+    text = OTLP.replace("otlp:", "otlp_http:").replace("[otlp]", "[otlp_http]")
+    assert errors_of([write(text % "    {}")], {}) == [
+        "exporters.otlp_http.endpoint: required: no endpoint in the config and OTEL_EXPORTER_OTLP_ENDPOINT (or"
+        " OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) unset " + ENDPOINT_HELP.format(default="http://localhost:4318")
+    ]
+    # A signal's own URL is enough for a traces-only exporter.
+    config = load_config([write(text % "    {traces_endpoint: 'http://c:4318/v1/traces'}")], {})
+    assert config.exporters["otlp_http"]["traces_endpoint"] == "http://c:4318/v1/traces"
+
+
+def test_tls_files_must_be_readable_from_the_file_or_the_environment(write, tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    good = _otlp(write, f"endpoint: c:4317\ntls: {{ca_file: {ca}}}")
+    assert load_config([good], {}).exporters["otlp"]["tls"]["ca_file"] == str(ca)
+    missing = tmp_path / "nope" / "client.pem"
+    bad = _otlp(write, f"endpoint: c:4317\ntls: {{cert_file: {missing}, key_file: {tmp_path}}}")
+    assert errors_of([bad]) == [
+        f"exporters.otlp.tls.cert_file: cannot read {str(missing)!r}: No such file or directory",
+        f"exporters.otlp.tls.key_file: cannot read {str(tmp_path)!r}: Is a directory",
+    ]
+    from_env = _otlp(write, "endpoint: c:4317")
+    assert errors_of([from_env], {"OTEL_EXPORTER_OTLP_CERTIFICATE": str(missing)}) == [
+        f"exporters.otlp.tls.ca_file (from OTEL_EXPORTER_OTLP_CERTIFICATE): cannot read {str(missing)!r}:"
+        " No such file or directory"
+    ]
+
+
+def test_file_exporter_directory_must_exist(write, tmp_path):
+    def config(path):
+        return write(MINIMAL.replace("debug: {}", f"file: {{path: '{path}'}}").replace("[debug]", "[file]"))
+
+    assert load_config([config(tmp_path / "out.jsonl")], {}).exporters["file"]["path"] == str(tmp_path / "out.jsonl")
+    assert errors_of([config(tmp_path / "no" / "out.jsonl")]) == [
+        f"exporters.file.path: directory {str(tmp_path / 'no')!r} does not exist"
+    ]
+    assert errors_of([config(tmp_path)]) == [f"exporters.file.path: {str(tmp_path)!r} is a directory"]
+
+
+def test_slo_state_file_needs_a_directory_it_can_create(write, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+
+    text = MINIMAL.replace("traces:", "metrics:").replace(
+        "exporters: [debug]", "processors: [slo]\n      exporters: [debug]"
+    )
+    text += "processors:\n  slo:\n    state_file: 'STATE'\n    objectives: [{name: avail, target: 99.9}]\n"
+    # Missing directories are created at run time: fine.
+    assert load_config([write(text.replace("STATE", str(tmp_path / "new" / "state.json")))], {}).processors["slo"]
+    assert errors_of([write(text.replace("STATE", str(blocker / "state.json")))]) == [
+        f"processors.slo.state_file: {str(blocker)!r} is not a directory"
+    ]
 
 
 def test_env_list_from_comma_separated_value(write):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from otel_ebpf.kernel import bpf
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "otel_ebpf"
+_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.mark.parametrize(
@@ -76,3 +79,30 @@ def test_kernel_imports_only_the_standard_library_and_itself():
 def test_the_tcp_flows_receiver_does_not_reach_into_the_ebpf_receiver():
     for path in sorted((PACKAGE / "receivers" / "tcp_flows").glob("*.py")):
         assert not [n for n in _imports(path) if n.startswith("otel_ebpf.receivers.ebpf")], path.name
+
+
+_root_and_tools = pytest.mark.skipif(
+    (os.geteuid() != 0 or shutil.which("capsh") is None) and not _CI,
+    reason="needs root and capsh to drop capabilities (never skipped under CI)",
+)
+
+
+@pytest.mark.bpf
+@_root_and_tools
+def test_a_refused_bpf_call_names_the_missing_capabilities():
+    # What the loaders raise before bcc would report a failed "compile" for an EPERM.
+    code = "from otel_ebpf.kernel.bpf import require_bpf_permission; require_bpf_permission(); print('allowed')"
+    allowed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert allowed.stdout.strip() == "allowed", allowed.stderr
+    refused = subprocess.run(
+        ["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin", "--", "-c", f'{sys.executable} -c "{code}"'],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "allowed" not in refused.stdout
+    assert (
+        "LoadError: the kernel refused bpf() (bpf map create: Operation not permitted): this process lacks"
+        " CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)"
+    ) in refused.stderr

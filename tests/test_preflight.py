@@ -148,7 +148,19 @@ def test_dropped_capabilities_fail_and_are_named(tmp_path):
     privileges = checks["privileges"]
     assert privileges.status is Status.FAIL
     assert "missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)" in privileges.detail
-    assert "root" in privileges.fix and "cap_bpf" in privileges.fix
+    # What works (ambient capabilities), not setcap, which the kernel ignores on a script.
+    assert "root" in privileges.fix and "CAP_BPF CAP_PERFMON CAP_DAC_READ_SEARCH" in privileges.fix
+    assert "AmbientCapabilities=" in privileges.fix and "setcap" not in privileges.fix
+
+
+def test_missing_sys_ptrace_only_warns_with_what_is_lost(tmp_path):
+    from otel_ebpf.preflight import CAP_SYS_PTRACE
+
+    checks = by_name(run_checks(make_host(tmp_path, caps=ALL_CAPS & ~(1 << CAP_SYS_PTRACE))))
+    access = checks["other users' /proc"]
+    assert access.status is Status.WARN
+    assert "process.executable.path" in access.detail and "CAP_SYS_PTRACE" in access.fix
+    assert by_name(run_checks(make_host(tmp_path / "all")))["other users' /proc"].status is Status.OK
 
 
 def test_cap_bpf_and_perfmon_without_sys_admin_is_enough(tmp_path):
@@ -330,9 +342,10 @@ def test_real_machine_passes():
 @pytest.mark.skipif(shutil.which("capsh") is None and not _ci, reason="capsh (libcap2-bin) is not installed")
 @pytest.mark.skipif(not _root and not _ci, reason="needs root to drop capabilities from (never skipped under CI)")
 def test_check_without_bpf_capabilities_exits_non_zero_naming_them():
+    # cap_dac_read_search too: root keeps cap_dac_override, so tracefs stays readable.
     command = f"{sys.executable} -m otel_ebpf check"
     result = subprocess.run(
-        ["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin", "--", "-c", command],
+        ["capsh", "--drop=cap_bpf,cap_perfmon,cap_sys_admin,cap_dac_read_search", "--", "-c", command],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -341,3 +354,74 @@ def test_check_without_bpf_capabilities_exits_non_zero_naming_them():
     assert result.returncode != 0, result.stdout
     assert "CAP_BPF" in result.stdout and "CAP_PERFMON" in result.stdout
     assert "the agent cannot run: 1 failed (privileges)" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+# As an ordinary user: /sys/kernel/tracing is mode 0700 here (as on most distributions), so it is
+# mounted but unreadable, which must not read as "not mounted" (nor crash on EACCES).
+_TRACEFS_PRIVATE = os.path.isdir("/sys/kernel/tracing/events") and not os.stat("/sys/kernel/tracing").st_mode & 0o005
+_AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
+
+
+def _ambient(caps: str) -> list[str]:
+    """capsh as user nobody with ``caps`` ambient: the recipe of docs/reference.md §5.3."""
+    return [
+        "capsh",
+        f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",
+        "--keep=1",
+        "--user=nobody",
+        f"--addamb={caps}",
+        "--",
+        "-c",
+    ]
+
+
+def _check_as(prefix: list[str]) -> subprocess.CompletedProcess:
+    command = [*prefix, f"{sys.executable} -m otel_ebpf check"]
+    if prefix is _AS_NOBODY:
+        command = [*prefix, sys.executable, "-m", "otel_ebpf", "check"]
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+
+
+_needs_root_tools = [
+    pytest.mark.skipif(not _root and not _ci, reason="needs root to change user (never skipped under CI)"),
+    pytest.mark.skipif(shutil.which("capsh") is None and not _ci, reason="capsh (libcap2-bin) is not installed"),
+]
+
+
+@_needs_root_tools[0]
+@_needs_root_tools[1]
+def test_check_as_nobody_reports_privileges_and_unreadable_tracefs_without_traceback():
+    assert _TRACEFS_PRIVATE or _ci, "this test expects tracefs at /sys/kernel/tracing, mode 0700"
+    result = _check_as(_AS_NOBODY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    # The first line of each row (the table wraps its cells).
+    rows = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith(("FAIL", "ok", "warn"))}
+    assert rows["privileges"].startswith("FAIL") and "missing CAP_BPF and" in rows["privileges"]
+    assert rows["tracefs"].startswith("FAIL") and "/sys/kernel/tracing:" in rows["tracefs"]
+    assert "permission denied" in " ".join(result.stdout.split())
+    assert "not mounted" not in rows["tracefs"]
+    assert "the agent cannot run: 2 failed (privileges, tracefs)" in result.stdout
+
+
+@_needs_root_tools[0]
+@_needs_root_tools[1]
+def test_check_with_bpf_capabilities_but_not_dac_read_search_names_it():
+    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_sys_ptrace"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "the agent cannot run: 1 failed (tracefs)" in result.stdout
+    assert "CAP_DAC_READ_SEARCH" in result.stdout
+
+
+@_needs_root_tools[0]
+@_needs_root_tools[1]
+def test_check_passes_for_nobody_with_the_documented_ambient_capabilities():
+    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "the agent can run" in result.stdout
+    # Without CAP_SYS_PTRACE it still runs, with a warning saying what is lost.
+    result = _check_as(_ambient("cap_bpf,cap_perfmon,cap_dac_read_search"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no CAP_SYS_PTRACE" in result.stdout

@@ -443,13 +443,16 @@ service:
 def test_a_failed_exporter_takes_its_pipeline_down_and_only_that_one(write_config, tmp_path):
     text = f"""
 receivers: {{feed: {{}}}}
-exporters: {{collect: {{}}, file: {{path: {tmp_path / "missing" / "out.jsonl"}}}}}
+exporters: {{collect: {{}}, file: {{path: {tmp_path / "gone" / "out.jsonl"}}}}}
 service:
   pipelines:
     traces: {{receivers: [feed], exporters: [collect]}}
     traces/file: {{receivers: [feed], exporters: [file]}}
 """
+    # validate checks that the directory exists: it goes away between validation and start.
+    (tmp_path / "gone").mkdir()
     s = service(write_config, text)
+    (tmp_path / "gone").rmdir()
     assert s.start()  # one pipeline still carries data
     try:
         status = s.host.status()

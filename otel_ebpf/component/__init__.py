@@ -19,7 +19,14 @@ from otel_ebpf.component.factory import (
     Factory,
 )
 from otel_ebpf.component.host import AgentStatus, ComponentStatus, Host, Status
-from otel_ebpf.component.interfaces import BurnRates, EndpointStates, FlowTotals, MetricsProducer, SocketStates
+from otel_ebpf.component.interfaces import (
+    BurnRates,
+    EndpointStates,
+    ExportDestinations,
+    FlowTotals,
+    MetricsProducer,
+    SocketStates,
+)
 from otel_ebpf.component.lifecycle import Component
 from otel_ebpf.component.telemetry import NoTelemetry, Telemetry
 
@@ -43,6 +50,7 @@ __all__ = [
     "ExchangeProcessor",
     "Exporter",
     "Factory",
+    "ExportDestinations",
     "FlowTotals",
     "Host",
     "MetricsProducer",

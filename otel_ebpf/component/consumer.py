@@ -119,3 +119,9 @@ class Exporter(Component):
     @abc.abstractmethod
     def export_metrics(self, request) -> None:
         """Takes an ``ExportMetricsServiceRequest`` (or counts it as dropped)."""
+
+    def close_queue(self, timeout_s: float = 5.0) -> None:
+        """The first half of shutdown, for an exporter that queues: stop queueing, send what
+        can be sent within ``timeout_s``, count and log what is discarded.  Until ``shutdown``
+        a request is then sent at once or dropped (counted): the service's final self-metrics,
+        which include those discards.  Nothing to do for an exporter that holds no queue."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from otel_ebpf.component.host import Status, StatusReporter
 from otel_ebpf.component.telemetry import NoTelemetry, Telemetry
+from otel_ebpf.config.checks import HostProblem
 from otel_ebpf.config.registry import KINDS, Claim, deep_merge
 from otel_ebpf.config.schema import Section, describe, redact, resolve
 
@@ -93,6 +94,9 @@ class Factory:
         claims: ``(config) -> [Claim]``: resources an instance holds (see :class:`Claim`).
         env_protocols: Exporters only: the ``OTEL_EXPORTER_OTLP_PROTOCOL`` values it serves.
         needs_bpf: Receivers that load BPF programs: ``run`` checks the privileges first.
+        check_host: ``(config, signals, environ) -> [HostProblem]``: what ``validate`` checks beyond
+            the schema, for an instance in pipelines of ``signals``: settings the environment
+            supplies (``OTEL_EXPORTER_OTLP_*``) and the files the config names.
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class Factory:
         claims: Callable[[dict], Sequence[Claim]] | None = None,
         env_protocols: Sequence[str] = (),
         needs_bpf: bool = False,
+        check_host: Callable[[dict, Sequence[str], Mapping[str, str]], Sequence[HostProblem]] | None = None,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"unknown component kind {kind!r}")
@@ -127,6 +132,7 @@ class Factory:
         self._default_config = default_config
         self._validate_config = validate_config
         self._claims = claims
+        self._check_host = check_host
 
     def __repr__(self) -> str:
         return f"Factory({self.kind}/{self.type})"
@@ -159,6 +165,10 @@ class Factory:
     def claims(self, config: dict) -> list[Claim]:
         """Resources an instance with this config holds (see :class:`Claim`)."""
         return list(self._claims(config)) if self._claims is not None else []
+
+    def check_host(self, config: dict, signals: Sequence[str], environ: Mapping[str, str]) -> list[HostProblem]:
+        """Problems of a resolved config on this machine and environment (see ``check_host`` above)."""
+        return list(self._check_host(config, signals, environ)) if self._check_host is not None else []
 
     def create(self, settings: CreateSettings, config: dict, next_consumer=None):
         """A new component; ``config`` is the resolved one (defaults filled in)."""

@@ -51,3 +51,12 @@ class BurnRates(abc.ABC):
     def burning(self, min_rate: float) -> Sequence[tuple[str, str, str, float, str]]:
         """``(objective, service glob, route glob, burn rate, window)`` of every objective burning
         at ``min_rate`` or faster over its shortest window."""
+
+
+class ExportDestinations(abc.ABC):
+    """Where an exporter sends (the ``otlp`` and ``otlp_http`` exporters): a collector listening
+    there receives the agent's own telemetry, which the ``ebpf`` receiver must not capture."""
+
+    @abc.abstractmethod
+    def destination_ports(self) -> set[int]:
+        """The TCP ports of its endpoints."""

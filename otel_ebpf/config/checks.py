@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
 
 _HOST_PORT = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]*):(\d{1,5})\Z")
 _URL = re.compile(r"(https?)://(?:\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+)(?::(\d{1,5}))?(/\S*)?\Z")
@@ -70,3 +74,63 @@ def listen_port(endpoint: str) -> int | None:
         return int(endpoint.rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return None
+
+
+# --- what `validate` checks beyond the schema: the files a config names, as this user sees them ---
+
+
+@dataclass(frozen=True)
+class HostProblem:
+    """A setting that the machine or the environment makes unusable (``fatal``) or weaker."""
+
+    key: str
+    message: str
+    fatal: bool = True
+
+
+def readable_file_problem(path: str) -> str | None:
+    """Why a file the agent will read (a TLS certificate, a key) cannot be, or None."""
+    try:
+        with open(path, "rb"):
+            return None
+    except OSError as exc:
+        return f"cannot read {path!r}: {exc.strerror or exc}"
+
+
+def _kind(path: Path) -> str:
+    """``dir``, ``file``, ``absent`` or ``denied`` (Path.is_dir raises on EACCES before Python 3.12)."""
+    try:
+        mode = path.stat().st_mode
+    except PermissionError:
+        return "denied"
+    except OSError:
+        return "absent"
+    return "dir" if stat.S_ISDIR(mode) else "file"
+
+
+def output_file_problem(path: str, *, creates_directories: bool) -> tuple[bool, str] | None:
+    """``(fatal, why)`` when a file the agent will write cannot be written, or None.
+
+    With ``creates_directories`` missing directories are made at run time, so only the nearest
+    existing one matters.  Unwritable is judged as the user running ``validate``: not fatal
+    when the agent copes (``fatal=False``), since ``run`` may have more rights.
+    """
+    target = Path(path)
+    kind = _kind(target)
+    if kind == "dir":
+        return True, f"{path!r} is a directory"
+    if kind == "file":
+        return None if os.access(target, os.W_OK) else (False, f"{path!r} is not writable by this user")
+    directory = target.parent
+    if kind == "absent" and not creates_directories and _kind(directory) == "absent":
+        return True, f"directory {str(directory)!r} does not exist"
+    while _kind(directory) == "absent" and directory != directory.parent:
+        directory = directory.parent
+    kind = _kind(directory)
+    if kind == "file":
+        return True, f"{str(directory)!r} is not a directory"
+    if kind == "denied":
+        return False, f"{str(directory)!r}: permission denied to this user"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return False, f"directory {str(directory)!r} is not writable by this user"
+    return None

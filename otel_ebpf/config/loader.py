@@ -26,7 +26,7 @@ import yaml
 from otel_ebpf import CONFIG_DIR
 from otel_ebpf.config import env, service
 from otel_ebpf.config.expand import expand
-from otel_ebpf.config.registry import Registry, deep_merge
+from otel_ebpf.config.registry import KINDS, Registry, deep_merge
 from otel_ebpf.config.resolved import Config, ConfigError, pipeline_signal
 
 EMBEDDED_DEFAULT = "<embedded default>"
@@ -183,8 +183,11 @@ def load_config(
                 " OTEL_EXPORTER_OTLP_*ENDPOINT variable set"
             )
     parts = service.validate(raw, registry, errors, warnings)
+    if not errors:
+        sections = {kind: parts[kind] for kind in KINDS}
+        service.check_hosts(sections, parts["pipelines"], registry, environ, errors, warnings)
     if errors:
-        raise ConfigError(errors)
+        raise ConfigError(errors, warnings)
 
     return Config(
         **parts,

@@ -12,10 +12,14 @@ from otel_ebpf.config.registry import KINDS, Registry
 
 
 class ConfigError(Exception):
-    """The configuration is invalid; ``errors`` lists every problem, each naming its path."""
+    """The configuration is invalid; ``errors`` lists every problem, each naming its path.
 
-    def __init__(self, errors: list[str]):
+    ``warnings`` are those found on the way: an unset variable often explains an error.
+    """
+
+    def __init__(self, errors: list[str], warnings: list[str] | None = None):
         self.errors = list(errors)
+        self.warnings = list(warnings or ())
         super().__init__("invalid configuration:\n" + "\n".join(f"  {e}" for e in self.errors))
 
 
@@ -47,7 +51,9 @@ class Config:
         service_extensions: ``service.extensions``: the extensions to start.
         log_level: ``service.telemetry.logs.level`` (debug, info, warn, error).
         metrics_level: ``service.telemetry.metrics.level``: ``none`` keeps the agent's own
-            metrics out of the metrics pipelines.
+            metrics out of the metrics pipelines (and off the internal endpoint).
+        metrics_address: ``service.telemetry.metrics.address``: where the agent's own metrics
+            are served for Prometheus (``""``: not served).
         registry: The component types the config was validated against.
         sources: The files read, in merge order, or ``("<embedded default>",)``.
         metric_export_interval_s, metric_export_timeout_s: From OTEL_METRIC_EXPORT_INTERVAL/_TIMEOUT.
@@ -63,6 +69,7 @@ class Config:
     service_extensions: tuple[str, ...] = ()
     log_level: str = "info"
     metrics_level: str = "normal"
+    metrics_address: str = "127.0.0.1:8888"
     registry: Registry = field(default_factory=Registry)
     sources: tuple[str, ...] = ()
     metric_export_interval_s: float = 60.0
@@ -111,7 +118,10 @@ class Config:
         service: dict = {}
         if self.service_extensions:
             service["extensions"] = list(self.service_extensions)
-        service["telemetry"] = {"logs": {"level": self.log_level}, "metrics": {"level": self.metrics_level}}
+        service["telemetry"] = {
+            "logs": {"level": self.log_level},
+            "metrics": {"level": self.metrics_level, "address": self.metrics_address},
+        }
         service["pipelines"] = {
             name: {"receivers": list(p.receivers), "processors": list(p.processors), "exporters": list(p.exporters)}
             for name, p in self.pipelines.items()

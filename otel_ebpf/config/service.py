@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from otel_ebpf.config.checks import check_listen_endpoint
 from otel_ebpf.config.registry import KINDS, SIGNALS, Registry, split_id
-from otel_ebpf.config.resolved import Pipeline
+from otel_ebpf.config.resolved import Pipeline, pipeline_signal
 from otel_ebpf.config.schema import Section, Str, describe, resolve, unknown_message
 
 TOP_LEVEL_KEYS = (*KINDS, "service")
@@ -23,7 +24,11 @@ TELEMETRY_SCHEMA = Section(
     {
         "logs": {"level": Str("info", choices=LOG_LEVELS, normalize=str.lower)},
         # The agent's own metrics (otel_ebpf.*), added to every metrics pipeline; none: not exported.
-        "metrics": {"level": Str("normal", choices=METRICS_LEVELS, normalize=str.lower)},
+        # address: the Collector's internal telemetry endpoint (Prometheus, /metrics); "" turns it off.
+        "metrics": {
+            "level": Str("normal", choices=METRICS_LEVELS, normalize=str.lower),
+            "address": Str("127.0.0.1:8888", check=check_listen_endpoint, allow_empty=True),
+        },
     }
 )
 
@@ -86,6 +91,7 @@ def validate(raw: Any, registry: Registry, errors: list[str], warnings: list[str
         "service_extensions": tuple(service_extensions),
         "log_level": telemetry["logs"]["level"],
         "metrics_level": telemetry["metrics"]["level"],
+        "metrics_address": telemetry["metrics"]["address"],
     }
 
 
@@ -251,3 +257,31 @@ def _disagreement(resource: str, first_label: str, first: Any, other: Any) -> st
     else:
         diff = f"{other!r} (there: {first!r})"
     return f"shares {resource} with {first_label}, so their settings must agree: {diff}"
+
+
+def check_hosts(
+    sections: dict[str, dict],
+    pipelines: dict[str, Pipeline],
+    registry: Registry,
+    environ: Mapping[str, str],
+    errors: list[str],
+    warnings: list[str],
+) -> None:
+    """What a valid config still cannot do here: every component in use checks its settings
+    against the environment and the machine (an OTLP exporter with no endpoint anywhere, a TLS
+    file that cannot be read, an output directory that does not exist)."""
+    signals: dict[tuple[str, str], list[str]] = {}
+    for name, pipeline in pipelines.items():
+        for kind in PIPELINE_KEYS:
+            for component_id in getattr(pipeline, kind):
+                used = signals.setdefault((kind, component_id), [])
+                if pipeline_signal(name) not in used:
+                    used.append(pipeline_signal(name))
+    for (kind, component_id), used in signals.items():
+        spec = registry.of_id(kind, component_id)
+        check = getattr(spec, "check_host", None)  # a plugin's spec may have none
+        if check is None:
+            continue
+        for problem in check(sections[kind][component_id], tuple(used), environ):
+            message = f"{kind}.{component_id}.{problem.key}: {problem.message}"
+            (errors if problem.fatal else warnings).append(message)

@@ -21,6 +21,9 @@ import os
 import platform
 import struct
 
+from otel_ebpf.kernel.capabilities import effective_capabilities, missing_capabilities
+from otel_ebpf.kernel.errors import LoadError
+
 __all__ = [
     "BPF_NOEXIST",
     "BPF_SYSCALL_NUMBERS",
@@ -42,6 +45,7 @@ __all__ = [
     "possible_cpus",
     "prog_exists",
     "program_misses",
+    "require_bpf_permission",
 ]
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -131,6 +135,7 @@ def _bpf(cmd: int, attr: ctypes.Structure | ctypes.Array, check: bool = True) ->
 
 
 # enum bpf_cmd (include/uapi/linux/bpf.h): fixed numbers.
+BPF_MAP_CREATE = 0
 BPF_MAP_LOOKUP_ELEM = 1
 BPF_MAP_UPDATE_ELEM = 2
 BPF_MAP_DELETE_ELEM = 3
@@ -143,6 +148,7 @@ BPF_OBJ_GET_INFO_BY_FD = 15
 BPF_RAW_TRACEPOINT_OPEN = 17
 BPF_NOEXIST = 1  # map_update flag: create only
 _COMMAND_NAMES = {
+    BPF_MAP_CREATE: "map create",
     BPF_MAP_LOOKUP_ELEM: "map lookup",
     BPF_MAP_UPDATE_ELEM: "map update",
     BPF_MAP_DELETE_ELEM: "map delete",
@@ -157,6 +163,40 @@ _COMMAND_NAMES = {
 
 _ENOENT = errno.ENOENT
 _U64 = struct.Struct("=Q")
+
+
+class _MapCreateAttr(ctypes.Structure):
+    _fields_ = [("map_type", ctypes.c_uint32), ("key_size", ctypes.c_uint32), ("value_size", ctypes.c_uint32),
+                ("max_entries", ctypes.c_uint32), ("map_flags", ctypes.c_uint32)]  # fmt: skip
+
+
+_BPF_MAP_TYPE_ARRAY = 2
+
+
+def require_bpf_permission() -> None:
+    """Raises LoadError naming the capabilities when the kernel refuses bpf() to this process.
+
+    Without it bcc prints the errno on stderr and raises "Failed to compile BPF module", which
+    reads as a compiler problem.  One array map of one element is created and closed.
+    """
+    attr = _MapCreateAttr(map_type=_BPF_MAP_TYPE_ARRAY, key_size=4, value_size=4, max_entries=1)
+    try:
+        fd = _bpf(BPF_MAP_CREATE, attr)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EACCES):
+            return  # not a permission problem: bcc's own error says more
+        cap_eff = effective_capabilities()
+        missing = missing_capabilities(cap_eff, None) if cap_eff is not None else []
+        if missing:
+            why = f"this process lacks {' and '.join(missing[:-1]) or missing[-1]}"
+            why += " (or CAP_SYS_ADMIN)" if len(missing) > 1 else ""
+        else:
+            why = "the capabilities are there, so a seccomp profile or an LSM refuses bpf()"
+        raise LoadError(
+            f"the kernel refused bpf() ({exc.strerror}): {why}; run as root or with the ambient capabilities"
+            " of docs/reference.md §5.3 (otel-ebpf check)"
+        ) from None
+    os.close(fd)
 
 
 class _MapElemAttr(ctypes.Structure):

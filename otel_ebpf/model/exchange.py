@@ -173,8 +173,11 @@ class HttpExchange:
         return max(0, self.end_time_ns - self.start_time_ns) / 1e9
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        # Logged when a record cannot be handled: the path only, a query may carry secrets.
+        path = self.path or self.target.partition("?")[0]
+        query = "?…" if self.query or "?" in self.target else ""
         return (
-            f"HttpExchange({self.role.name} pid={self.pid} {self.method} {self.target} -> {self.status_code}"
+            f"HttpExchange({self.role.name} pid={self.pid} {self.method} {path}{query} -> {self.status_code}"
             f" {self.duration_s * 1000:.2f}ms peer={self.peer_address}:{self.peer_port})"
         )
 

@@ -202,7 +202,10 @@ class Http1Connection:
             return  # interim (100 Continue, 103 Early Hints): the final response follows
         pending = self._pending
         if pending:
-            self._pairs.append((pending.popleft(), msg, None))
+            request = pending.popleft()
+            self._pairs.append((request, msg, None))
+            if request.framing_error or (self.role == Role.SERVER and _closes(msg)):
+                self._last_answer(request, msg)
         else:
             self.stats.unmatched_responses += 1
         if status == 101 or (msg.method == "CONNECT" and status < 300):
@@ -241,6 +244,26 @@ class Http1Connection:
 
     # ---- internals ----
 
+    def _last_answer(self, request: Http1Message, response: Http1Message) -> None:
+        """Follows the server after an answer that may end the requests of the connection.
+
+        After a request of undeterminable length (RFC 9112 §6.3) the request stream is
+        unframed: an error answer or ``Connection: close`` means the server refused it
+        (RFC 9112 requires it to close), so nothing that follows is a request; any other
+        answer means the server took a framing we cannot see, and parsing resumes at the
+        next syscall that starts with a request line.  A server that announced
+        ``Connection: close`` processes nothing after it: requests already read (or read
+        while it lingers before closing) are counted, never reported.
+        """
+        requests = self._in if self.role == Role.SERVER else self._out
+        if request.framing_error and response.status_code < 400 and not _closes(response):
+            requests.resume()  # counted as a resync
+            return
+        requests.stop_requests()
+        if self.role == Role.SERVER and self._pending:
+            self.stats.unprocessed_requests += len(self._pending)
+            self._pending.clear()
+
     def _flush(self, partial: Http1Message | None, error_type: str) -> None:
         pending = self._pending
         pairs = self._pairs
@@ -267,6 +290,14 @@ class Http1Connection:
     def _internal_error(self) -> None:
         self.stats.internal_errors += 1
         self._stop()
+
+
+def _closes(msg: Http1Message) -> bool:
+    """The message says ``Connection: close``."""
+    value = msg.headers.get("connection")
+    if value is None or "close" not in value.lower():
+        return False
+    return any(token.strip() == "close" for token in value.lower().split(","))
 
 
 class _OneShot:

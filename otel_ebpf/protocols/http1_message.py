@@ -1,9 +1,15 @@
 """HTTP/1.x message heads: the message record, its parse error and the pure parsing helpers.
 
 Everything here works on complete byte strings (a header block, a chunk-size line);
-the incremental framing lives in :mod:`otel_ebpf.protocols.http1_stream`.  Text is
-decoded as latin-1, which maps every byte to one character and never fails, so a
-header value round-trips exactly whatever the peer sent.
+the incremental framing lives in :mod:`otel_ebpf.protocols.http1_stream`.
+
+Text: a head of printable ASCII (the usual case, one `bytes.translate` to know) is decoded as
+is.  Anything else is decoded as UTF-8, so a raw UTF-8 path (``/café``) or user agent
+arrives as the text the peer meant, and what is not valid UTF-8 or is a control
+character is escaped, because OTLP strings must be valid UTF-8 and a NUL or an escape
+sequence in a span name or attribute would reach terminals and back ends: in the
+request target each such byte is percent-encoded (``%FF``, ``%00``: the target stays a
+valid URL), in header names and values it becomes ``\\xNN``.  See docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -25,6 +31,14 @@ _MAX_METHOD = 24
 _HTTP1_PREFIX = b"HTTP/1."
 _VERSIONS = {"HTTP/1.1": "1.1", "HTTP/1.0": "1.0"}
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
+
+# A head needs the slow decoding when it holds a byte outside printable ASCII other than
+# its CRLF line ends (and the CR that ends its last line): counted with one translate,
+# 4x cheaper than a regex search on a 300-byte head.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+# After UTF-8 decoding with surrogateescape: control characters (C0, DEL, C1) and the
+# surrogates that stand for bytes that were not valid UTF-8.
+_TO_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\udc80-\udcff]")
 
 
 class Http1ParseError(ValueError):
@@ -54,6 +68,7 @@ class Http1Message:
         "body_size",
         "body_truncated",
         "headers_truncated",
+        "framing_error",
         "first_ts_enter",
         "first_ts_exit",
         "last_ts_exit",
@@ -73,6 +88,8 @@ class Http1Message:
         self.body_size = 0
         self.body_truncated = False
         self.headers_truncated = False
+        # Why a request's body length could not be determined (RFC 9112 §6.3), "" when it could.
+        self.framing_error = ""
         self.first_ts_enter = 0
         self.first_ts_exit = 0
         self.last_ts_exit = 0
@@ -168,6 +185,10 @@ def _status_line(line: str) -> tuple[str, int]:
 def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = False) -> Http1Message:
     """Parses a header block (start line and header lines, without the blank line).
 
+    Repeated ``Content-Length`` or ``Transfer-Encoding`` lines are joined into one
+    comma-separated value (what RFC 9110 §5.3 makes them mean), so that the framing
+    sees every one of them; other repeated headers keep their first value.
+
     Args:
         block: the header block bytes.
         want: True for a request, False for a response, None to accept either.
@@ -179,7 +200,9 @@ def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = Fa
     """
     if len(block) > MAX_HEADER_BLOCK:
         raise Http1LimitError("header block too large")
-    lines = block.decode("latin-1").split("\n")
+    others = len(block.translate(None, _PRINTABLE_ASCII))
+    unusual = others != 2 * block.count(b"\r\n") + block.endswith(b"\r")
+    lines = block.decode("utf-8", "surrogateescape" if unusual else "strict").split("\n")
     line_count = len(lines)
     if truncated and line_count > 1:
         lines.pop()  # incomplete last line: a cut value would be wrong, not just short
@@ -197,6 +220,8 @@ def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = Fa
         msg = Http1Message(False, "", "", version, status, {})
     elif want is not False:
         method, target, version = _request_line(start, partial_start)
+        if unusual:
+            target = _TO_ESCAPE.sub(_percent_escape, target)
         msg = Http1Message(True, method, target, version, 0, {})
     else:
         raise Http1ParseError("expected a status line")
@@ -209,9 +234,28 @@ def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = Fa
             # Lines without a colon (obs-fold, junk) are skipped: we observe, we do not enforce.
             if sep:
                 name = name.lower()
+                value = value.strip(" \t\r")
+                if unusual:
+                    name = _TO_ESCAPE.sub(_backslash_escape, name)
+                    value = _TO_ESCAPE.sub(_backslash_escape, value)
                 if name not in headers:
-                    headers[name] = value.strip()
+                    headers[name] = value
+                elif name == "content-length" or name == "transfer-encoding":
+                    headers[name] += ", " + value  # framing must see every occurrence
     return msg
+
+
+def _percent_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code >= 0xDC80:  # surrogateescape: one byte that was not valid UTF-8
+        return f"%{code - 0xDC00:02X}"
+    return "".join(f"%{b:02X}" for b in char.encode("utf-8"))
+
+
+def _backslash_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00 if code >= 0xDC80 else code:02x}"
 
 
 def content_length(value: str) -> int:

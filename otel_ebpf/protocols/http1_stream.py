@@ -16,7 +16,13 @@ Recovery rules, in order of confidence:
 * hunt (``_HUNT``): between messages with no idea where we are (connections seen
   mid-stream, after a gap between messages or a bad head); chunks are skipped until
   one begins like a start line, which is then parsed tentatively: if it fails, we
-  keep hunting without counting an error.
+  keep hunting without counting an error;
+* unframed (``_UNFRAMED``): after a request whose body length cannot be determined
+  (RFC 9112 §6.3: Content-Length with Transfer-Encoding, an invalid or repeated
+  Content-Length, a final transfer coding other than chunked), nothing is parsed as a
+  request: which bytes the server took as a body is the server's choice, and parsing
+  them would invent requests (a smuggled ``GET``).  The owner decides from the
+  server's answer whether parsing resumes (see ``Http1Connection.on_message``).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ _RESYNC = 7  # framing lost inside a message (see module docstring)
 _HUNT = 8  # between messages, looking for a chunk that starts one
 _DEAD = 9  # no longer parsed (not HTTP, upgraded, given up)
 _DONE = 10  # framing result only: the message has no body
+_UNFRAMED = 11  # after a request of undeterminable length: bytes are skipped, never parsed
 
 # How many leading bytes decide whether a chunk can start a message.
 _PROBE = 32
@@ -71,6 +78,8 @@ class Http1Stats:
         "upgrades",
         "gap_bytes",
         "internal_errors",
+        "unprocessed_requests",
+        "ambiguous_requests",
     )
 
     def __init__(self) -> None:
@@ -85,9 +94,14 @@ class Http1Stats:
         self.upgrades = 0  # 101 Switching Protocols / CONNECT tunnels: parsing stopped, not an error
         self.gap_bytes = 0  # bytes the kernel moved but the capture did not carry
         self.internal_errors = 0  # bugs caught at the boundary (the connection is given up)
+        # Requests a server read after it answered "Connection: close": it never processed them.
+        self.unprocessed_requests = 0
+        # Requests whose body length could not be determined, by reason (framing_error).
+        self.ambiguous_requests: dict[str, int] = {}
 
     def as_dict(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        """The plain counters (``ambiguous_requests``, which has a reason, is apart)."""
+        return {name: getattr(self, name) for name in self.__slots__ if name != "ambiguous_requests"}
 
 
 class StreamOwner(Protocol):
@@ -113,19 +127,34 @@ class StreamOwner(Protocol):
 
 
 def _framing(msg: Http1Message) -> tuple[int, int]:
-    """Body framing of a message per RFC 9112 §6.3: (state, Content-Length)."""
+    """Body framing of a message per RFC 9112 §6.3: (state, Content-Length).
+
+    A request whose length the server must (or may) refuse to determine gets
+    ``_UNFRAMED`` and the reason in ``msg.framing_error``.
+    """
     headers = msg.headers
     if msg.is_request:
         te = headers.get("transfer-encoding")
-        if te is not None:
-            if is_chunked(te):
-                return _CHUNK_SIZE, 0
-            raise Http1ParseError("request with a non-chunked transfer coding")
         cl = headers.get("content-length")
+        if te is not None:
+            if cl is not None:
+                msg.framing_error = "content_length_and_transfer_encoding"  # §6.3 item 3
+            elif msg.version == "1.0":
+                msg.framing_error = "transfer_encoding_in_http10"  # §6.1
+            elif not is_chunked(te):
+                msg.framing_error = "transfer_coding_not_chunked"  # §6.3 item 4
+            else:
+                return _CHUNK_SIZE, 0
+            return _UNFRAMED, 0
         if cl is None:
             return _DONE, 0
-        size = content_length(cl)
-        return (_LEN, size) if size else (_DONE, 0)
+        if cl.isdigit() and cl.isascii():
+            size = int(cl)
+            return (_LEN, size) if size else (_DONE, 0)
+        # Not one decimal value: invalid, or repeated (even with equal values, which a
+        # server may reject or accept, RFC 9110 §8.6): §6.3 item 5.
+        msg.framing_error = "invalid_content_length"
+        return _UNFRAMED, 0
     status = msg.status_code
     method = msg.method
     if status < 200 or status == 204 or status == 304 or method == "HEAD":
@@ -278,6 +307,8 @@ class Http1Stream:
                 else:
                     self.msg.body_size += n - pos
                     pos = n
+            elif state == _UNFRAMED:
+                pos = n
             elif state == _HUNT:
                 if pos == 0 and plausible_start(data[:_PROBE], self.want):
                     self.state = _START
@@ -371,6 +402,12 @@ class Http1Stream:
         self.owner.on_head(self, msg)
         if self.state == _DONE:
             self._complete()
+        elif self.state == _UNFRAMED:
+            reasons = self.stats.ambiguous_requests
+            reasons[msg.framing_error] = reasons.get(msg.framing_error, 0) + 1
+            self._complete()  # the request is its head: its body is whatever the server took
+            if self.state == _START:
+                self.state = _UNFRAMED
 
     def _complete(self) -> None:
         msg = self.msg
@@ -515,6 +552,19 @@ class Http1Stream:
         self.buf = bytearray()
         self.tentative = False
         return partial
+
+    def stop_requests(self) -> None:
+        """Parses no more messages in this direction until it finishes (the server is done with it)."""
+        if self.state != _DEAD:
+            self.state = _UNFRAMED
+            self.msg = None
+            self.buf = bytearray()
+            self.tentative = False
+
+    def resume(self) -> None:
+        """An unframed direction goes on: the next message starts where a syscall's bytes start."""
+        if self.state == _UNFRAMED:
+            self._hunt()
 
     def kill(self) -> None:
         """Stops parsing this direction for good."""

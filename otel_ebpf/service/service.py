@@ -7,11 +7,16 @@
   the pipelines that list it;
 * the extensions of ``service.extensions``.
 
-Start order: extensions, exporters, processors (last first), receivers; shutdown the reverse,
-with one last metrics collection after the receivers that push have stopped and the processors
-have flushed what they hold, and before the receivers read at collection time (``tcp_flows``)
-stop; exporters stop at the same time, each on its own thread.  A component that cannot be created or
-started is marked permanently failed and the agent runs on without it (see :meth:`Service.start`).
+Start order: the internal metrics endpoint, extensions, exporters, processors (last first),
+receivers; shutdown the reverse, with one last metrics collection after the receivers that push
+have stopped and the processors have flushed what they hold, and before the receivers read at
+collection time (``tcp_flows``) stop.  Exporters stop at the same time, each on its own thread,
+in two steps: their queues close first (what cannot be sent by the deadline is discarded,
+counted and logged), then the agent's final self-metrics, which count those discards, go straight
+to the exporters of the metrics pipelines that still work (a file exporter, when the backend is
+down), then the exporters close; the self-metrics summary is logged last (:mod:`.self_report`).
+A component that cannot be created or started is marked permanently failed and the agent runs
+on without it (see :meth:`Service.start`).
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ from otel_ebpf.config import Config, pipeline_signal
 from otel_ebpf.model import PipelineData
 from otel_ebpf.service.fanout import Fanout, PipelineInput
 from otel_ebpf.service.host import ServiceHost
+from otel_ebpf.service.internal_metrics import InternalMetricsServer
 from otel_ebpf.service.scheduler import Scheduler
+from otel_ebpf.service.self_report import SUMMARY_INTERVAL_S, SelfReport
 from otel_ebpf.service.status import Key, StatusBook
 from otel_ebpf.service.tails import MetricsTail, TracesTail
 from otel_ebpf.service.telemetry import ServiceTelemetry, describe
@@ -51,6 +58,9 @@ from otel_ebpf.telemetry.self_metrics import SelfMetrics
 from otel_ebpf.telemetry.semconv import configure_known_methods_from_env
 
 log = logging.getLogger("otel_ebpf")
+
+# The share of the shutdown deadline kept for the final self-metrics once the queues are closed.
+FINAL_SHARE = 0.2
 
 
 @dataclass
@@ -79,6 +89,10 @@ class Service:
         self.environ = environ
         self.self_metrics = SelfMetrics(environ=environ, describe=describe)
         self.telemetry = ServiceTelemetry(self.self_metrics)
+        self.self_report = SelfReport(self.self_metrics)
+        self.internal_metrics: InternalMetricsServer | None = None
+        if config.metrics_address and config.metrics_level != "none":
+            self.internal_metrics = InternalMetricsServer(self.self_metrics, config.metrics_address)
         self.scheduler = Scheduler()
         self.status = StatusBook()
         self.components: list[Component] = []  # everything created: what host.find searches
@@ -177,6 +191,8 @@ class Service:
         with no running receiver gets nothing.  Either is reported by the ``health_check``
         extension and logged; the others run.
         """
+        if self.internal_metrics is not None:
+            self.internal_metrics.start()
         order: list[Key] = [(EXTENSIONS, e) for e in self.extensions]
         order += [(EXPORTERS, e) for e in self.exporters]
         for pipeline in self.pipelines.values():
@@ -196,6 +212,7 @@ class Service:
         ]
         if any(p.signal == METRICS for p in self.pipelines.values()):
             self.scheduler.every(self.config.metric_export_interval_s, self.collect_metrics, "metrics collection")
+        self.scheduler.every(SUMMARY_INTERVAL_S, self.self_report.periodic, "self-metrics summary")
         self.status.up_since_ns = time.time_ns()
         return bool(alive)
 
@@ -289,9 +306,47 @@ class Service:
         for pipeline in self.pipelines.values():
             for pid, processor in pipeline.processors:  # first to last: each flushes into the next
                 self._stop((PROCESSORS, pid, pipeline.name), processor, remaining(0.4))
-        self._stop_together([((EXPORTERS, e), x) for e, x in self.exporters.items()], deadline)
+        exporters = [((EXPORTERS, e), x) for e, x in self.exporters.items()]
+        drain_deadline = deadline - FINAL_SHARE * (deadline - time.monotonic())
+        self._stop_together(exporters, drain_deadline, self._close_queue)
+        self._export_final_self_metrics()
+        self._stop_together(exporters, deadline, self._stop)
+        self.self_report.final()
         for ext_id, extension in self.extensions.items():
             self._stop((EXTENSIONS, ext_id), extension, remaining())
+        if self.internal_metrics is not None:
+            self.internal_metrics.stop(remaining())
+
+    def _close_queue(self, key: Key, exporter: Component | None, timeout_s: float) -> None:
+        if exporter is None:
+            return
+        self.status.set(key, Status.STOPPING)
+        try:
+            exporter.close_queue(timeout_s)  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("%s: closing its queue failed", "/".join(key[:2]))
+
+    def _export_final_self_metrics(self) -> None:
+        """The agent's metrics once the queues are closed, so that they count what was discarded,
+        straight to the exporters of the metrics pipelines (the processors have stopped) that are
+        not failing: one that works (a file, when the backend is down) gets the final counts."""
+        if self.config.metrics_level == "none":
+            return
+        exporters: list = []
+        for pipeline in self.pipelines.values():
+            if pipeline.signal == METRICS and not pipeline.input.down:
+                exporters += [x for x in pipeline.tail.exporters if all(x is not y for y in exporters)]
+        # One whose backend is down would only discard it: its counts would then move once more
+        # after the final reading, and the log line would no longer match what the others got.
+        exporters = [x for x in exporters if not getattr(x, "failing", False)]
+        if not exporters:
+            return
+        request = ExportMetricsServiceRequest(resource_metrics=[self.self_metrics.collect()])
+        for exporter in exporters:
+            try:
+                exporter.export_metrics(request)
+            except Exception:  # an exporter must not raise; one that does must not cost the others
+                log.exception("the final self-metrics could not be given to an exporter")
 
     def _flush_processors(self, timeout_s: float) -> None:
         for pipeline in self.pipelines.values():
@@ -303,17 +358,15 @@ class Service:
                 except Exception:
                     log.exception("processors/%s (pipeline %s): flush failed", pid, pipeline.name)
 
-    def _stop_together(self, components: list[tuple[Key, Component | None]], deadline: float) -> None:
-        """Stops the components at once, each on its own thread: exporters that retry or drain a
-        queue wait for their backends in parallel, not one after the other."""
+    def _stop_together(self, components: list[tuple[Key, Component | None]], deadline: float, stop) -> None:
+        """Calls ``stop(key, component, timeout)`` on every component at once, each on its own thread:
+        exporters that retry or drain a queue wait for their backends in parallel, not one after the other."""
         threads = []
         for key, component in components:
             if component is None:
                 continue
             timeout = max(0.1, deadline - time.monotonic())
-            thread = threading.Thread(
-                target=self._stop, args=(key, component, timeout), name=f"stop {key[1]}", daemon=True
-            )
+            thread = threading.Thread(target=stop, args=(key, component, timeout), name=f"stop {key[1]}", daemon=True)
             thread.start()
             threads.append((key, thread))
         for key, thread in threads:

@@ -17,7 +17,7 @@ from otel_ebpf.component import Consumer, Exporter
 from otel_ebpf.model import HttpExchange, PipelineData, is_received
 from otel_ebpf.telemetry.http_metrics import HttpMetrics
 from otel_ebpf.telemetry.outcome import is_error
-from otel_ebpf.telemetry.received import annotate_received_spans
+from otel_ebpf.telemetry.received import annotate_received_spans, scrub_received_spans
 from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.sampling import Sampler
 from otel_ebpf.telemetry.self_metrics import CounterSet
@@ -50,6 +50,8 @@ class TracesTail(Consumer):
     def consume(self, data: PipelineData) -> None:
         if data.spans is not None:
             annotated = annotate_received_spans(data.spans, [x for x in data.exchanges if is_received(x)])
+            # Received spans leave through the same gate as captured ones (the built-in policy).
+            scrub_received_spans(data.spans, _DEFAULT_REDACTOR)
             with self._lock:
                 self.annotated += annotated
             self._export(data.spans)

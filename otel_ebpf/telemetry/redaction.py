@@ -1,9 +1,13 @@
 """What may leave the host: query values, captured headers and bodies, with secrets removed.
 
 The receiver keeps raw headers and bodies; nothing sensitive is exported unless this module
-says so.  Defaults export no header and no body, and always redact the values of sensitive
-query keys (the semconv list ``AWSAccessKeyId``, ``Signature``, ``sig``, ``X-Goog-Signature``
-plus common credential names).
+says so.  Defaults export no header and no body.  One policy decides everywhere (see
+:mod:`.secrets`): the same key matcher for header names, query keys, form fields and JSON keys,
+and the same value detectors (card numbers, bearer tokens, JWTs, long hex/base64 runs,
+``password=...`` pairs, e-mail addresses) for every free text that leaves: status messages,
+query values, captured header values and bodies.  Query keys are also redacted by exact name
+for the semconv list (``AWSAccessKeyId``, ``Signature``, ``sig``, ``X-Goog-Signature``) and a
+few common credential carriers (``code``, ``state`` of OAuth is not one of them).
 
 Config shape (the ``redaction`` section; every key optional)::
 
@@ -11,15 +15,27 @@ Config shape (the ``redaction`` section; every key optional)::
       request: [content-type, x-request-id]
       response: [content-type]
     capture_body: false
-    sensitive_query_params: [customer_ref] # added to the default list
+    sensitive_query_params: [customer_ref] # exact query keys added to the default list
+    sensitive_keys: [customer_ref]         # fragments added to the key matcher
+    unredacted_keys: [pan]                 # built-in fragments removed from it (careful)
+    redact_emails: true                    # e-mail addresses in free text
     max_body_length: 4096                  # characters exported per body
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import unquote_plus
+
+from otel_ebpf.telemetry.secrets import (
+    DEFAULT_KEYS,
+    DEFAULT_SCRUBBER,
+    MAYBE_SHORT_SECRET,
+    REDACTED,
+    KeyMatcher,
+    TextScrubber,
+    luhn_valid,
+)
 
 __all__ = [
     "DEFAULT_SENSITIVE_QUERY_KEYS",
@@ -29,8 +45,6 @@ __all__ = [
     "luhn_valid",
 ]
 
-REDACTED = "REDACTED"
-
 DEFAULT_SENSITIVE_QUERY_KEYS = frozenset(
     k.lower()
     for k in (
@@ -39,89 +53,23 @@ DEFAULT_SENSITIVE_QUERY_KEYS = frozenset(
         "Signature",
         "sig",
         "X-Goog-Signature",
-        # common credential carriers
-        "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "api_key",
-        "apikey",
-        "key",
-        "password",
-        "passwd",
-        "secret",
-        "session",
-        "auth",
+        # common credential carriers the key matcher does not name
         "code",
         "client_secret",
         "jwt",
     )
 )
 
+# Headers whose values are credentials whatever the configuration (unredacted_keys cannot
+# release them).
 _SECRET_HEADER_NAMES = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token"}
 )
-_SECRET_HEADER_FRAGMENTS = ("token", "secret", "password", "passwd", "api-key", "api_key", "apikey", "session")
-
-# JSON / form keys whose values are redacted in captured bodies (substring match on the
-# lower-cased key with '-' read as '_'): over-redacting "discard_reason" is the safe mistake.
-_SECRET_BODY_KEY_FRAGMENTS = (
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "card",
-    "cvv",
-    "cvc",
-    "ssn",
-    "api_key",
-    "apikey",
-    "authorization",
-    "credential",
-    "private_key",
-)
-
-# "key": "string" or "key": number, tolerant of truncated bodies (no full JSON parse: captured
-# bodies are often cut at the capture limit, and re-serialising would change the text).
-_JSON_PAIR = re.compile(r'"((?:[^"\\]|\\.){1,128})"(\s*:\s*)("(?:[^"\\]|\\.)*"?|-?\d[\d.eE+-]*)')
-# 13-19 digits, optionally separated by single spaces or dashes (card number formatting).
-_CARD_CANDIDATE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
 
 
-def is_secret_header(name: str) -> bool:
+def is_secret_header(name: str, keys: KeyMatcher = DEFAULT_KEYS) -> bool:
     """True when a header's value must never be exported (credentials, cookies, tokens, sessions)."""
-    n = name.lower()
-    return n in _SECRET_HEADER_NAMES or any(f in n for f in _SECRET_HEADER_FRAGMENTS)
-
-
-def luhn_valid(digits: str) -> bool:
-    """Luhn checksum of a string of ASCII digits (payment card numbers pass it)."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def _is_secret_body_key(key: str) -> bool:
-    k = key.lower().replace("-", "_")
-    return any(f in k for f in _SECRET_BODY_KEY_FRAGMENTS)
-
-
-def _redact_card(match: re.Match[str]) -> str:
-    digits = re.sub(r"[ -]", "", match.group(0))
-    return REDACTED if 13 <= len(digits) <= 19 and luhn_valid(digits) else match.group(0)
-
-
-def _redact_json_pair(match: re.Match[str]) -> str:
-    if _is_secret_body_key(match.group(1)):
-        # Numbers become the string "REDACTED" too: the text is for people, not for parsers.
-        return f'"{match.group(1)}"{match.group(2)}"{REDACTED}"'
-    return match.group(0)
+    return name.lower() in _SECRET_HEADER_NAMES or keys(name)
 
 
 def _header_list(value: object, field: str) -> tuple[str, ...]:
@@ -154,9 +102,13 @@ class Redactor:
     Args:
         capture_headers: ``{"request": [names], "response": [names]}``: headers exported as
             ``http.request.header.<name>`` / ``http.response.header.<name>`` (string arrays).
-            Secret-carrying headers are exported as ``REDACTED`` even when listed.
+            Secret-carrying headers are exported as ``REDACTED`` even when listed; the values
+            of the others go through the value detectors.
         capture_body: Export bodies (redacted) as ``otel_ebpf.http.{request,response}.body``.
         sensitive_query_params: Extra query keys whose values are redacted (case-insensitive).
+        sensitive_keys: Fragments added to the key matcher (:mod:`.secrets`).
+        unredacted_keys: Built-in fragments removed from the key matcher.
+        redact_emails: Redact e-mail addresses in free text.
         max_body_length: Characters of a body kept when ``capture_body`` is on.
     """
 
@@ -168,6 +120,9 @@ class Redactor:
         capture_headers: Mapping[str, Iterable[str] | None] | None = None,
         capture_body: bool = False,
         sensitive_query_params: Iterable[str] = (),
+        sensitive_keys: Iterable[str] = (),
+        unredacted_keys: Iterable[str] = (),
+        redact_emails: bool = True,
         max_body_length: int = 4096,
     ) -> None:
         headers = _header_config(capture_headers, "capture_headers")
@@ -176,17 +131,34 @@ class Redactor:
         self.sensitive_query_keys = DEFAULT_SENSITIVE_QUERY_KEYS | frozenset(
             k.lower() for k in (sensitive_query_params or ())
         )
+        sensitive_keys, unredacted_keys = tuple(sensitive_keys or ()), tuple(unredacted_keys or ())
+        self.keys = KeyMatcher(sensitive_keys, unredacted_keys) if sensitive_keys or unredacted_keys else DEFAULT_KEYS
+        emails = bool(redact_emails)
+        self.scrub = DEFAULT_SCRUBBER if self.keys is DEFAULT_KEYS and emails else TextScrubber(self.keys, emails)
         self.capture_request_headers = _header_list(headers.get("request"), "capture_headers.request")
         self.capture_response_headers = _header_list(headers.get("response"), "capture_headers.response")
         # (attribute key, header name, always-redact) resolved once: secrecy is a property of the
         # name, so the per-span loop only looks the header up.
         self.request_capture = tuple(
-            (f"http.request.header.{n}", n, is_secret_header(n)) for n in self.capture_request_headers
+            (f"http.request.header.{n}", n, is_secret_header(n, self.keys)) for n in self.capture_request_headers
         )
         self.response_capture = tuple(
-            (f"http.response.header.{n}", n, is_secret_header(n)) for n in self.capture_response_headers
+            (f"http.response.header.{n}", n, is_secret_header(n, self.keys)) for n in self.capture_response_headers
         )
         self._query_memo: dict[str, str] = {}
+        self._query_key_memo: dict[str, bool] = {}
+
+    _FIELDS = frozenset(
+        {
+            "capture_headers",
+            "capture_body",
+            "sensitive_query_params",
+            "sensitive_keys",
+            "unredacted_keys",
+            "redact_emails",
+            "max_body_length",
+        }
+    )
 
     @classmethod
     def from_config(cls, config: Mapping[str, object] | None) -> Redactor:
@@ -195,47 +167,66 @@ class Redactor:
             return cls()
         if not isinstance(config, Mapping):
             raise ValueError("redaction must be a mapping")
-        unknown = set(config) - {"capture_headers", "capture_body", "sensitive_query_params", "max_body_length"}
+        unknown = set(config) - cls._FIELDS
         if unknown:
             raise ValueError(f"redaction: unknown field(s) {sorted(unknown)}")
         headers = _header_config(config.get("capture_headers"), "redaction.capture_headers")
-        capture_body = config.get("capture_body", False)
-        if not isinstance(capture_body, bool):
-            raise ValueError("redaction.capture_body must be true or false")
-        keys = config.get("sensitive_query_params") or ()
-        if isinstance(keys, str) or not all(isinstance(k, str) for k in keys):  # type: ignore[union-attr]
-            raise ValueError("redaction.sensitive_query_params must be a list of strings")
+        for flag in ("capture_body", "redact_emails"):
+            if not isinstance(config.get(flag, False), bool):
+                raise ValueError(f"redaction.{flag} must be true or false")
+        lists = {}
+        for field in ("sensitive_query_params", "sensitive_keys", "unredacted_keys"):
+            keys = config.get(field) or ()
+            if isinstance(keys, str) or not all(isinstance(k, str) for k in keys):  # type: ignore[union-attr]
+                raise ValueError(f"redaction.{field} must be a list of strings")
+            lists[field] = tuple(keys)  # type: ignore[arg-type]
         max_len = config.get("max_body_length", 4096)
         if not isinstance(max_len, int) or isinstance(max_len, bool) or max_len <= 0:
             raise ValueError("redaction.max_body_length must be a positive integer")
-        return cls(
-            capture_headers={
-                "request": _header_list(headers.get("request"), "redaction.capture_headers.request"),
-                "response": _header_list(headers.get("response"), "redaction.capture_headers.response"),
-            },
-            capture_body=capture_body,
-            sensitive_query_params=keys,  # type: ignore[arg-type]
-            max_body_length=max_len,
-        )
+        try:
+            return cls(
+                capture_headers={
+                    "request": _header_list(headers.get("request"), "redaction.capture_headers.request"),
+                    "response": _header_list(headers.get("response"), "redaction.capture_headers.response"),
+                },
+                capture_body=config.get("capture_body", False),  # type: ignore[arg-type]
+                redact_emails=config.get("redact_emails", True),  # type: ignore[arg-type]
+                max_body_length=max_len,
+                **lists,
+            )
+        except ValueError as exc:
+            raise ValueError(f"redaction.unredacted_keys: {exc}") from None
+
+    # -- free text ----------------------------------------------------------------------------
+
+    def scrub_text(self, text: str) -> str:
+        """A free text about to leave (status message, error description) with its secrets replaced."""
+        return self.scrub.memoized(text) if text else text
+
+    def header_value(self, value: str) -> str:
+        """A captured, non-secret header's value through the value detectors."""
+        return self.scrub.memoized(value)
 
     # -- query --------------------------------------------------------------------------------
 
     def redact_query(self, query: str) -> str:
-        """Replace the values of sensitive query keys with ``REDACTED``; the rest is kept verbatim.
+        """Replace the values of sensitive query keys with ``REDACTED``; the other values go
+        through the value detectors (a card number under ``?q=`` is redacted too).
 
         Memoised (bounded): the same query strings recur across requests.
         """
         memo = self._query_memo
         out = memo.get(query)
         if out is None:
-            out = self._redact_pairs(query, self.sensitive_query_keys, None)
+            out = self._redact_pairs(query)
             if len(memo) >= self._MEMO_MAX:
                 memo.clear()
             memo[query] = out
         return out
 
-    @staticmethod
-    def _redact_pairs(text: str, keys: frozenset[str], fragment_test: Callable[[str], bool] | None) -> str:
+    def _redact_pairs(self, text: str) -> str:
+        secret_key = self._secret_query_key
+        scrub = self.scrub
         parts = text.split("&")
         changed = False
         for i, part in enumerate(parts):
@@ -243,26 +234,75 @@ class Redactor:
             if eq <= 0:
                 continue
             raw_key = part[:eq]
-            key = raw_key.lower()
-            if "%" in key or "+" in key:
-                key = unquote_plus(key)
-            if key in keys or (fragment_test is not None and fragment_test(key)):
+            if secret_key(raw_key):
                 parts[i] = raw_key + "=" + REDACTED
                 changed = True
+                continue
+            value = part[eq + 1 :]
+            if len(value) < 13 and MAYBE_SHORT_SECRET.search(value) is None:
+                continue  # the common case (ids, page numbers, words): nothing a detector could see
+            if "%" in value or "+" in value:
+                decoded = unquote_plus(value)
+                if scrub(decoded) is not decoded:
+                    parts[i] = raw_key + "=" + REDACTED
+                    changed = True
+            else:
+                clean = scrub(value)
+                if clean is not value:
+                    parts[i] = raw_key + "=" + clean
+                    changed = True
         return "&".join(parts) if changed else text
+
+    def _secret_query_key(self, raw_key: str) -> bool:
+        """A query or form key (percent-encoded as sent) that names a secret; memoised."""
+        memo = self._query_key_memo
+        found = memo.get(raw_key)
+        if found is None:
+            key = unquote_plus(raw_key) if "%" in raw_key or "+" in raw_key else raw_key
+            found = key.lower() in self.sensitive_query_keys or self.keys(key)
+            if len(memo) >= self._MEMO_MAX:
+                memo.clear()
+            memo[raw_key] = found
+        return found
 
     # -- bodies -------------------------------------------------------------------------------
 
     def redact_body(self, body: bytes, content_type: str | None = None) -> str:
         """Return a body as text with secrets replaced by ``REDACTED``.
 
-        JSON values of credential-like keys, form fields with such keys and card-number-like
-        digit runs (13-19 digits, Luhn-valid) are redacted.  Output is cut at ``max_body_length``.
+        JSON values of sensitive keys, ``key=value`` pairs with such keys (forms, whatever the
+        declared content type: a form sent as ``text/plain`` is still a form) and every value
+        the detectors recognise are redacted.  Output is cut at ``max_body_length``.
         """
         text = body[: self.max_body_length * 4].decode("utf-8", "replace")[: self.max_body_length]
-        ct = (content_type or "").lower()
-        if "x-www-form-urlencoded" in ct:
-            text = self._redact_pairs(text, self.sensitive_query_keys, _is_secret_body_key)
-        elif '"' in text:
-            text = _JSON_PAIR.sub(_redact_json_pair, text)
-        return _CARD_CANDIDATE.sub(_redact_card, text)
+        stripped = text.lstrip()
+        if stripped[:1] in ("{", "[") or (content_type and "json" in content_type.lower()):
+            text = self._redact_json(text)
+        elif "=" in text:
+            text = self._redact_pairs(text)
+        return self.scrub(text)
+
+    def _redact_json(self, text: str) -> str:
+        """Values of JSON members whose key the matcher calls sensitive, read from the text as it
+        is: no full parse (captured bodies are often cut at the capture limit, and re-serialising
+        would change the text).  Numbers become the string "REDACTED" too: the text is for people."""
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = self.keys.json_hint.finditer(lowered)
+        else:
+            matches = self.keys.json_hint_any_case.finditer(text)
+        pieces: list[str] = []
+        done = 0
+        for m in matches:
+            quote = text.rfind('"', done, m.start())
+            if quote < 0:
+                continue
+            if not self.keys(text[quote + 1 : m.end(1)]):
+                continue
+            pieces.append(text[done : m.start(3)])
+            pieces.append(f'"{REDACTED}"')
+            done = m.end(3)
+        if not pieces:
+            return text
+        pieces.append(text[done:])
+        return "".join(pieces)

@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from opentelemetry.proto.common.v1.common_pb2 import InstrumentationScope
 from opentelemetry.proto.metrics.v1 import metrics_pb2
@@ -33,7 +34,7 @@ from otel_ebpf.telemetry.attributes import to_key_values
 from otel_ebpf.telemetry.points import number_point
 from otel_ebpf.telemetry.resource import agent_resource_attributes
 
-__all__ = ["Attrs", "CounterSet", "GaugeSet", "SelfMetrics"]
+__all__ = ["Attrs", "CounterSet", "GaugeSet", "Reading", "SelfMetrics"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,11 @@ class GaugeSet:
         with self._lock:
             self._values[attrs] = value
 
+    def snapshot(self) -> dict[Attrs, float]:
+        """A copy of every series' value."""
+        with self._lock:
+            return dict(self._values)
+
     def to_metric(self, now_ns: int, extra: Mapping[Attrs, float] | None = None) -> metrics_pb2.Metric:
         """Export as a ``Gauge``; ``extra`` (callback values) override set values for the same attrs."""
         with self._lock:
@@ -141,6 +147,18 @@ class GaugeSet:
             description=self.description,
             gauge=metrics_pb2.Gauge(data_points=[number_point(a, v, now_ns) for a, v in values.items()]),
         )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One self-metric as read now, without OTLP: what the log summary and the internal
+    Prometheus endpoint show.  ``monotonic``: a running total (else a level)."""
+
+    name: str
+    unit: str
+    description: str
+    monotonic: bool
+    values: Mapping[Attrs, float]
 
 
 class SelfMetrics:
@@ -178,6 +196,7 @@ class SelfMetrics:
         self._gauges: dict[str, GaugeSet] = {}
         self._callbacks: list[Callback] = []
         self._describe = describe
+        self._declare_lock = threading.Lock()
         self.callback_errors = 0
 
     def register_counter(self, name: str, unit: str, description: str, max_series: int = 1000) -> CounterSet:
@@ -215,9 +234,42 @@ class SelfMetrics:
         if name in other:
             raise ValueError(f"{name!r} is already registered with another instrument type")
 
+    def read(self) -> list[Reading]:
+        """Every instrument and callback, read now (counters first, then gauges)."""
+        reported = self._reported()
+        out = []
+        for name, counter in list(self._counters.items()):
+            values: dict[Attrs, float] = counter.snapshot()
+            for attrs, v in reported.pop(name, {}).items():
+                values[attrs] = values.get(attrs, 0) + v
+            out.append(Reading(name, counter.unit, counter.description, True, values))
+        for name, gauge in list(self._gauges.items()):
+            values = gauge.snapshot()
+            values.update(reported.pop(name, {}))
+            out.append(Reading(name, gauge.unit, gauge.description, False, values))
+        for name, values in reported.items():
+            out.append(Reading(name, "", "", False, values))
+        return out
+
     def collect(self, now_ns: int | None = None) -> metrics_pb2.ResourceMetrics:
         """Read every instrument and callback into one ``ResourceMetrics``."""
         now_ns = time.time_ns() if now_ns is None else now_ns
+        reported = self._reported()
+        metrics = []
+        for name, counter in list(self._counters.items()):
+            metrics.append(counter.to_metric(now_ns, self.start_ns, reported.pop(name, None)))
+        for name, gauge in list(self._gauges.items()):
+            metrics.append(gauge.to_metric(now_ns, reported.pop(name, None)))
+        for name, values in reported.items():  # unregistered callback names: gauges, no unit claim
+            metrics.append(GaugeSet(name, "", "").to_metric(now_ns, values))
+
+        return metrics_pb2.ResourceMetrics(
+            resource=self._resource,
+            scope_metrics=[metrics_pb2.ScopeMetrics(scope=self._scope, metrics=metrics)],
+        )
+
+    def _reported(self) -> dict[str, dict[Attrs, float]]:
+        """What the callbacks report now, by name (names seen the first time are declared)."""
         reported: dict[str, dict[Attrs, float]] = {}
         for fn in list(self._callbacks):
             try:
@@ -229,21 +281,11 @@ class SelfMetrics:
                 logger.warning("self-metric callback %r failed", fn, exc_info=True)
 
         if self._describe is not None:
-            for name in [n for n in reported if n not in self._counters and n not in self._gauges]:
-                is_level, unit, description = self._describe(name)
-                if is_level:
-                    self.register_gauge(name, unit, description)
-                else:
-                    self.register_counter(name, unit, description)
-        metrics = []
-        for name, counter in self._counters.items():
-            metrics.append(counter.to_metric(now_ns, self.start_ns, reported.pop(name, None)))
-        for name, gauge in self._gauges.items():
-            metrics.append(gauge.to_metric(now_ns, reported.pop(name, None)))
-        for name, values in reported.items():  # unregistered callback names: gauges, no unit claim
-            metrics.append(GaugeSet(name, "", "").to_metric(now_ns, values))
-
-        return metrics_pb2.ResourceMetrics(
-            resource=self._resource,
-            scope_metrics=[metrics_pb2.ScopeMetrics(scope=self._scope, metrics=metrics)],
-        )
+            with self._declare_lock:  # a scrape and a collection may both see a new name
+                for name in [n for n in reported if n not in self._counters and n not in self._gauges]:
+                    is_level, unit, description = self._describe(name)
+                    if is_level:
+                        self.register_gauge(name, unit, description)
+                    else:
+                        self.register_counter(name, unit, description)
+        return reported

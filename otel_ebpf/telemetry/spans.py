@@ -262,13 +262,15 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         for attr_key, header, secret in redactor.request_capture:
             value = headers.get(header)
             if value is not None:
-                parts.append(str_array_attr(key_prefix(attr_key), [REDACTED if secret else value]))
+                value = REDACTED if secret else redactor.header_value(value)
+                parts.append(str_array_attr(key_prefix(attr_key), [value]))
     if redactor.response_capture:
         resp_headers = ex.response_headers
         for attr_key, header, secret in redactor.response_capture:
             value = resp_headers.get(header)
             if value is not None:
-                parts.append(str_array_attr(key_prefix(attr_key), [REDACTED if secret else value]))
+                value = REDACTED if secret else redactor.header_value(value)
+                parts.append(str_array_attr(key_prefix(attr_key), [value]))
     if redactor.capture_body:
         if ex.request_body:
             body = redactor.redact_body(ex.request_body, headers.get("content-type"))
@@ -287,7 +289,8 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     if status == STATUS_ERROR:
         message = ex.status_message
         if message:
-            mb = message.encode("utf-8", "replace")
+            # Free text from a processor (or a received span): the last gate before it leaves.
+            mb = redactor.scrub_text(message).encode("utf-8", "replace")
             body = b"\x12" + varint(len(mb)) + mb + b"\x18\x02"
             parts.append(b"\x7a" + varint(len(body)) + body)
         else:

@@ -217,6 +217,20 @@ def test_answered_errors_on_a_clean_network_are_the_application():
     assert "clean network (0.2% retransmits of 500 segments sent, 0 unanswered connects)" in v.reason
 
 
+def test_a_clean_network_without_application_evidence_is_not_the_application():
+    """Degraded by another processor's state alone: a clean network blames nobody."""
+    v = judge(Inputs("server", totals(ms=1.0), totals(ms=2.0), [peer()]), T)
+    assert v.verdict == UNKNOWN
+    assert v.reason.startswith("no application evidence (no failures above the baseline, no latency rise)")
+    # The endpoint's own failures or latency rise are evidence enough, named in the reason.
+    v = judge(Inputs("server", totals(unanswered=2), totals(), [peer()]), T)
+    assert (v.verdict, v.application_signals) == (APPLICATION, ["failures 2.0% of 100 requests (baseline 0.0%)"])
+    v = judge(Inputs("server", totals(slow=20, slow_ms=30), totals(), [peer()]), T)
+    assert v.verdict == APPLICATION and v.reason.startswith("p90 ")
+    # Failures no more frequent than usual are not evidence.
+    assert judge(Inputs("server", totals(answered=2), totals(answered=2), [peer()]), T).verdict == UNKNOWN
+
+
 def test_unknown_without_network_evidence_or_with_too_little_or_with_both():
     assert judge(Inputs("server", totals(answered=20), totals()), T).reason == "no network evidence"
     v = judge(Inputs("server", totals(answered=20), totals(), None, "the tcp_flows receiver is not running"), T)
@@ -435,6 +449,51 @@ def test_health_and_slo_in_the_pipeline_mark_endpoints_degraded():
         health.evaluate()
         second(p, clock, [], flows)
     assert any(t.startswith("health critical (score ") for t in verdict_of(p, "shop", "server")["degraded_by"])
+
+
+def test_a_health_state_held_after_the_fault_healed_gives_no_new_verdict():
+    """Loss, then healing: health_score holds "degraded" (hysteresis), the window shows nothing."""
+    flows = FakeFlows()
+    clock = Clock(1000.0)
+    health = HealthScoreProcessor(
+        {
+            "interval": "1s",
+            "window": "1s",
+            "endpoint": "",
+            "latency": {"threshold": "50ms"},
+            "hysteresis": {"period": "60s"},
+        },
+        clock=clock,
+    )
+    processors = [health]
+    p = CauseAttributionProcessor(
+        {"interval": "1s", "window": "2s", "baseline": "10s", "clear_after": "3s", "endpoint": ""},
+        flows=lambda: flows,
+        peers=lambda: processors,
+        clock=clock,
+    )
+
+    def run(seconds: int, **kw) -> list[str]:
+        seen = []
+        for _ in range(seconds):
+            batch = traffic(**kw)
+            health.process(batch)
+            health.evaluate()
+            second(p, clock, batch, flows, loss=0.2 if kw.get("slow") else 0.0)
+            seen.append(verdict_of(p, "frontend", "server")["verdict"])
+        return seen
+
+    assert set(run(5)) == {"none"}
+    assert run(3, slow=10)[-1] == NETWORK
+    assert health.degraded_endpoints().get(("frontend", "/checkout"))
+    healed = run(8)
+    # Still degraded for health_score (its state changes at most once a minute) ...
+    assert health.degraded_endpoints().get(("frontend", "/checkout"))
+    # ... but the window holds neither failures nor a latency rise: the network verdict is kept
+    # for clear_after, then cleared; never "application".
+    assert APPLICATION not in healed and UNKNOWN not in healed, healed
+    assert healed[-1] == "none", healed
+    assert p.stats()["cause.triggers_without_evidence"] >= 5
 
 
 def test_a_lasting_change_becomes_the_new_baseline():

@@ -132,9 +132,23 @@ def _start(net: NetPair, side: str, service: str, *args: str) -> subprocess.Pope
     return subprocess.Popen(["ip", "netns", "exec", net.names[side], sys.executable, str(APP), *args], env=env)
 
 
+# health_score holding its state: p99 over 50 ms is degraded, and a state changes at most once a minute.
+HEALTH = """  health_score:
+    interval: 1s
+    window: 2s
+    latency: {{threshold: 50ms}}
+    hysteresis: {{period: 60s}}
+    endpoint: 127.0.0.1:{status_port}
+"""
+
+
 @contextmanager
-def deployment(tmp_path: Path):
-    """Namespaces, the shop (b), the frontend (a), the agent; yields a dict of them."""
+def deployment(tmp_path: Path, health: bool = False):
+    """Namespaces, the shop (b), the frontend (a), the agent; yields a dict of them.
+
+    Args:
+        health: A ``health_score`` processor before ``cause_attribution`` (its states trigger verdicts).
+    """
     require_bpf()
     backend_port, frontend_port, status_port = free_port(), free_port(), free_port()
     procs = []
@@ -159,8 +173,9 @@ def deployment(tmp_path: Path):
             agent = Agent(
                 tmp_path,
                 ports=[frontend_port, backend_port],
-                processors=("semantic_errors", "cause_attribution", "batch"),
-                extra_processors=PROCESSORS.format(status_port=status_port),
+                processors=("semantic_errors", *(("health_score",) if health else ()), "cause_attribution", "batch"),
+                extra_processors=PROCESSORS.format(status_port=status_port)
+                + (HEALTH.format(status_port=status_port) if health else ""),
                 extra_receiver="  tcp_flows:\n    pin: false\n",
                 metrics_receivers="ebpf, tcp_flows",
             )
@@ -182,8 +197,8 @@ def deployment(tmp_path: Path):
                 stop_process(proc)
 
 
-def cause(status_port: int) -> dict:
-    with urllib.request.urlopen(f"http://127.0.0.1:{status_port}/cause", timeout=5) as resp:
+def cause(status_port: int, path: str = "/cause") -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{status_port}{path}", timeout=5) as resp:
         return json.load(resp)
 
 
@@ -332,3 +347,53 @@ def test_silent_failures_on_a_clean_network_are_an_application_verdict(tmp_path)
     lines = log_lines(agent, "shop", "server", "application")
     print("  log:", *lines, sep="\n    ")
     assert lines and "error_ratio=" in lines[0]
+
+
+HEALED_S = 10.0  # clean traffic after the fault: more than window + clear_after, far less than the hysteresis
+
+
+def test_after_the_network_heals_a_held_health_state_blames_nobody(tmp_path):
+    """Loss towards the shop, then none: ``network`` during the fault, never ``application`` after it.
+
+    health_score keeps the frontend's checkout degraded for a minute after the fault (its
+    hysteresis); the frontend answers as fast as before and without errors, so that state alone
+    must not make a verdict: the ``network`` verdict is kept ``clear_after`` (5 s), then cleared.
+    """
+    with deployment(tmp_path, health=True) as run:
+        net, driver, agent = run["net"], run["driver"], run["agent"]
+        driver.run(BASELINE_S)
+        fault_at = time.time()
+        net.nft("b", f"add rule inet t input tcp dport {run['backend_port']} numgen random mod 100 < 20 drop")
+        driver.run(FAULT_S)
+        during = cause(run["status_port"])
+        healed_at = time.time()
+        net.nft("b", "flush chain inet t input")
+        driver.run(HEALED_S)
+        after = cause(run["status_port"])
+        health = cause(run["status_port"], "/health")
+        ended = time.time()
+        assert agent.stop() == 0, agent.log()
+    show("20% loss towards the shop, during the fault", during, [("frontend", "server")], fault_at)
+    show("after the fault healed", after, [("frontend", "server"), ("frontend", "client")], fault_at)
+    print(
+        f"  driver: p90 {1000 * driver.p90(0, fault_at):.1f} ms before, "
+        f"{1000 * driver.p90(fault_at, healed_at):.1f} ms during, {1000 * driver.p90(healed_at + 1):.1f} ms after "
+        f"the fault; {driver.unanswered} unanswered"
+    )
+    assert endpoint(during, "frontend", "server")["verdict"] == "network", endpoint(during, "frontend", "server")
+    # The held state the old rule turned into "application": health_score still says degraded.
+    held = [e for e in health["endpoints"] if (e["service.name"], e["http.route"]) == ("frontend", "/checkout")]
+    print(f"  health_score at the end: {[(e['state'], e['score']) for e in held]}")
+    assert held and all(e["state"] != "healthy" for e in held), held
+    # After healing: no verdict without evidence.  An application verdict (there should be none)
+    # would need failures or a p90 at least 20 ms above the baseline in its own figures.
+    for t in after["transitions"]:
+        if t["to"] == "application" and t["time_unix_nano"] / 1e9 >= healed_at:
+            f = t["figures"]
+            rise = f.get("latency", 0) - f.get("baseline.latency", 0)
+            assert f["error_ratio"] > 0 or rise >= 0.02, t
+    exported = exported_verdicts(agent, "frontend", "server", ended)
+    print(f"  exported verdicts of frontend server /checkout: {exported}")
+    assert "network" in exported and "application" not in exported
+    front = endpoint(after, "frontend", "server")
+    assert front["verdict"] == "none", front

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import urllib.request
+import uuid
 
 import pytest
 
@@ -11,6 +13,7 @@ from otel_ebpf.processors.health_score.factory import factory as health_factory
 from otel_ebpf.processors.health_score.processor import HealthScoreProcessor
 from otel_ebpf.processors.health_score.scoring import ScoreWeights, WindowStats, penalties, score
 from otel_ebpf.processors.health_score.state import HealthState
+from otel_ebpf.telemetry.resource import INSTANCE_ID_NAMESPACE
 from tests.decisions.helpers import Clock, batch, exchange
 
 T = 1_700_000_000 * 10**9
@@ -154,7 +157,12 @@ def test_metrics_explain_the_score():
     }
     assert states == {"healthy": 0, "degraded": 1, "critical": 0}
     (info, _), *_ = p.collect_metrics(T)
-    assert info.resource_attributes == {"service.name": "shop"}
+    host = socket.gethostname()  # the node's: agents on different nodes send distinct series
+    assert info.resource_attributes == {
+        "service.name": "shop",
+        "host.name": host,
+        "service.instance.id": str(uuid.uuid5(INSTANCE_ID_NAMESPACE, f"{host}/shop")),
+    }
 
 
 def test_status_endpoint_serves_scores_as_json():

@@ -16,14 +16,17 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
 
+from otel_ebpf.telemetry.resource import INSTANCE_ID_NAMESPACE
 from tests.harness import ROOT, Agent, flatten_metrics, flatten_spans, free_port, require_bpf, stop_process, wait_port
 
 pytestmark = pytest.mark.bpf
@@ -179,7 +182,13 @@ def test_sdk_app_and_ebpf_agent_feed_one_sidecar(tmp_path):
     value = lambda p: float(p["point"].get("asDouble", p["point"].get("asInt", 0)))  # noqa: E731
     assert value(last[("otel_ebpf.slo.events.total", None, None)]) == total
     assert value(last[("otel_ebpf.slo.events.bad", None, None)]) == bad
-    assert last[("otel_ebpf.slo.events.total", None, None)]["resource"] == {"service.name": "shop"}
+    # Two senders of shop that name different instances: the sidecar's node speaks for the service.
+    host = socket.gethostname()
+    assert last[("otel_ebpf.slo.events.total", None, None)]["resource"] == {
+        "service.name": "shop",
+        "host.name": host,
+        "service.instance.id": str(uuid.uuid5(INSTANCE_ID_NAMESPACE, f"{host}/shop")),
+    }
     (endpoint,) = [e for e in health["endpoints"] if e["http.route"] == "/checkout"]
     expected_score = 100 - min(80.0, 4 * 100 * bad / total)  # every decline is a critical payment error
     print(

@@ -44,7 +44,42 @@ def test_silent_2xx_failure_gets_error_status_and_error_type():
         "error.type": "payment",
     }
     assert x.status_override == STATUS_ERROR
-    assert x.status_message == "business error: payment (card_declined)"
+    # The type and the rule, never the body's words (bodies are not exported by default).
+    assert x.status_message == "business error: payment (rule: json.success=false)"
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        (b'{"success": "false", "message": "card 4111111111111111 declined"}', "json.success=false"),
+        (b'{"status": "error", "message": "invalid token SECRET12 for user"}', "json.status=error"),
+        (b'{"error": "wrong password SECRET27"}', "json.error present"),
+        (b'{"code": "AUTH_FAILED_SECRET12", "data": null}', "json.code is an error code"),
+        (b'{"code": 4111111111111111, "message": "x"}', "json.code not 2xx"),
+    ],
+)
+def test_status_message_names_the_rule_never_the_body(body, rule):
+    x = exchange(200, body)
+    SemanticErrorsProcessor({}).process([x])
+    assert x.status_override == STATUS_ERROR
+    assert x.status_message.endswith(f"(rule: {rule})")
+    for secret in ("4111", "SECRET", "declined", "wrong", "invalid"):
+        assert secret not in x.status_message
+
+
+def test_status_message_adds_the_redacted_detail_only_when_bodies_are_exported():
+    from otel_ebpf.model import ExchangeSource
+    from otel_ebpf.telemetry.redaction import Redactor
+
+    body = b'{"success": false, "message": "card 4111111111111111 declined"}'
+    quiet, capture = exchange(200, body), exchange(200, body)
+    quiet.source = ExchangeSource("ebpf", Redactor())
+    capture.source = ExchangeSource("ebpf", Redactor(capture_body=True))
+    SemanticErrorsProcessor({}).process([quiet, capture])
+    assert quiet.status_message == "business error: payment (rule: json.success=false)"
+    assert capture.status_message == (
+        "business error: payment (rule: json.success=false, detail: card REDACTED declined)"
+    )
 
 
 def test_client_spans_are_classified_too():
@@ -237,7 +272,8 @@ def test_entry_point_classifier_for_a_route(plugin):
     p.process(xs)
     assert xs[0].attributes["otel_ebpf.error.type"] == "soap_fault"
     assert xs[0].attributes["otel_ebpf.error.severity"] == "high"
-    assert xs[0].status_message == "business error: soap_fault (Fault)"
+    # The classifier's message is read from the body: only its name says where the verdict came from.
+    assert xs[0].status_message == "business error: soap_fault (rule: classifier legacy)"
     assert xs[1].attributes["otel_ebpf.error.type"] == "auth_failure"
     assert xs[2].attributes == {} and xs[3].attributes == {} and xs[4].attributes == {}
     assert p.custom_errors == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Claim, Factory
+from otel_ebpf.config.checks import HostProblem, output_file_problem
 from otel_ebpf.config.schema import Section, Str
 from otel_ebpf.exporters.helper import schema
 
@@ -21,6 +22,14 @@ def _claims(config: dict) -> list[Claim]:
     return [Claim(f"file {os.path.abspath(config['path'])}")] if config["path"] else []
 
 
+def _check_host(config: dict, signals, environ) -> list[HostProblem]:
+    problem = output_file_problem(config["path"], creates_directories=False)
+    if problem is None:
+        return []
+    fatal, message = problem
+    return [HostProblem("path", message + ("" if fatal else ": the exporter would fail at start"), fatal)]
+
+
 def _create(settings, config, next_consumer):
     from otel_ebpf.exporters.file.exporter import FileExporter
 
@@ -35,4 +44,5 @@ factory = Factory(
     _create,
     schema=SCHEMA,
     claims=_claims,
+    check_host=_check_host,
 )

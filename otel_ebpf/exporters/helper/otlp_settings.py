@@ -17,13 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 from otel_ebpf import __version__
 from otel_ebpf.config.env import otlp_setting, otlp_source, otlp_var
+from otel_ebpf.exporters.helper.checks import DEFAULT_GRPC_PORT, DEFAULT_HTTP_ENDPOINT
 from otel_ebpf.exporters.helper.queued import SIGNAL_NAMES
 
 # What every request of both OTLP exporters says it comes from.
 USER_AGENT = f"otel-ebpf/{__version__}"
 
-DEFAULT_GRPC_PORT = 4317
-DEFAULT_HTTP_ENDPOINT = "http://localhost:4318"
 URL_PATHS = ("/v1/traces", "/v1/metrics")
 _SCHEME_PORTS = {"http": 80, "https": 443}
 COMPRESSIONS = ("gzip", "none")
@@ -59,6 +58,16 @@ class SignalSettings:
     def target(self) -> str:
         """The gRPC target (same as ``endpoint``)."""
         return self.endpoint
+
+    @property
+    def port(self) -> int | None:
+        """The TCP port it connects to (None: a unix socket, or a target that names no port)."""
+        text = self.endpoint
+        try:
+            parts = urlsplit(text if "://" in text else f"//{text}")
+            return parts.port or _SCHEME_PORTS.get(parts.scheme)
+        except ValueError:
+            return None
 
 
 def env_value(environ: Mapping[str, str], signal: int, suffix: str) -> str | None:

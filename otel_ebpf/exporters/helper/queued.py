@@ -38,6 +38,25 @@ METRICS = 1
 SIGNAL_NAMES = ("traces", "metrics")
 # What one item of each signal is called in the counters' names.
 UNITS = ("spans", "metric_points")
+# While an export keeps failing, how often a line says so again (with what was dropped).
+STILL_FAILING_LOG_S = 60.0
+# How often a connection-level failure's probe is asked whether the backend is back.
+PROBE_INTERVAL_S = 0.25
+# How long the final self-metrics request may take on one exporter (after close_queue).
+FINAL_DELIVERY_S = 1.0
+# Why shutdown discarded something (the log line's words, the order they are listed in).
+DISCARD_UNSENT = "not sent before the shutdown deadline"
+DISCARD_FAILED = "failed to send during shutdown"
+DISCARD_OUTAGE = "exporter failing at shutdown"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def describe_items(spans: int, points: int) -> str:
+    """``"1,200 spans and 3 metric points"``: the words of every loss line."""
+    return f"{_plural(spans, 'span')} and {_plural(points, 'metric point')}"
 
 
 class RateLimitedLog:
@@ -83,6 +102,18 @@ class Batch:
         self.settled = False
 
 
+class _Outage:
+    """An export that fails for a transient reason (backend down, throttling), until one succeeds."""
+
+    __slots__ = ("since", "reason", "dropped_before", "last_report")
+
+    def __init__(self, since: float, reason: str, dropped_before: tuple[int, int]) -> None:
+        self.since = since
+        self.reason = reason
+        self.dropped_before = dropped_before
+        self.last_report = since
+
+
 class ExportError(Exception):
     """A request could not be delivered and is dropped (after any retries)."""
 
@@ -93,12 +124,19 @@ class RetryableError(Exception):
     Args:
         reason: What happened, for the logs and the final ExportError.
         server_delay: The least the server asked us to wait (RetryInfo, Retry-After), in seconds.
+        probe: For a connection-level failure (refused, reset, UNAVAILABLE): says whether the
+            backend can be reached again.  The wait before the next try polls it and ends as
+            soon as it sees the backend come back (down, then up), so that export resumes
+            within about a second of the backend's return instead of after the backoff
+            interval (up to 30 s and more); a backend that answers errors while reachable
+            never looks "back", and keeps the full backoff.
     """
 
-    def __init__(self, reason: str, server_delay: float | None = None) -> None:
+    def __init__(self, reason: str, server_delay: float | None = None, probe: Callable[[], bool] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.server_delay = server_delay
+        self.probe = probe
 
 
 class QueuedExporter(Exporter):
@@ -131,6 +169,13 @@ class QueuedExporter(Exporter):
         }
         self._started = False
         self._shut_down = False
+        # The current outage (see _failed and _recovered); None while exports succeed.
+        self._outage: _Outage | None = None
+        # close_queue() ran: what comes next (the final self-metrics) is delivered at once.
+        self._queue_closed = False
+        # What shutdown discarded: reason -> [spans, metric points, requests], and the last error.
+        self._discarded: dict[str, list[int]] = {}
+        self._last_shutdown_error = ""
         # Set by shutdown: retry loops look at it to stop trying after the deadline.
         self.shutdown_deadline: float | None = None
         self.stopping = threading.Event()
@@ -202,11 +247,26 @@ class QueuedExporter(Exporter):
             return self._queue is None or len(self._queue) == 0
         return self._queue.join(timeout_s)
 
-    def shutdown(self, timeout_s: float = 5.0) -> None:
+    @property
+    def failing(self) -> bool:
+        """True from a transient failure until the next delivery succeeds."""
+        return self._outage is not None
+
+    def close_queue(self, timeout_s: float = 5.0) -> None:
+        """The first half of :meth:`shutdown`: stops taking requests into the queue, lets the
+        workers drain it until the deadline, then discards what is left; every discarded span
+        and point is counted (``dropped_*``, ``shutdown_dropped_*``), and :meth:`shutdown` logs
+        one WARNING line saying how many and why.
+
+        Afterwards (until :meth:`shutdown`) a request is delivered at once in the caller's
+        thread, one attempt of at most :data:`FINAL_DELIVERY_S`, or dropped at once (counted)
+        while the exporter is failing: that is how the service's final self-metrics, which
+        count these discards, reach the exporters that still work.
+        """
         with self._lock:
-            if self._shut_down:
+            if self._queue_closed or self._shut_down:
                 return
-            self._shut_down = True
+            self._queue_closed = True
             started = self._started
         deadline = time.monotonic() + max(0.0, timeout_s)
         self.shutdown_deadline = deadline
@@ -215,19 +275,54 @@ class QueuedExporter(Exporter):
             # Without start() nothing ever ran: what was queued is dropped at once.
             leftovers = self._queue.close(deadline if started else time.monotonic())
             for batch in leftovers:
-                self._settle(batch, 0, batch.items, failed=False)
-            if leftovers:
-                self._warn(
-                    "shutdown",
-                    logging.WARNING,
-                    "exporter %s: shutdown deadline reached, dropped %d queued requests",
-                    self.name,
-                    len(leftovers),
-                )
+                if self._settle(batch, 0, batch.items, failed=False):
+                    self._count_discard(DISCARD_UNSENT, batch)
+
+    def shutdown(self, timeout_s: float = 5.0) -> None:
+        self.close_queue(timeout_s)
+        with self._lock:
+            if self._shut_down:
+                return
+            self._shut_down = True
+        self._log_discards()  # after close_queue and the final request: one line with everything
         try:
             self._close()
         except Exception:
             log.warning("exporter %s: error while closing", self.name, exc_info=True)
+
+    def discarded_at_shutdown(self) -> dict[str, tuple[int, int, int]]:
+        """What shutdown discarded so far: reason -> (spans, metric points, requests)."""
+        with self._lock:
+            return {reason: tuple(n) for reason, n in self._discarded.items()}  # type: ignore[misc]
+
+    def _count_discard(self, reason: str, batch: Batch) -> None:
+        with self._lock:
+            counts = self._discarded.setdefault(reason, [0, 0, 0])
+            counts[batch.signal] += batch.items
+            counts[2] += 1
+
+    def _log_discards(self) -> None:
+        discarded = self.discarded_at_shutdown()
+        if not discarded:
+            return
+        spans = sum(n[0] for n in discarded.values())
+        points = sum(n[1] for n in discarded.values())
+        requests = sum(n[2] for n in discarded.values())
+        parts = []
+        for reason in (DISCARD_UNSENT, DISCARD_FAILED, DISCARD_OUTAGE):
+            if reason in discarded:
+                n = discarded[reason]
+                part = f"{describe_items(n[0], n[1])} {reason}"
+                if reason != DISCARD_UNSENT and self._last_shutdown_error:
+                    part += f" ({self._last_shutdown_error})"
+                parts.append(part)
+        log.warning(
+            "exporter %s: shutdown discarded %s (%s): %s",
+            self.name,
+            describe_items(spans, points),
+            _plural(requests, "request"),
+            "; ".join(parts),
+        )
 
     def stats(self) -> dict[str, int]:
         with self._lock:
@@ -237,6 +332,7 @@ class QueuedExporter(Exporter):
                 out[f"sent_{unit}"] = self._sent[sig]
                 out[f"dropped_{unit}"] = self._dropped[sig]
                 out[f"queued_{unit}"] = self._queued[sig]
+                out[f"shutdown_dropped_{unit}"] = sum(n[sig] for n in self._discarded.values())
             out.update(self._counters)
         if self._queue is not None:
             out["queue_size"] = len(self._queue)
@@ -270,8 +366,17 @@ class QueuedExporter(Exporter):
             self._received[signal] += items
             self._queued[signal] += items
             running = self._started and not self._shut_down
+            final = self._queue_closed
         if not running:  # not started (or it could not start), or shut down: nothing would send it
             self._settle(batch, 0, items, failed=False)
+            return
+        if final:  # between close_queue and shutdown: the final self-metrics
+            if self._outage is not None:
+                self._settle(batch, 0, items, failed=False)
+                self._count_discard(DISCARD_OUTAGE, batch)
+                return
+            self.shutdown_deadline = time.monotonic() + FINAL_DELIVERY_S
+            self._process(batch)
             return
         if self._queue is None:
             self._process(batch)
@@ -301,13 +406,18 @@ class QueuedExporter(Exporter):
         except ExportError as exc:
             if batch.settled:  # shutdown gave up on it and already counted it: no second report
                 return
+            if self.stopping.is_set():  # shutdown's one summary line says it, not a line per request
+                if self._settle(batch, 0, batch.items, failed=True):
+                    self._last_shutdown_error = str(exc)
+                    self._count_discard(DISCARD_FAILED, batch)
+                return
             self._settle(batch, 0, batch.items, failed=True)
             self._warn(
                 "export_error",
                 logging.WARNING,
-                "exporter %s: dropped %s: %s",
+                "exporter %s: dropped a request of %s: %s",
                 self.name,
-                SIGNAL_NAMES[batch.signal],
+                _plural(batch.items, "span" if batch.signal == TRACES else "metric point"),
                 exc,
             )
         except Exception:
@@ -316,12 +426,15 @@ class QueuedExporter(Exporter):
         else:
             rejected = min(max(0, rejected), batch.items)
             self._settle(batch, batch.items - rejected, rejected, failed=False)
+            if self._outage is not None:
+                self._recovered()
 
-    def _settle(self, batch: Batch, sent: int, dropped: int, failed: bool) -> None:
+    def _settle(self, batch: Batch, sent: int, dropped: int, failed: bool) -> bool:
+        """Counts a batch as sent and/or dropped, once; False when it was already settled."""
         sig = batch.signal
         with self._lock:
             if batch.settled:
-                return
+                return False
             batch.settled = True
             self._queued[sig] -= batch.items
             self._sent[sig] += sent
@@ -330,6 +443,70 @@ class QueuedExporter(Exporter):
                 self._counters["failed_requests"] += 1
             elif sent:
                 self._counters["sent_requests"] += 1
+        return True
+
+    # -- outages: one line when they start, one when they end ---------------------------------
+
+    def _backlog(self) -> str:
+        """What waits: ``"queued 1,200 spans and 0 metric points in 40 requests (capacity 1000)"``."""
+        with self._lock:
+            spans, points = self._queued
+        if self._queue is None:
+            return f"queued {describe_items(spans, points)}"
+        requests = len(self._queue) + self._queue.in_flight
+        return (
+            f"queued {describe_items(spans, points)} in {_plural(requests, 'request')}"
+            f" (queue capacity {self._queue.capacity})"
+        )
+
+    def _failed(self, reason: str, retry: RetrySettings) -> None:
+        """One attempt failed for a transient reason: the first of an outage is a WARNING line
+        (the error and what is queued), then one line every :data:`STILL_FAILING_LOG_S`."""
+        now = time.monotonic()
+        with self._lock:
+            outage = self._outage
+            if outage is None:
+                self._outage = _Outage(now, reason, (self._dropped[0], self._dropped[1]))
+                since = None
+            else:
+                outage.reason = reason
+                if now - outage.last_report < STILL_FAILING_LOG_S:
+                    return
+                outage.last_report = now
+                since = outage.since
+                dropped = (self._dropped[0] - outage.dropped_before[0], self._dropped[1] - outage.dropped_before[1])
+        if since is None:
+            if retry.enabled:
+                limit = f"{retry.max_elapsed_time:g}s of retries" if retry.max_elapsed_time > 0 else "shutdown"
+                plan = f"retrying; a request is dropped after {limit} or when the queue is full"
+            else:
+                plan = "retry_on_failure is disabled: every failed request is dropped"
+            log.warning("exporter %s: export failing: %s; %s; %s", self.name, reason, self._backlog(), plan)
+        else:
+            log.warning(
+                "exporter %s: export still failing after %.0fs: %s; %s; dropped since it began: %s",
+                self.name,
+                now - since,
+                reason,
+                self._backlog(),
+                describe_items(*dropped),
+            )
+
+    def _recovered(self) -> None:
+        """A delivery succeeded after an outage: one line with how long it lasted and what it cost."""
+        with self._lock:
+            outage, self._outage = self._outage, None
+            if outage is None:
+                return
+            dropped = (self._dropped[0] - outage.dropped_before[0], self._dropped[1] - outage.dropped_before[1])
+        log.log(
+            logging.WARNING if any(dropped) else logging.INFO,
+            "exporter %s: export recovered after %.1fs down (last error: %s); dropped meanwhile: %s",
+            self.name,
+            time.monotonic() - outage.since,
+            outage.reason,
+            describe_items(*dropped),
+        )
 
     def _rejected_by_receiver(self, signal: int, rejected: int, message: str) -> int:
         """A partial success: the receiver refused ``rejected`` items (counted as dropped); warns."""
@@ -373,6 +550,8 @@ class QueuedExporter(Exporter):
                 return attempt(timeout)
             except RetryableError as failure:
                 reason = failure.reason
+                if not self.stopping.is_set():
+                    self._failed(reason, retry)
                 if not retry.enabled:
                     raise ExportError(f"{reason} (retry disabled)") from None
                 if backoff is None:
@@ -384,12 +563,17 @@ class QueuedExporter(Exporter):
                 if retry.max_elapsed_time > 0 and elapsed + delay > retry.max_elapsed_time:
                     raise ExportError(f"{reason}, no more retries after {elapsed:.1f}s") from None
                 log.debug("exporter %s: %s, retrying in %.2fs", self.name, reason, delay)
-                self._wait_before_retry(delay, reason)
+                self._wait_before_retry(delay, reason, failure.probe)
                 self._count_retry()
 
-    def _wait_before_retry(self, delay: float, reason: str) -> None:
-        """Sleeps `delay`, or gives up (ExportError) if shutdown's deadline comes first."""
+    def _wait_before_retry(self, delay: float, reason: str, probe: Callable[[], bool] | None = None) -> None:
+        """Sleeps `delay`, or gives up (ExportError) if shutdown's deadline comes first.
+
+        With a ``probe`` (a connection-level failure), polls it every :data:`PROBE_INTERVAL_S`
+        and returns early once it has seen the backend unreachable and then reachable again.
+        """
         wake_at = time.monotonic() + delay
+        seen_down = False
         while (remaining := wake_at - time.monotonic()) > 0:
             deadline = self.shutdown_deadline
             if deadline is not None:
@@ -397,7 +581,22 @@ class QueuedExporter(Exporter):
                     raise ExportError(f"{reason}, shutting down before the next retry")
                 time.sleep(remaining)
                 return
-            self.stopping.wait(remaining)  # returns early when shutdown starts, to re-check
+            if probe is None:
+                self.stopping.wait(remaining)  # returns early when shutdown starts, to re-check
+                continue
+            if self.stopping.wait(min(remaining, PROBE_INTERVAL_S)):
+                continue
+            try:
+                up = probe()
+            except Exception:  # a probe's bug must not stop the retries: wait the full delay
+                log.debug("exporter %s: reconnect probe failed", self.name, exc_info=True)
+                probe = None
+                continue
+            if not up:
+                seen_down = True
+            elif seen_down:
+                log.debug("exporter %s: backend reachable again, retrying now", self.name)
+                return
 
     def _invalid(self, request: object) -> None:
         with self._lock:

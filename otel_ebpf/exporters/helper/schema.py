@@ -64,3 +64,18 @@ TLS = Section(
 HEADERS = Map(Str(check=check_header_value, allow_empty=True), secret=True, key_check=check_header_name)
 
 COMPRESSION = Str(None, choices=("gzip", "none"))
+
+
+class Endpoint(Str):
+    """Where an OTLP exporter sends.  Absent or null: the ``OTEL_EXPORTER_OTLP_*ENDPOINT`` variable
+    (``validate`` requires one of the two); empty, often an unset or empty ``${env:...}``: an
+    error, where a plain ``Str`` would fall back to the default and send to localhost unnoticed."""
+
+    def convert(self, value, path, errors):
+        if isinstance(value, str) and not value.strip():
+            errors.append(
+                f"{path}: is empty (an unset or empty ${{env:...}}?): give an address, or remove the key"
+                " to take it from OTEL_EXPORTER_OTLP_ENDPOINT"
+            )
+            return self.default_value()
+        return super().convert(value, path, errors)

@@ -20,7 +20,7 @@ from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2_grpc import MetricsServiceStub
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
 
-from otel_ebpf.component import CreateSettings
+from otel_ebpf.component import CreateSettings, ExportDestinations
 from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, read_pem, resolve_grpc
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
@@ -53,6 +53,12 @@ _RETRY_INFO_KEY = "google.rpc.retryinfo-bin"  # a bare RetryInfo, as some server
 
 _COMPRESSION = {"gzip": grpc.Compression.Gzip, "none": grpc.Compression.NoCompression}
 
+# The longest a channel waits between two attempts to reconnect to a backend that is down
+# (gRPC's own default grows to 120 s).  An attempt is one TCP connect: cheap, and it bounds
+# how long after the backend's return the channel is READY again (then the retry loop, which
+# watches the channel's state, sends at once).
+MAX_RECONNECT_BACKOFF_MS = 2000
+
 
 def retry_delay_from(error: grpc.RpcError) -> float | None:
     """The delay a server asked for in a RetryInfo detail, in seconds, or None."""
@@ -80,16 +86,39 @@ def retry_delay_from(error: grpc.RpcError) -> float | None:
 class _Target:
     """One signal's destination: the stub method and the per-call arguments."""
 
-    __slots__ = ("settings", "call", "metadata", "compression")
+    __slots__ = ("settings", "call", "metadata", "compression", "state")
 
-    def __init__(self, settings: SignalSettings, call, compression):
+    def __init__(self, settings: SignalSettings, call, compression, state: _ChannelState):
         self.settings = settings
         self.call = call
         self.metadata = settings.headers or None
         self.compression = compression
+        self.state = state
 
 
-class OtlpGrpcExporter(QueuedExporter):
+class _ChannelState:
+    """A channel's connectivity as gRPC reports it; ``ready()`` is the reconnect probe of a
+    retry after UNAVAILABLE (see :class:`~otel_ebpf.exporters.helper.queued.RetryableError`)."""
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.channel = channel
+        self.current: grpc.ChannelConnectivity | None = None
+        channel.subscribe(self._update, try_to_connect=False)
+
+    def _update(self, state: grpc.ChannelConnectivity) -> None:
+        self.current = state
+
+    def ready(self) -> bool:
+        return self.current is grpc.ChannelConnectivity.READY
+
+    def close(self) -> None:
+        try:
+            self.channel.unsubscribe(self._update)
+        except (ValueError, KeyError):  # never subscribed, or already gone
+            pass
+
+
+class OtlpGrpcExporter(QueuedExporter, ExportDestinations):
     """Sends OTLP requests over gRPC from worker threads, retrying transient failures.
 
     Args:
@@ -121,9 +150,13 @@ class OtlpGrpcExporter(QueuedExporter):
                         private_key=read_pem(s.key_file, "key_file"),
                         certificate_chain=read_pem(s.cert_file, "cert_file"),
                     )
-        self._channels: dict[tuple, grpc.Channel] = {}
+        self._channels: dict[tuple, _ChannelState] = {}
         self._targets: tuple[_Target, ...] = ()
         self._channel_lock = threading.Lock()
+
+    def destination_ports(self) -> set[int]:
+        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
+        return {s.port for s in self._settings if s.port}
 
     @property
     def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:
@@ -132,16 +165,16 @@ class OtlpGrpcExporter(QueuedExporter):
 
     def _channel_options(self) -> list[tuple[str, Any]]:
         # gRPC's own reconnect backoff grows to 120 s by default: a channel that saw the
-        # backend down would then fail fast long after the backend is back.  Keep it in
-        # step with our retry intervals so a retry finds a freshly reconnected channel.
+        # backend down would then fail fast long after the backend is back.  Keep it short
+        # (MAX_RECONNECT_BACKOFF_MS) so that the channel is READY within about two seconds of
+        # the backend's return; the retry loop sees it and sends at once.
         r = self._retry
         initial_ms = int(min(max(r.initial_interval, 0.1), 1.0) * 1000)
-        max_ms = int(max(r.max_interval, 0.1) * 1000)
         return [
             ("grpc.primary_user_agent", USER_AGENT),
             ("grpc.initial_reconnect_backoff_ms", initial_ms),
             ("grpc.min_reconnect_backoff_ms", min(initial_ms, 1000)),
-            ("grpc.max_reconnect_backoff_ms", max(max_ms, initial_ms)),
+            ("grpc.max_reconnect_backoff_ms", max(MAX_RECONNECT_BACKOFF_MS, initial_ms)),
         ]
 
     def _open(self) -> None:
@@ -149,17 +182,18 @@ class OtlpGrpcExporter(QueuedExporter):
         with self._channel_lock:
             for signal, s in enumerate(self._settings):
                 key = (s.target, s.insecure, s.ca_file, s.cert_file, s.key_file)
-                channel = self._channels.get(key)
-                if channel is None:
+                state = self._channels.get(key)
+                if state is None:
                     options = self._channel_options()
                     if s.insecure:
                         channel = grpc.insecure_channel(s.target, options=options)
                     else:
                         creds = self._credentials[(s.ca_file, s.cert_file, s.key_file)]
                         channel = grpc.secure_channel(s.target, creds, options=options)
-                    self._channels[key] = channel
+                    state = self._channels[key] = _ChannelState(channel)
+                channel = state.channel
                 stub = TraceServiceStub(channel) if signal == TRACES else MetricsServiceStub(channel)
-                targets.append(_Target(s, stub.Export, _COMPRESSION[s.compression]))
+                targets.append(_Target(s, stub.Export, _COMPRESSION[s.compression], state))
             self._targets = tuple(targets)
         for signal, s in enumerate(self._settings):
             # Not the settings object itself: its headers may carry credentials.
@@ -175,8 +209,9 @@ class OtlpGrpcExporter(QueuedExporter):
     def _close(self) -> None:
         with self._channel_lock:
             channels, self._channels = list(self._channels.values()), {}
-        for channel in channels:
-            channel.close()  # also cancels an RPC still in flight past the deadline
+        for state in channels:
+            state.close()
+            state.channel.close()  # also cancels an RPC still in flight past the deadline
 
     def _deliver(self, batch: Batch) -> int:
         target = self._targets[batch.signal]
@@ -196,7 +231,10 @@ class OtlpGrpcExporter(QueuedExporter):
             )
             if not retryable:
                 raise ExportError(f"permanent error {code.name}: {details}") from None
-            raise RetryableError(f"{code.name}: {details}", server_delay) from None
+            # UNAVAILABLE is how gRPC says it could not connect (refused, reset, no route): the
+            # wait before the next try ends as soon as the channel is READY again.
+            probe = target.state.ready if code is grpc.StatusCode.UNAVAILABLE else None
+            raise RetryableError(f"{code.name}: {details}", server_delay, probe) from None
         except ValueError as exc:  # "Cannot invoke RPC on closed channel": shutdown closed it
             if self.stopping.is_set():
                 raise ExportError("exporter shut down") from None

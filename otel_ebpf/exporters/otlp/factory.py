@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Factory
 from otel_ebpf.config.checks import check_endpoint
-from otel_ebpf.config.schema import Duration, Section, Str
+from otel_ebpf.config.schema import Duration, Section
 from otel_ebpf.exporters.helper import schema
+from otel_ebpf.exporters.helper.checks import check_grpc_host
 
 SCHEMA = Section(
     {
-        # None: OTEL_EXPORTER_OTLP_(TRACES_|METRICS_)ENDPOINT, then localhost:4317.  https://host means host:443.
-        "endpoint": Str(None, check=check_endpoint),
+        # None: OTEL_EXPORTER_OTLP_(TRACES_|METRICS_)ENDPOINT, required then (validate says so), as the
+        # Collector requires an endpoint.  https://host means host:443.
+        "endpoint": schema.Endpoint(None, check=check_endpoint),
         "tls": schema.TLS,
         "headers": schema.HEADERS,
         "compression": schema.COMPRESSION,  # None: OTEL_EXPORTER_OTLP_COMPRESSION, then gzip
@@ -36,4 +38,5 @@ factory = Factory(
     schema=SCHEMA,
     aliases=("otlp_grpc",),
     env_protocols=("grpc",),
+    check_host=check_grpc_host,
 )

@@ -23,7 +23,7 @@ from typing import Any
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
 
-from otel_ebpf.component import CreateSettings
+from otel_ebpf.component import CreateSettings, ExportDestinations
 from otel_ebpf.config.checks import check_header_name, check_header_value
 from otel_ebpf.config.env import otlp_source
 from otel_ebpf.exporters.helper.otlp_json import to_otlp_json
@@ -45,7 +45,15 @@ from otel_ebpf.exporters.otlp_http.responses import (
     partial_success,
     retry_after_seconds,
 )
-from otel_ebpf.exporters.otlp_http.transport import Pools, Response, ResponseTooLarge, destination, post, tls_context
+from otel_ebpf.exporters.otlp_http.transport import (
+    ConnectProbe,
+    Pools,
+    Response,
+    ResponseTooLarge,
+    destination,
+    post,
+    tls_context,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +99,7 @@ def _bad_header(name: str, value: str) -> str | None:
 class _Target:
     """One signal's destination and what every request to it carries."""
 
-    __slots__ = ("settings", "encoding", "url", "where", "path", "headers", "context", "context_key", "pool")
+    __slots__ = ("settings", "encoding", "url", "where", "path", "headers", "context", "context_key", "pool", "probe")
 
     def __init__(self, settings: SignalSettings, encoding: str, headers: urllib3.HTTPHeaderDict):
         self.settings = settings
@@ -100,13 +108,15 @@ class _Target:
         scheme, host, port, self.path = destination(settings.endpoint)
         # For messages: no query string (it may hold an API key).
         self.where = f"{scheme}://{host}:{port}{self.path.split('?', 1)[0]}"
+        # After a connection failure, the retry's wait ends once the backend accepts connections again.
+        self.probe = ConnectProbe(host, port)
         self.headers = headers
         self.context = None
         self.context_key: tuple | None = None
         self.pool: HTTPConnectionPool | None = None
 
 
-class OtlpHttpExporter(QueuedExporter):
+class OtlpHttpExporter(QueuedExporter, ExportDestinations):
     """Sends OTLP requests over HTTP from worker threads, retrying transient failures.
 
     Args:
@@ -148,6 +158,10 @@ class OtlpHttpExporter(QueuedExporter):
         self._warn_unused_tls(config.get("tls") or {})
         self._pools: Pools | None = None
         self._pools_lock = threading.Lock()
+
+    def destination_ports(self) -> set[int]:
+        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
+        return {s.port for s in self._settings if s.port}
 
     @property
     def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:
@@ -238,7 +252,10 @@ class OtlpHttpExporter(QueuedExporter):
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             if self._pools is None or self._pools.closed:
                 raise ExportError("exporter shut down") from None
-            raise RetryableError(f"{target.where}: {type(exc).__name__}: {clip(str(exc))}") from None
+            # A read timeout is a slow backend, not a lost one: the full backoff, no probe.  (A
+            # refused connection, NewConnectionError, is a ConnectTimeoutError in urllib3's tree.)
+            probe = None if isinstance(exc, urllib3.exceptions.ReadTimeoutError) else target.probe
+            raise RetryableError(f"{target.where}: {type(exc).__name__}: {clip(str(exc))}", None, probe) from None
         if 200 <= response.status < 300:
             return self._rejected(batch.signal, target, response)
         text = failure_text(response.body, response.content_type)

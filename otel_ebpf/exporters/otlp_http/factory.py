@@ -6,6 +6,7 @@ from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Factory
 from otel_ebpf.config.checks import check_url
 from otel_ebpf.config.schema import Duration, Section, Str
 from otel_ebpf.exporters.helper import schema
+from otel_ebpf.exporters.helper.checks import check_http_host
 
 ENCODINGS = ("proto", "json")
 
@@ -13,11 +14,11 @@ ENCODINGS = ("proto", "json")
 SCHEMA = Section(
     {
         # A base URL: /v1/traces and /v1/metrics are appended.  None: OTEL_EXPORTER_OTLP_ENDPOINT
-        # (a base too), then http://localhost:4318.  The scheme decides TLS.
-        "endpoint": Str(None, check=check_url),
+        # (a base too); validate requires one of them per signal.  The scheme decides TLS.
+        "endpoint": schema.Endpoint(None, check=check_url),
         # Full URLs, used as they are; they beat `endpoint` and OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT.
-        "traces_endpoint": Str(None, check=check_url),
-        "metrics_endpoint": Str(None, check=check_url),
+        "traces_endpoint": schema.Endpoint(None, check=check_url),
+        "metrics_endpoint": schema.Endpoint(None, check=check_url),
         "tls": schema.TLS,  # tls.insecure is not used: an http:// URL is plaintext, https:// is TLS
         "headers": schema.HEADERS,
         "compression": schema.COMPRESSION,  # None: OTEL_EXPORTER_OTLP_COMPRESSION, then gzip
@@ -45,4 +46,5 @@ factory = Factory(
     schema=SCHEMA,
     aliases=("otlphttp",),
     env_protocols=("http/protobuf", "http/json"),
+    check_host=check_http_host,
 )

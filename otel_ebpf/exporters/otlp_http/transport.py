@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -87,6 +88,37 @@ def tls_context(s: SignalSettings) -> ssl.SSLContext:
 
 def _reason(exc: Exception) -> str:
     return getattr(exc, "strerror", None) or getattr(exc, "reason", None) or str(exc)
+
+
+class ConnectProbe:
+    """Whether a destination accepts TCP connections: the reconnect probe of a retry after a
+    connection failure (see :class:`~otel_ebpf.exporters.helper.queued.RetryableError`).
+
+    Every sending thread of an exporter waits on the same backend: one of them connects at a
+    time, at most once per ``interval_s``, and the others read its answer.
+    """
+
+    def __init__(self, host: str, port: int, timeout_s: float = 1.0, interval_s: float = 0.2) -> None:
+        self._address = (host, port)
+        self._timeout = timeout_s
+        self._interval = interval_s
+        self._lock = threading.Lock()
+        self._checked_at = -1e9
+        self._up = False
+
+    def __call__(self) -> bool:
+        if time.monotonic() - self._checked_at < self._interval or not self._lock.acquire(blocking=False):
+            return self._up
+        try:
+            try:
+                with socket.create_connection(self._address, timeout=self._timeout):
+                    up = True
+            except OSError:
+                up = False
+            self._up, self._checked_at = up, time.monotonic()
+            return up
+        finally:
+            self._lock.release()
 
 
 class _Live:

@@ -5,7 +5,8 @@ exchanges by the route the heuristic gives their path (``/users/{id}``).  Every 
 processor closes an interval of each endpoint and of the TCP flows it reads from the
 ``tcp_flows`` receiver (:class:`~otel_ebpf.component.FlowTotals`), then, for each endpoint that
 is degraded (its own window against its baseline, or a ``health_score`` / ``slo`` processor says
-so: :class:`~otel_ebpf.component.EndpointStates`, :class:`~otel_ebpf.component.BurnRates`), applies
+so: :class:`~otel_ebpf.component.EndpointStates`, :class:`~otel_ebpf.component.BurnRates` -- while
+the window shows failures or a latency rise of its own, :func:`.rule.own_evidence`), applies
 :func:`.rule.judge` over the window: ``network``, ``application`` or ``unknown``, with a reason.
 
 Output:
@@ -49,7 +50,7 @@ from otel_ebpf.component import (
     MetricsProducer,
 )
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, Role, is_received
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.cause_attribution.config import CAUSE_ATTRIBUTION_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.cause_attribution.flows import FlowHistory
@@ -61,11 +62,13 @@ from otel_ebpf.processors.cause_attribution.rule import (
     Verdict,
     degradation,
     judge,
+    own_evidence,
 )
 from otel_ebpf.processors.cause_attribution.series import ANSWERED, UNANSWERED, Series, Totals
 from otel_ebpf.telemetry.outcome import GOOD, UNKNOWN_SERVICE, outcome
 from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
 from otel_ebpf.telemetry.routes import heuristic_route
+from otel_ebpf.telemetry.service_resources import ServiceResources
 
 log = logging.getLogger("otel_ebpf.cause")
 
@@ -193,12 +196,13 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         self._lock = threading.Lock()
         self.last_evaluation_ns = 0
         self.transitions: deque[dict] = deque(maxlen=200)
-        self._services: dict[str, ProcessInfo] = {}
+        self._resources = ServiceResources()  # host.name and service.instance.id of the node
         self.evaluations = 0
         self.verdict_changes = 0
         self.endpoints_overflow = 0
         self.series_overflow = 0  # listeners or callers not tracked: max_endpoints reached
         self.flow_read_errors = 0
+        self.triggers_without_evidence = 0  # health/SLO said degraded, the window showed nothing
         self._status = status_api.StatusPath(resolved["endpoint"], STATUS_PATH, self.snapshot)
 
     def start(self, host: Host | None = None) -> None:
@@ -217,6 +221,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
     def process(self, batch: list[HttpExchange]) -> list[HttpExchange]:
         """Counts every SERVER and CLIENT exchange; returns the batch unchanged."""
         now = self._clock()
+        last = None
         with self._lock:
             for x in batch:
                 role = x.role
@@ -226,7 +231,12 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
                     route, address = self._client_route(x.path), (x.peer_address, x.peer_port)
                 else:
                     continue
-                service = x.process.service_name if x.process is not None else UNKNOWN_SERVICE
+                process = x.process
+                service = process.service_name if process is not None else UNKNOWN_SERVICE
+                if process is not last:  # once per sender and batch: a sidecar's services name their host
+                    last = process
+                    if is_received(x):
+                        self._resources.observe_received(process)
                 kind, _severity = outcome(x)
                 failure = UNANSWERED if x.status_code is None else (0 if kind == GOOD else ANSWERED)
                 duration = max(0, x.end_time_ns - x.start_time_ns) / 1e9
@@ -323,12 +333,17 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         baseline = base if base.requests >= t.min_requests else None
         triggers = degradation(window, baseline, t) if window.requests else []
         if ep.role == "server" and window.requests:
-            triggers += health.get((ep.service, ep.route), [])
-            triggers += [
+            held = health.get((ep.service, ep.route), []) + [
                 f"slo {name} burn rate {rate:.1f} over {label}"
                 for name, service_glob, route_glob, rate, label in slo
                 if fnmatch.fnmatchcase(ep.service, service_glob) and fnmatch.fnmatchcase(ep.route, route_glob)
             ]
+            # A health state (held by its hysteresis) or an SLO burn (over minutes) outlives its
+            # cause: it counts only while the window shows failures or a latency rise of its own.
+            if held and not triggers and not own_evidence(window, baseline, t):
+                self.triggers_without_evidence += 1
+                held = []
+            triggers += held
         old = ep.verdict
         if triggers:
             # Neither this window nor what it is compared with may become a baseline.
@@ -484,10 +499,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
         return group_by_resource(self.collect_metrics(now_ns))
 
     def _service_info(self, service: str) -> ProcessInfo:
-        info = self._services.get(service)
-        if info is None:
-            info = self._services[service] = ProcessInfo(0, service, "", {"service.name": service})
-        return info
+        return self._resources.info(service)
 
     def snapshot(self, query: Mapping[str, str] | None = None) -> dict:
         """The JSON document of ``GET /cause``: every endpoint's verdict (or none) and recent changes."""
@@ -537,6 +549,7 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
             "cause.endpoints_overflow": self.endpoints_overflow,
             "cause.series_overflow": self.series_overflow,
             "cause.flow_read_errors": self.flow_read_errors,
+            "cause.triggers_without_evidence": self.triggers_without_evidence,
         }
 
     @property

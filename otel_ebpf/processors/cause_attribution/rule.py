@@ -15,9 +15,15 @@ so the rule can be read (and tested) on its own.  ``docs/decisions.md`` states i
   ``error_ratio`` and ≥ ``error_factor`` × baseline; connects refused (nothing listens); the
   handler time of the servers that answered explains ≥ ``handler_share`` of the latency rise;
   for a server endpoint with HTTP calls upstream, its own time (latency minus its calls) does.
+* **the endpoint's own evidence** (:func:`own_evidence`): failed requests in the window above the
+  baseline's ratio (× ``error_factor``), or its latency percentile ≥ ``latency_min_increase``
+  above the baseline's.  Weaker than *degraded* on purpose: it only says that something in the
+  window is there to be explained.
 * **verdict** (:func:`judge`): no network evidence at all → ``unknown``; network evidence only →
-  ``network``; both → ``unknown``; neither, with ≥ ``min_segments`` segments seen → ``application``
-  (the network was clean); fewer segments → ``unknown``.
+  ``network``; both → ``unknown``; neither, with ≥ ``min_segments`` segments seen →
+  ``application`` when there is application evidence or the endpoint's own evidence (the network
+  was clean, the trouble is in the requests), else ``unknown`` (nothing to attribute: a verdict
+  needs evidence); fewer segments → ``unknown``.
 """
 
 from __future__ import annotations
@@ -149,6 +155,27 @@ def degradation(window: Totals, baseline: Totals | None, t: Thresholds) -> list[
     if baseline:
         p, pb = window.percentile(t.percentile), baseline.percentile(t.percentile)
         if p is not None and pb is not None and p >= t.latency_factor * pb and p - pb >= t.latency_min_increase_s:
+            out.append(f"p{t.percentile:g} {ms(p)} (baseline {ms(pb)})")
+    return out
+
+
+def own_evidence(window: Totals, baseline: Totals | None, t: Thresholds) -> list[str]:
+    """What the endpoint's own requests show in the window, however little (empty: nothing).
+
+    Failures above the baseline's ratio (× ``error_factor``; any failure without a baseline), or
+    the latency percentile at least ``latency_min_increase`` above the baseline's.  A
+    ``health_score`` state held by hysteresis, or an SLO burn over minutes, may still say
+    "degraded" when the window shows neither: then the cause is gone, and there is nothing for
+    a verdict to explain.
+    """
+    out = []
+    ratio = window.error_ratio
+    base = baseline.error_ratio if baseline else 0.0
+    if ratio > 0 and ratio >= t.error_factor * base:
+        out.append(f"failures {pct(ratio)} of {window.requests} requests (baseline {pct(base)})")
+    if baseline:
+        p, pb = window.percentile(t.percentile), baseline.percentile(t.percentile)
+        if p is not None and pb is not None and p - pb >= t.latency_min_increase_s:
             out.append(f"p{t.percentile:g} {ms(p)} (baseline {ms(pb)})")
     return out
 
@@ -293,4 +320,9 @@ def judge(inp: Inputs, t: Thresholds) -> Verdict:
         f"clean network ({pct(together.retransmit_ratio)} retransmits of {together.segments_sent} segments sent, "
         f"{together.unanswered_connects} unanswered connects)"
     )
-    return Verdict(APPLICATION, "; ".join(app + [clean]), net, app, numbers)
+    # A clean network does not make the application guilty by default: it needs evidence.
+    evidence = app or own_evidence(inp.window, inp.baseline, t)
+    if not evidence:
+        reason = f"no application evidence (no failures above the baseline, no latency rise) on a {clean}"
+        return Verdict(UNKNOWN, reason, net, app, numbers)
+    return Verdict(APPLICATION, "; ".join(evidence + [clean]), net, evidence, numbers)

@@ -31,7 +31,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
 from otel_ebpf.component import Consumer, EndpointStates, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role, is_received
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.health_score.scoring import FACTORS, ScoreWeights, WindowStats, penalties, score
@@ -40,6 +40,7 @@ from otel_ebpf.processors.health_score.window import SlotWindow
 from otel_ebpf.telemetry.outcome import BUSINESS, SYSTEM, count_buckets, endpoint_of, outcome
 from otel_ebpf.telemetry.points import add_point, gauge, group_by_resource
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
+from otel_ebpf.telemetry.service_resources import ServiceResources
 
 log = logging.getLogger("otel_ebpf.health")
 
@@ -109,7 +110,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
         self.expire_after_s: float = resolved["expire_after"]
         self._routes = resolved["routes"]
         self._endpoints: dict[tuple[str, str, str], _Endpoint] = {}
-        self._services: dict[str, ProcessInfo] = {}
+        self._resources = ServiceResources()  # host.name and service.instance.id of the node
         self._lock = threading.Lock()
         self.last_evaluation_ns = 0
         self.transitions: deque[dict] = deque(maxlen=200)  # recent state changes, for the status endpoint
@@ -131,10 +132,15 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
     def process(self, batch: list[HttpExchange]) -> list[HttpExchange]:
         """Counts every SERVER exchange of the batch; returns the batch unchanged (except ``keep``)."""
         now = self._clock()
+        last = None
         with self._lock:
             for x in batch:
                 if x.role != Role.SERVER:
                     continue
+                if x.process is not last:  # once per sender and batch: a sidecar's services name their host
+                    last = x.process
+                    if is_received(x):
+                        self._resources.observe_received(last)
                 endpoint = self._endpoint(*endpoint_of(x), now)
                 if endpoint is None:
                     continue
@@ -306,10 +312,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
         return out
 
     def _service_info(self, service: str) -> ProcessInfo:
-        info = self._services.get(service)
-        if info is None:
-            info = self._services[service] = ProcessInfo(0, service, "", {"service.name": service})
-        return info
+        return self._resources.info(service)
 
     def snapshot(self, query: Mapping[str, str] | None = None) -> dict:
         """The JSON document of ``GET /health``: every scored endpoint and recent transitions."""

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from otel_ebpf.processors.semantic_errors.body import charset_of, decode_body, load_json, to_text
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.telemetry.secrets import DEFAULT_SCRUBBER
 
 __all__ = ["NONE", "Classification", "Classifier"]
 
@@ -31,12 +32,17 @@ class Classification(NamedTuple):
         type: The error type (``payment``, ``server_error``, ...), None when kind is none.
         severity: ``critical``, ``high``, ``medium`` or ``low``; None when kind is none.
         detail: A short identifier of what was found (an error code, a status word), or "".
+            Read from the body: it may carry the body's words, so it leaves the host only
+            when bodies do (``capture_body``), through the value detectors.
+        rule: Which rule found a 2xx failure, in words from the configuration only (member
+            names of the rule lists, status words), never from the body: ``json.success=false``.
     """
 
     kind: str
     type: str | None
     severity: str | None
     detail: str = ""
+    rule: str = ""
 
 
 NONE = Classification("none", None, None, "")
@@ -194,7 +200,9 @@ class Classifier:
             return self._timeout
         verdict = self._no_response_cache.get(error_type)
         if verdict is None:
-            name = "timeout" if "timeout" in error_type.lower() else error_type[:64]
+            # The receiver's names are fixed words; a received span's error.type is the sender's
+            # text, and becomes a metric label: through the value detectors.
+            name = "timeout" if "timeout" in error_type.lower() else DEFAULT_SCRUBBER(error_type[:64])
             severity = self.rules.severities.get(name) or self._reset.severity
             verdict = Classification("system", name, severity, "")
             if len(self._no_response_cache) < 256:
@@ -224,7 +232,7 @@ class Classifier:
         """Reads the failure signals of a 2xx JSON object body."""
         fields = self._members(doc)
         if ct is not None and "problem+json" in ct.lower():
-            return self._failure(fields, "problem")
+            return self._failure(fields, "problem", "content-type=problem+json")
         if not fields:
             return NONE
         rules = self.rules
@@ -233,13 +241,13 @@ class Classifier:
         for name, value in fields.items():
             if roles[name] & _SUCCESS:
                 if value is False:
-                    return self._failure(fields, name)
+                    return self._failure(fields, name, f"json.{name}=false")
                 if value is True:
                     success = True
                 elif value.__class__ is str:
                     word = value.strip().lower()
                     if word == "false":
-                        return self._failure(fields, name)
+                        return self._failure(fields, name, f"json.{name}=false")
                     if word == "true":
                         success = True
         if success:
@@ -251,7 +259,7 @@ class Classifier:
             if role & _STATUS and value.__class__ is str and len(value) <= 32:
                 word = norm(value)
                 if word in rules.status_words:
-                    return self._failure(fields, name, jsend=True)
+                    return self._failure(fields, name, f"json.{name}={word}", jsend=True)
             if role & _ERROR and not _is_empty(value):
                 if payload is None:
                     payload = any(roles[n] & _PAYLOAD and v is not None for n, v in fields.items() if n != name)
@@ -260,7 +268,7 @@ class Classifier:
                     # the cut (graphql-js writes `errors: [...]` first, Elasticsearch's bulk API
                     # `errors: true` before `items`): a list or a bare flag counts only when the
                     # null `data` was seen; an error object or message describes a failure itself.
-                    return self._failure(fields, name)
+                    return self._failure(fields, name, f"json.{name} present")
             if role & _CODE:
                 if value.__class__ is str:
                     stripped = value.strip()
@@ -268,7 +276,7 @@ class Classifier:
                         value = int(stripped)
                     elif 0 < len(stripped) <= 64 and " " not in stripped:
                         if rules.error_code_words.search(norm(stripped)):
-                            return self._failure(fields, name)
+                            return self._failure(fields, name, f"json.{name} is an error code")
                         continue
                     else:
                         continue
@@ -276,10 +284,10 @@ class Classifier:
                     if value in rules.success_codes:
                         continue
                     if any(roles[n] & _MESSAGE for n in fields) or (_DATA in fields and fields[_DATA] is None):
-                        return self._failure(fields, name)
+                        return self._failure(fields, name, f"json.{name} not 2xx")
         return NONE
 
-    def _failure(self, fields: dict[str, object], signal: str, jsend: bool = False) -> Classification:
+    def _failure(self, fields: dict[str, object], signal: str, rule: str, jsend: bool = False) -> Classification:
         """The business error verdict for a 2xx body: type from the error text."""
         rules = self.rules
         roles = self._roles
@@ -293,7 +301,7 @@ class Classifier:
         type_name, _ = rules.type_of_text(norm(" ".join(parts)[:_MAX_TEXT]))
         if type_name is None:
             type_name = self._type_from_codes(fields) or GENERIC_TYPE
-        return Classification("business", type_name, rules.severity(type_name), self._detail(fields, signal))
+        return Classification("business", type_name, rules.severity(type_name), self._detail(fields, signal), rule)
 
     def _type_from_codes(self, fields: dict[str, object]) -> str | None:
         """A 4xx number in an envelope code or a problem's `status` types the error like that status."""

@@ -44,6 +44,8 @@ from otel_ebpf.processors.semantic_errors.rules import (
     validate_config,
 )
 from otel_ebpf.telemetry.points import group_by_resource
+from otel_ebpf.telemetry.redaction import Redactor
+from otel_ebpf.telemetry.secrets import DEFAULT_SCRUBBER
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +201,7 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
             # A failure the status code hides: the span must say so itself.
             attributes[ATTR_ERROR_TYPE] = verdict.type
             x.status_override = STATUS_ERROR
-            detail = verdict.detail
-            message = f"{verdict.kind} error: {verdict.type}"
-            x.status_message = f"{message} ({detail})" if detail else message
+            x.status_message = status_message(verdict, x.source.redactor if x.source is not None else None)
 
     def _route_for(self, x: HttpExchange) -> _Route | None:
         key = (x.method, x.route, x.path)
@@ -254,7 +254,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         verdict = to_classification(result, classifier.rules)
         if verdict is None:
             self.custom_errors += 1
-        return verdict
+            return None
+        return verdict if verdict.kind == "none" else verdict._replace(rule=f"classifier {route.custom_name}")
 
     # ------------------------------------------------------------ metrics
 
@@ -331,11 +332,32 @@ def to_classification(result: object, rules: RuleSet) -> Classification | None:
         return NONE
     if not type_name:
         type_name = GENERIC_TYPE if kind == "business" else "server_error"
+    else:
+        # A name by contract, but the classifier may have read it from the body: it becomes a
+        # span attribute and a metric label, so it goes through the value detectors.
+        type_name = DEFAULT_SCRUBBER.memoized(type_name[:64])
     severity = result.get("severity")
     if severity not in SEVERITIES:
         severity = rules.severity(type_name)
+    # The message is the body's words (the classifier read it there): it is a detail, exported
+    # only with capture_body (see status_message).
     detail = result.get("message") or result.get("detail") or ""
     return Classification(kind, type_name, severity, str(detail)[:64])
+
+
+def status_message(verdict: Classification, redactor: Redactor | None) -> str:
+    """The span status message of a silent failure: the kind, the type and the rule that found it.
+
+    ``business error: payment (rule: json.success=false)``.  The body's own words (the verdict's
+    ``detail``: an error code, a message) are added only when the receiver exports bodies
+    (``capture_body``), and then through the value detectors:
+    ``business error: payment (rule: json.success=false, detail: card_declined)``.
+    """
+    message = f"{verdict.kind} error: {verdict.type}"
+    inner = [f"rule: {verdict.rule}"] if verdict.rule else []
+    if verdict.detail and redactor is not None and redactor.capture_body:
+        inner.append(f"detail: {redactor.scrub_text(verdict.detail)}")
+    return f"{message} ({', '.join(inner)})" if inner else message
 
 
 __all__ = [
@@ -345,6 +367,7 @@ __all__ = [
     "METRIC_NAME",
     "SemanticErrorsProcessor",
     "default_config",
+    "status_message",
     "to_classification",
     "validate_config",
 ]

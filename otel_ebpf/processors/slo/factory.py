@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from otel_ebpf.component import METRICS, PROCESSORS, Claim, Factory
+from otel_ebpf.config.checks import HostProblem, output_file_problem
 from otel_ebpf.processors.slo.config import SLO_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.status_claims import status_claims
 
@@ -14,6 +15,18 @@ def _claims(config: dict) -> list[Claim]:
     if config["state_file"]:  # two writers would overwrite each other's budgets
         claims.append(Claim(f"file {os.path.abspath(config['state_file'])}"))
     return claims
+
+
+def _check_host(config: dict, signals, environ) -> list[HostProblem]:
+    # Written only when there are objectives; missing directories are created then.
+    if not config["state_file"] or not config["objectives"]:
+        return []
+    problem = output_file_problem(config["state_file"], creates_directories=True)
+    if problem is None:
+        return []
+    fatal, message = problem
+    consequence = "" if fatal else ": budgets would restart full at every start"
+    return [HostProblem("state_file", message + consequence, fatal)]
 
 
 def _create(settings, config, next_consumer):
@@ -32,4 +45,5 @@ factory = Factory(
     _create,
     schema=SLO_SCHEMA,
     claims=_claims,
+    check_host=_check_host,
 )

@@ -34,7 +34,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
 from otel_ebpf.component import BurnRates, Consumer, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role, is_received
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.slo import store
 from otel_ebpf.processors.slo.config import SLO_SCHEMA, STATUS_PATH
@@ -43,6 +43,7 @@ from otel_ebpf.telemetry.outcome import count_buckets, endpoint_of, outcome
 from otel_ebpf.telemetry.points import add_point, cumulative_sum, gauge, group_by_resource
 from otel_ebpf.telemetry.resource import AGENT_SERVICE_NAME
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
+from otel_ebpf.telemetry.service_resources import ServiceResources
 
 log = logging.getLogger("otel_ebpf.slo")
 
@@ -93,7 +94,7 @@ class SloProcessor(ExchangeProcessor, MetricsProducer, BurnRates):
         self.persist_errors = 0
         self.events = 0
         self.alert_transitions = 0
-        self._services: dict[str, ProcessInfo] = {}
+        self._resources = ServiceResources()  # host.name and service.instance.id of the node
         if self.state_file and self.objectives:
             self.restored = store.load(self.state_file, self.objectives, clock())
             if self.restored:
@@ -113,10 +114,15 @@ class SloProcessor(ExchangeProcessor, MetricsProducer, BurnRates):
         if not self.objectives:
             return batch
         now = self._clock()
+        last = None
         with self._lock:
             for x in batch:
                 if x.role != Role.SERVER:
                     continue
+                if x.process is not last:  # once per sender and batch: a sidecar's services name their host
+                    last = x.process
+                    if is_received(x):
+                        self._resources.observe_received(last)
                 matched = self._matching(*endpoint_of(x))
                 if not matched:
                     continue
@@ -287,11 +293,7 @@ class SloProcessor(ExchangeProcessor, MetricsProducer, BurnRates):
         return out
 
     def _service_info(self, objective: Objective) -> ProcessInfo:
-        service = objective.service_literal or AGENT_SERVICE_NAME
-        info = self._services.get(service)
-        if info is None:
-            info = self._services[service] = ProcessInfo(0, service, "", {"service.name": service})
-        return info
+        return self._resources.info(objective.service_literal or AGENT_SERVICE_NAME)
 
     def snapshot(self, query: Mapping[str, str] | None = None) -> dict:
         """The JSON document of ``GET /slo``."""

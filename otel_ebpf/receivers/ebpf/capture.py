@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from otel_ebpf.model import ExchangeSource, HttpExchange, forget_forks
@@ -29,6 +29,7 @@ from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
+from otel_ebpf.receivers.ebpf.telemetry_exclusion import TelemetryExclusion
 from otel_ebpf.receivers.helper.processes import shared_resolver
 
 log = logging.getLogger(__name__)
@@ -42,11 +43,13 @@ class TrafficFilter:
         pids: Process ids (thread group ids).
         executables: Names as in ``/proc/PID/comm`` (the kernel reads the thread's name).
         ports: Local or peer port.
+        telemetry: Collectors and telemetry agents left alone (userspace only; None: none).
     """
 
     pids: frozenset[int] = frozenset()
     executables: frozenset[str] = frozenset()
     ports: frozenset[int] = frozenset()
+    telemetry: TelemetryExclusion | None = field(default=None, compare=False)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> TrafficFilter:
@@ -57,6 +60,7 @@ class TrafficFilter:
             (not self.pids or pid in self.pids)
             and (not self.executables or comm in self.executables)
             and (not self.ports or local_port in self.ports or peer_port in self.ports)
+            and (self.telemetry is None or self.telemetry.reason(pid, comm, local_port, peer_port) is None)
         )
 
     @staticmethod
@@ -72,7 +76,8 @@ class TrafficFilter:
 
 def describe(traffic: TrafficFilter) -> str:
     """``pids [42], ports [8080]``, or ``every process``."""
-    parts = [f"{name} {sorted(values)}" for name, values in vars(traffic).items() if values]
+    dimensions = {"pids": traffic.pids, "executables": traffic.executables, "ports": traffic.ports}
+    parts = [f"{name} {sorted(values)}" for name, values in dimensions.items() if values]
     return ", ".join(parts) if parts else "every process"
 
 
@@ -258,7 +263,7 @@ class Capture:
     def _select(self, pid: int, comm: str, local_port: int, peer_port: int) -> Member | _Group | None:
         """The receiver(s) a new connection belongs to (None: none takes it; it is not parsed)."""
         members = self.members
-        if len(members) == 1:
+        if len(members) == 1 and members[0].filter.telemetry is None:
             return members[0]  # the kernel and the tracker applied its filter exactly
         taking = tuple(m for m in members if m.filter.accepts(pid, comm, local_port, peer_port))
         if not taking:
@@ -331,6 +336,8 @@ class Capture:
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
         for name, value in tracker.http_stats.as_dict().items():
             result[(f"otel_ebpf.http.parser.{name}", ())] = value
+        for reason, value in tracker.http_stats.ambiguous_requests.items():
+            result[("otel_ebpf.http.parser.ambiguous_requests", (("reason", reason),))] = value
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = tracker.trace_context.waiting_overflow
         if self.evidence is not None:
             result.update(self.evidence.counters())

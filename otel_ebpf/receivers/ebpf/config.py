@@ -4,11 +4,57 @@ from __future__ import annotations
 
 from otel_ebpf.config.checks import check_header_name, check_not_empty
 from otel_ebpf.config.schema import Bool, Duration, Int, List, Number, Section, Str
+from otel_ebpf.telemetry.secrets import DEFAULT_KEY_FRAGMENTS, normalize_fragment
 
 COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
 
 # The keys that configure the kernel program, which every ebpf receiver of the agent shares.
 KERNEL_KEYS = ("capture_bytes", "ring_buffer_size", "max_connections", "drain_interval", "max_cpu", "read_chunks")
+
+
+# Executable names of OpenTelemetry Collector distributions and other telemetry agents, whose
+# traffic the receiver leaves alone by default (see telemetry_exclusion.py).
+TELEMETRY_EXECUTABLES = (
+    # OpenTelemetry Collector distributions and builds
+    "otelcol",
+    "otelcol-contrib",
+    "otelcol-k8s",
+    "otelcol-otlp",
+    "otelcorecol",
+    "otelcontribcol",
+    "aws-otel-collector",
+    "splunk-otel-collector",
+    "otelcol-sumo",
+    "dynatrace-otel-collector",
+    "ebpf-instrument",  # OpenTelemetry eBPF Instrumentation (OBI)
+    # other collectors and agents that receive or ship telemetry
+    "rotel",
+    "rotel-agent",
+    "beyla",
+    "alloy",
+    "grafana-agent",
+    "datadog-agent",
+    "trace-agent",
+    "process-agent",
+    "system-probe",
+    "fluent-bit",
+    "td-agent-bit",
+    "fluentd",
+    "vector",
+    "telegraf",
+    "promtail",
+    "vmagent",
+    "elastic-agent",
+    "filebeat",
+    "metricbeat",
+    "newrelic-infra",
+    "jaeger",
+    "jaeger-collector",
+    "jaeger-agent",
+    "odigos-odiglet",
+)
+# OTLP's default ports (gRPC, HTTP): what collectors and agents listen on.
+TELEMETRY_PORTS = (4317, 4318)
 
 
 def _check_power_of_two(value: int) -> str | None:
@@ -34,6 +80,16 @@ def _check_route(value: str) -> str | None:
     return None if value.startswith("/") else f"{value!r} must start with '/' (e.g. /users/{{id}})"
 
 
+def _check_fragment(value: str) -> str | None:
+    return None if normalize_fragment(value) else f"{value!r} has no letter or digit to match"
+
+
+def _check_builtin_fragment(value: str) -> str | None:
+    if normalize_fragment(value) in DEFAULT_KEY_FRAGMENTS:
+        return None
+    return f"{value!r} is not a built-in fragment (built-in: {', '.join(DEFAULT_KEY_FRAGMENTS)})"
+
+
 SCHEMA = Section(
     {
         # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
@@ -55,6 +111,14 @@ SCHEMA = Section(
             "pids": List(Int(min=1)),
             "executables": List(Str(check=_check_comm)),
             "ports": List(Int(min=1, max=65535)),
+            # Leave telemetry alone: the agent and its children, the processes of
+            # `telemetry_executables`, and connections on `telemetry_ports` or on the ports of the
+            # agent's own otlp/otlp_http exporters.  A collector receiving the agent's export in
+            # cleartext would otherwise loop (each export becomes spans, which are exported...).
+            "exclude_telemetry": Bool(True),
+            # Matched with the executable's file name and the thread's name (its first 15 characters).
+            "telemetry_executables": List(Str(check=check_not_empty), default=TELEMETRY_EXECUTABLES),
+            "telemetry_ports": List(Int(min=1, max=65535), default=TELEMETRY_PORTS),
         },
         "http": {
             "routes": {
@@ -70,6 +134,13 @@ SCHEMA = Section(
             "capture_body": Bool(False),
             # Query parameters redacted in url.full / url.query, on top of the built-in list.
             "sensitive_query_params": List(Str(check=check_not_empty)),
+            # Fragments added to the one key matcher (header names, query keys, form fields,
+            # JSON keys, key=value in text): telemetry/secrets.py.
+            "sensitive_keys": List(Str(check=_check_fragment)),
+            # Built-in fragments no longer matched (each logged at start): release with care.
+            "unredacted_keys": List(Str(check=_check_builtin_fragment)),
+            # E-mail addresses in exported free text (status messages, bodies, header values).
+            "redact_emails": Bool(True),
         },
     }
 )

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.kernel.bpf import percpu_u64_sum, possible_cpus, program_misses
+from otel_ebpf.kernel.bpf import percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_tracefs
@@ -75,6 +75,7 @@ def compile_and_attach(options: CaptureOptions):
     Runs in compile_child.py, a short-lived process: see there why.
     """
     ensure_tracefs()
+    require_bpf_permission()
     ensure_kernel_headers()
     bcc = import_bcc()
     try:

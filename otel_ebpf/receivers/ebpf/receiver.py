@@ -11,15 +11,18 @@ warning says so at most once a minute.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from otel_ebpf.component import Component, Consumer, CreateSettings, Host, Refused, SocketStates
+from otel_ebpf.component import Component, Consumer, CreateSettings, ExportDestinations, Host, Refused, SocketStates
 from otel_ebpf.model import ExchangeSource, HttpExchange, PipelineData
 from otel_ebpf.receivers.ebpf import capture
+from otel_ebpf.receivers.ebpf.telemetry_exclusion import REASONS, TelemetryExclusion
+from otel_ebpf.receivers.helper.processes import shared_resolver
 from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.routes import RouteResolver
 from otel_ebpf.telemetry.tcp_evidence import TcpSpanEvidence
@@ -48,9 +51,24 @@ class EbpfReceiver(Component):
             capture_headers=http["capture_headers"],
             capture_body=http["capture_body"],
             sensitive_query_params=http["sensitive_query_params"],
+            sensitive_keys=http["sensitive_keys"],
+            unredacted_keys=http["unredacted_keys"],
+            redact_emails=http["redact_emails"],
         )
+        if redactor.keys.removed:
+            log.warning(
+                "receiver %s: values under keys matching %s are exported unredacted (http.unredacted_keys)",
+                self.id,
+                ", ".join(redactor.keys.removed),
+            )
         self.source = ExchangeSource(self.id, redactor=redactor)
-        self.filter = capture.TrafficFilter.from_config(config["filter"])
+        f = config["filter"]
+        self.telemetry = (
+            TelemetryExclusion(f["telemetry_executables"], f["telemetry_ports"], shared_resolver().get)
+            if f["exclude_telemetry"]
+            else None
+        )
+        self.filter = dataclasses.replace(capture.TrafficFilter.from_config(f), telemetry=self.telemetry)
         self.member = capture.Member(self.source, self.filter, self._deliver)
         self.capture = capture.join(config, self.member, settings.telemetry)
         # Span evidence (tcp_flows) is read when an exchange completes, if a traces pipeline will want it.
@@ -61,6 +79,11 @@ class EbpfReceiver(Component):
         self._last_refusal_log = float("-inf")
         settings.telemetry.register(lambda: {("otel_ebpf.routes.overflow", attrs): self.routes.overflow})
         settings.telemetry.register(self._refusal_counters)
+        if self.telemetry is not None:
+            excluded = self.telemetry.excluded
+            settings.telemetry.register(
+                lambda: {("otel_ebpf.connections.excluded", attrs + (("reason", r),)): excluded[r] for r in REASONS}
+            )
 
     def start(self, host: Host | None = None) -> None:
         """Joins the capture; the first receiver started loads the kernel program (raises LoadError)."""
@@ -68,8 +91,16 @@ class EbpfReceiver(Component):
             providers = host.find(SocketStates)
             if providers:
                 self.capture.evidence = TcpSpanEvidence(providers[0].socket_state)
+        if self.telemetry is not None and host is not None:
+            for exporter in host.find(ExportDestinations):
+                self.telemetry.add_ports(exporter.destination_ports())
         self.capture.start(self.member)
-        log.info("receiver %s: capturing HTTP (%s)", self.id, capture.describe(self.filter))
+        log.info(
+            "receiver %s: capturing HTTP (%s; %s)",
+            self.id,
+            capture.describe(self.filter),
+            self.telemetry.describe() if self.telemetry is not None else "telemetry agents included",
+        )
 
     def shutdown(self, timeout_s: float = 5.0) -> None:
         """Leaves the capture; the last receiver to leave drains it a last time and detaches every probe."""

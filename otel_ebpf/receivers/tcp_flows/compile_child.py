@@ -21,13 +21,14 @@ from otel_ebpf.kernel.handoff import serve
 def build(request_json: str) -> tuple[dict, list[int]]:
     """Compiles, attaches and pins; returns the reply and the fds to hand over."""
     # The imports stay here: bcc and the loader's helpers are only ever loaded in this process.
-    from otel_ebpf.kernel.bpf import link_raw_tracepoint, map_update, obj_pin  # noqa: PLC0415
+    from otel_ebpf.kernel.bpf import link_raw_tracepoint, map_update, obj_pin, require_bpf_permission  # noqa: PLC0415
     from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc  # noqa: PLC0415
     from otel_ebpf.receivers.tcp_flows import layout  # noqa: PLC0415
     from otel_ebpf.receivers.tcp_flows.loader import MAPS, SOURCE_FILE, TRACEPOINTS, TcpFlowOptions  # noqa: PLC0415
 
     request = json.loads(request_json)
     options = TcpFlowOptions(**request["options"])
+    require_bpf_permission()
     ensure_kernel_headers()
     bcc = import_bcc()
     # `meta` holds the fingerprint that lets the next agent reuse the pinned program.
