@@ -33,6 +33,7 @@ from otel_ebpf.extensions.health_check.factory import factory as health_check_ex
 from otel_ebpf.processors.batch.factory import factory as batch_processor
 from otel_ebpf.processors.cause_attribution.factory import factory as cause_attribution_processor
 from otel_ebpf.processors.health_score.factory import factory as health_score_processor
+from otel_ebpf.processors.memory_limiter.factory import factory as memory_limiter_processor
 from otel_ebpf.processors.probabilistic_sampler.factory import factory as probabilistic_sampler_processor
 from otel_ebpf.processors.semantic_errors.factory import factory as semantic_errors_processor
 from otel_ebpf.processors.slo.factory import factory as slo_processor
@@ -48,6 +49,7 @@ BUILTIN: tuple[Factory, ...] = (
     ebpf_receiver,
     otlp_receiver,
     tcp_flows_receiver,
+    memory_limiter_processor,
     batch_processor,
     probabilistic_sampler_processor,
     semantic_errors_processor,

@@ -375,6 +375,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "ebpf",
         "otlp",
         "tcp_flows",
+        "memory_limiter",
         "batch",
         "health_score",
         "slo",

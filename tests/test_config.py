@@ -170,7 +170,8 @@ def test_all_errors_reported_at_once_with_their_paths(write):
         errors
     )
     assert (
-        "processors: unknown type 'foo' (known: batch, cause_attribution, health_score, probabilistic_sampler, "
+        "processors: unknown type 'foo' (known: batch, cause_attribution, health_score, memory_limiter, "
+        "probabilistic_sampler, "
         "semantic_errors, slo)" in errors
     )
     assert len(errors) == 4
@@ -198,7 +199,7 @@ def test_unknown_key_names_full_path_allowed_keys_and_nearest(write):
     path2 = write(MINIMAL.replace("ebpf: {}", "ebpf:\n    filter:\n      comm: [nginx]"))
     assert errors_of([path]) == [
         "processors.batch.send_batch_sise: unknown key (did you mean 'send_batch_size'? "
-        "allowed: send_batch_max_size, send_batch_size, timeout)"
+        "allowed: send_batch_max_size, send_batch_size, send_batch_size_mib, timeout)"
     ]
     assert errors_of([path2]) == [
         "receivers.ebpf.filter.comm: unknown key "
@@ -432,7 +433,7 @@ def test_otlp_exporter_defaults(write):
         "headers": {},
         "compression": None,
         "timeout": None,
-        "sending_queue": {"enabled": True, "queue_size": 1000, "num_consumers": 1},
+        "sending_queue": {"enabled": True, "queue_size": 1000, "queue_size_mib": 32, "num_consumers": 1},
         "retry_on_failure": {
             "enabled": True,
             "initial_interval": 5.0,

@@ -5,7 +5,7 @@ See docs/components.md.  A component type is a folder with a ``factory.py`` decl
 ``otel_ebpf.components`` entry-point group).
 """
 
-from otel_ebpf.component.consumer import DISCARD, Consumer, ExchangeProcessor, Exporter, Processor
+from otel_ebpf.component.consumer import DISCARD, Consumer, ExchangeProcessor, Exporter, Processor, Refused
 from otel_ebpf.component.factory import (
     EXPORTERS,
     EXTENSIONS,
@@ -56,6 +56,7 @@ __all__ = [
     "MetricsProducer",
     "NoTelemetry",
     "Processor",
+    "Refused",
     "SocketStates",
     "Status",
     "Telemetry",

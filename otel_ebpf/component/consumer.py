@@ -3,6 +3,14 @@
 A receiver holds a :class:`Consumer` (the fan-out to its pipelines); a processor is a consumer
 that hands data to the next one; the end of each pipeline turns the data into its signal and
 calls its exporters with OTLP requests.
+
+Back-pressure.  A consumer that cannot take data now (the ``memory_limiter`` over its soft
+limit) raises :class:`Refused` from ``consume``: the data was not taken, and a receiver that can
+push back asks its sender to retry later (``otlp``: gRPC ``RESOURCE_EXHAUSTED``); one that
+cannot (``ebpf``) counts it.  Because ``batch`` decouples a pipeline's end from its receiver, a
+full exporter queue cannot raise into the receiver's call; so a receiver that can push back
+first asks :meth:`Consumer.refusal` whether data of its size would be refused or dropped for
+want of room now, and refuses the request before decoding it.
 """
 
 from __future__ import annotations
@@ -13,12 +21,37 @@ from otel_ebpf.component.lifecycle import Component
 from otel_ebpf.model import HttpExchange, PipelineData, RequestCount
 
 
+class Refused(Exception):  # noqa: N818 - the Collector's word (ErrDataRefused)
+    """Data refused for now (memory, a full queue): not taken, the sender should retry later.
+
+    Args:
+        reason: Why, for the counters' ``reason`` attribute (``memory_limit``, ``queue_bytes_full``).
+        message: For the logs and the sender.
+    """
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(message or reason)
+        self.reason = reason
+
+
 class Consumer(abc.ABC):
     """Takes a batch: a pipeline, a processor, the end of a pipeline."""
 
     @abc.abstractmethod
     def consume(self, data: PipelineData) -> None:
-        """Handles ``data`` (and passes it on); may be called from several threads at once."""
+        """Handles ``data`` (and passes it on); may be called from several threads at once.
+
+        Raises:
+            Refused: the data was not taken (see the module docstring); nothing else is raised on purpose.
+        """
+
+    def refusal(self, nbytes: int) -> str | None:
+        """Why data of about ``nbytes`` (serialized) would be refused or dropped for want of room now, or None.
+
+        Advisory and cheap (no lock held across the pipeline): a receiver asks before taking a
+        request.  The default has no bound of its own.
+        """
+        return None
 
 
 class Discard(Consumer):
@@ -40,6 +73,10 @@ class Processor(Component, Consumer):
 
     def __init__(self, next_consumer: Consumer | None = None) -> None:
         self.next_consumer = next_consumer if next_consumer is not None else DISCARD
+
+    def refusal(self, nbytes: int) -> str | None:
+        """A processor without a bound of its own answers for the stages after it."""
+        return self.next_consumer.refusal(nbytes)
 
 
 class ExchangeProcessor(Processor):
@@ -70,6 +107,10 @@ class Exporter(Component):
     ``export_*`` never block the caller and never raise: a request is queued, or dropped and
     counted.  An exporter listed by several pipelines is one instance.
     """
+
+    def refusal(self, nbytes: int) -> str | None:
+        """Why a request of about ``nbytes`` (serialized) would be dropped for want of room now, or None."""
+        return None
 
     @abc.abstractmethod
     def export_traces(self, request) -> None:

@@ -8,7 +8,7 @@ import threading
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from otel_ebpf.component import TRACES, Consumer
+from otel_ebpf.component import TRACES, Consumer, Refused
 from otel_ebpf.model import PipelineData, forget_forks
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,8 @@ class PipelineInput(Consumer):
 
     While the pipeline cannot deliver (one of its processors, or all its exporters, failed to
     start) its data is dropped here and counted; an exception escaping the pipeline costs that
-    batch only, counted and logged.
+    batch only, counted and logged.  A refusal (:class:`~otel_ebpf.component.Refused`, e.g. the
+    ``memory_limiter``'s) is counted by reason and goes on to the receiver, which pushes back or counts.
     """
 
     def __init__(self, name: str, signal: str, head: Consumer) -> None:
@@ -29,7 +30,13 @@ class PipelineInput(Consumer):
         self.down = False
         self.dropped_items = 0
         self.errors = 0
+        self.refused: dict[str, int] = {}  # items refused, by reason
         self._lock = threading.Lock()
+
+    def refusal(self, nbytes: int) -> str | None:
+        if self.down:
+            return None  # dropped and counted at the entrance; pushing back would not make it run
+        return self.head.refusal(nbytes)
 
     def consume(self, data: PipelineData) -> None:
         if self.down:
@@ -38,6 +45,11 @@ class PipelineInput(Consumer):
             return
         try:
             self.head.consume(data)
+        except Refused as refused:
+            n = data.item_count()
+            with self._lock:
+                self.refused[refused.reason] = self.refused.get(refused.reason, 0) + n
+            raise
         except Exception:  # a processor bug must not stop the receiver
             with self._lock:
                 self.errors += 1
@@ -49,10 +61,14 @@ class PipelineInput(Consumer):
 
     def counters(self) -> dict:
         attrs = (("pipeline", self.name),)
-        return {
+        out = {
             ("otel_ebpf.pipeline.errors", attrs): self.errors,
             ("otel_ebpf.pipeline.dropped_items", attrs): self.dropped_items,
         }
+        with self._lock:
+            for reason, n in self.refused.items():
+                out[("otel_ebpf.pipeline.refused_items", attrs + (("reason", reason),))] = n
+        return out
 
 
 class Fanout(Consumer):
@@ -66,6 +82,11 @@ class Fanout(Consumer):
     ``batch`` marks only its own copy).  A
     pipeline gets only what its signal uses: traces pipelines exchanges and spans, metrics
     pipelines exchanges, metrics and counts.
+
+    A pipeline that refuses (:class:`~otel_ebpf.component.Refused`) does not stop the others from
+    getting the batch; the refusal is raised once they all had it, as the Collector's fan-out
+    returns its consumers' errors: a sender that retries may then deliver twice to the pipelines
+    that accepted.  :meth:`refusal` (asked before a request is taken) is any pipeline's.
     """
 
     def __init__(self, inputs: list[PipelineInput]) -> None:
@@ -92,8 +113,21 @@ class Fanout(Consumer):
                 if metrics is not None and i != self._last_metrics:
                     metrics = ExportMetricsServiceRequest.FromString(metrics.SerializeToString())
                 parts.append(PipelineData(exchanges, metrics=metrics, counts=list(data.counts)))
+        refused: Refused | None = None
         for pipeline, part in zip(inputs, parts, strict=True):
             if not part.is_empty():
-                pipeline.consume(part)
+                try:
+                    pipeline.consume(part)
+                except Refused as exc:
+                    refused = refused or exc
         if last:
             forget_forks(data.exchanges)  # the copies know each other only while the pipelines run
+        if refused is not None:
+            raise refused
+
+    def refusal(self, nbytes: int) -> str | None:
+        for pipeline in self.inputs:
+            reason = pipeline.refusal(nbytes)
+            if reason is not None:
+                return reason
+        return None

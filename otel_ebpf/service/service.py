@@ -40,6 +40,7 @@ from otel_ebpf.component import (
     Component,
     CreateSettings,
     MetricsProducer,
+    Refused,
     Status,
 )
 from otel_ebpf.config import Config, pipeline_signal
@@ -262,7 +263,12 @@ class Service:
                 resource_metrics += from_receivers.get(rid, [])
             resource_metrics += own
             request = ExportMetricsServiceRequest(resource_metrics=resource_metrics)
-            pipeline.input.consume(PipelineData(metrics=request))
+            try:
+                pipeline.input.consume(PipelineData(metrics=request))
+            except Refused:
+                # A memory_limiter holds this collection back (counted in otel_ebpf.pipeline.refused_items);
+                # cumulative sums lose nothing: the next collection carries the totals.
+                pass
 
     def _produce(self, producer: MetricsProducer, now_ns: int, name: str) -> list:
         try:

@@ -87,6 +87,9 @@ class TracesTail(Consumer):
         for exporter in self.exporters:
             exporter.export_traces(request)
 
+    def refusal(self, nbytes: int) -> str | None:
+        return _any_refusal(self.exporters, nbytes)
+
     def counters(self) -> dict:
         attrs = self.attrs
         out = {
@@ -120,5 +123,18 @@ class MetricsTail(Consumer):
             for exporter in self.exporters:
                 exporter.export_metrics(data.metrics)
 
+    def refusal(self, nbytes: int) -> str | None:
+        return _any_refusal(self.exporters, nbytes)
+
     def counters(self) -> dict:
         return {(name, self.attrs): value for (name, _), value in self.http_metrics.self_metrics().items()}
+
+
+def _any_refusal(exporters: list[Exporter], nbytes: int) -> str | None:
+    """Any exporter that would drop the data for want of room: taking it would lose it there (the
+    Collector's fan-out also fails when one exporter's queue is full)."""
+    for exporter in exporters:
+        reason = exporter.refusal(nbytes)
+        if reason is not None:
+            return reason
+    return None

@@ -9,8 +9,20 @@ from otel_ebpf.component.telemetry import Readings
 from otel_ebpf.telemetry.self_metrics import SelfMetrics
 
 # A name ending in one of these is a level; so is one with ".queued_" in it (queued_spans).
-_LEVEL_ENDINGS = ("queue_size", "queue_capacity", ".endpoints", "series_held", "failed_components")
+_LEVEL_ENDINGS = (
+    "queue_size",
+    "queue_capacity",
+    ".endpoints",
+    "series_held",
+    "failed_components",
+    "_size_bytes",  # exporter queues' bytes held, and their bound
+    "_capacity_bytes",
+    "_usage_bytes",  # memory_limiter: what it measured, its limits, whether it refuses now
+    "_limit_bytes",
+    ".refusing",
+)
 _UNITS = (
+    ("bytes", "By"),  # first: queue_size_bytes is in bytes, not requests
     ("queue_size", "{request}"),  # exporter queues hold requests
     ("queue_capacity", "{request}"),
     ("series", "{series}"),
@@ -18,7 +30,6 @@ _UNITS = (
     ("endpoints", "{endpoint}"),
     ("item", "{item}"),
     ("components", "{component}"),
-    ("bytes", "By"),
     ("span", "{span}"),
     ("metric_point", "{data_point}"),
     ("request", "{request}"),

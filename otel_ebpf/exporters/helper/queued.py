@@ -26,6 +26,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportM
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from otel_ebpf.component import CreateSettings, Exporter, Host
+from otel_ebpf.exporters.helper.queue_bytes import MIB, EnqueueFailures, request_bytes
 from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
 from otel_ebpf.exporters.helper.sending_queue import SendingQueue
 from otel_ebpf.model.pipeline import count_data_points, count_spans
@@ -89,12 +90,13 @@ class RateLimitedLog:
 class Batch:
     """One queued request and its bookkeeping."""
 
-    __slots__ = ("signal", "request", "items", "settled")
+    __slots__ = ("signal", "request", "items", "nbytes", "settled")
 
-    def __init__(self, signal: int, request: Any, items: int):
+    def __init__(self, signal: int, request: Any, items: int, nbytes: int = 0):
         self.signal = signal
         self.request = request
         self.items = items
+        self.nbytes = nbytes  # serialized size, what the queue's byte bound counts (0: not measured)
         # Set once the batch is counted as sent or dropped, so that a worker that
         # finishes after shutdown gave up on it cannot count it a second time.
         self.settled = False
@@ -181,9 +183,15 @@ class QueuedExporter(Exporter):
         self._queue: SendingQueue[Batch] | None = None
         if queue_cfg["enabled"]:
             self._queue = SendingQueue(
-                queue_cfg["queue_size"], queue_cfg["num_consumers"], self._process, name=f"exporter-{self.name}"
+                queue_cfg["queue_size"],
+                queue_cfg["num_consumers"],
+                self._process,
+                name=f"exporter-{self.name}",
+                capacity_bytes=int(queue_cfg["queue_size_mib"] * MIB),
             )
+        self._enqueue_failed = EnqueueFailures(settings.attributes, UNITS)
         settings.report_stats("otel_ebpf.exporter", self.stats)
+        settings.telemetry.register(self._enqueue_failed.readings)
 
     # -- to implement ---------------------------------------------------------------
 
@@ -329,17 +337,31 @@ class QueuedExporter(Exporter):
         if self._queue is not None:
             out["queue_size"] = len(self._queue)
             out["queue_capacity"] = self._queue.capacity
+            out["queue_size_bytes"] = self._queue.size_bytes
+            out["queue_capacity_bytes"] = self._queue.capacity_bytes
         else:
             out["queue_size"] = 0
             out["queue_capacity"] = 0
+            out["queue_size_bytes"] = 0
+            out["queue_capacity_bytes"] = 0
         return out
+
+    def refusal(self, nbytes: int) -> str | None:
+        """Why a request of about `nbytes` (serialized) would be dropped at the queue now, or None.
+
+        Receivers that can push back ask before accepting (see ``Consumer.refusal``).
+        """
+        if self._queue is None:
+            return None
+        return self._queue.refusal(nbytes)
 
     # -- bookkeeping ------------------------------------------------------------------
 
     def _submit(self, signal: int, request: Any, items: int) -> None:
         if items == 0:
             return  # nothing to send; an empty request would only cost a round trip
-        batch = Batch(signal, request, items)
+        nbytes = request_bytes(request) if self._queue is not None and self._queue.capacity_bytes else 0
+        batch = Batch(signal, request, items, nbytes)
         with self._lock:
             self._received[signal] += items
             self._queued[signal] += items
@@ -358,16 +380,22 @@ class QueuedExporter(Exporter):
             return
         if self._queue is None:
             self._process(batch)
-        elif not self._queue.offer(batch):
+        elif (reason := self._queue.offer(batch, nbytes)) is not None:
             with self._lock:
                 self._counters["enqueue_failed_requests"] += 1
+            self._enqueue_failed.add(signal, reason, items)
             self._settle(batch, 0, items, failed=False)
             self._warn(
                 "queue_full",
                 logging.WARNING,
-                "exporter %s: sending queue is full (%d requests), dropping %s",
+                "exporter %s: sending queue is full (%s: %d requests, %.1f MiB held of %d requests, %.1f MiB),"
+                " dropping %s",
                 self.name,
+                reason,
+                len(self._queue),
+                self._queue.size_bytes / MIB,
                 self._queue.capacity,
+                self._queue.capacity_bytes / MIB,
                 SIGNAL_NAMES[signal],
             )
 

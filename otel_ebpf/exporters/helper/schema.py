@@ -19,11 +19,16 @@ def _check_retry(config: dict) -> list[tuple[str, str]]:
     return []
 
 
-# Requests waiting to be sent; beyond queue_size new ones are dropped and counted.
+# Requests waiting to be sent; beyond queue_size requests, or queue_size_mib of them (their
+# serialized size, waiting or being sent), new ones are dropped and counted by reason.  The
+# Collector bounds a queue in one unit (sizer: requests|items|bytes); the agent keeps the
+# Collector's queue_size in requests and adds a byte bound, so that a few large requests (a
+# sidecar's, 3 MiB each) cannot hold gigabytes while the backend is down.  0 = no byte bound.
 SENDING_QUEUE = Section(
     {
         "enabled": Bool(True),
         "queue_size": Int(1000, min=1),
+        "queue_size_mib": Number(32, min=0, max=65536),
         "num_consumers": Int(1, min=1, max=64),
     }
 )

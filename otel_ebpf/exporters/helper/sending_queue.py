@@ -1,7 +1,9 @@
 """A bounded in-memory queue drained by worker threads, like the Collector's sending queue.
 
 The producer side never blocks: :meth:`SendingQueue.offer` refuses an item when
-the queue is full and the caller counts the drop.  The consumer callback runs in
+the queue is full and the caller counts the drop.  The queue is bounded twice: in items
+(``queue_size``, the Collector's requests) and in bytes (``queue_size_mib``: the items' sizes as
+the producer gives them), so that a few large requests cannot hold gigabytes.  The consumer callback runs in
 the workers and must not raise (exceptions are logged and swallowed so that a bug
 cannot silently stop the export).  :meth:`SendingQueue.close` lets the workers
 drain until a deadline and hands back everything they did not finish.
@@ -21,6 +23,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+# Why offer() refused an item (the ``reason`` of the drop counters).
+QUEUE_FULL = "queue_full"  # queue_size items wait
+QUEUE_BYTES_FULL = "queue_bytes_full"  # the item's bytes would pass queue_size_mib
+CLOSED = "closed"  # shut down
+
+
 class SendingQueue(Generic[T]):
     """Bounded FIFO of items with `num_consumers` worker threads calling `consume(item)`.
 
@@ -29,12 +37,25 @@ class SendingQueue(Generic[T]):
         num_consumers: worker threads; more than one sends requests concurrently.
         consume: called once per item in a worker thread.
         name: thread name prefix.
+        capacity_bytes: the most bytes held, waiting or being consumed (an item in a worker's
+            hands is still in memory); 0 = no byte bound.  An item larger than this is refused
+            even by an empty queue: the bound is never passed.
     """
 
-    def __init__(self, capacity: int, num_consumers: int, consume: Callable[[T], None], name: str = "sending-queue"):
-        if capacity < 1 or num_consumers < 1:
-            raise ValueError("capacity and num_consumers must be at least 1")
+    def __init__(
+        self,
+        capacity: int,
+        num_consumers: int,
+        consume: Callable[[T], None],
+        name: str = "sending-queue",
+        capacity_bytes: int = 0,
+    ):
+        if capacity < 1 or num_consumers < 1 or capacity_bytes < 0:
+            raise ValueError("capacity and num_consumers must be at least 1, capacity_bytes at least 0")
         self.capacity = capacity
+        self.capacity_bytes = capacity_bytes
+        self._bytes = 0  # of the items waiting and in flight
+        self._sizes: dict[int, int] = {}  # id(item) -> its bytes, while held
         self._num_consumers = num_consumers
         self._consume = consume
         self._name = name
@@ -48,6 +69,25 @@ class SendingQueue(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes held: items waiting and in flight."""
+        return self._bytes
+
+    def refusal(self, nbytes: int = 0) -> str | None:
+        """Why an item of `nbytes` would be refused now (QUEUE_FULL, QUEUE_BYTES_FULL, CLOSED), or None."""
+        with self._cond:
+            return self._refusal(nbytes)
+
+    def _refusal(self, nbytes: int) -> str | None:
+        if self._closed:
+            return CLOSED
+        if len(self._items) >= self.capacity:
+            return QUEUE_FULL
+        if self.capacity_bytes and self._bytes + nbytes > self.capacity_bytes:
+            return QUEUE_BYTES_FULL
+        return None
 
     @property
     def in_flight(self) -> int:
@@ -65,14 +105,27 @@ class SendingQueue(Generic[T]):
         for t in self._threads:
             t.start()
 
-    def offer(self, item: T) -> bool:
-        """Queues an item without blocking; False when the queue is full or closed."""
+    def offer(self, item: T, nbytes: int = 0) -> str | None:
+        """Queues an item of `nbytes` without blocking.
+
+        Returns:
+            None when queued, else why not (QUEUE_FULL, QUEUE_BYTES_FULL or CLOSED).
+        """
         with self._cond:
-            if self._closed or len(self._items) >= self.capacity:
-                return False
+            refusal = self._refusal(nbytes)
+            if refusal is not None:
+                return refusal
             self._items.append(item)
+            if nbytes:
+                self._sizes[id(item)] = nbytes
+                self._bytes += nbytes
             self._cond.notify()
-            return True
+            return None
+
+    def _release(self, item: T) -> None:
+        """Forgets an item's bytes (under the lock): consumed, or handed back by close()."""
+        nbytes = self._sizes.pop(id(item), 0)
+        self._bytes -= nbytes
 
     def join(self, timeout_s: float) -> bool:
         """Waits until nothing is queued or in flight; False if `timeout_s` passed first."""
@@ -102,6 +155,8 @@ class SendingQueue(Generic[T]):
             self._abandoned = True
             leftovers = list(self._in_flight.values())
             leftovers.extend(self._items)
+            for item in leftovers:
+                self._release(item)
             self._items.clear()
             self._in_flight.clear()
             self._cond.notify_all()
@@ -125,4 +180,5 @@ class SendingQueue(Generic[T]):
                 with self._cond:
                     if self._in_flight.get(me) is item:
                         del self._in_flight[me]
+                        self._release(item)
                     self._cond.notify_all()

@@ -3,16 +3,22 @@
 The kernel program and the thread draining it belong to :class:`~.capture.Capture`, shared by
 every ``ebpf`` receiver of the agent; a receiver is a filter, an HTTP policy (routes, captured
 headers and bodies, sensitive query parameters) and the pipelines it feeds.
+
+The kernel cannot be asked to resend: exchanges a pipeline refuses (a ``memory_limiter`` over its
+soft limit) are lost, counted in ``otel_ebpf.receiver.refused_exchanges`` (``reason``), and a
+warning says so at most once a minute.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
-from otel_ebpf.component import Component, Consumer, CreateSettings, ExportDestinations, Host, SocketStates
+from otel_ebpf.component import Component, Consumer, CreateSettings, ExportDestinations, Host, Refused, SocketStates
 from otel_ebpf.model import ExchangeSource, HttpExchange, PipelineData
 from otel_ebpf.receivers.ebpf import capture
 from otel_ebpf.receivers.ebpf.telemetry_exclusion import REASONS, TelemetryExclusion
@@ -22,6 +28,8 @@ from otel_ebpf.telemetry.routes import RouteResolver
 from otel_ebpf.telemetry.tcp_evidence import TcpSpanEvidence
 
 log = logging.getLogger(__name__)
+
+_REFUSAL_LOG_INTERVAL_S = 60.0
 
 
 class EbpfReceiver(Component):
@@ -66,7 +74,11 @@ class EbpfReceiver(Component):
         # Span evidence (tcp_flows) is read when an exchange completes, if a traces pipeline will want it.
         self._wants_evidence = "traces" in getattr(next_consumer, "signals", ("traces",))
         attrs = (("receiver", self.id),)
+        self._refused: dict[str, int] = {}  # exchanges refused by a pipeline, by reason
+        self._refused_lock = threading.Lock()
+        self._last_refusal_log = float("-inf")
         settings.telemetry.register(lambda: {("otel_ebpf.routes.overflow", attrs): self.routes.overflow})
+        settings.telemetry.register(self._refusal_counters)
         if self.telemetry is not None:
             excluded = self.telemetry.excluded
             settings.telemetry.register(
@@ -96,4 +108,28 @@ class EbpfReceiver(Component):
 
     def _deliver(self, exchanges: list[HttpExchange]) -> None:
         self.routes.annotate(exchanges)  # http.route is a server-side attribute
-        self.next_consumer.consume(PipelineData(exchanges))
+        try:
+            self.next_consumer.consume(PipelineData(exchanges))
+        except Refused as refused:  # no sender to push back on: counted (pipelines that took them keep them)
+            now = time.monotonic()
+            with self._refused_lock:
+                self._refused[refused.reason] = self._refused.get(refused.reason, 0) + len(exchanges)
+                warn = now - self._last_refusal_log >= _REFUSAL_LOG_INTERVAL_S
+                if warn:
+                    self._last_refusal_log = now
+            if warn:
+                log.warning(
+                    "receiver %s: a pipeline refused %d exchanges (%s), counted in"
+                    " otel_ebpf.receiver.refused_exchanges",
+                    self.id,
+                    len(exchanges),
+                    refused,
+                )
+
+    def _refusal_counters(self) -> dict:
+        attrs = (("receiver", self.id),)
+        with self._refused_lock:
+            out = {("otel_ebpf.receiver.refused_exchanges", attrs + (("reason", "memory_limit"),)): 0}
+            for reason, n in self._refused.items():
+                out[("otel_ebpf.receiver.refused_exchanges", attrs + (("reason", reason),))] = n
+        return out

@@ -63,6 +63,7 @@ class OtlpReceiverComponent(Component):
             config,
             on_traces=self.on_traces if serve_traces else None,
             on_metrics=self.on_metrics if "metrics" in signals else None,
+            admit=next_consumer.refusal,  # a full memory_limiter or exporter queue: RESOURCE_EXHAUSTED
             name=settings.id,
         )
         settings.telemetry.register(self.counters)

@@ -4,10 +4,15 @@ Requests are decoded here, not by gRPC, so that garbage is answered ``INVALID_AR
 counted instead of being logged as a server exception, and so that the received bytes can be
 counted.  Outcomes follow the Collector:
 
+* a request that the pipelines could not take now (``admit`` says why: a ``memory_limiter``
+  over its soft limit, an exporter queue full in bytes or requests) is answered
+  ``RESOURCE_EXHAUSTED`` with a ``RetryInfo`` of 1 s, before it is even decoded, so that senders
+  back off and keep the data (the OTLP spec: retry RESOURCE_EXHAUSTED when RetryInfo says so);
 * a decoded request is handed to the signal's callback; if it returns normally the answer is
-  OK (with ``partial_success`` when spans or points were rejected), if it raises the answer is
-  ``UNAVAILABLE`` (retryable: the sender keeps the data and tries again) and every item is
-  counted as refused;
+  OK (with ``partial_success`` when spans or points were rejected); if it raises
+  :class:`~otel_ebpf.component.Refused` the answer is ``RESOURCE_EXHAUSTED`` as above, any other
+  exception ``UNAVAILABLE`` (retryable: the sender keeps the data and tries again); either way
+  every item is counted as refused;
 * spans whose trace or span id is not 16/8 non-zero bytes are removed before the callback and
   reported in ``partial_success`` (the rest of the request is accepted);
 * a signal without callback is not served (``UNIMPLEMENTED``, as a Collector without that
@@ -18,7 +23,9 @@ counted.  Outcomes follow the Collector:
 Self-metrics (:meth:`OtlpReceiver.counters`), named after the Collector's
 ``otelcol_receiver_*`` in our namespace, all with ``receiver`` and ``transport=grpc``:
 ``otel_ebpf.receiver.{accepted,refused}_spans``, ``otel_ebpf.receiver.{accepted,refused}_metric_points``,
-``otel_ebpf.receiver.requests`` (+ ``signal``, ``outcome`` = accepted | refused | invalid) and
+``otel_ebpf.receiver.requests`` (+ ``signal``, ``outcome`` = accepted | refused | invalid; a refused
+request also has ``reason`` = memory_limit | queue_full | queue_bytes_full | pipeline_error |
+shutting_down) and
 ``otel_ebpf.receiver.received_bytes`` (+ ``signal``; after gRPC decompression).
 """
 
@@ -33,10 +40,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf import duration_pb2
 from google.protobuf.message import DecodeError
+from google.rpc import code_pb2, error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
+from otel_ebpf.component import Refused
 from otel_ebpf.config.schema import resolve
 from otel_ebpf.model.pipeline import count_data_points, count_spans
 from otel_ebpf.receivers.otlp.config import SCHEMA
@@ -48,6 +58,20 @@ log = logging.getLogger(__name__)
 _TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService"
 _METRICS_SERVICE = "opentelemetry.proto.collector.metrics.v1.MetricsService"
 _LOG_INTERVAL_S = 10.0  # at most one warning per signal and reason per interval
+# How long a sender refused for lack of room is asked to wait: about a memory_limiter's
+# check_interval, and a few of a sending queue's sends.
+_RETRY_DELAY_S = 1.0
+_STATUS_DETAILS_KEY = "grpc-status-details-bin"  # a google.rpc.Status: where gRPC clients find RetryInfo
+
+
+def _retry_later(context: grpc.ServicerContext, message: str) -> None:
+    """Answers RESOURCE_EXHAUSTED with a RetryInfo: the OTLP spec's signal to back off and retry."""
+    info = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(seconds=int(_RETRY_DELAY_S)))
+    status = status_pb2.Status(code=code_pb2.RESOURCE_EXHAUSTED, message=message)
+    status.details.add().Pack(info)
+    context.set_trailing_metadata(((_STATUS_DETAILS_KEY, status.SerializeToString()),))
+    context.set_code(grpc.StatusCode.RESOURCE_EXHAUSTED)
+    context.set_details(message)
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,7 @@ class Rejected:
     message: str = ""
 
 
+Admit = Callable[[int], "str | None"]
 TraceCallback = Callable[[trace_service_pb2.ExportTraceServiceRequest], "Rejected | None"]
 MetricsCallback = Callable[[metrics_service_pb2.ExportMetricsServiceRequest], "Rejected | None"]
 
@@ -169,6 +194,8 @@ class OtlpReceiver:
             concurrently with itself).  Returns None or :class:`Rejected`; raising makes the
             sender retry.  None disables the trace service.
         on_metrics: The same for ``ExportMetricsServiceRequest``.
+        admit: Called with a request's size in bytes before it is decoded; returns why the
+            pipelines cannot take it now (answered ``RESOURCE_EXHAUSTED``), or None.
         name: The component id (``otlp``, ``otlp/sidecar``), the ``receiver`` attribute of counters.
         max_workers: Threads running callbacks.
         max_concurrent_rpcs: Calls accepted at once (running or waiting for a thread); gRPC answers
@@ -184,11 +211,13 @@ class OtlpReceiver:
         on_traces: TraceCallback | None,
         on_metrics: MetricsCallback | None,
         *,
+        admit: Admit | None = None,
         name: str = "otlp",
         max_workers: int = 4,
         max_concurrent_rpcs: int = 64,
     ) -> None:
         self.name = name
+        self._admit = admit
         self.settings = GrpcSettings.from_config(config)
         self._max_workers = max_workers
         self._max_concurrent_rpcs = max_concurrent_rpcs
@@ -322,10 +351,15 @@ class OtlpReceiver:
         key = (name, attrs)
         self._counts[key] = self._counts.get(key, 0) + n
 
-    def _record(self, signal: _Signal, outcome: str, nbytes: int, accepted: int, refused: int) -> None:
+    def _record(
+        self, signal: _Signal, outcome: str, nbytes: int, accepted: int, refused: int, reason: str = ""
+    ) -> None:
         base = self._base_attrs
+        request_attrs = base + (("signal", signal.name), ("outcome", outcome))
+        if reason:
+            request_attrs += (("reason", reason),)
         with self._lock:
-            self._count("otel_ebpf.receiver.requests", base + (("signal", signal.name), ("outcome", outcome)), 1)
+            self._count("otel_ebpf.receiver.requests", request_attrs, 1)
             self._count("otel_ebpf.receiver.received_bytes", base + (("signal", signal.name),), nbytes)
             self._count(signal.accepted, base, accepted)
             self._count(signal.refused, base, refused)
@@ -359,6 +393,21 @@ class OtlpReceiver:
     def _export(self, signal: _Signal, raw: bytes, context: grpc.ServicerContext):
         response = signal.response()
         nbytes = len(raw)
+        reason = self._admit(nbytes) if self._admit is not None else None
+        if reason is not None:
+            # Refused before decoding: a 3 MiB request decodes into ~10 MB that nobody could keep.
+            self._record(signal, "refused", nbytes, 0, 0, reason)
+            self._warn(
+                signal,
+                "exhausted",
+                "receiver %s: refusing %s requests (%s), senders are asked to retry in %.0fs",
+                self.name,
+                signal.name,
+                reason,
+                _RETRY_DELAY_S,
+            )
+            _retry_later(context, f"the agent cannot take more data now ({reason}); retry later")
+            return response
         try:
             request = signal.parse(raw)
         except (DecodeError, ValueError, RuntimeError) as exc:
@@ -390,7 +439,7 @@ class OtlpReceiver:
                 self._in_flight += 1
         if stopping:
             # Queued before shutdown began: the sender keeps the data and resends it elsewhere or later.
-            self._record(signal, "refused", nbytes, 0, items + rejected)
+            self._record(signal, "refused", nbytes, 0, items + rejected, "shutting_down")
             context.set_code(grpc.StatusCode.UNAVAILABLE)
             context.set_details("receiver is shutting down")
             return response
@@ -402,8 +451,21 @@ class OtlpReceiver:
             return response
         try:
             result = signal.callback(request)
+        except Refused as exc:
+            self._record(signal, "refused", nbytes, 0, items + rejected, exc.reason)
+            self._warn(
+                signal,
+                "exhausted",
+                "receiver %s: refusing %s requests (%s), senders are asked to retry in %.0fs",
+                self.name,
+                signal.name,
+                exc.reason,
+                _RETRY_DELAY_S,
+            )
+            _retry_later(context, f"the agent cannot take more data now ({exc.reason}); retry later")
+            return response
         except Exception as exc:
-            self._record(signal, "refused", nbytes, 0, items + rejected)
+            self._record(signal, "refused", nbytes, 0, items + rejected, "pipeline_error")
             self._warn(
                 signal,
                 "refused",
