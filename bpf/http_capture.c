@@ -54,6 +54,7 @@
 #define TCP_SYN_SENT_ 2
 #define TCP_SYN_RECV_ 3
 #define TCP_CLOSE_ 7
+#define MSG_PEEK_ 2
 
 /* How the user buffer of a syscall is described. */
 #define BUF_PLAIN 0  /* read/write/sendto/recvfrom: one buffer */
@@ -65,11 +66,32 @@ struct active_call {
     __u64 buf;      /* user pointer: buffer, iovec array or msghdr (read at sys_exit) */
     __u64 ts_enter; /* when sock_*_length fired: the data was just moved */
     __u64 sk;       /* the TCP socket the syscall used */
+    __u64 pos;      /* stream position of the socket in `direction` before this syscall */
+    __u64 other_pos;
+    __u64 bytes;    /* bytes sock_*_length saw move under this mark (several for sendfile) */
     __s32 fd;
     __u32 iovcnt;
+    __u32 turn;     /* the socket's phase (see struct stream_pos) */
     __u8 kind;      /* BUF_* */
     __u8 direction;
-    __u8 pad[6];
+    __u8 pos_valid;
+    __u8 pad;
+};
+
+/* Bytes a process moved on a socket, per direction, counted where the kernel moves them: every
+ * event carries the position its data starts at, so userspace sees any gap in a connection's stream
+ * (an event lost in a full ring buffer, a syscall the program gave up on or never ran for) and
+ * knows exactly how many bytes it holds.  Per socket, removed when it reaches TCP_CLOSE (a new
+ * connection may reuse the struct sock's address); two processes doing I/O on one socket would
+ * each see the other's bytes as a gap (rare: pre-fork servers do not share connections). */
+struct stream_pos {
+    __u64 pos[2]; /* DIR_INBOUND, DIR_OUTBOUND */
+    /* Phases: +1 each time the direction of transfer changes.  Without pipelining one HTTP/1
+     * exchange is two phases (request, then response), so a jump in phases counts the exchanges
+     * that were lost entirely, and a response of phase n answers the request of phase n - 1. */
+    __u32 turn;
+    __u8 last_dir; /* direction + 1 of the last bytes moved; 0: none yet */
+    __u8 pad[3];
 };
 
 struct conn_info {
@@ -102,6 +124,9 @@ BPF_TABLE("lru_hash", __u64, struct active_call, active_calls, MAX_THREADS);
 BPF_TABLE("lru_hash", __u64, struct conn_info, conns, MAX_CONNECTIONS);
 BPF_HASH(sock_addrs, __u64, struct addr_info, MAX_CONNECTIONS);  /* struct sock * -> addresses */
 BPF_HASH(pending_connect, __u64, __s32, MAX_THREADS);            /* pid_tgid -> fd */
+/* struct sock * -> positions.  LRU: an entry evicted while its connection lives restarts at 0, and
+ * userspace sees the position go back (a gap of unknown size). */
+BPF_TABLE("lru_hash", __u64, struct stream_pos, stream_positions, MAX_CONNECTIONS);
 BPF_PERCPU_ARRAY(stats, __u64, STAT_COUNT);
 BPF_PERCPU_ARRAY(scratch, struct scratch_event, 1);
 #ifdef FILTER_PIDS
@@ -140,8 +165,10 @@ static __always_inline int process_wanted(__u32 tgid) {
 
 /* sock:sock_{send,recv}_length fire inside sock_sendmsg/sock_recvmsg, for sockets only:
  * remember the TCP socket for this thread until the syscall returns (raw sys_exit). */
-static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, int ret, __u8 direction) {
+static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, int ret, int flags, __u8 direction) {
     if (protocol != IPPROTO_TCP_ || (family != AF_INET_ && family != AF_INET6_))
+        return;
+    if (flags & MSG_PEEK_) /* the bytes stay in the socket: the read that takes them is the one to see */
         return;
     /* Would-block and other non-events: nothing to tell (connection-level errors are kept). */
     if (ret < 0 && ret != -104 && ret != -32 && ret != -110 && ret != -103)
@@ -153,10 +180,38 @@ static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, 
     call.sk = sk;
     call.ts_enter = bpf_ktime_get_ns();
     call.direction = direction;
+    if (ret > 0) {
+        /* Counted before anything can fail: whatever happens to this syscall's event, the
+         * next event of the socket starts `ret` bytes further. */
+        struct stream_pos *p = stream_positions.lookup(&sk);
+        if (!p) {
+            struct stream_pos zero = {};
+            stream_positions.insert(&sk, &zero);
+            p = stream_positions.lookup(&sk);
+        }
+        if (p) {
+            if (p->last_dir != direction + 1) {
+                p->last_dir = direction + 1;
+                p->turn += 1;
+            }
+            call.turn = p->turn;
+            call.pos = __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
+            call.other_pos = p->pos[(direction ^ 1) & 1];
+            call.pos_valid = 1;
+        } else {
+            count(STAT_POS_MAP_FULL);
+        }
+        call.bytes = ret;
+    }
     /* BPF_NOEXIST: sendfile calls sock_sendmsg once per batch of pages; keep the first. */
     int err = active_calls.insert(&id, &call);
-    if (err != 0 && err != -17 /* EEXIST */)
+    if (err == -17 /* EEXIST */) {
+        struct active_call *first = active_calls.lookup(&id);
+        if (first && ret > 0)
+            first->bytes += ret; /* checked against the syscall's result at exit */
+    } else if (err != 0) {
         count(STAT_ACTIVE_MAP_FULL);
+    }
 }
 
 /* Copies up to `want` bytes described by the call into s->data; returns the bytes copied. */
@@ -284,6 +339,18 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
     hdr->ts_enter = call->ts_enter;
     hdr->ts_exit = bpf_ktime_get_ns();
     hdr->ret = ret;
+    if (type == EVENT_DATA && call->pos_valid) {
+        if (call->bytes == (__u64)ret) {
+            hdr->stream_pos = call->pos;
+            hdr->other_pos = call->other_pos;
+            hdr->turn = call->turn;
+            hdr->flags = EVENT_POS_VALID;
+        } else {
+            /* The mark is older than this syscall (its exit was never seen): where this data
+             * starts is not known, and the event says so (userspace treats it as a gap). */
+            count(STAT_STALE_MARK);
+        }
+    }
     bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
     fill_addresses(hdr, sk);
 #ifdef FILTER_PORTS
@@ -342,11 +409,11 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
  * work happens only for threads that sock_*_length just marked. */
 
 TRACEPOINT_PROBE(sock, sock_recv_length) {
-    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, DIR_INBOUND);
+    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, args->flags, DIR_INBOUND);
     return 0;
 }
 TRACEPOINT_PROBE(sock, sock_send_length) {
-    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, DIR_OUTBOUND);
+    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, 0, DIR_OUTBOUND);
     return 0;
 }
 
@@ -443,6 +510,10 @@ TRACEPOINT_PROBE(syscalls, sys_enter_close) {
         if (s) {
             struct event_header *hdr = &s->hdr;
             hdr->role = conn->role;
+            __u64 sk = conn->sk;
+            struct stream_pos *p = stream_positions.lookup(&sk);
+            if (p)
+                hdr->turn = p->turn; /* the last phase: tells whether a lost request was answered */
             hdr->ts_enter = bpf_ktime_get_ns();
             hdr->ts_exit = hdr->ts_enter;
             send_event(s, 0);
@@ -461,6 +532,7 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state) {
     int state = args->newstate;
     if (state == TCP_CLOSE_) {
         sock_addrs.delete(&sk);
+        stream_positions.delete(&sk);
         return 0;
     }
     if (state != TCP_ESTABLISHED_ && state != TCP_SYN_SENT_ && state != TCP_SYN_RECV_)

@@ -14,6 +14,9 @@
 #define EVENT_CLOSE 4  /* the process closed the fd of a tracked connection */
 #define EVENT_DATA_MORE 5 /* the next CAPTURE_BYTES of a large read (pipelined requests, big headers) */
 
+/* event_header.flags */
+#define EVENT_POS_VALID 1 /* stream_pos and other_pos are known (the positions map had room) */
+
 /* event_header.direction */
 #define DIR_INBOUND 0  /* read by the process */
 #define DIR_OUTBOUND 1 /* written by the process */
@@ -35,10 +38,16 @@ struct event_header {
     __u64 ts_enter;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) when sock_*_length saw the data move */
     __u64 ts_exit;      /* ... and at syscall exit */
     __s64 ret;          /* bytes moved, or -errno */
+    __u64 stream_pos;   /* EVENT_DATA(_MORE): bytes this process moved on the socket in this direction
+                         * before this syscall (EVENT_POS_VALID): a jump shows events that were lost */
+    __u64 other_pos;    /* ... and in the other direction, when this syscall began */
+    __u32 turn;         /* EVENT_DATA(_MORE), EVENT_CLOSE: how many times the socket's direction of
+                         * transfer changed (1 for the first bytes): a phase number, 0 if unknown */
+    __u32 pad;
     __u32 captured;     /* bytes of payload after this header */
     __u32 offset;       /* where the payload starts in the syscall's data (EVENT_DATA_MORE) */
     __u16 more;         /* EVENT_DATA: how many EVENT_DATA_MORE events follow for this read */
-    __u16 reserved;
+    __u16 flags;        /* EVENT_POS_* */
     __u16 local_port;
     __u16 peer_port;
     __u8 local_addr[16]; /* IPv4 in the first 4 bytes */
@@ -53,6 +62,8 @@ struct event_header {
 #define STAT_ACTIVE_MAP_FULL 3 /* a syscall could not be followed: `active_calls` was full */
 #define STAT_ADDR_MAP_FULL 4   /* addresses of a new socket could not be stored */
 #define STAT_TRUNCATED 5       /* payloads larger than the capture size (informational) */
-#define STAT_COUNT 6
+#define STAT_POS_MAP_FULL 6    /* a socket's stream positions could not be stored: its gaps are not marked */
+#define STAT_STALE_MARK 7      /* a syscall reused a mark whose syscall exit was never seen */
+#define STAT_COUNT 8
 
 #endif

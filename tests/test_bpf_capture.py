@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from otel_ebpf.kernel.records import EVENT_HEADER, EVENT_POS_VALID
 from otel_ebpf.model import Role
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
@@ -81,11 +82,18 @@ def test_event_layout_matches_the_kernel_struct_and_roles_addresses_are_right(se
     # A close event carries no payload: its size is sizeof(struct event_header) in the kernel.
     assert {len(raw) for raw in closes} == {ev.HEADER_SIZE}
     data = [d for d in decoded if d[0] == ev.EVENT_DATA]
+    at = {f.name: f.index for f in EVENT_HEADER.fields}
+    positions: dict[tuple, int] = {}
     for d in data:
-        captured = d[11]
-        assert 0 < captured <= d[10]  # payload never exceeds what the syscall moved
+        captured = d[at["captured"]]
+        assert 0 < captured <= d[at["ret"]]  # payload never exceeds what the syscall moved
+        # Nothing was lost: each event starts where the previous one of its direction ended.
+        assert d[at["flags"]] & EVENT_POS_VALID
+        stream = (d[at["pid"]], d[at["fd"]], d[at["sk"]], d[at["direction"]])
+        assert d[at["stream_pos"]] == positions.get(stream, 0)
+        positions[stream] = d[at["stream_pos"]] + d[at["ret"]]
     # client side (role 2) and server side (role 1), IPv4-mapped shown as IPv4, and IPv6
-    peers = {(d[2], ev.format_address(d[3], d[18])) for d in data}
+    peers = {(d[at["role"]], ev.format_address(d[at["family"]], d[at["peer_addr"]])) for d in data}
     assert (Role.CLIENT, "127.0.0.1") in peers
     assert (Role.SERVER, "127.0.0.1") in peers
     assert (Role.CLIENT, "::1") in peers and (Role.SERVER, "::1") in peers

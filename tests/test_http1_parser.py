@@ -37,6 +37,13 @@ class Wire:
         self.pairs.extend(got)
         return got
 
+    def gap(self, outbound: bool, lost: int) -> list:
+        """`lost` bytes moved in one direction without an event reaching us (-1: unknown)."""
+        self.clock += 10
+        got = self.conn.on_gap(outbound, lost, self.clock)
+        self.pairs.extend(got)
+        return got
+
     def eof(self) -> list:
         got = self.conn.on_eof(self.clock + 100)
         self.pairs.extend(got)
@@ -322,11 +329,13 @@ def test_response_without_a_request_is_dropped_and_counted():
     assert summary(w.send(IN, ok())) == [("GET", "/x", 200, "GET", None)]
 
 
-def test_pending_overflow_drops_the_oldest_request():
+def test_pending_overflow_drops_the_oldest_request_and_skips_its_response():
     w = Wire(Role.CLIENT, max_pending=2)
     w.send(OUT, get("/1") + get("/2") + get("/3"))
-    assert w.stats.pending_overflow == 1
-    assert summary(w.send(IN, ok()))[0][1] == "/2"
+    assert w.stats.pending_overflow == 1 and w.stats.dropped_by_reason == {"pending_overflow": 1}
+    assert w.send(IN, ok(b"1")) == []  # answers /1, which was dropped: it must not pair with /2
+    assert summary(w.send(IN, ok(b"2")))[0][1] == "/2"
+    assert summary(w.send(IN, ok(b"3")))[0][1] == "/3"
 
 
 def test_unknown_method_is_accepted():
@@ -430,23 +439,125 @@ def test_gap_between_messages_hunts_for_the_next_start_line():
     assert summary(w.send(OUT, ok())) == [("GET", "/seen", 200, "GET", None)]
 
 
-def test_response_lost_in_a_gap_drops_its_request_to_keep_the_order():
+def test_pipelined_responses_lost_in_a_gap_stop_the_pairing_and_are_counted():
     w = Wire(Role.CLIENT)
     w.send(OUT, get("/1") + get("/2") + get("/3"))
     first, second = ok(b"a" * 2000), ok(b"b", b"404 Not Found")
     both = first + second
-    # One read returned two responses; only the first 1024 bytes were captured.
+    # One read returned two responses; only the first 1024 bytes were captured.  The gap may hold
+    # one response or several: which request the next response answers is not knowable.
     assert summary(w.send(IN, both[:1024], total_len=len(both))) == [("GET", "/1", 200, "GET", None)]
-    assert w.stats.dropped_requests == 1
-    assert summary(w.send(IN, ok(b"c", b"201 Created"))) == [("GET", "/3", 201, "GET", None)]
+    assert w.stats.abandoned_connections == 1
+    assert w.send(IN, ok(b"c", b"201 Created")) == []
+    assert w.stats.dropped_by_reason == {"capture_window": 1}  # the response counts the request it answered
+    w.send(OUT, get("/4"))
+    assert w.send(IN, ok()) == [] and w.stats.dropped_requests == 2
+    assert w.close() == []
 
 
-def test_response_sent_entirely_by_sendfile_drops_its_request():
+def test_pipelined_response_sent_entirely_by_sendfile_stops_the_pairing():
     w = Wire(Role.SERVER)
     w.send(IN, get("/cached") + get("/live"))
     assert w.send(OUT, b"", total_len=4000) == []  # a pre-built response we cannot see
+    assert w.send(OUT, ok()) == []
+    assert w.stats.dropped_by_reason == {"capture_window": 1} and w.stats.abandoned_connections == 1
+
+
+def test_keep_alive_response_sent_entirely_by_sendfile_drops_its_request():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/cached"))
+    assert w.send(OUT, b"", total_len=4000) == []
+    w.send(IN, get("/live"))
     assert summary(w.send(OUT, ok())) == [("GET", "/live", 200, "GET", None)]
-    assert w.stats.dropped_requests == 1
+    assert w.stats.dropped_by_reason == {"capture_window": 1} and w.stats.abandoned_connections == 0
+
+
+# ---------------------------------------------------------------------------
+# Lost events (the kernel's stream positions jumped): never mis-pair
+# ---------------------------------------------------------------------------
+
+
+def test_lost_response_on_keep_alive_pairs_the_next_response_with_its_own_request():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1"))
+    w.conn.other_behind = True  # the kernel: the server wrote bytes we have not seen
+    w.send(IN, get("/2"))  # the response to /1 was lost: /2 is not pipelined
+    w.conn.other_behind = False
+    w.gap(OUT, len(ok()))
+    [(req, resp, err)] = w.send(OUT, ok(b"two"))
+    assert (req.target, resp.body, err) == ("/2", b"two", None)
+    assert w.stats.dropped_by_reason == {"lost_event": 1} and w.stats.lost_event_gaps == 1
+    w.send(IN, get("/3"))
+    assert summary(w.send(OUT, ok())) == [("GET", "/3", 200, "GET", None)]
+
+
+def test_lost_request_is_counted_when_its_response_comes():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1"))
+    w.send(OUT, ok())
+    w.gap(IN, len(get("/2")))
+    assert w.send(OUT, ok(b"two")) == []  # answers the request we did not see
+    assert w.stats.dropped_by_reason == {"lost_event": 1} and w.stats.unmatched_responses == 0
+    w.send(IN, get("/3"))
+    assert summary(w.send(OUT, ok())) == [("GET", "/3", 200, "GET", None)]
+
+
+def test_lost_bytes_inside_a_counted_body_are_skipped_exactly():
+    w = Wire(Role.CLIENT)
+    w.send(OUT, get("/big"))
+    w.send(IN, b"HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + b"a" * 1000)
+    w.gap(IN, 1500)
+    [(req, resp, err)] = w.send(IN, b"b" * 500)
+    assert (req.target, resp.body_size, resp.body_truncated, err) == ("/big", 3000, True, None)
+    assert w.stats.dropped_requests == 0
+    w.send(OUT, get("/next"))
+    assert summary(w.send(IN, ok())) == [("GET", "/next", 200, "GET", None)]
+
+
+def test_response_whose_end_was_lost_gets_no_duration():
+    w = Wire(Role.CLIENT)
+    w.send(OUT, get("/1"))
+    w.send(IN, b"HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n" + b"a" * 1000)
+    w.gap(IN, 2000)  # its end, at a time we do not know
+    assert w.pairs == [] and w.stats.dropped_requests == 0  # the request still waits...
+    w.send(OUT, get("/2"))
+    assert summary(w.send(IN, ok())) == [("GET", "/2", 200, "GET", None)]
+    assert w.stats.dropped_by_reason == {"lost_event": 1}  # ...and is counted, not paired with /2's answer
+
+
+def test_gap_of_unknown_size_is_a_lost_message():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1"))
+    w.gap(OUT, -1)
+    w.send(IN, get("/2"))
+    assert summary(w.send(OUT, ok())) == [("GET", "/2", 200, "GET", None)]
+    assert w.stats.dropped_by_reason == {"lost_event": 1} and w.stats.gap_unknown == 1
+
+
+def test_close_after_a_lost_response_counts_the_request_instead_of_a_failure():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1"))
+    w.gap(OUT, 200)
+    assert w.close() == []
+    assert w.stats.dropped_by_reason == {"lost_event": 1}
+
+
+def test_request_after_the_gap_still_fails_normally_at_close():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1"))
+    w.gap(OUT, 200)
+    w.send(IN, get("/2"))
+    assert summary(w.close()) == [("GET", "/2", None, None, "connection_reset")]
+    assert w.stats.dropped_by_reason == {"lost_event": 1}
+
+
+def test_pipelined_lost_event_abandons_and_counts_every_later_response():
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/1") + get("/2") + get("/3"))
+    assert summary(w.send(OUT, ok())) == [("GET", "/1", 200, "GET", None)]
+    w.gap(OUT, len(ok()))  # one response or two?
+    assert w.send(OUT, ok()) == [] and w.send(OUT, ok()) == []
+    assert w.stats.dropped_by_reason == {"lost_event": 2} and w.stats.abandoned_connections == 1
 
 
 # ---------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def _event(etype: int, direction: int, sk: int, payload: bytes = b"", fd: int = 
     paddr = socket.inet_pton(socket.AF_INET, "10.0.0.9") + bytes(12)
     header = ev.HEADER.pack(
         etype, direction, int(Role.SERVER), socket.AF_INET, 4242, 4242, fd, sk, ts, ts + 10, len(payload),
-        len(payload), 0, 0, 0, 8080, 51234, laddr, paddr, b"server",
+        0, 0, 0, len(payload), 0, 0, 0, 8080, 51234, laddr, paddr, b"server",
     )  # fmt: skip
     return header + payload
 

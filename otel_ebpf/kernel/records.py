@@ -32,6 +32,7 @@ __all__ = [
     "EVENT_EOF",
     "EVENT_ERROR",
     "EVENT_HEADER",
+    "EVENT_POS_VALID",
     "FLOW_CLIENT",
     "FLOW_KEY",
     "FLOW_SERVER",
@@ -159,6 +160,8 @@ EVENT_EOF = 2  # a read returned 0: the peer closed its side
 EVENT_ERROR = 3  # a socket call failed with a connection-level errno (ret = -errno)
 EVENT_CLOSE = 4  # the process closed the fd of a tracked connection
 EVENT_DATA_MORE = 5  # the next piece of a large read
+# event_header.flags
+EVENT_POS_VALID = 1  # stream_pos and other_pos are known
 # event_header.direction
 DIR_INBOUND = 0  # read by the process
 DIR_OUTBOUND = 1  # written by the process
@@ -175,6 +178,8 @@ _HTTP_STATS = (
     ("STAT_ACTIVE_MAP_FULL", "active_map_full"),
     ("STAT_ADDR_MAP_FULL", "addr_map_full"),
     ("STAT_TRUNCATED", "truncated"),
+    ("STAT_POS_MAP_FULL", "pos_map_full"),
+    ("STAT_STALE_MARK", "stale_mark"),
 )
 HTTP_STAT_NAMES = tuple(name for _, name in _HTTP_STATS)
 
@@ -192,10 +197,14 @@ EVENT_HEADER = Record(
         ("ts_enter", "Q"),
         ("ts_exit", "Q"),
         ("ret", "q"),
+        ("stream_pos", "Q"),
+        ("other_pos", "Q"),
+        ("turn", "I"),
+        ("pad", "4x"),
         ("captured", "I"),
         ("offset", "I"),
         ("more", "H"),
-        ("reserved", "H"),
+        ("flags", "H"),
         ("local_port", "H"),
         ("peer_port", "H"),
         ("local_addr", "16s"),
@@ -214,6 +223,7 @@ HTTP_EVENTS_H = Header(
             "EVENT_ERROR": EVENT_ERROR,
             "EVENT_CLOSE": EVENT_CLOSE,
             "EVENT_DATA_MORE": EVENT_DATA_MORE,
+            "EVENT_POS_VALID": EVENT_POS_VALID,
             "DIR_INBOUND": DIR_INBOUND,
             "DIR_OUTBOUND": DIR_OUTBOUND,
             "ROLE_UNKNOWN": ROLE_UNKNOWN,

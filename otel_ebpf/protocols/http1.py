@@ -25,7 +25,7 @@ from otel_ebpf.protocols.http1_message import (
     Http1Message,
     Http1ParseError,
 )
-from otel_ebpf.protocols.http1_stream import Http1Stats, Http1Stream
+from otel_ebpf.protocols.http1_stream import LOST_EVENT, Http1Stats, Http1Stream
 
 __all__ = [
     "MAX_HEADER_BLOCK",
@@ -39,6 +39,8 @@ __all__ = [
     "Http1Stats",
     "parse_message",
 ]
+
+_NO_PHASES = (0, 0)  # a pending request whose phases are unknown
 
 Http1Pair = tuple[Http1Message, Http1Message | None, str | None]  # (request, response, error_type)
 
@@ -76,7 +78,29 @@ class Http1Connection:
     response *with* an error type had its head but its body was cut by the failure.
     """
 
-    __slots__ = ("role", "is_http", "stats", "max_pending", "_out", "_in", "_pending", "_pairs", "_seen_http")
+    __slots__ = (
+        "role",
+        "is_http",
+        "stats",
+        "max_pending",
+        "other_behind",
+        "turn",
+        "_out",
+        "_in",
+        "_pending",
+        "_pairs",
+        "_seen_http",
+        "_pipelined",
+        "_abandoned",
+        "_requests_lost",
+        "_responses_lost",
+        "_responses_lost_ts",
+        "_gap_ts",
+        "_skip_responses",
+        "_turns",
+        "_accounted",
+        "_response_turn",
+    )
 
     def __init__(
         self, role: Role, body_limit: int = 1024, max_pending: int = 64, stats: Http1Stats | None = None
@@ -91,6 +115,27 @@ class Http1Connection:
         self._pending: deque[Http1Message] = deque()
         self._pairs: list[Http1Pair] = []
         self._seen_http = False  # a valid head was seen: later errors are parse errors, not "not HTTP"
+        # Gaps (see "Gaps in a connection's stream" in docs/decisions.md).  Set by the receiver
+        # before each chunk: the other direction has moved bytes that have not reached us yet.
+        self.other_behind = False
+        self._pipelined = False  # a request came while another was unanswered, with no response unseen
+        self._abandoned: str | None = None  # pairing given up after a gap (the reason): responses are counted
+        self._requests_lost: str | None = None  # requests were lost since the last pair (the reason)
+        self._responses_lost: str | None = None  # responses were lost since the last pair (the reason)
+        self._responses_lost_ts = 0  # ... noticed at this kernel time
+        self._gap_ts = 0  # kernel time of the chunk being read (when a gap shows up in it)
+        self._skip_responses = 0  # responses to requests dropped by pending_overflow, still to come
+        # The kernel's phase of the chunk being read (0: unknown), set by the receiver like
+        # other_behind.  A phase is a run of bytes in one direction: without pipelining, the
+        # request of phase n is answered in phase n + 1.
+        self.turn = 0
+        # id(pending request) -> the phases its first and last bytes came in (the last is the first
+        # until it is complete: a server may answer before it has read the whole request).
+        self._turns: dict[int, tuple[int, int]] = {}
+        # The last request phase accounted for (paired or counted); None: not known yet.  A
+        # connection the kernel saw open starts before phase 1.
+        self._accounted: int | None = None if unknown else -1
+        self._response_turn = 0  # the phase the response being read started in
 
     # ---- events from the kernel ----
 
@@ -107,9 +152,25 @@ class Http1Connection:
         if not self.is_http:
             return []
         pairs = self._pairs = []
+        self._gap_ts = ts_enter
         try:
             (self._out if outbound else self._in).feed(data, total_len - len(data), ts_enter, ts_exit)
         except Exception:  # noqa: BLE001 - the last line of defence: never raise into the receiver
+            self._internal_error()
+        return pairs
+
+    def on_gap(self, outbound: bool, lost: int, ts: int) -> list[Http1Pair]:
+        """`lost` bytes of a direction moved without any event reaching us (-1: how many is unknown).
+
+        Called before the chunk that revealed the gap (at kernel time `ts`) is given to on_data.
+        """
+        if not self.is_http:
+            return []
+        pairs = self._pairs = []
+        self._gap_ts = ts
+        try:
+            (self._out if outbound else self._in).lost(lost, ts)
+        except Exception:  # noqa: BLE001
             self._internal_error()
         return pairs
 
@@ -187,27 +248,44 @@ class Http1Connection:
             self._in.want = role == Role.SERVER
         # A message starting in one direction ends a message with lost framing in the other.
         (self._in if outbound else self._out).end_resync()
-        if msg.is_request:
-            pending = self._pending
-            if len(pending) >= self.max_pending:
-                pending.popleft()
-                self.stats.pending_overflow += 1
-            pending.append(msg)
+        if not msg.is_request:
+            self._response_turn = self.turn
+            return
+        if self._abandoned:
+            return  # its response, when it comes, is counted
+        pending = self._pending
+        if pending and not self.other_behind and not self._responses_lost:
+            self._pipelined = True  # not explained by a response we have not seen: pipelining
+        if len(pending) >= self.max_pending:
+            self._turns.pop(id(pending.popleft()), None)
+            self.stats.pending_overflow += 1
+            self.stats.drop_requests("pending_overflow")
+            if self._pipelined:
+                self._skip_responses += 1  # its response is still to come: it must not pair
+        pending.append(msg)
+        if self.turn:
+            self._turns[id(msg)] = (self.turn, self.turn)
 
     def on_message(self, stream: Http1Stream, msg: Http1Message) -> None:
         if msg.is_request:
+            turn = self.turn
+            phases = self._turns.get(id(msg))
+            if phases is not None and turn:
+                self._turns[id(msg)] = (phases[0], turn)
+            elif turn and self._accounted is not None and turn > self._accounted:
+                # Answered before it ended (a server that replies before reading the body): the
+                # phase of its last bytes belongs to that exchange, not to a request of its own.
+                if not (turn - self._accounted) & 1:
+                    self._accounted = turn
             return  # already queued when its head was parsed
         status = msg.status_code
         if status < 200 and status != 101:
             return  # interim (100 Continue, 103 Early Hints): the final response follows
-        pending = self._pending
-        if pending:
-            request = pending.popleft()
+        request = self._request_for(msg)
+        if request is not None:
             self._pairs.append((request, msg, None))
             if request.framing_error or (self.role == Role.SERVER and _closes(msg)):
                 self._last_answer(request, msg)
-        else:
-            self.stats.unmatched_responses += 1
         if status == 101 or (msg.method == "CONNECT" and status < 300):
             # The bytes that follow belong to another protocol or a tunnel.
             self.stats.upgrades += 1
@@ -225,22 +303,38 @@ class Http1Connection:
             return
         stats.parse_errors += 1
         stats.resyncs += 1  # the stream is already hunting for the next message
-        if stream.want is False and self._pending:
+        if stream.want is False and self._pending and not self._abandoned:
             # The unparseable response answered the oldest request: drop that one so
             # the next response pairs with the right request.
             self._pending.popleft()
-            stats.dropped_requests += 1
+            stats.drop_requests("unparseable_response")
 
     def on_foreign(self, stream: Http1Stream) -> None:
         if not self._seen_http:
             self.stats.non_http_connections += 1
             self._stop()
 
-    def on_lost_message(self, stream: Http1Stream) -> None:
-        if stream.want is False and self._pending:
-            # An unseen response answered the oldest request: drop it, keep the order.
-            self._pending.popleft()
-            self.stats.dropped_requests += 1
+    def on_lost_message(self, stream: Http1Stream, reason: str) -> None:
+        """Messages of one direction were in bytes nobody saw; how many is unknown.
+
+        Without pipelining the timestamps still pair with certainty (see _request_for); with
+        it, which response answers which request is no longer knowable: pairing stops for the
+        connection and each response still to come is counted as a dropped request.
+        """
+        if stream.want is None or self._abandoned:
+            return
+        if self._pipelined:
+            self._abandoned = reason
+            self.stats.abandoned_connections += 1
+            # Not counted here: each of them is counted when its response shows up (after the
+            # responses to requests pending_overflow dropped: _skip_responses, counted already).
+            self._pending.clear()
+            self._turns.clear()
+        elif stream.want:
+            self._requests_lost = reason
+        else:
+            self._responses_lost = reason
+            self._responses_lost_ts = self._gap_ts
 
     # ---- internals ----
 
@@ -262,7 +356,94 @@ class Http1Connection:
         requests.stop_requests()
         if self.role == Role.SERVER and self._pending:
             self.stats.unprocessed_requests += len(self._pending)
+            for unprocessed in self._pending:
+                self._turns.pop(id(unprocessed), None)
             self._pending.clear()
+
+    def _request_for(self, response: Http1Message) -> Http1Message | None:
+        """The request a final response answers (removed from pending), or None (counted).
+
+        Pipelined: the oldest, in order.  Otherwise the client waits for each response before
+        it sends the next request, so the response answers the newest request that arrived
+        before the response started; older ones were answered by responses we lost.  A response
+        that started before any pending request answers one we lost.
+        """
+        stats = self.stats
+        if self._skip_responses:
+            self._skip_responses -= 1  # answers a request dropped by pending_overflow (counted)
+            return None
+        if self._abandoned:
+            stats.drop_requests(self._abandoned)  # it answered a request we cannot name
+            return None
+        pending = self._pending
+        if self._pipelined:
+            if pending:
+                request = pending.popleft()
+                self._turns.pop(id(request), None)
+                return request
+            stats.unmatched_responses += 1
+            return None
+        phase = self._response_turn - 1 if self._response_turn else 0
+        if phase > 0 and self._accounted is not None:
+            skipped = phase - self._accounted - 2  # request phases in between, two apart
+            if skipped >= 0 and not skipped & 1:
+                return self._request_by_phase(phase, skipped)
+            # Not two phases per exchange after all (100-continue, an answer before its request
+            # ended, the kernel's count restarted): back to the timestamps, counting anew.
+            self._accounted = None
+        return self._request_by_time(response, phase)
+
+    def _request_by_time(self, response: Http1Message, phase: int) -> Http1Message | None:
+        """Without phases: the newest request that arrived before the response started."""
+        stats = self.stats
+        pending = self._pending
+        started = response.first_ts_enter
+        answered = 0
+        for request in pending:
+            if request.first_ts_enter > started:
+                break
+            answered += 1
+        if not answered:
+            if self._requests_lost:
+                stats.drop_requests(self._requests_lost)
+            else:
+                stats.unmatched_responses += 1
+            return None
+        if answered > 1:
+            for _ in range(answered - 1):
+                self._turns.pop(id(pending.popleft()), None)
+            stats.drop_requests(self._responses_lost or LOST_EVENT, answered - 1)
+        self._requests_lost = self._responses_lost = None
+        request = pending.popleft()
+        if phase > 0:
+            self._accounted = phase  # from here on, exchanges can be counted by phase
+        self._turns.pop(id(request), None)
+        return request
+
+    def _request_by_phase(self, phase: int, skipped: int) -> Http1Message | None:
+        """The request of `phase` (the response's phase - 1), removed from pending, or None.
+
+        Every request phase since the last one accounted is accounted now: each is one
+        exchange (without pipelining), paired or counted as dropped, so that exchanges lost
+        whole (request and response) are counted too.
+        """
+        pending = self._pending
+        turns = self._turns
+        # Requests that ended before `phase` were answered in a phase we did not see (counted below).
+        while pending and turns.get(id(pending[0]), _NO_PHASES)[1] < phase:
+            turns.pop(id(pending.popleft()), None)
+        self._accounted = phase
+        lost = skipped // 2
+        request = None
+        if pending and turns[id(pending[0])][0] <= phase:
+            request = pending.popleft()
+            del turns[id(request)]
+        else:
+            lost += 1  # the request of this phase was not seen either
+        if lost:
+            self.stats.drop_requests(self._requests_lost or self._responses_lost or LOST_EVENT, lost)
+        self._requests_lost = self._responses_lost = None
+        return request
 
     def _flush(self, partial: Http1Message | None, error_type: str) -> None:
         pending = self._pending
@@ -272,19 +453,53 @@ class Http1Connection:
             and not partial.is_request
             and (partial.status_code >= 200 or partial.status_code == 101)
         ):
-            if pending:
-                pairs.append((pending.popleft(), partial, error_type))
-            else:
-                self.stats.unmatched_responses += 1
+            request = self._request_for(partial)
+            if request is not None:
+                pairs.append((request, partial, error_type))
+        if self.turn and not self._pipelined and self._accounted is not None and self.turn > self._accounted:
+            self._account_until_close()
+        elif self._responses_lost and not self._pipelined:
+            # Requests that came before responses were lost may have been answered in them:
+            # no failure is reported for them, they are counted.
+            lost = 0
+            while pending and pending[0].first_ts_enter < self._responses_lost_ts:
+                pending.popleft()
+                lost += 1
+            if lost:
+                self.stats.drop_requests(self._responses_lost, lost)
         while pending:
             pairs.append((pending.popleft(), None, error_type))
+
+    def _account_until_close(self) -> None:
+        """At the end, the request phases since the last one accounted (up to the kernel's last
+        phase): a request whose response phase came was answered in bytes we did not see, and a
+        phase whose request we did not see was a request too; both are counted.  A request left
+        in the last phase got no answer: it stays pending, reported as a failure."""
+        pending = self._pending
+        turns = self._turns
+        last = self.turn
+        phase = self._accounted + 2
+        lost = 0
+        while phase <= last:
+            while pending and turns.get(id(pending[0]), _NO_PHASES)[1] < phase:
+                turns.pop(id(pending.popleft()), None)  # its phase was counted already
+            mine = bool(pending) and turns[id(pending[0])][0] <= phase
+            if mine and phase == last:
+                break  # unanswered
+            if mine:
+                del turns[id(pending.popleft())]
+            lost += 1
+            self._accounted = phase
+            phase += 2
+        if lost:
+            self.stats.drop_requests(self._requests_lost or self._responses_lost or LOST_EVENT, lost)
 
     def _stop(self) -> None:
         self.is_http = False
         self._out.kill()
         self._in.kill()
         if self._pending:
-            self.stats.dropped_requests += len(self._pending)
+            self.stats.drop_requests("parsing_stopped", len(self._pending))
             self._pending.clear()
 
     def _internal_error(self) -> None:
@@ -325,7 +540,7 @@ class _OneShot:
     def on_foreign(self, stream: Http1Stream) -> None:
         pass
 
-    def on_lost_message(self, stream: Http1Stream) -> None:
+    def on_lost_message(self, stream: Http1Stream, reason: str) -> None:
         pass
 
 

@@ -59,6 +59,12 @@ _DEAD = 9  # no longer parsed (not HTTP, upgraded, given up)
 _DONE = 10  # framing result only: the message has no body
 _UNFRAMED = 11  # after a request of undeterminable length: bytes are skipped, never parsed
 
+# Why bytes of a stream were not seen (the `reason` of dropped requests they cost).
+CAPTURE_WINDOW = "capture_window"  # beyond what the kernel copies of one syscall (capture_bytes x read_chunks)
+LOST_EVENT = "lost_event"  # whole syscalls whose events never arrived (ring buffer full, program skipped)
+# Every reason a request is dropped for (Http1Stats.drop_requests), exported even when zero.
+DROP_REASONS = ("unparseable_response", "parsing_stopped", "pending_overflow", LOST_EVENT, CAPTURE_WINDOW)
+
 # How many leading bytes decide whether a chunk can start a message.
 _PROBE = 32
 
@@ -77,9 +83,13 @@ class Http1Stats:
         "dropped_requests",
         "upgrades",
         "gap_bytes",
+        "lost_event_gaps",
+        "gap_unknown",
+        "abandoned_connections",
         "internal_errors",
         "unprocessed_requests",
         "ambiguous_requests",
+        "dropped_by_reason",
     )
 
     def __init__(self) -> None:
@@ -93,15 +103,29 @@ class Http1Stats:
         self.dropped_requests = 0  # requests dropped unanswered: their response was unparseable, or give-up
         self.upgrades = 0  # 101 Switching Protocols / CONNECT tunnels: parsing stopped, not an error
         self.gap_bytes = 0  # bytes the kernel moved but the capture did not carry
+        self.lost_event_gaps = 0  # places where events of a connection were lost (stream positions jumped)
+        self.gap_unknown = 0  # ... of them, how many bytes is unknown (the kernel's count restarted)
+        self.abandoned_connections = 0  # pipelined connections whose pairing a gap made uncertain
         self.internal_errors = 0  # bugs caught at the boundary (the connection is given up)
         # Requests a server read after it answered "Connection: close": it never processed them.
         self.unprocessed_requests = 0
         # Requests whose body length could not be determined, by reason (framing_error).
         self.ambiguous_requests: dict[str, int] = {}
+        self.dropped_by_reason: dict[str, int] = {}  # dropped_requests, by reason
+
+    def drop_requests(self, reason: str, n: int = 1) -> None:
+        """Counts `n` requests that will have no exchange, and why."""
+        self.dropped_requests += n
+        self.dropped_by_reason[reason] = self.dropped_by_reason.get(reason, 0) + n
 
     def as_dict(self) -> dict[str, int]:
-        """The plain counters (``ambiguous_requests``, which has a reason, is apart)."""
-        return {name: getattr(self, name) for name in self.__slots__ if name != "ambiguous_requests"}
+        """The plain counters: ``dropped_requests`` (by ``dropped_by_reason``) and ``ambiguous_requests``
+        have a reason and are exported apart."""
+        return {
+            name: getattr(self, name)
+            for name in self.__slots__
+            if not name.startswith("dropped_") and name != "ambiguous_requests"
+        }
 
 
 class StreamOwner(Protocol):
@@ -122,8 +146,11 @@ class StreamOwner(Protocol):
     def on_foreign(self, stream: Http1Stream) -> None:
         """A hunting stream saw a chunk that is certainly not HTTP/1 (a TLS record)."""
 
-    def on_lost_message(self, stream: Http1Stream) -> None:
-        """A message started in bytes the capture missed; the stream is hunting."""
+    def on_lost_message(self, stream: Http1Stream, reason: str) -> None:
+        """One or more messages were (at least partly) in bytes nobody saw; the stream is hunting.
+
+        `reason`: CAPTURE_WINDOW or LOST_EVENT.
+        """
 
 
 def _framing(msg: Http1Message) -> tuple[int, int]:
@@ -476,43 +503,91 @@ class Http1Stream:
         self.state = _HUNT
         self.stats.resyncs += 1
 
-    def _gap(self, gap: int, ts_exit: int) -> None:
-        """The syscall moved `gap` more bytes than were captured."""
+    def lost(self, gap: int, ts: int) -> None:
+        """Bytes of this direction that no event carried (events lost before the next chunk).
+
+        Args:
+            gap: how many (exact, from the kernel's stream positions), or -1 when unknown.
+            ts: kernel time of the event that revealed the gap (the lost bytes moved before it).
+        """
+        self.stats.lost_event_gaps += 1
+        if gap >= 0:
+            self._gap(gap, ts, LOST_EVENT)
+            return
+        # How much is missing is unknown: whatever was in progress cannot be completed with certainty.
+        self.stats.gap_unknown += 1
+        if self.state == _DEAD or self.state == _UNFRAMED:
+            return  # nothing is parsed here any more: a gap changes nothing
+        if self.msg is not None and self.msg.is_request:
+            self._complete()  # its head was seen and queued; only its end time is unsure
+        self.msg = None
+        self.remaining = 0
+        self._hunt()
+        self.owner.on_lost_message(self, LOST_EVENT)
+
+    def _gap(self, gap: int, ts_exit: int, reason: str = CAPTURE_WINDOW) -> None:
+        """`gap` bytes of the stream were not seen: the uncaptured rest of the last syscall
+        (CAPTURE_WINDOW), or whole syscalls whose events were lost (LOST_EVENT).
+
+        A gap that ends inside the current message's counted body is skipped exactly.  Otherwise
+        the owner hears of a message (or several) it will never see: on_lost_message().
+        """
         self.stats.gap_bytes += gap
         state = self.state
         msg = self.msg
+        lost_event = reason is LOST_EVENT
         if state == _START:
             if not self.buf:
                 # A message started in bytes we did not see (unless we were only hunting).
                 lost = not self.tentative
                 self._hunt()
                 if lost:
-                    self.owner.on_lost_message(self)
+                    self.owner.on_lost_message(self, reason)
                 return
-            # A gap inside a header block: assume the block ends with this chunk.
             block = self.buf
             self.buf = bytearray()
+            if lost_event:
+                # The rest of this head is in lost events, after which the next bytes seen
+                # may be anywhere: the message is lost.
+                self._hunt()
+                self.owner.on_lost_message(self, reason)
+                return
+            # A gap inside a header block: assume the block ends with this chunk.
             try:
                 msg = parse_head(block, self.want, truncated=True)
                 self._begin(msg, ts_exit, True)
             except Http1ParseError as err:
                 self._head_failed(err)
+            # Where the block really ended, and whether more messages followed it in the gap
+            # (pipelined requests beyond the capture window), is unknown.
+            self.owner.on_lost_message(self, reason)
             return
         if msg is None:  # _HUNT, _DEAD
+            if lost_event and state == _HUNT and not self.tentative and self.want is not None:
+                self.owner.on_lost_message(self, reason)  # what we were looking for may be in there
             return
         msg.body_truncated = True
-        self.last_tx = ts_exit
+        if not lost_event:
+            self.last_tx = ts_exit  # the uncaptured rest of the syscall that ended at ts_exit
         if state == _LEN:
             rem = self.remaining - gap
             if rem > 0:
                 self.remaining = rem
                 return
             self.remaining = 0
+            if lost_event and not msg.is_request:
+                # This response ended in events we did not see, at a time we do not know: no
+                # duration can be given to it.  Its request is accounted by the owner.
+                self.msg = None
+                self.state = _START
+                self._hunt()
+                self.owner.on_lost_message(self, reason)
+                return
             self._complete()
             if rem < 0 and self.state == _START:
                 # The gap ran into the next message: its head is lost.
                 self._hunt()
-                self.owner.on_lost_message(self)
+                self.owner.on_lost_message(self, reason)
         elif state == _CHUNK_DATA and gap <= self.remaining:
             self.remaining -= gap
             if not self.remaining:

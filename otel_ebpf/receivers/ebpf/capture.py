@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otel_ebpf.model import ExchangeSource, HttpExchange, forget_forks
+from otel_ebpf.protocols.http1_stream import DROP_REASONS
 from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
@@ -316,6 +317,9 @@ class Capture:
         # syscall was running on that CPU): their data never reached the ring buffer.
         result[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))] = kernel.get("skipped", 0)
         result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
+        # Data events whose stream position the kernel could not give: a gap of unknown size.
+        for reason in ("pos_map_full", "stale_mark"):
+            result[("otel_ebpf.ebpf.unpositioned_events", (("reason", reason),))] = kernel[reason]
         result[("otel_ebpf.pipeline.errors", (("receiver", "ebpf"),))] = self.consumer_errors
         result[("otel_ebpf.ebpf.throttled_time", ())] = round(self.throttled_s, 3)
         result[("otel_ebpf.processes.vanished", ())] = self.resolver.vanished
@@ -334,10 +338,14 @@ class Capture:
         result[("otel_ebpf.connections.address_lookups", ())] = t.address_lookups
         result[("otel_ebpf.connections.not_selected", ())] = t.connections_ignored
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
-        for name, value in tracker.http_stats.as_dict().items():
+        http_stats = tracker.http_stats
+        for name, value in http_stats.as_dict().items():
             result[(f"otel_ebpf.http.parser.{name}", ())] = value
-        for reason, value in tracker.http_stats.ambiguous_requests.items():
+        for reason, value in http_stats.ambiguous_requests.items():
             result[("otel_ebpf.http.parser.ambiguous_requests", (("reason", reason),))] = value
+        by_reason = http_stats.dropped_by_reason
+        for reason in DROP_REASONS:
+            result[("otel_ebpf.http.parser.dropped_requests", (("reason", reason),))] = by_reason.get(reason, 0)
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = tracker.trace_context.waiting_overflow
         if self.evidence is not None:
             result.update(self.evidence.counters())

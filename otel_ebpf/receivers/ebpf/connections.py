@@ -69,6 +69,7 @@ class Connection:
         "last_seen",
         "sk",
         "destination",
+        "next_pos",
     )
 
     def __init__(self, pid: int, fd: int, http: Http1Connection, sk: int = 0):
@@ -84,6 +85,9 @@ class Connection:
         self.peer_address = ""
         self.peer_port = 0
         self.last_seen = 0
+        # Where the next event of each direction (DIR_INBOUND, DIR_OUTBOUND) must start in the
+        # socket's stream (the kernel's stream_pos); -1 until the first event with a position.
+        self.next_pos = [-1, -1]
 
 
 class TrackerStats:
@@ -162,10 +166,13 @@ class ConnectionTracker:
                 ts_enter,
                 ts_exit,
                 ret,
+                stream_pos,
+                other_pos,
+                turn,
                 captured,
                 offset,
                 more,
-                _reserved,
+                flags,
                 lport,
                 pport,
                 laddr,
@@ -178,6 +185,12 @@ class ConnectionTracker:
                 if conn is None:
                     conn = self._open(key, role, family, lport, pport, laddr, paddr, comm)
                 payload = raw[HEADER_SIZE : HEADER_SIZE + captured]
+                if not conn.ignored:
+                    gap_pairs = self._check_positions(
+                        conn, direction, flags, stream_pos, other_pos, turn, ret, ts_enter
+                    )  # noqa: E501
+                    for request, response, error_type in gap_pairs:
+                        self._emit(conn, tid, request, response, error_type, ts_enter, out)
                 if more:
                     # The next pieces of this read follow right behind: join them first.
                     large_reads[key] = [more, conn, tid, direction, bytearray(payload), ret, ts_enter, ts_exit]
@@ -203,6 +216,8 @@ class ConnectionTracker:
             elif etype == ev.EVENT_ERROR:
                 pairs = conn.http.on_error(-ret, ts_exit)
             elif etype == ev.EVENT_CLOSE:
+                if turn:
+                    conn.http.turn = turn
                 pairs = conn.http.on_close(ts_exit)
                 del connections[key]
             else:
@@ -215,6 +230,36 @@ class ConnectionTracker:
             if pending is not None:
                 # Its remaining pieces never came (the ring buffer was full: counted in the kernel).
                 self._data(key, *pending[1:], out)
+
+    def _check_positions(self, conn, direction, flags, pos, other_pos, turn, ret, ts_enter) -> list:
+        """Tells the connection about bytes of its stream that no event carried (see "Gaps in a
+        connection's stream" in docs/decisions.md), before it reads this event's data."""
+        http = conn.http
+        http.turn = turn
+        pairs = []
+        next_pos = conn.next_pos
+        expected = next_pos[direction]
+        if not flags & ev.EVENT_POS_VALID:
+            # Where this data starts is unknown (the kernel's positions map was full, or a stale
+            # mark): a gap of unknown size unless it is the connection's first event.
+            if expected >= 0:
+                next_pos[direction] = -1
+                pairs = http.on_gap(direction == ev.DIR_OUTBOUND, -1, ts_enter)
+            http.other_behind = False
+            return pairs
+        if pos != expected and (expected >= 0 or pos > 0):
+            # pos > expected: exactly that many bytes were moved without reaching us; pos < expected:
+            # the kernel's count restarted (its entry was evicted): how much was lost is unknown.
+            # A first event that does not start at 0 lost what came before it (positions count
+            # from the agent's start, so only for a connection already open then is that wrong:
+            # the first bytes seen are then a gap of unknown content, which costs nothing).
+            lost = pos - max(expected, 0) if pos > expected else -1
+            pairs = http.on_gap(direction == ev.DIR_OUTBOUND, lost, ts_enter)
+        next_pos[direction] = pos + ret
+        other = next_pos[direction ^ 1]
+        # Bytes the other direction moved that have not reached us (in flight or lost).
+        http.other_behind = other_pos > other if other >= 0 else other_pos > 0
+        return pairs
 
     def _data(self, key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out) -> None:
         conn.last_seen = ts_exit

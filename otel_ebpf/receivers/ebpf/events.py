@@ -17,6 +17,7 @@ from otel_ebpf.kernel.records import (
     EVENT_EOF,
     EVENT_ERROR,
     EVENT_HEADER,
+    EVENT_POS_VALID,
     HTTP_STAT_NAMES,
     ROLE_CLIENT,
     ROLE_SERVER,
@@ -33,6 +34,7 @@ __all__ = [
     "EVENT_DATA_MORE",
     "EVENT_EOF",
     "EVENT_ERROR",
+    "EVENT_POS_VALID",
     "HEADER",
     "HEADER_SIZE",
     "ROLE_CLIENT",
@@ -50,7 +52,7 @@ STAT_NAMES = HTTP_STAT_NAMES
 
 # struct event_header: HEADER.unpack_from(raw) gives its members in order (EVENT_HEADER.fields).
 HEADER = EVENT_HEADER.struct
-HEADER_SIZE = HEADER.size  # 112: checked against the C header in tests/test_kernel_records.py
+HEADER_SIZE = HEADER.size  # 136: checked against the C header in tests/test_kernel_records.py
 
 
 def format_address(family: int, raw: bytes) -> str:
