@@ -59,7 +59,7 @@ class ScriptedServer:
     """A real gRPC OTLP server; each call pops the next action: a grpc.StatusCode, a
     (code, retry_delay_s) pair, an int (rejected items: partial success) or None (accept)."""
 
-    def __init__(self, actions=(), credentials: grpc.ServerCredentials | None = None):
+    def __init__(self, actions=(), credentials: grpc.ServerCredentials | None = None, port: int = 0):
         self.actions = list(actions)
         self.calls: list[tuple[float, dict[str, str], object]] = []
         self.lock = threading.Lock()
@@ -86,9 +86,9 @@ class ScriptedServer:
         trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), self.server)
         metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(Metrics(), self.server)
         if credentials is None:
-            self.port = self.server.add_insecure_port("127.0.0.1:0")
+            self.port = self.server.add_insecure_port(f"127.0.0.1:{port}")
         else:
-            self.port = self.server.add_secure_port("127.0.0.1:0", credentials)
+            self.port = self.server.add_secure_port(f"127.0.0.1:{port}", credentials)
         self.server.start()
 
     @property
@@ -121,8 +121,8 @@ class ScriptedServer:
 def scripted():
     servers: list[ScriptedServer] = []
 
-    def make(*actions, credentials: grpc.ServerCredentials | None = None) -> ScriptedServer:
-        servers.append(ScriptedServer(actions, credentials))
+    def make(*actions, credentials: grpc.ServerCredentials | None = None, port: int = 0) -> ScriptedServer:
+        servers.append(ScriptedServer(actions, credentials, port))
         return servers[-1]
 
     yield make

@@ -63,7 +63,11 @@ def test_503_naming_the_exporter_that_cannot_start_while_the_rest_runs(tmp_path)
     taken.listen()
     try:
         config = CONFIG.format(
-            path=tmp_path / "no-such-dir" / "out.jsonl", prometheus_port=taken.getsockname()[1], port=port
+            # validate checks that the directory exists; procfs lets no file be created (ENOENT),
+            # a failure only start can meet.
+            path="/proc/out.jsonl",
+            prometheus_port=taken.getsockname()[1],
+            port=port,
         )
         agent = AgentProcess(tmp_path, config)
         try:

@@ -331,3 +331,27 @@ def test_a_backend_that_answers_unavailable_while_reachable_keeps_the_full_backo
     assert len(times) == 3 and all(gap >= 0.75 for gap in gaps), gaps  # 1 s ± 20 %
     assert exporter.stats()["sent_spans"] == 2
     exporter.shutdown(2)
+
+
+def test_a_failure_right_after_the_backend_returns_is_retried_within_a_second_not_a_full_backoff(scripted):  # noqa: F811
+    # A backend that comes back often fails its first answer (port open before it serves, a 503,
+    # UNAVAILABLE while warming up).  After the probe saw it come back, the backoff starts over
+    # from a short interval: with the old rule this one failure cost the whole 5 s interval.
+    port = free_port()
+    retry = {"initial_interval": "5s", "max_interval": "5s", "randomization_factor": 0}
+    exporter = create_component(
+        "exporters", "otlp", {"endpoint": f"http://127.0.0.1:{port}", "retry_on_failure": retry}, environ={}
+    )
+    exporter.start()
+    try:
+        exporter.export_traces(trace_request(2))
+        time.sleep(1.0)  # refused, and the probe has seen the backend down
+        assert exporter.stats()["sent_spans"] == 0
+        server = scripted(grpc.StatusCode.UNAVAILABLE, port=port)  # back, but its first answer fails
+        back_at = time.monotonic()
+        assert _wait(lambda: exporter.stats()["sent_spans"] == 2, 10), exporter.stats()
+        resumed_s = time.monotonic() - back_at
+        assert len(server.calls) == 2, [t - back_at for t, _, _ in server.calls]
+        assert resumed_s < 4.0, resumed_s  # reconnect (≤ 2.4 s) + probe + 0.5 s; the old rule waited ≥ 5 s more
+    finally:
+        exporter.shutdown(2)

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
@@ -42,6 +43,8 @@ UNITS = ("spans", "metric_points")
 STILL_FAILING_LOG_S = 60.0
 # How often a connection-level failure's probe is asked whether the backend is back.
 PROBE_INTERVAL_S = 0.25
+# The first retry interval after the probe saw the backend come back (then the usual growth).
+RECOVERED_INITIAL_S = 0.5
 # How long the final self-metrics request may take on one exporter (after close_queue).
 FINAL_DELIVERY_S = 1.0
 # Why shutdown discarded something (the log line's words, the order they are listed in).
@@ -563,14 +566,19 @@ class QueuedExporter(Exporter):
                 if retry.max_elapsed_time > 0 and elapsed + delay > retry.max_elapsed_time:
                     raise ExportError(f"{reason}, no more retries after {elapsed:.1f}s") from None
                 log.debug("exporter %s: %s, retrying in %.2fs", self.name, reason, delay)
-                self._wait_before_retry(delay, reason, failure.probe)
+                if self._wait_before_retry(delay, reason, failure.probe):
+                    # The backend came back: a failure now is most likely its start-up (a port
+                    # open before the server answers, a 503, a slow first answer), so the backoff
+                    # starts over from a short interval instead of resuming where the outage left
+                    # it.  Seen in CI: one such failure cost a full 5-7 s wait after the return.
+                    backoff = Backoff(replace(retry, initial_interval=min(retry.initial_interval, RECOVERED_INITIAL_S)))
                 self._count_retry()
 
-    def _wait_before_retry(self, delay: float, reason: str, probe: Callable[[], bool] | None = None) -> None:
+    def _wait_before_retry(self, delay: float, reason: str, probe: Callable[[], bool] | None = None) -> bool:
         """Sleeps `delay`, or gives up (ExportError) if shutdown's deadline comes first.
 
         With a ``probe`` (a connection-level failure), polls it every :data:`PROBE_INTERVAL_S`
-        and returns early once it has seen the backend unreachable and then reachable again.
+        and returns early (True) once it has seen the backend unreachable and then reachable again.
         """
         wake_at = time.monotonic() + delay
         seen_down = False
@@ -580,7 +588,7 @@ class QueuedExporter(Exporter):
                 if wake_at > deadline:
                     raise ExportError(f"{reason}, shutting down before the next retry")
                 time.sleep(remaining)
-                return
+                return False
             if probe is None:
                 self.stopping.wait(remaining)  # returns early when shutdown starts, to re-check
                 continue
@@ -596,7 +604,8 @@ class QueuedExporter(Exporter):
                 seen_down = True
             elif seen_down:
                 log.debug("exporter %s: backend reachable again, retrying now", self.name)
-                return
+                return True
+        return False
 
     def _invalid(self, request: object) -> None:
         with self._lock:
