@@ -72,6 +72,10 @@ class Http1Message:
         "first_ts_enter",
         "first_ts_exit",
         "last_ts_exit",
+        # The kernel phases (turns) the message's first bytes and, for a queued request, its last
+        # bytes came in (0: unknown); set by the stream and the pairing layer.
+        "first_turn",
+        "last_turn",
     )
 
     def __init__(
