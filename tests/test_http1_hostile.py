@@ -460,3 +460,24 @@ def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, re
         assert conn.stats.ambiguous_requests == {framing: 1}
     assert conn.stats.parse_errors == 0 and conn.stats.unmatched_responses == 0
     assert conn.stats.dropped_requests == 0
+
+
+def test_a_late_answer_to_the_request_before_an_ambiguous_one_is_its_own():
+    """The events of the answer to /a reach the agent after the ambiguous request (the receiver
+    says response bytes are still in flight: not pipelining); that answer is /a's, by its phase,
+    and the ambiguous request's own answer comes next."""
+    conn = Http1Connection(Role.CLIENT)
+    first = get(b"/a")
+    ambiguous = b"POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy"
+    refusal = response(b"400 Bad Request", b"Connection: close\r\n")
+    conn.turn = 1
+    pairs = conn.on_data(True, first, len(first), 10, 11)
+    conn.turn, conn.other_behind = 3, True
+    pairs += conn.on_data(True, ambiguous, len(ambiguous), 30, 31)
+    conn.turn, conn.other_behind = 2, False
+    pairs += conn.on_data(False, response(), len(response()), 20, 21)
+    conn.turn = 4
+    pairs += conn.on_data(False, refusal, len(refusal), 40, 41)
+    pairs += conn.on_close(50)
+    assert summary(pairs) == [("GET", "/a", 200, None), ("POST", "/b", 400, None)]
+    assert conn.stats.dropped_requests == 0 and conn.stats.unmatched_responses == 0

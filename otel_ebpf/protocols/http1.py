@@ -289,7 +289,11 @@ class Http1Connection:
             # the answer is the server's decision on that request: decided apart from the phases,
             # which cannot count the bytes the server took as its body.
             requests = self._in if self.role == Role.SERVER else self._out
-            unframed = requests.state == _UNFRAMED and not (self._pipelined or self._abandoned or self._skip_responses)
+            unframed = (
+                requests.state == _UNFRAMED
+                and not (self._pipelined or self._abandoned or self._skip_responses)
+                and not self._answers_earlier(msg)
+            )
             request = self._unframed_request() if unframed else self._request_for(msg)
             if request is not None:
                 self._pairs.append((request, msg, None))
@@ -375,6 +379,17 @@ class Http1Connection:
         if self.role == Role.SERVER and self._pending:
             self.stats.unprocessed_requests += len(self._pending)
             self._pending.clear()
+
+    def _answers_earlier(self, response: Http1Message) -> bool:
+        """The response started before the newest request (its events came late): it answers an
+        earlier one, which the usual rules pair."""
+        pending = self._pending
+        if not pending:
+            return False
+        newest = pending[-1]
+        if response.first_turn and newest.first_turn:
+            return response.first_turn < newest.first_turn
+        return response.first_ts_enter < newest.first_ts_enter
 
     def _unframed_request(self) -> Http1Message | None:
         """The request a final response answers while the request stream is unframed (without
