@@ -53,13 +53,19 @@ def split(data: bytes, cuts: list[int]) -> list[bytes]:
     return [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True) if b > a]
 
 
-def run(role: Role, requests: list[bytes], responses: list[bytes], close: bool = True):
-    """Feeds request chunks, then response chunks, of one connection; returns (pairs, connection)."""
+def run(role: Role, requests: list[bytes], responses: list[bytes], close: bool = True, phases: bool = False):
+    """Feeds request chunks, then response chunks, of one connection; returns (pairs, connection).
+
+    With `phases`, each chunk carries the kernel's phase as the receiver sets it (requests in
+    phase 1, responses in phase 2); without, the phase is unknown (0).
+    """
     conn = Http1Connection(role)
     req_out = role == Role.CLIENT
     pairs = []
+    conn.turn = 1 if phases else 0
     for chunk in requests:
         pairs += conn.on_data(req_out, chunk, len(chunk), 1, 2)
+    conn.turn = 2 if phases else 0
     for chunk in responses:
         pairs += conn.on_data(not req_out, chunk, len(chunk), 3, 4)
     if close:
@@ -67,22 +73,58 @@ def run(role: Role, requests: list[bytes], responses: list[bytes], close: bool =
     return pairs, conn
 
 
+class Wire:
+    """One connection fed the way the eBPF receiver feeds it: each chunk carries the kernel's
+    phase (`turn`: +1 at each change of direction) and a later timestamp than the last."""
+
+    def __init__(self, role: Role = Role.SERVER) -> None:
+        self.conn = Http1Connection(role)
+        self.client = role == Role.CLIENT
+        self.turn = 0
+        self.last: bool | None = None
+        self.ts = 0
+        self.pairs: list = []
+
+    def _data(self, outbound: bool, data: bytes) -> None:
+        if outbound is not self.last:
+            self.turn += 1
+            self.last = outbound
+        self.conn.turn = self.turn
+        self.ts += 10
+        self.pairs += self.conn.on_data(outbound, data, len(data), self.ts, self.ts + 1)
+
+    def request(self, data: bytes) -> None:
+        self._data(self.client, data)
+
+    def response(self, data: bytes) -> None:
+        self._data(not self.client, data)
+
+    def close(self) -> Http1Connection:
+        self.ts += 10
+        self.pairs += self.conn.on_close(self.ts)
+        return self.conn
+
+
 def summary(pairs) -> list[tuple]:
     return [(q.method, q.target, s.status_code if s is not None else None, err) for q, s, err in pairs]
 
 
+@pytest.mark.parametrize("phases", [False, True])
 @pytest.mark.parametrize("role", [Role.SERVER, Role.CLIENT])
 @pytest.mark.parametrize(("reason", "framing", "rest"), AMBIGUOUS)
-def test_refused_ambiguous_request_is_one_exchange_and_nothing_after_it_is_a_request(role, reason, framing, rest):
+def test_refused_ambiguous_request_is_one_exchange_and_nothing_after_it_is_a_request(
+    role, reason, framing, rest, phases
+):
     request = b"POST /upload HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\n" + rest
     status = NOT_IMPLEMENTED if reason == "transfer_coding_not_chunked" else BAD_REQUEST
     # The smuggled request again in a later read (nginx reads on while it lingers before closing).
-    pairs, conn = run(role, [request, SMUGGLED], [status, b"\r\n"])
+    pairs, conn = run(role, [request, SMUGGLED], [status, b"\r\n"], phases=phases)
     code = 501 if status is NOT_IMPLEMENTED else 400
     assert summary(pairs) == [("POST", "/upload", code, None)]
     assert pairs[0][0].framing_error == reason
     assert conn.stats.ambiguous_requests == {reason: 1}
     assert conn.stats.parse_errors == 0 and conn.stats.unmatched_responses == 0
+    assert conn.stats.dropped_requests == 0
 
 
 @settings(max_examples=150, deadline=None)
@@ -91,15 +133,17 @@ def test_refused_ambiguous_request_is_one_exchange_and_nothing_after_it_is_a_req
     st.lists(st.integers(0, 400), max_size=10),
     st.lists(st.integers(0, 200), max_size=6),
     st.sampled_from([Role.SERVER, Role.CLIENT]),
+    st.booleans(),
 )
-def test_ambiguous_requests_give_the_same_result_however_the_bytes_are_cut(case, req_cuts, resp_cuts, role):
+def test_ambiguous_requests_give_the_same_result_however_the_bytes_are_cut(case, req_cuts, resp_cuts, role, phases):
     reason, framing, rest = case
     # A valid request before it: it keeps its own answer.
     request = b"GET /first HTTP/1.1\r\n\r\nPOST /upload HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\n" + rest
     responses = OK_KEEP_ALIVE + BAD_REQUEST
-    pairs, conn = run(role, split(request, req_cuts), split(responses, resp_cuts))
+    pairs, conn = run(role, split(request, req_cuts), split(responses, resp_cuts), phases=phases)
     assert summary(pairs) == [("GET", "/first", 200, None), ("POST", "/upload", 400, None)]
     assert conn.stats.ambiguous_requests == {reason: 1}
+    assert conn.stats.dropped_requests == 0
 
 
 def test_server_without_an_answer_gives_one_failed_exchange_not_the_smuggled_one():
@@ -142,6 +186,135 @@ def test_a_server_that_announced_close_processes_nothing_after_it():
     # A client keeps its view: its requests failed when the connection closed.
     pairs, conn = run(Role.CLIENT, [requests], [closing])
     assert summary(pairs) == [("GET", "/a", 200, None), ("GET", "/b", None, "timeout"), ("GET", "/c", None, "timeout")]
+
+
+# ---------------------------------------------------------------------------
+# The same rules with the kernel's phases, the path every captured connection takes
+
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+def get(target: bytes) -> bytes:
+    return b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def response(status: bytes = b"200 OK", extra: bytes = b"") -> bytes:
+    return b"HTTP/1.1 " + status + b"\r\nContent-Length: 2\r\n" + extra + b"\r\nok"
+
+
+@pytest.mark.parametrize("role", [Role.SERVER, Role.CLIENT])
+def test_ambiguous_request_with_100_continue_answered_leniently_keeps_the_connection_alive(role):
+    """The answer comes two phases after the request's head (100 Continue, then the body): it is
+    the ambiguous request's, and the exchanges after it pair as usual, nothing counted lost."""
+    wire = Wire(role)
+    wire.request(
+        b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"
+    )
+    wire.response(CONTINUE)
+    wire.request(b"hello")
+    wire.response(response())
+    wire.request(get(b"/next"))
+    wire.response(response())
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("POST", "/up", 200, None), ("GET", "/next", 200, None)]
+    assert stats.ambiguous_requests == {"invalid_content_length": 1}
+    assert stats.dropped_requests == 0 and stats.unmatched_responses == 0
+
+
+@pytest.mark.parametrize("role", [Role.SERVER, Role.CLIENT])
+def test_ambiguous_request_with_100_continue_refused_is_the_span_of_the_error(role):
+    wire = Wire(role)
+    wire.request(
+        b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        b"Transfer-Encoding: gzip, chunked\r\nContent-Length: 5\r\n\r\n"
+    )
+    wire.response(CONTINUE)
+    wire.request(b"5\r\nhello\r\n0\r\n\r\n" + SMUGGLED)
+    wire.response(response(b"400 Bad Request", b"Connection: close\r\n"))
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("POST", "/up", 400, None)]
+    assert stats.ambiguous_requests == {"content_length_and_transfer_encoding": 1}
+    assert stats.dropped_requests == 0 and stats.unmatched_responses == 0
+
+
+@pytest.mark.parametrize("role", [Role.SERVER, Role.CLIENT])
+def test_answers_after_a_refusal_without_close_are_counted_unmatched_not_lost(role):
+    """A server that refused an ambiguous request (400) but kept the connection goes on serving:
+    its requests are not parsed (which bytes were the refused body is unknowable), its answers
+    are counted as unmatched responses, never as requests lost in the ring buffer."""
+    wire = Wire(role)
+    wire.request(b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    wire.response(response(b"400 Bad Request"))
+    for _ in range(3):
+        wire.request(get(b"/n"))
+        wire.response(response())
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("POST", "/a", 400, None)]
+    assert stats.unmatched_responses == 3
+    assert stats.dropped_requests == 0 and stats.unprocessed_requests == 0
+
+
+def test_phases_read_after_a_close_answer_are_unprocessed_requests():
+    # The client's next request, read while the server lingers before closing.
+    wire = Wire()
+    wire.request(get(b"/1"))
+    wire.response(response(extra=b"Connection: close\r\n"))
+    wire.request(get(b"/2"))
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("GET", "/1", 200, None)]
+    assert stats.unprocessed_requests == 1 and stats.dropped_requests == 0
+    # The body of a refused request, read after the refusal: the server processed none of it.
+    wire = Wire()
+    wire.request(b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n")
+    wire.response(BAD_REQUEST)
+    wire.request(b"hello")
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("POST", "/a", 400, None)]
+    assert stats.unprocessed_requests == 1 and stats.dropped_requests == 0
+
+
+def test_a_close_answer_that_pairs_with_nothing_still_ends_the_requests():
+    """An unsolicited ``408`` with ``Connection: close`` started before the client's next request
+    arrived: it answers no request we saw, and that request, read while the server closes, was
+    never processed: counted, not reported as a reset exchange."""
+    wire = Wire()
+    wire.request(get(b"/1"))
+    wire.response(response())
+    timeout = response(b"408 Request Timeout", b"Connection: close\r\n")
+    wire.response(timeout[:20])  # the server starts writing the 408...
+    wire.request(get(b"/2"))  # ...while the client's next request arrives
+    wire.response(timeout[20:])
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("GET", "/1", 200, None)]
+    assert stats.unmatched_responses == 1 and stats.unprocessed_requests == 1
+    assert stats.dropped_requests == 0
+
+
+def test_100_continue_exchange_is_not_counted_lost():
+    """Request head, 100 Continue, body, answer: four phases, one exchange (curl sends
+    ``Expect: 100-continue`` for bodies over 1 KiB)."""
+    wire = Wire()
+    for _ in range(2):
+        wire.request(b"POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2000\r\n\r\n")
+        wire.response(CONTINUE)
+        wire.request(b"x" * 2000)
+        wire.response(response())
+    wire.request(get(b"/next"))
+    wire.response(response())
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("POST", "/up", 200, None)] * 2 + [("GET", "/next", 200, None)]
+    assert stats.dropped_requests == 0 and stats.unmatched_responses == 0
+
+
+def test_an_unparseable_response_costs_its_request_only():
+    wire = Wire()
+    wire.request(get(b"/1"))
+    wire.response(b"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n")
+    wire.request(get(b"/2"))
+    wire.response(response())
+    stats = wire.close().stats
+    assert summary(wire.pairs) == [("GET", "/2", 200, None)]
+    assert stats.dropped_by_reason == {"unparseable_response": 1}
 
 
 @pytest.mark.parametrize(
@@ -260,8 +433,9 @@ def _oracle(minor: int, cls: list[str], tes: list[str]) -> str:
     st.lists(st.integers(0, 400), max_size=8),
     st.lists(st.integers(0, 200), max_size=4),
     st.sampled_from([Role.SERVER, Role.CLIENT]),
+    st.booleans(),
 )
-def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, resp_cuts, role):
+def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, resp_cuts, role, phases):
     framing = _oracle(minor, cls, tes)
     lines = b"".join(b"Content-Length: %s\r\n" % v.encode() for v in cls)
     lines += b"".join(b"Transfer-Encoding: %s\r\n" % v.encode() for v in tes)
@@ -276,7 +450,7 @@ def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, re
     request = b"POST /up HTTP/1.%d\r\nHost: x\r\n" % minor + lines + b"\r\n" + body + b"GET /next HTTP/1.1\r\n\r\n"
     valid = framing in ("cl", "chunked", "none")
     responses = OK_KEEP_ALIVE * 2 if valid else BAD_REQUEST
-    pairs, conn = run(role, split(request, req_cuts), split(responses, resp_cuts))
+    pairs, conn = run(role, split(request, req_cuts), split(responses, resp_cuts), phases=phases)
     if valid:
         assert summary(pairs) == [("POST", "/up", 200, None), ("GET", "/next", 200, None)]
         assert pairs[0][0].body_size == size
@@ -285,3 +459,25 @@ def test_every_framing_combination_follows_rfc9112(minor, cls, tes, req_cuts, re
         assert summary(pairs) == [("POST", "/up", 400, None)]
         assert conn.stats.ambiguous_requests == {framing: 1}
     assert conn.stats.parse_errors == 0 and conn.stats.unmatched_responses == 0
+    assert conn.stats.dropped_requests == 0
+
+
+def test_a_late_answer_to_the_request_before_an_ambiguous_one_is_its_own():
+    """The events of the answer to /a reach the agent after the ambiguous request (the receiver
+    says response bytes are still in flight: not pipelining); that answer is /a's, by its phase,
+    and the ambiguous request's own answer comes next."""
+    conn = Http1Connection(Role.CLIENT)
+    first = get(b"/a")
+    ambiguous = b"POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy"
+    refusal = response(b"400 Bad Request", b"Connection: close\r\n")
+    conn.turn = 1
+    pairs = conn.on_data(True, first, len(first), 10, 11)
+    conn.turn, conn.other_behind = 3, True
+    pairs += conn.on_data(True, ambiguous, len(ambiguous), 30, 31)
+    conn.turn, conn.other_behind = 2, False
+    pairs += conn.on_data(False, response(), len(response()), 20, 21)
+    conn.turn = 4
+    pairs += conn.on_data(False, refusal, len(refusal), 40, 41)
+    pairs += conn.on_close(50)
+    assert summary(pairs) == [("GET", "/a", 200, None), ("POST", "/b", 400, None)]
+    assert conn.stats.dropped_requests == 0 and conn.stats.unmatched_responses == 0

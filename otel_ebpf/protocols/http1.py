@@ -25,7 +25,7 @@ from otel_ebpf.protocols.http1_message import (
     Http1Message,
     Http1ParseError,
 )
-from otel_ebpf.protocols.http1_stream import LOST_EVENT, Http1Stats, Http1Stream
+from otel_ebpf.protocols.http1_stream import _UNFRAMED, LOST_EVENT, Http1Stats, Http1Stream
 
 __all__ = [
     "MAX_HEADER_BLOCK",
@@ -39,8 +39,6 @@ __all__ = [
     "Http1Stats",
     "parse_message",
 ]
-
-_NO_PHASES = (0, 0)  # a pending request whose phases are unknown
 
 Http1Pair = tuple[Http1Message, Http1Message | None, str | None]  # (request, response, error_type)
 
@@ -97,9 +95,9 @@ class Http1Connection:
         "_responses_lost_ts",
         "_gap_ts",
         "_skip_responses",
-        "_turns",
         "_accounted",
         "_response_turn",
+        "_stopped",
     )
 
     def __init__(
@@ -129,13 +127,16 @@ class Http1Connection:
         # other_behind.  A phase is a run of bytes in one direction: without pipelining, the
         # request of phase n is answered in phase n + 1.
         self.turn = 0
-        # id(pending request) -> the phases its first and last bytes came in (the last is the first
-        # until it is complete: a server may answer before it has read the whole request).
-        self._turns: dict[int, tuple[int, int]] = {}
+        # A queued request carries the phases its first and last bytes came in (first_turn,
+        # last_turn: the last is the first until it is complete, a server may answer before it
+        # has read the whole request).
         # The last request phase accounted for (paired or counted); None: not known yet.  A
         # connection the kernel saw open starts before phase 1.
         self._accounted: int | None = None if unknown else -1
         self._response_turn = 0  # the phase the response being read started in
+        # The server is done with the requests of this connection (_last_answer): nothing more is
+        # parsed as a request, answers that follow are counted, not paired.
+        self._stopped = False
 
     # ---- events from the kernel ----
 
@@ -249,7 +250,7 @@ class Http1Connection:
         # A message starting in one direction ends a message with lost framing in the other.
         (self._in if outbound else self._out).end_resync()
         if not msg.is_request:
-            self._response_turn = self.turn
+            self._response_turn = msg.first_turn  # the phase its first bytes came in
             return
         if self._abandoned:
             return  # its response, when it comes, is counted
@@ -257,35 +258,48 @@ class Http1Connection:
         if pending and not self.other_behind and not self._responses_lost:
             self._pipelined = True  # not explained by a response we have not seen: pipelining
         if len(pending) >= self.max_pending:
-            self._turns.pop(id(pending.popleft()), None)
+            pending.popleft()
             self.stats.pending_overflow += 1
             self.stats.drop_requests("pending_overflow")
             if self._pipelined:
                 self._skip_responses += 1  # its response is still to come: it must not pair
+        msg.last_turn = msg.first_turn  # until it ends (on_message)
         pending.append(msg)
-        if self.turn:
-            self._turns[id(msg)] = (self.turn, self.turn)
 
     def on_message(self, stream: Http1Stream, msg: Http1Message) -> None:
         if msg.is_request:
             turn = self.turn
-            phases = self._turns.get(id(msg))
-            if phases is not None and turn:
-                self._turns[id(msg)] = (phases[0], turn)
-            elif turn and self._accounted is not None and turn > self._accounted:
-                # Answered before it ended (a server that replies before reading the body): the
-                # phase of its last bytes belongs to that exchange, not to a request of its own.
-                if not (turn - self._accounted) & 1:
+            if turn:
+                pending = self._pending
+                if pending and pending[-1] is msg:  # still queued (requests complete in order)
+                    if msg.first_turn:
+                        msg.last_turn = turn
+                elif self._accounted is not None and turn > self._accounted and not (turn - self._accounted) & 1:
+                    # Answered before it ended (a server that replies before reading the body): the
+                    # phase of its last bytes belongs to that exchange, not to a request of its own.
                     self._accounted = turn
             return  # already queued when its head was parsed
         status = msg.status_code
         if status < 200 and status != 101:
             return  # interim (100 Continue, 103 Early Hints): the final response follows
-        request = self._request_for(msg)
-        if request is not None:
-            self._pairs.append((request, msg, None))
-            if request.framing_error or (self.role == Role.SERVER and _closes(msg)):
-                self._last_answer(request, msg)
+        if self._stopped:
+            self._answer_after_stop()
+        else:
+            # While the request stream is unframed (after a request of undeterminable length),
+            # the answer is the server's decision on that request: decided apart from the phases,
+            # which cannot count the bytes the server took as its body.
+            requests = self._in if self.role == Role.SERVER else self._out
+            unframed = (
+                requests.state == _UNFRAMED
+                and not (self._pipelined or self._abandoned or self._skip_responses)
+                and not self._answers_earlier(msg)
+            )
+            request = self._unframed_request() if unframed else self._request_for(msg)
+            if request is not None:
+                self._pairs.append((request, msg, None))
+            ambiguous = unframed or (request is not None and request.framing_error != "")
+            if ambiguous or (self.role == Role.SERVER and _closes(msg)):
+                self._last_answer(ambiguous, msg)
         if status == 101 or (msg.method == "CONNECT" and status < 300):
             # The bytes that follow belong to another protocol or a tunnel.
             self.stats.upgrades += 1
@@ -308,6 +322,8 @@ class Http1Connection:
             # the next response pairs with the right request.
             self._pending.popleft()
             stats.drop_requests("unparseable_response")
+            if self.turn and self._accounted is not None and not self._pipelined:
+                self._accounted = self.turn - 1  # that request's phase is accounted for
 
     def on_foreign(self, stream: Http1Stream) -> None:
         if not self._seen_http:
@@ -329,7 +345,6 @@ class Http1Connection:
             # Not counted here: each of them is counted when its response shows up (after the
             # responses to requests pending_overflow dropped: _skip_responses, counted already).
             self._pending.clear()
-            self._turns.clear()
         elif stream.want:
             self._requests_lost = reason
         else:
@@ -338,27 +353,67 @@ class Http1Connection:
 
     # ---- internals ----
 
-    def _last_answer(self, request: Http1Message, response: Http1Message) -> None:
+    def _last_answer(self, ambiguous: bool, response: Http1Message) -> None:
         """Follows the server after an answer that may end the requests of the connection.
 
-        After a request of undeterminable length (RFC 9112 §6.3) the request stream is
-        unframed: an error answer or ``Connection: close`` means the server refused it
-        (RFC 9112 requires it to close), so nothing that follows is a request; any other
+        After a request of undeterminable length (RFC 9112 §6.3, `ambiguous`) the request
+        stream is unframed: an error answer or ``Connection: close`` means the server refused
+        it (RFC 9112 requires it to close), so nothing that follows is a request; any other
         answer means the server took a framing we cannot see, and parsing resumes at the
         next syscall that starts with a request line.  A server that announced
         ``Connection: close`` processes nothing after it: requests already read (or read
-        while it lingers before closing) are counted, never reported.
+        while it lingers before closing) are counted, never reported.  Once requests are
+        stopped, later answers are counted as unmatched responses and request phases left
+        unanswered at the end as unprocessed requests (see _answer_after_stop, _flush).
         """
         requests = self._in if self.role == Role.SERVER else self._out
-        if request.framing_error and response.status_code < 400 and not _closes(response):
+        if ambiguous and response.status_code < 400 and not _closes(response):
             requests.resume()  # counted as a resync
             return
         requests.stop_requests()
+        self._stopped = True
+        if self.turn:
+            # Every request phase before this answer is accounted for: paired, or queued and
+            # counted below; those after it are counted at the end (_flush).
+            self._accounted = self.turn - 1
         if self.role == Role.SERVER and self._pending:
             self.stats.unprocessed_requests += len(self._pending)
-            for unprocessed in self._pending:
-                self._turns.pop(id(unprocessed), None)
             self._pending.clear()
+
+    def _answers_earlier(self, response: Http1Message) -> bool:
+        """The response started before the newest request (its events came late): it answers an
+        earlier one, which the usual rules pair."""
+        pending = self._pending
+        if not pending:
+            return False
+        newest = pending[-1]
+        if response.first_turn and newest.first_turn:
+            return response.first_turn < newest.first_turn
+        return response.first_ts_enter < newest.first_ts_enter
+
+    def _unframed_request(self) -> Http1Message | None:
+        """The request a final response answers while the request stream is unframed (without
+        pipelining): the request of undeterminable length, the newest queued (nothing is parsed
+        after it).  Older ones were answered by responses we lost (counted)."""
+        pending = self._pending
+        request = pending.pop() if pending and pending[-1].framing_error else None
+        if pending:
+            self.stats.drop_requests(self._responses_lost or LOST_EVENT, len(pending))
+            pending.clear()
+        if request is None:
+            self.stats.unmatched_responses += 1  # it answers requests we could not parse
+        self._requests_lost = self._responses_lost = None
+        if self._response_turn:
+            self._accounted = self._response_turn - 1  # phases resume counting after this answer
+        return request
+
+    def _answer_after_stop(self) -> None:
+        """A final response after the server was done with the requests (_last_answer): it answers
+        bytes deliberately not parsed (a lenient server, or the rest of a close answer): counted,
+        and its request phase is accounted for, not counted as lost."""
+        self.stats.unmatched_responses += 1
+        if self._response_turn:
+            self._accounted = self._response_turn - 1
 
     def _request_for(self, response: Http1Message) -> Http1Message | None:
         """The request a final response answers (removed from pending), or None (counted).
@@ -378,16 +433,14 @@ class Http1Connection:
         pending = self._pending
         if self._pipelined:
             if pending:
-                request = pending.popleft()
-                self._turns.pop(id(request), None)
-                return request
+                return pending.popleft()
             stats.unmatched_responses += 1
             return None
         phase = self._response_turn - 1 if self._response_turn else 0
         if phase > 0 and self._accounted is not None:
             skipped = phase - self._accounted - 2  # request phases in between, two apart
             if skipped >= 0 and not skipped & 1:
-                return self._request_by_phase(phase, skipped)
+                return self._request_by_phase(phase)
             # Not two phases per exchange after all (100-continue, an answer before its request
             # ended, the kernel's count restarted): back to the timestamps, counting anew.
             self._accounted = None
@@ -411,36 +464,36 @@ class Http1Connection:
             return None
         if answered > 1:
             for _ in range(answered - 1):
-                self._turns.pop(id(pending.popleft()), None)
+                pending.popleft()
             stats.drop_requests(self._responses_lost or LOST_EVENT, answered - 1)
         self._requests_lost = self._responses_lost = None
         request = pending.popleft()
         if phase > 0:
             self._accounted = phase  # from here on, exchanges can be counted by phase
-        self._turns.pop(id(request), None)
         return request
 
-    def _request_by_phase(self, phase: int, skipped: int) -> Http1Message | None:
+    def _request_by_phase(self, phase: int) -> Http1Message | None:
         """The request of `phase` (the response's phase - 1), removed from pending, or None.
 
         Every request phase since the last one accounted is accounted now: each is one
         exchange (without pipelining), paired or counted as dropped, so that exchanges lost
-        whole (request and response) are counted too.
+        whole (request and response) are counted too.  A request read in several phases (its
+        body after a ``100 Continue``) starts an exchange at its first phase: the phases up to
+        its last are its own, not lost.
         """
         pending = self._pending
-        turns = self._turns
+        accounted = self._accounted
         # Requests that ended before `phase` were answered in a phase we did not see (counted below).
-        while pending and turns.get(id(pending[0]), _NO_PHASES)[1] < phase:
-            turns.pop(id(pending.popleft()), None)
+        while pending and pending[0].last_turn < phase:
+            pending.popleft()
         self._accounted = phase
-        lost = skipped // 2
-        request = None
-        if pending and turns[id(pending[0])][0] <= phase:
+        if pending and pending[0].first_turn <= phase:
             request = pending.popleft()
-            del turns[id(request)]
+            lost = (request.first_turn - accounted - 2) // 2  # request phases before its own
         else:
-            lost += 1  # the request of this phase was not seen either
-        if lost:
+            request = None
+            lost = (phase - accounted) // 2  # the request of this phase was not seen either
+        if lost > 0:
             self.stats.drop_requests(self._requests_lost or self._responses_lost or LOST_EVENT, lost)
         self._requests_lost = self._responses_lost = None
         return request
@@ -453,10 +506,17 @@ class Http1Connection:
             and not partial.is_request
             and (partial.status_code >= 200 or partial.status_code == 101)
         ):
-            request = self._request_for(partial)
-            if request is not None:
-                pairs.append((request, partial, error_type))
-        if self.turn and not self._pipelined and self._accounted is not None and self.turn > self._accounted:
+            if self._stopped:
+                self._answer_after_stop()
+            else:
+                request = self._request_for(partial)
+                if request is not None:
+                    pairs.append((request, partial, error_type))
+        if self._stopped:
+            if self.turn and self._accounted is not None and self.turn > self._accounted:
+                # Request phases the server read after it was done with requests: never processed.
+                self.stats.unprocessed_requests += (self.turn - self._accounted) // 2
+        elif self.turn and not self._pipelined and self._accounted is not None and self.turn > self._accounted:
             self._account_until_close()
         elif self._responses_lost and not self._pipelined:
             # Requests that came before responses were lost may have been answered in them:
@@ -476,18 +536,17 @@ class Http1Connection:
         phase whose request we did not see was a request too; both are counted.  A request left
         in the last phase got no answer: it stays pending, reported as a failure."""
         pending = self._pending
-        turns = self._turns
         last = self.turn
         phase = self._accounted + 2
         lost = 0
         while phase <= last:
-            while pending and turns.get(id(pending[0]), _NO_PHASES)[1] < phase:
-                turns.pop(id(pending.popleft()), None)  # its phase was counted already
-            mine = bool(pending) and turns[id(pending[0])][0] <= phase
+            while pending and pending[0].last_turn < phase:
+                pending.popleft()  # its phase was counted already
+            mine = bool(pending) and pending[0].first_turn <= phase
             if mine and phase == last:
                 break  # unanswered
             if mine:
-                del turns[id(pending.popleft())]
+                pending.popleft()
             lost += 1
             self._accounted = phase
             phase += 2
@@ -519,6 +578,7 @@ class _OneShot:
     """Stream owner for :func:`parse_message`: keeps the first message, raises on errors."""
 
     __slots__ = ("method", "message")
+    turn = 0  # phases are not tracked
 
     def __init__(self, method: str) -> None:
         self.method = method

@@ -131,6 +131,8 @@ class Http1Stats:
 class StreamOwner(Protocol):
     """What a stream asks of the layer above it."""
 
+    turn: int  # the kernel's phase of the chunk being fed (0: unknown)
+
     def request_method(self, stream: Http1Stream) -> str:
         """The method of the request the response now starting answers ("" if unknown)."""
 
@@ -227,6 +229,7 @@ class Http1Stream:
         "msg",
         "remaining",
         "first_te",
+        "first_turn",
         "first_tx",
         "last_tx",
     )
@@ -251,6 +254,7 @@ class Http1Stream:
         self.msg: Http1Message | None = None
         self.remaining = 0
         self.first_te = 0
+        self.first_turn = 0  # the owner's phase (turn) when the current head started
         self.first_tx = 0
         self.last_tx = 0
 
@@ -375,6 +379,7 @@ class Http1Stream:
                 if pos == n:
                     return n
             self.first_te = ts_enter
+            self.first_turn = self.owner.turn
             self.first_tx = ts_exit
             end, body = find_head_end(data, pos)
             if end < 0:
@@ -406,6 +411,7 @@ class Http1Stream:
 
     def _begin(self, msg: Http1Message, ts_exit: int, truncated: bool) -> None:
         msg.first_ts_enter = self.first_te
+        msg.first_turn = self.first_turn
         msg.first_ts_exit = self.first_tx
         if not msg.is_request:
             msg.method = self.owner.request_method(self)

@@ -10,7 +10,7 @@ bounds its own memory (idle connections are evicted and counted).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from otel_ebpf.kernel.procfs import lookup_socket
@@ -231,12 +231,12 @@ class ConnectionTracker:
                 # Its remaining pieces never came (the ring buffer was full: counted in the kernel).
                 self._data(key, *pending[1:], out)
 
-    def _check_positions(self, conn, direction, flags, pos, other_pos, turn, ret, ts_enter) -> list:
+    def _check_positions(self, conn, direction, flags, pos, other_pos, turn, ret, ts_enter) -> Sequence:
         """Tells the connection about bytes of its stream that no event carried (see "Gaps in a
         connection's stream" in docs/decisions.md), before it reads this event's data."""
         http = conn.http
         http.turn = turn
-        pairs = []
+        pairs = ()  # the common case: no gap, nothing to allocate
         next_pos = conn.next_pos
         expected = next_pos[direction]
         if not flags & ev.EVENT_POS_VALID:
