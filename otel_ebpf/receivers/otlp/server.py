@@ -390,23 +390,27 @@ class OtlpReceiver:
             handlers.append(grpc.method_handlers_generic_handler(service, {"Export": handler}))
         return handlers
 
+    def _exhausted(self, signal: _Signal, context: grpc.ServicerContext, nbytes: int, items: int, reason: str) -> None:
+        """Answers RESOURCE_EXHAUSTED with a retry delay (the sender backs off), counted by reason."""
+        self._record(signal, "refused", nbytes, 0, items, reason)
+        self._warn(
+            signal,
+            "exhausted",
+            "receiver %s: refusing %s requests (%s), senders are asked to retry in %.0fs",
+            self.name,
+            signal.name,
+            reason,
+            _RETRY_DELAY_S,
+        )
+        _retry_later(context, f"the agent cannot take more data now ({reason}); retry later")
+
     def _export(self, signal: _Signal, raw: bytes, context: grpc.ServicerContext):
         response = signal.response()
         nbytes = len(raw)
         reason = self._admit(nbytes) if self._admit is not None else None
         if reason is not None:
             # Refused before decoding: a 3 MiB request decodes into ~10 MB that nobody could keep.
-            self._record(signal, "refused", nbytes, 0, 0, reason)
-            self._warn(
-                signal,
-                "exhausted",
-                "receiver %s: refusing %s requests (%s), senders are asked to retry in %.0fs",
-                self.name,
-                signal.name,
-                reason,
-                _RETRY_DELAY_S,
-            )
-            _retry_later(context, f"the agent cannot take more data now ({reason}); retry later")
+            self._exhausted(signal, context, nbytes, 0, reason)
             return response
         try:
             request = signal.parse(raw)
@@ -452,17 +456,7 @@ class OtlpReceiver:
         try:
             result = signal.callback(request)
         except Refused as exc:
-            self._record(signal, "refused", nbytes, 0, items + rejected, exc.reason)
-            self._warn(
-                signal,
-                "exhausted",
-                "receiver %s: refusing %s requests (%s), senders are asked to retry in %.0fs",
-                self.name,
-                signal.name,
-                exc.reason,
-                _RETRY_DELAY_S,
-            )
-            _retry_later(context, f"the agent cannot take more data now ({exc.reason}); retry later")
+            self._exhausted(signal, context, nbytes, items + rejected, exc.reason)
             return response
         except Exception as exc:
             self._record(signal, "refused", nbytes, 0, items + rejected, "pipeline_error")
