@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import random
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from otel_ebpf.kernel.records import EVENT_POS_VALID
 from otel_ebpf.model import HttpExchange, ProcessInfo
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
-from tests.harness import AgentProcess, Server, require_bpf
+from tests.harness import AgentProcess, Server, require_binary, require_bpf
 
 CONFIG = """
 receivers:
@@ -32,8 +33,7 @@ receivers:
     drain_interval: {drain}
     read_chunks: {chunks}
     filter:
-      ports: [{port}]
-      executables: [nginx]
+      ports: [{port}]{executables}
 processors:
   batch:
     timeout: 100ms
@@ -53,9 +53,18 @@ service:
 """
 
 
-def _agent(tmp: Path, port: int, ring: int = 8 << 20, drain: str = "50ms", chunks: int = 4) -> AgentProcess:
+def _agent(
+    tmp: Path, port: int, ring: int = 8 << 20, drain: str = "50ms", chunks: int = 4, exe: str | None = "nginx"
+) -> AgentProcess:
     out = tmp / "agent-out.jsonl"
-    config = CONFIG.format(ring=ring, drain=drain, chunks=chunks, port=port, out=out)
+    config = CONFIG.format(
+        ring=ring,
+        drain=drain,
+        chunks=chunks,
+        port=port,
+        out=out,
+        executables=f"\n      executables: [{exe}]" if exe else "",
+    )
     return AgentProcess(tmp, config, out=out)
 
 
@@ -248,3 +257,43 @@ def test_tracker_pairs_and_counts_through_random_losses(seed):
     stats = tracker.http_stats
     assert len(out) + stats.dropped_by_reason["lost_event"] == 500
     assert stats.dropped_requests == stats.dropped_by_reason["lost_event"] and stats.unmatched_responses == 0
+
+
+@pytest.mark.parametrize("kind", ["python", "nginx"])
+def test_expect_100_continue_posts_from_curl_are_paired_and_nothing_is_counted_lost(kind, tmp_path):
+    """curl's `Expect: 100-continue` makes four phases of one exchange when the server reads the
+    body (Python: head, 100, body, answer; nginx's `return` answers with the 100 and reads the body
+    after): every POST is one span with the server's status, and no request is counted as lost."""
+    require_bpf()
+    curl = require_binary("curl")
+    server = Server(kind, tmp_path)
+    agent = _agent(tmp_path, server.port, exe="nginx" if kind == "nginx" else None)  # the port is filter enough
+    n = 20
+    body = tmp_path / "body.json"
+    body.write_text('{"name": "widget", "pad": "' + "x" * 4000 + '"}')
+    url = f"http://127.0.0.1:{server.port}/items"
+    try:
+        # One curl, one keep-alive connection, n POSTs of 4 KiB, each waiting for "100 Continue".
+        result = subprocess.run(
+            [curl, "-sv", "-w", "%{http_code}\\n", "-H", "Expect: 100-continue"]
+            + ["--data-binary", f"@{body}", "-H", "Content-Type: application/json"]
+            + ["-o", "/dev/null", url] * n,  # -o applies to one URL: once per URL
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert result.stdout.split() == ["201"] * n, result
+        # The four phases really happened: nginx answered "100 Continue" before each body.
+        assert result.stderr.count("< HTTP/1.1 100 Continue") == n, result.stderr[-2000:]
+        assert result.stderr.count("Re-using existing connection") == n - 1, result.stderr[-2000:]
+        spans, counters = _wait_for_final_counters(agent, n)
+    finally:
+        agent.stop()
+        server.stop()
+
+    assert len(spans) == n, [(s["name"], s["attributes"].get("http.response.status_code")) for s in spans]
+    assert {(s["attributes"]["http.request.method"], s["attributes"]["http.response.status_code"]) for s in spans} == {
+        ("POST", 201)
+    }
+    assert sum(_dropped_requests(counters).values()) == 0, _dropped_requests(counters)
+    assert counters[("otel_ebpf.http.parser.unmatched_responses", ())] == 0
