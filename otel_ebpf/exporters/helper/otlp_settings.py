@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from otel_ebpf import __version__
+from otel_ebpf.component import ExportDestinations
 from otel_ebpf.config.env import otlp_setting, otlp_source, otlp_var
 from otel_ebpf.exporters.helper.checks import DEFAULT_GRPC_PORT, DEFAULT_HTTP_ENDPOINT
 from otel_ebpf.exporters.helper.queued import SIGNAL_NAMES
@@ -68,6 +69,22 @@ class SignalSettings:
             return parts.port or _SCHEME_PORTS.get(parts.scheme)
         except ValueError:
             return None
+
+
+class OtlpDestinations(ExportDestinations):
+    """What the ``otlp`` and ``otlp_http`` exporters share about where they send: their resolved
+    (traces, metrics) settings, and the ports an ``ebpf`` receiver must leave alone."""
+
+    _settings: tuple[SignalSettings, SignalSettings]
+
+    def destination_ports(self) -> set[int]:
+        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
+        return {s.port for s in self._settings if s.port}
+
+    @property
+    def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:
+        """The resolved (traces, metrics) settings."""
+        return self._settings
 
 
 def env_value(environ: Mapping[str, str], signal: int, suffix: str) -> str | None:

@@ -20,8 +20,14 @@ from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2_grpc import MetricsServiceStub
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
 
-from otel_ebpf.component import CreateSettings, ExportDestinations
-from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, read_pem, resolve_grpc
+from otel_ebpf.component import CreateSettings
+from otel_ebpf.exporters.helper.otlp_settings import (
+    USER_AGENT,
+    OtlpDestinations,
+    SignalSettings,
+    read_pem,
+    resolve_grpc,
+)
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
     SIGNAL_NAMES,
@@ -118,7 +124,7 @@ class _ChannelState:
             pass
 
 
-class OtlpGrpcExporter(QueuedExporter, ExportDestinations):
+class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
     """Sends OTLP requests over gRPC from worker threads, retrying transient failures.
 
     Args:
@@ -153,15 +159,6 @@ class OtlpGrpcExporter(QueuedExporter, ExportDestinations):
         self._channels: dict[tuple, _ChannelState] = {}
         self._targets: tuple[_Target, ...] = ()
         self._channel_lock = threading.Lock()
-
-    def destination_ports(self) -> set[int]:
-        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
-        return {s.port for s in self._settings if s.port}
-
-    @property
-    def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:
-        """The resolved (traces, metrics) settings."""
-        return self._settings
 
     def _channel_options(self) -> list[tuple[str, Any]]:
         # gRPC's own reconnect backoff grows to 120 s by default: a channel that saw the

@@ -23,11 +23,11 @@ from typing import Any
 import urllib3
 from urllib3.connectionpool import HTTPConnectionPool
 
-from otel_ebpf.component import CreateSettings, ExportDestinations
+from otel_ebpf.component import CreateSettings
 from otel_ebpf.config.checks import check_header_name, check_header_value
 from otel_ebpf.config.env import otlp_source
 from otel_ebpf.exporters.helper.otlp_json import to_otlp_json
-from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, SignalSettings, resolve_http
+from otel_ebpf.exporters.helper.otlp_settings import USER_AGENT, OtlpDestinations, SignalSettings, resolve_http
 from otel_ebpf.exporters.helper.queued import (
     METRICS,
     SIGNAL_NAMES,
@@ -116,7 +116,7 @@ class _Target:
         self.pool: HTTPConnectionPool | None = None
 
 
-class OtlpHttpExporter(QueuedExporter, ExportDestinations):
+class OtlpHttpExporter(QueuedExporter, OtlpDestinations):
     """Sends OTLP requests over HTTP from worker threads, retrying transient failures.
 
     Args:
@@ -158,15 +158,6 @@ class OtlpHttpExporter(QueuedExporter, ExportDestinations):
         self._warn_unused_tls(config.get("tls") or {})
         self._pools: Pools | None = None
         self._pools_lock = threading.Lock()
-
-    def destination_ports(self) -> set[int]:
-        """The ports of its endpoints: an ``ebpf`` receiver leaves the traffic to them alone."""
-        return {s.port for s in self._settings if s.port}
-
-    @property
-    def signal_settings(self) -> tuple[SignalSettings, SignalSettings]:
-        """The resolved (traces, metrics) settings."""
-        return self._settings
 
     @property
     def encodings(self) -> tuple[str, str]:
