@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import IN_CI, free_port
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # "     -> key: Str(value)": exactly five spaces (deeper ones belong to span events).
 _ATTRIBUTE = re.compile(r"^ {5}-> (.*?): (Str|Int|Double|Bool|Bytes|Slice|Map|Empty)\((.*)\)$")
@@ -52,11 +54,14 @@ def rotel_binary() -> Path | None:
     return path if path.is_file() else None
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def require_rotel() -> Path:
+    """The rotel-agent binary; the calling test skips without it, except under CI=true (a failure)."""
+    binary = rotel_binary()
+    if binary is None:
+        if IN_CI:
+            pytest.fail("rotel is missing under CI=true (scripts/setup.sh --test installs it)")
+        pytest.skip("rotel is not installed (pip install rotel)")
+    return binary
 
 
 def _typed(kind: str, text: str) -> object:
@@ -190,12 +195,7 @@ class Rotel:
     """
 
     def __init__(self, workdir: Path, port: int | None = None):
-        binary = rotel_binary()
-        if binary is None:
-            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-                pytest.fail("rotel is missing under CI=true (scripts/setup.sh --test installs it)")
-            pytest.skip("rotel is not installed (pip install rotel)")
-        self.binary = binary
+        self.binary = require_rotel()
         self.port = port or free_port()
         self.http_port = free_port()
         self.workdir = Path(workdir)

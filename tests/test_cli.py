@@ -19,9 +19,7 @@ import pytest
 import yaml
 
 from otel_ebpf import PROJECT_ROOT, __version__, cli
-from tests.harness import AS_NOBODY, ambient_as_nobody
-
-_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody
 
 GOOD = """
 receivers:
@@ -140,7 +138,7 @@ def test_run_with_missing_file_exits_2(tmp_path, capsys):
 
 
 _root_tools = pytest.mark.skipif(
-    (os.geteuid() != 0 or shutil.which("capsh") is None) and not _CI,
+    (os.geteuid() != 0 or shutil.which("capsh") is None) and not IN_CI,
     reason="needs root and capsh to drop capabilities or change user (never skipped under CI)",
 )
 

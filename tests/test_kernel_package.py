@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from otel_ebpf.kernel import bpf
+from tests.harness import IN_CI
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "otel_ebpf"
-_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def test_the_tcp_flows_receiver_does_not_reach_into_the_ebpf_receiver():
 
 
 _root_and_tools = pytest.mark.skipif(
-    (os.geteuid() != 0 or shutil.which("capsh") is None) and not _CI,
+    (os.geteuid() != 0 or shutil.which("capsh") is None) and not IN_CI,
     reason="needs root and capsh to drop capabilities (never skipped under CI)",
 )
 

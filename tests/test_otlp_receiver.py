@@ -39,7 +39,7 @@ from otel_ebpf.receivers.otlp.resources import ProcessCache
 from otel_ebpf.receivers.otlp.server import OtlpReceiver, Rejected
 from otel_ebpf.receivers.otlp.spans import SpanConversionStats, exchanges_from_spans
 from otel_ebpf.telemetry.attributes import to_key_values
-from tests.conftest_rotel import free_port, rotel_binary
+from tests.conftest_rotel import free_port, require_rotel
 
 BASE = (("receiver", "otlp"), ("transport", "grpc"))
 TRACE_METHOD = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
@@ -645,14 +645,11 @@ def test_shutdown_with_a_stuck_callback_still_returns_at_the_deadline(sinks):
 
 
 def test_rotel_forwards_to_the_receiver(receiver, sinks, providers, tmp_path):
-    if rotel_binary() is None:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail("rotel is missing under CI=true (scripts/setup.sh --test installs it)")
-        pytest.skip("rotel is not installed (pip install rotel)")
+    binary = require_rotel()
     rotel_port = free_port()
     proc = subprocess.Popen(
         [
-            str(rotel_binary()),
+            str(binary),
             "start",
             "--otlp-grpc-endpoint",
             f"127.0.0.1:{rotel_port}",

@@ -27,7 +27,7 @@ from otel_ebpf.preflight import (
     render,
     run_checks,
 )
-from tests.harness import AS_NOBODY, ambient_as_nobody
+from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody
 
 RELEASE = "6.18.44-test"
 ALL_CAPS = 0x000001FFFEFFFFFF  # this project's machines: everything but CAP_SYS_RESOURCE
@@ -326,11 +326,10 @@ def test_main_exit_code(tmp_path):
 # --- the real machine ---
 
 _root = os.geteuid() == 0
-_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.mark.bpf
-@pytest.mark.skipif(not _root and not _ci, reason="needs root (never skipped under CI)")
+@pytest.mark.skipif(not _root and not IN_CI, reason="needs root (never skipped under CI)")
 def test_real_machine_passes():
     checks = run_checks()
     assert failed(checks) == [], [c for c in checks if c.status is Status.FAIL]
@@ -340,8 +339,8 @@ def test_real_machine_passes():
 
 
 @pytest.mark.bpf
-@pytest.mark.skipif(shutil.which("capsh") is None and not _ci, reason="capsh (libcap2-bin) is not installed")
-@pytest.mark.skipif(not _root and not _ci, reason="needs root to drop capabilities from (never skipped under CI)")
+@pytest.mark.skipif(shutil.which("capsh") is None and not IN_CI, reason="capsh (libcap2-bin) is not installed")
+@pytest.mark.skipif(not _root and not IN_CI, reason="needs root to drop capabilities from (never skipped under CI)")
 def test_check_without_bpf_capabilities_exits_non_zero_naming_them():
     # cap_dac_read_search too: root keeps cap_dac_override, so tracefs stays readable.
     command = f"{sys.executable} -m otel_ebpf check"
@@ -371,15 +370,15 @@ def _check_as(prefix: list[str]) -> subprocess.CompletedProcess:
 
 
 _needs_root_tools = [
-    pytest.mark.skipif(not _root and not _ci, reason="needs root to change user (never skipped under CI)"),
-    pytest.mark.skipif(shutil.which("capsh") is None and not _ci, reason="capsh (libcap2-bin) is not installed"),
+    pytest.mark.skipif(not _root and not IN_CI, reason="needs root to change user (never skipped under CI)"),
+    pytest.mark.skipif(shutil.which("capsh") is None and not IN_CI, reason="capsh (libcap2-bin) is not installed"),
 ]
 
 
 @_needs_root_tools[0]
 @_needs_root_tools[1]
 def test_check_as_nobody_reports_privileges_and_unreadable_tracefs_without_traceback():
-    assert _TRACEFS_PRIVATE or _ci, "this test expects tracefs at /sys/kernel/tracing, mode 0700"
+    assert _TRACEFS_PRIVATE or IN_CI, "this test expects tracefs at /sys/kernel/tracing, mode 0700"
     result = _check_as(AS_NOBODY)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
