@@ -5,7 +5,15 @@ See docs/components.md.  A component type is a folder with a ``factory.py`` decl
 ``otel_ebpf.components`` entry-point group).
 """
 
-from otel_ebpf.component.consumer import DISCARD, Consumer, ExchangeProcessor, Exporter, Processor, Refused
+from otel_ebpf.component.consumer import (
+    DISCARD,
+    Consumer,
+    ExchangeProcessor,
+    Exporter,
+    Processor,
+    Refused,
+    first_refusal,
+)
 from otel_ebpf.component.factory import (
     EXPORTERS,
     EXTENSIONS,
@@ -57,6 +65,7 @@ __all__ = [
     "NoTelemetry",
     "Processor",
     "Refused",
+    "first_refusal",
     "SocketStates",
     "Status",
     "Telemetry",

@@ -16,6 +16,7 @@ want of room now, and refuses the request before decoding it.
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
 
 from otel_ebpf.component.lifecycle import Component
 from otel_ebpf.model import HttpExchange, PipelineData, RequestCount
@@ -52,6 +53,16 @@ class Consumer(abc.ABC):
         request.  The default has no bound of its own.
         """
         return None
+
+
+def first_refusal(stages: Iterable[Consumer | Exporter], nbytes: int) -> str | None:
+    """The first of ``stages`` that would refuse or drop data of about ``nbytes``, or None: taking
+    it would lose it there (the Collector's fan-out also fails when one of its consumers does)."""
+    for stage in stages:
+        reason = stage.refusal(nbytes)
+        if reason is not None:
+            return reason
+    return None
 
 
 class Discard(Consumer):

@@ -8,7 +8,7 @@ import threading
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from otel_ebpf.component import TRACES, Consumer, Refused
+from otel_ebpf.component import TRACES, Consumer, Refused, first_refusal
 from otel_ebpf.model import PipelineData, forget_forks
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,4 @@ class Fanout(Consumer):
             raise refused
 
     def refusal(self, nbytes: int) -> str | None:
-        for pipeline in self.inputs:
-            reason = pipeline.refusal(nbytes)
-            if reason is not None:
-                return reason
-        return None
+        return first_refusal(self.inputs, nbytes)

@@ -13,7 +13,7 @@ import logging
 import threading
 
 from otel_ebpf import __version__
-from otel_ebpf.component import Consumer, Exporter
+from otel_ebpf.component import Consumer, Exporter, first_refusal
 from otel_ebpf.model import HttpExchange, PipelineData, is_received
 from otel_ebpf.telemetry.http_metrics import HttpMetrics
 from otel_ebpf.telemetry.outcome import is_error
@@ -88,7 +88,7 @@ class TracesTail(Consumer):
             exporter.export_traces(request)
 
     def refusal(self, nbytes: int) -> str | None:
-        return _any_refusal(self.exporters, nbytes)
+        return first_refusal(self.exporters, nbytes)
 
     def counters(self) -> dict:
         attrs = self.attrs
@@ -124,17 +124,7 @@ class MetricsTail(Consumer):
                 exporter.export_metrics(data.metrics)
 
     def refusal(self, nbytes: int) -> str | None:
-        return _any_refusal(self.exporters, nbytes)
+        return first_refusal(self.exporters, nbytes)
 
     def counters(self) -> dict:
         return {(name, self.attrs): value for (name, _), value in self.http_metrics.self_metrics().items()}
-
-
-def _any_refusal(exporters: list[Exporter], nbytes: int) -> str | None:
-    """Any exporter that would drop the data for want of room: taking it would lose it there (the
-    Collector's fan-out also fails when one exporter's queue is full)."""
-    for exporter in exporters:
-        reason = exporter.refusal(nbytes)
-        if reason is not None:
-            return reason
-    return None

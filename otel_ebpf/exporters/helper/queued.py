@@ -477,7 +477,7 @@ class QueuedExporter(Exporter):
                     return
                 outage.last_report = now
                 since = outage.since
-                dropped = (self._dropped[0] - outage.dropped_before[0], self._dropped[1] - outage.dropped_before[1])
+                dropped = self._dropped_since(outage)
         if since is None:
             if retry.enabled:
                 limit = f"{retry.max_elapsed_time:g}s of retries" if retry.max_elapsed_time > 0 else "shutdown"
@@ -495,13 +495,17 @@ class QueuedExporter(Exporter):
                 describe_items(*dropped),
             )
 
+    def _dropped_since(self, outage: _Outage) -> tuple[int, int]:
+        """(spans, metric points) dropped since ``outage`` began; the caller holds the lock."""
+        return (self._dropped[0] - outage.dropped_before[0], self._dropped[1] - outage.dropped_before[1])
+
     def _recovered(self) -> None:
         """A delivery succeeded after an outage: one line with how long it lasted and what it cost."""
         with self._lock:
             outage, self._outage = self._outage, None
             if outage is None:
                 return
-            dropped = (self._dropped[0] - outage.dropped_before[0], self._dropped[1] - outage.dropped_before[1])
+            dropped = self._dropped_since(outage)
         log.log(
             logging.WARNING if any(dropped) else logging.INFO,
             "exporter %s: export recovered after %.1fs down (last error: %s); dropped meanwhile: %s",
