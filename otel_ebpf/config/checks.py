@@ -108,13 +108,23 @@ def _kind(path: Path) -> str:
     return "dir" if stat.S_ISDIR(mode) else "file"
 
 
-def output_file_problem(path: str, *, creates_directories: bool) -> tuple[bool, str] | None:
-    """``(fatal, why)`` when a file the agent will write cannot be written, or None.
+def output_file_problems(key: str, path: str, *, creates_directories: bool, consequence: str) -> list[HostProblem]:
+    """The problem of setting ``key`` when the file at ``path`` that the agent will write cannot be
+    written (none when it can); ``consequence`` says what a problem short of fatal costs.
 
     With ``creates_directories`` missing directories are made at run time, so only the nearest
     existing one matters.  Unwritable is judged as the user running ``validate``: not fatal
-    when the agent copes (``fatal=False``), since ``run`` may have more rights.
+    when the agent copes, since ``run`` may have more rights.
     """
+    problem = _output_file_problem(path, creates_directories)
+    if problem is None:
+        return []
+    fatal, message = problem
+    return [HostProblem(key, message if fatal else f"{message}: {consequence}", fatal)]
+
+
+def _output_file_problem(path: str, creates_directories: bool) -> tuple[bool, str] | None:
+    """``(fatal, why)`` when the file at ``path`` cannot be written, or None."""
     target = Path(path)
     kind = _kind(target)
     if kind == "dir":

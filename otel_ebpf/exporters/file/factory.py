@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from otel_ebpf.component import EXPORTERS, METRICS, TRACES, Claim, Factory
-from otel_ebpf.config.checks import HostProblem, output_file_problem
+from otel_ebpf.config.checks import HostProblem, output_file_problems
 from otel_ebpf.config.schema import Section, Str
 from otel_ebpf.exporters.helper import schema
 
@@ -23,11 +23,9 @@ def _claims(config: dict) -> list[Claim]:
 
 
 def _check_host(config: dict, signals, environ) -> list[HostProblem]:
-    problem = output_file_problem(config["path"], creates_directories=False)
-    if problem is None:
-        return []
-    fatal, message = problem
-    return [HostProblem("path", message + ("" if fatal else ": the exporter would fail at start"), fatal)]
+    return output_file_problems(
+        "path", config["path"], creates_directories=False, consequence="the exporter would fail at start"
+    )
 
 
 def _create(settings, config, next_consumer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from otel_ebpf.component import METRICS, PROCESSORS, Claim, Factory
-from otel_ebpf.config.checks import HostProblem, output_file_problem
+from otel_ebpf.config.checks import HostProblem, output_file_problems
 from otel_ebpf.processors.slo.config import SLO_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.status_claims import status_claims
 
@@ -21,12 +21,12 @@ def _check_host(config: dict, signals, environ) -> list[HostProblem]:
     # Written only when there are objectives; missing directories are created then.
     if not config["state_file"] or not config["objectives"]:
         return []
-    problem = output_file_problem(config["state_file"], creates_directories=True)
-    if problem is None:
-        return []
-    fatal, message = problem
-    consequence = "" if fatal else ": budgets would restart full at every start"
-    return [HostProblem("state_file", message + consequence, fatal)]
+    return output_file_problems(
+        "state_file",
+        config["state_file"],
+        creates_directories=True,
+        consequence="budgets would restart full at every start",
+    )
 
 
 def _create(settings, config, next_consumer):
