@@ -28,6 +28,7 @@ from otel_ebpf.kernel.capabilities import (
     CAP_PERFMON,
     CAP_SYS_ADMIN,
     CAP_SYS_PTRACE,
+    describe_missing,
     missing_capabilities,
     parse_capabilities,
 )
@@ -169,10 +170,7 @@ def check_privileges(host: Host) -> Check:
     if not missing:
         held = [n for c, n in sorted(CAP_NAMES.items(), reverse=True) if cap_eff >> c & 1]
         return Check(name, Status.OK, f"effective: {', '.join(held)}")
-    if missing == ["CAP_SYS_ADMIN"]:
-        needed = "CAP_SYS_ADMIN"
-    else:
-        needed = f"{' and '.join(missing[:-1])} (or CAP_SYS_ADMIN)"
+    needed = describe_missing(missing)
     return Check(
         name,
         Status.FAIL,

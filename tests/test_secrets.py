@@ -242,8 +242,8 @@ def test_query_values_go_through_the_detectors():
 def test_captured_header_values_go_through_the_detectors():
     redactor = Redactor(capture_headers={"request": ["authorization", "x-note"]})
     assert redactor.request_capture[0][2] is True  # always REDACTED
-    assert redactor.header_value("password=hunter22") == "password=REDACTED"
-    assert redactor.header_value("text/html") == "text/html"
+    assert redactor.scrub_text("password=hunter22") == "password=REDACTED"
+    assert redactor.scrub_text("text/html") == "text/html"
 
 
 def test_received_spans_are_scrubbed_where_request_data_sits():

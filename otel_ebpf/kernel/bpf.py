@@ -21,7 +21,7 @@ import os
 import platform
 import struct
 
-from otel_ebpf.kernel.capabilities import effective_capabilities, missing_capabilities
+from otel_ebpf.kernel.capabilities import describe_missing, effective_capabilities, missing_capabilities
 from otel_ebpf.kernel.errors import LoadError
 
 __all__ = [
@@ -188,8 +188,7 @@ def require_bpf_permission() -> None:
         cap_eff = effective_capabilities()
         missing = missing_capabilities(cap_eff, None) if cap_eff is not None else []
         if missing:
-            why = f"this process lacks {' and '.join(missing[:-1]) or missing[-1]}"
-            why += " (or CAP_SYS_ADMIN)" if len(missing) > 1 else ""
+            why = f"this process lacks {describe_missing(missing)}"
         else:
             why = "the capabilities are there, so a seccomp profile or an LSM refuses bpf()"
         raise LoadError(

@@ -45,3 +45,10 @@ def missing_capabilities(cap_eff: int, kernel: tuple[int, int] | None) -> list[s
         return ["CAP_SYS_ADMIN"]
     missing = [CAP_NAMES[c] for c in (CAP_BPF, CAP_PERFMON) if not cap_eff >> c & 1]
     return missing + ["CAP_SYS_ADMIN"] if missing else []
+
+
+def describe_missing(missing: list[str]) -> str:
+    """``missing_capabilities``' answer in words: "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)"."""
+    if missing == ["CAP_SYS_ADMIN"]:
+        return "CAP_SYS_ADMIN"
+    return f"{' and '.join(missing[:-1])} (or CAP_SYS_ADMIN)"

@@ -200,12 +200,9 @@ class Redactor:
     # -- free text ----------------------------------------------------------------------------
 
     def scrub_text(self, text: str) -> str:
-        """A free text about to leave (status message, error description) with its secrets replaced."""
+        """A free text about to leave (status message, error description, a captured header's value)
+        with its secrets replaced."""
         return self.scrub.memoized(text) if text else text
-
-    def header_value(self, value: str) -> str:
-        """A captured, non-secret header's value through the value detectors."""
-        return self.scrub.memoized(value)
 
     # -- query --------------------------------------------------------------------------------
 

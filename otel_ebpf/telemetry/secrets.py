@@ -133,10 +133,9 @@ class KeyMatcher:
     Args:
         add: Fragments added to :data:`DEFAULT_KEY_FRAGMENTS`.
         remove: Built-in fragments no longer matched (``ValueError`` for one that is not built in).
-        exact: Whole keys always matched, compared lower-case (the semconv query keys).
     """
 
-    def __init__(self, add: Iterable[str] = (), remove: Iterable[str] = (), exact: Iterable[str] = ()) -> None:
+    def __init__(self, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
         removed = {normalize_fragment(f) for f in remove}
         unknown = removed - set(DEFAULT_KEY_FRAGMENTS)
         if unknown:
@@ -147,7 +146,6 @@ class KeyMatcher:
         self.removed = tuple(sorted(removed))
         self._long = tuple(f for f in fragments if len(f) >= _SHORT)
         self._short = frozenset(f for f in fragments if len(f) < _SHORT)
-        self._exact = frozenset(k.lower() for k in exact)
         self._memo: dict[str, bool] = {}
         # Candidates for key=value pairs in free text: a fragment (the matcher then decides on
         # the whole word around it), the rest of the word, a separator, a value.  Searched in the
@@ -171,9 +169,6 @@ class KeyMatcher:
         return found
 
     def _match(self, key: str) -> bool:
-        lowered = key.lower()
-        if lowered in self._exact:
-            return True
         words = _WORDS.findall(key)
         joined = "".join(words).lower()
         if any(f in joined for f in self._long):

@@ -262,14 +262,14 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         for attr_key, header, secret in redactor.request_capture:
             value = headers.get(header)
             if value is not None:
-                value = REDACTED if secret else redactor.header_value(value)
+                value = REDACTED if secret else redactor.scrub_text(value)
                 parts.append(str_array_attr(key_prefix(attr_key), [value]))
     if redactor.response_capture:
         resp_headers = ex.response_headers
         for attr_key, header, secret in redactor.response_capture:
             value = resp_headers.get(header)
             if value is not None:
-                value = REDACTED if secret else redactor.header_value(value)
+                value = REDACTED if secret else redactor.scrub_text(value)
                 parts.append(str_array_attr(key_prefix(attr_key), [value]))
     if redactor.capture_body:
         if ex.request_body:

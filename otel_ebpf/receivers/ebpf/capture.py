@@ -264,8 +264,11 @@ class Capture:
     def _select(self, pid: int, comm: str, local_port: int, peer_port: int) -> Member | _Group | None:
         """The receiver(s) a new connection belongs to (None: none takes it; it is not parsed)."""
         members = self.members
-        if len(members) == 1 and members[0].filter.telemetry is None:
-            return members[0]  # the kernel and the tracker applied its filter exactly
+        if len(members) == 1:
+            only = members[0]
+            if only.filter.telemetry is None:
+                return only  # the kernel and the tracker applied its filter exactly
+            return only if only.filter.accepts(pid, comm, local_port, peer_port) else None
         taking = tuple(m for m in members if m.filter.accepts(pid, comm, local_port, peer_port))
         if not taking:
             return None
