@@ -22,7 +22,8 @@ _ENDPOINT_REQUIRED = (
     "required: no endpoint in the config and {variables} unset (the Collector's exporter requires one"
     " too; without, data would silently go to {default})"
 )
-_TLS_VARIABLES = {"ca_file": "CERTIFICATE", "cert_file": "CLIENT_CERTIFICATE", "key_file": "CLIENT_KEY"}
+# The tls settings and the OTEL_EXPORTER_OTLP_* variables that stand in for them.
+TLS_VARIABLES = {"ca_file": "CERTIFICATE", "cert_file": "CLIENT_CERTIFICATE", "key_file": "CLIENT_KEY"}
 
 
 def _missing_endpoint(signals: Sequence[str], environ: Mapping[str, str], default: str) -> list[HostProblem]:
@@ -37,7 +38,7 @@ def _tls_files(config: Mapping[str, Any], signals: Sequence[str], environ: Mappi
     """Every TLS file the exporter would read, from the config or the environment, is readable."""
     problems = []
     tls = config.get("tls") or {}
-    for key, setting in _TLS_VARIABLES.items():
+    for key, setting in TLS_VARIABLES.items():
         if tls.get(key):
             sources = [(f"tls.{key}", tls[key])]
         else:

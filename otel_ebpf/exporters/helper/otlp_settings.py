@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 from otel_ebpf import __version__
 from otel_ebpf.component import ExportDestinations
 from otel_ebpf.config.env import otlp_setting, otlp_source, otlp_var
-from otel_ebpf.exporters.helper.checks import DEFAULT_GRPC_PORT, DEFAULT_HTTP_ENDPOINT
+from otel_ebpf.exporters.helper.checks import DEFAULT_GRPC_PORT, DEFAULT_HTTP_ENDPOINT, TLS_VARIABLES
 from otel_ebpf.exporters.helper.queued import SIGNAL_NAMES
 
 # What every request of both OTLP exporters says it comes from.
@@ -207,9 +207,8 @@ def _common(
 ) -> SignalSettings:
     warnings: list[str] = []
     tls = config.get("tls") or {}
-    ca_file = tls.get("ca_file") or env_value(environ, signal, "CERTIFICATE")
-    cert_file = tls.get("cert_file") or env_value(environ, signal, "CLIENT_CERTIFICATE")
-    key_file = tls.get("key_file") or env_value(environ, signal, "CLIENT_KEY")
+    files = {key: tls.get(key) or env_value(environ, signal, var) for key, var in TLS_VARIABLES.items()}
+    ca_file, cert_file, key_file = files["ca_file"], files["cert_file"], files["key_file"]
     if bool(cert_file) != bool(key_file):
         raise ValueError("tls: cert_file and key_file must be given together")
 
