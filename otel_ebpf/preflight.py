@@ -135,6 +135,11 @@ class Host:
         """A path of the inspected machine, under ``root``."""
         return Path(self.root, absolute.lstrip("/"))
 
+    def cap_eff(self) -> int | None:
+        """This process's effective capabilities (``CapEff`` of /proc/self/status), or None."""
+        text = self.read_text("/proc/self/status")
+        return parse_capabilities(text) if text else None
+
     def access(self, path: str | Path) -> Access:
         """Whether a path (absolute on the inspected machine, or already under ``root``) is there,
         and whether this process may look: ``Path.is_dir`` raises on EACCES, and says False for it
@@ -162,8 +167,7 @@ class Host:
 
 def check_privileges(host: Host) -> Check:
     name = "privileges"
-    text = host.read_text("/proc/self/status")
-    cap_eff = parse_capabilities(text) if text is not None else None
+    cap_eff = host.cap_eff()
     if cap_eff is None:
         return Check(name, Status.WARN, "cannot read CapEff from /proc/self/status", "run as root")
     missing = missing_capabilities(cap_eff, host.kernel_version)
@@ -184,8 +188,7 @@ def check_process_access(host: Host) -> Check:
     but those processes lose their executable path (their environ stays readable with
     CAP_DAC_READ_SEARCH: OTEL_SERVICE_NAME still names them; observed on kernel 6.18)."""
     name = "other users' /proc"
-    text = host.read_text("/proc/self/status")
-    cap_eff = parse_capabilities(text) if text is not None else None
+    cap_eff = host.cap_eff()
     if cap_eff is not None and cap_eff >> CAP_SYS_PTRACE & 1:
         return Check(name, Status.OK, "CAP_SYS_PTRACE: /proc/PID/exe and fd links readable")
     return Check(
@@ -241,6 +244,11 @@ def unreadable_tracefs(host: Host) -> str | None:
         if host.access(f"{directory}/events") is Access.DENIED:
             return directory
     return None
+
+
+def _can_mount(cap_eff: int | None) -> bool:
+    """Whether this process may mount tracefs itself (CAP_SYS_ADMIN)."""
+    return cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
 
 
 def check_tracefs(host: Host, tracefs: tuple[str, Path] | None, can_mount: bool) -> Check:
@@ -402,9 +410,7 @@ def run_checks(host: Host | None = None) -> list[Check]:
     host = host or Host()
     tracefs = find_tracefs(host)
     events = tracefs[1] if tracefs else None
-    status = host.read_text("/proc/self/status")
-    cap_eff = parse_capabilities(status) if status else None
-    can_mount = cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
+    can_mount = _can_mount(host.cap_eff())
     checks = [
         check_privileges(host),
         check_process_access(host),
@@ -428,9 +434,7 @@ def capture_blockers(host: Host | None = None) -> list[Check]:
     """The failed checks that ``run`` stops on before loading anything: privileges and tracefs
     access, the failures an unprivileged user meets (the rest surfaces as load errors)."""
     host = host or Host()
-    status = host.read_text("/proc/self/status")
-    cap_eff = parse_capabilities(status) if status else None
-    can_mount = cap_eff is not None and bool(cap_eff >> CAP_SYS_ADMIN & 1)
+    can_mount = _can_mount(host.cap_eff())
     checks = [check_privileges(host), check_tracefs(host, find_tracefs(host), can_mount)]
     return [c for c in checks if c.status is Status.FAIL]
 
