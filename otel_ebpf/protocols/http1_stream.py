@@ -80,7 +80,6 @@ class Http1Stats:
         "truncated_headers",
         "resyncs",
         "unmatched_responses",
-        "dropped_requests",
         "upgrades",
         "gap_bytes",
         "lost_event_gaps",
@@ -100,7 +99,6 @@ class Http1Stats:
         self.truncated_headers = 0  # header blocks cut by the capture limit or a gap
         self.resyncs = 0  # times a stream lost its framing and had to look for the next message
         self.unmatched_responses = 0  # responses with no request to pair with (dropped)
-        self.dropped_requests = 0  # requests dropped unanswered: their response was unparseable, or give-up
         self.upgrades = 0  # 101 Switching Protocols / CONNECT tunnels: parsing stopped, not an error
         self.gap_bytes = 0  # bytes the kernel moved but the capture did not carry
         self.lost_event_gaps = 0  # places where events of a connection were lost (stream positions jumped)
@@ -111,21 +109,23 @@ class Http1Stats:
         self.unprocessed_requests = 0
         # Requests whose body length could not be determined, by reason (framing_error).
         self.ambiguous_requests: dict[str, int] = {}
-        self.dropped_by_reason: dict[str, int] = {}  # dropped_requests, by reason
+        # Requests dropped unanswered (no exchange: their response was unparseable or lost, the
+        # parsing gave up, ...), by reason.
+        self.dropped_by_reason: dict[str, int] = {}
+
+    @property
+    def dropped_requests(self) -> int:
+        """Requests dropped unanswered, whatever the reason."""
+        return sum(self.dropped_by_reason.values())
 
     def drop_requests(self, reason: str, n: int = 1) -> None:
         """Counts `n` requests that will have no exchange, and why."""
-        self.dropped_requests += n
         self.dropped_by_reason[reason] = self.dropped_by_reason.get(reason, 0) + n
 
     def as_dict(self) -> dict[str, int]:
-        """The plain counters: ``dropped_requests`` (by ``dropped_by_reason``) and ``ambiguous_requests``
-        have a reason and are exported apart."""
-        return {
-            name: getattr(self, name)
-            for name in self.__slots__
-            if not name.startswith("dropped_") and name != "ambiguous_requests"
-        }
+        """The plain counters: ``dropped_by_reason`` and ``ambiguous_requests`` have a reason and
+        are exported apart."""
+        return {name: getattr(self, name) for name in self.__slots__ if not isinstance(getattr(self, name), dict)}
 
 
 class StreamOwner(Protocol):
