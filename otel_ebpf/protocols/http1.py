@@ -288,7 +288,7 @@ class Http1Connection:
             # While the request stream is unframed (after a request of undeterminable length),
             # the answer is the server's decision on that request: decided apart from the phases,
             # which cannot count the bytes the server took as its body.
-            requests = self._in if self.role == Role.SERVER else self._out
+            requests = self._requests_stream()
             unframed = (
                 requests.state == _UNFRAMED
                 and not (self._pipelined or self._abandoned or self._skip_responses)
@@ -366,7 +366,7 @@ class Http1Connection:
         stopped, later answers are counted as unmatched responses and request phases left
         unanswered at the end as unprocessed requests (see _answer_after_stop, _flush).
         """
-        requests = self._in if self.role == Role.SERVER else self._out
+        requests = self._requests_stream()
         if ambiguous and response.status_code < 400 and not _closes(response):
             requests.resume()  # counted as a resync
             return
@@ -484,8 +484,7 @@ class Http1Connection:
         pending = self._pending
         accounted = self._accounted
         # Requests that ended before `phase` were answered in a phase we did not see (counted below).
-        while pending and pending[0].last_turn < phase:
-            pending.popleft()
+        self._drop_ended_before(phase)
         self._accounted = phase
         if pending and pending[0].first_turn <= phase:
             request = pending.popleft()
@@ -494,7 +493,7 @@ class Http1Connection:
             request = None
             lost = (phase - accounted) // 2  # the request of this phase was not seen either
         if lost > 0:
-            self.stats.drop_requests(self._requests_lost or self._responses_lost or LOST_EVENT, lost)
+            self.stats.drop_requests(self._lost_reason(), lost)
         self._requests_lost = self._responses_lost = None
         return request
 
@@ -512,11 +511,12 @@ class Http1Connection:
                 request = self._request_for(partial)
                 if request is not None:
                     pairs.append((request, partial, error_type))
+        unaccounted = bool(self.turn) and self._accounted is not None and self.turn > self._accounted
         if self._stopped:
-            if self.turn and self._accounted is not None and self.turn > self._accounted:
+            if unaccounted:
                 # Request phases the server read after it was done with requests: never processed.
                 self.stats.unprocessed_requests += (self.turn - self._accounted) // 2
-        elif self.turn and not self._pipelined and self._accounted is not None and self.turn > self._accounted:
+        elif unaccounted and not self._pipelined:
             self._account_until_close()
         elif self._responses_lost and not self._pipelined:
             # Requests that came before responses were lost may have been answered in them:
@@ -530,6 +530,22 @@ class Http1Connection:
         while pending:
             pairs.append((pending.popleft(), None, error_type))
 
+    def _requests_stream(self) -> Http1Stream:
+        """The direction that carries requests: in for a server, out for a client."""
+        return self._in if self.role == Role.SERVER else self._out
+
+    def _lost_reason(self) -> str:
+        """Why exchanges whose phases passed unseen were lost: requests cut by the capture or
+        responses lost first, else lost events."""
+        return self._requests_lost or self._responses_lost or LOST_EVENT
+
+    def _drop_ended_before(self, phase: int) -> None:
+        """Forgets pending requests that ended before ``phase``: their answers came in phases we
+        did not see, and the caller counts those phases."""
+        pending = self._pending
+        while pending and pending[0].last_turn < phase:
+            pending.popleft()
+
     def _account_until_close(self) -> None:
         """At the end, the request phases since the last one accounted (up to the kernel's last
         phase): a request whose response phase came was answered in bytes we did not see, and a
@@ -540,8 +556,7 @@ class Http1Connection:
         phase = self._accounted + 2
         lost = 0
         while phase <= last:
-            while pending and pending[0].last_turn < phase:
-                pending.popleft()  # its phase was counted already
+            self._drop_ended_before(phase)  # their phases were counted already
             mine = bool(pending) and pending[0].first_turn <= phase
             if mine and phase == last:
                 break  # unanswered
@@ -551,7 +566,7 @@ class Http1Connection:
             self._accounted = phase
             phase += 2
         if lost:
-            self.stats.drop_requests(self._requests_lost or self._responses_lost or LOST_EVENT, lost)
+            self.stats.drop_requests(self._lost_reason(), lost)
 
     def _stop(self) -> None:
         self.is_http = False
