@@ -192,12 +192,13 @@ class Rotel:
     Args:
         workdir: where its log, pid file and captured output go.
         port: the gRPC port (a free one by default).
+        http_port: the OTLP/HTTP port (a free one by default).
     """
 
-    def __init__(self, workdir: Path, port: int | None = None):
+    def __init__(self, workdir: Path, port: int | None = None, http_port: int | None = None):
         self.binary = require_rotel()
         self.port = port or free_port()
-        self.http_port = free_port()
+        self.http_port = http_port or free_port()
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.output_path = self.workdir / f"rotel-{self.port}.out"

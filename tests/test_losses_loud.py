@@ -28,7 +28,7 @@ from otel_ebpf.service.self_report import SelfReport
 from otel_ebpf.service.telemetry import describe
 from otel_ebpf.telemetry.self_metrics import SelfMetrics
 from tests.conftest_rotel import Rotel, free_port
-from tests.harness import AgentProcess, wait_port
+from tests.harness import AgentProcess, wait_port, wait_until
 from tests.otlp_requests import assert_accounted, metrics_request, trace_request
 from tests.test_exporters import scripted  # noqa: F401 - the fixture: an in-process OTLP server that scripts its answers
 
@@ -58,17 +58,11 @@ class Load:
         self._thread.join(5)
 
 
-def _restartable_rotel(tmp_path) -> Rotel:
-    backend = Rotel(tmp_path / "rotel", free_port())
-    backend.http_port = free_port()
-    return backend.start()
-
-
 @pytest.mark.parametrize("exporter_type", ["otlp", "otlp_http"])
 def test_outage_is_logged_once_at_start_and_at_recovery_and_export_resumes_within_seconds(
     tmp_path, caplog, exporter_type
 ):
-    backend = _restartable_rotel(tmp_path)
+    backend = Rotel(tmp_path / "rotel").start()
     try:
         endpoint = f"http://127.0.0.1:{backend.port if exporter_type == 'otlp' else backend.http_port}"
         if exporter_type == "otlp_http":
@@ -79,22 +73,20 @@ def test_outage_is_logged_once_at_start_and_at_recovery_and_export_resumes_withi
         load = Load(exporter)
         caplog.set_level(logging.INFO, logger=QUEUED_LOG)
         try:
-            assert _wait(lambda: exporter.stats()["sent_spans"] >= 100, 10), exporter.stats()
+            assert wait_until(lambda: exporter.stats()["sent_spans"] >= 100, 10), exporter.stats()
             backend.stop()
             down_at = time.monotonic()
-            assert _wait(lambda: _lines(caplog, "export failing"), 5), "no WARNING when the export started failing"
+            assert wait_until(lambda: _lines(caplog, "export failing"), 5), "no WARNING when the export started failing"
             time.sleep(max(0.0, OUTAGE_S - (time.monotonic() - down_at)))
             sent_before = exporter.stats()["sent_spans"]
-            backend = Rotel(backend.workdir, backend.port)  # the same ports again
-            backend.http_port = int(endpoint.rsplit(":", 1)[1]) if exporter_type == "otlp_http" else backend.http_port
-            backend.start()
+            backend = Rotel(backend.workdir, backend.port, backend.http_port).start()  # the same ports again
             if exporter_type == "otlp_http":
                 wait_port(backend.http_port)
             back_at = time.monotonic()
-            resumed = _wait(lambda: exporter.stats()["sent_spans"] > sent_before, 30)
+            resumed = wait_until(lambda: exporter.stats()["sent_spans"] > sent_before, 30)
             resume_s = time.monotonic() - back_at
             assert resumed, f"export did not resume within 30 s: {exporter.stats()}"
-            assert _wait(lambda: exporter.stats()["queued_spans"] <= 100, 20), exporter.stats()
+            assert wait_until(lambda: exporter.stats()["queued_spans"] <= 100, 20), exporter.stats()
         finally:
             load.stop()
         print(
@@ -200,7 +192,7 @@ def test_sigterm_with_backend_down_logs_and_counts_every_discard_and_a_working_e
 
         # With no exporter reaching its backend, the agent's own metrics are still there to scrape.
         received = ("otel_ebpf_exporter_received_spans_total", (("exporter", "otlp"),))
-        assert _wait(lambda: _scrape(metrics_port).get(received) == spans, 10), _scrape(metrics_port).get(received)
+        assert wait_until(lambda: _scrape(metrics_port).get(received) == spans, 10), _scrape(metrics_port).get(received)
         scraped = _scrape(metrics_port)
         assert scraped[("otel_ebpf_exporter_sent_spans_total", (("exporter", "otlp"),))] == 0
         assert scraped[("otel_ebpf_exporter_queued_spans", (("exporter", "otlp"),))] == spans
@@ -301,16 +293,6 @@ def test_internal_metrics_address_is_validated_and_can_be_turned_off(tmp_path):
     assert load("level: normal").metrics_address == "127.0.0.1:8888"  # the Collector's port, on loopback only
 
 
-def _wait(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if predicate():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.02)
-
-
 def _lines(caplog, text: str) -> list[logging.LogRecord]:
     return [r for r in caplog.records if text in r.getMessage()]
 
@@ -349,7 +331,7 @@ def test_a_failure_right_after_the_backend_returns_is_retried_within_a_second_no
         assert exporter.stats()["sent_spans"] == 0
         server = scripted(grpc.StatusCode.UNAVAILABLE, port=port)  # back, but its first answer fails
         back_at = time.monotonic()
-        assert _wait(lambda: exporter.stats()["sent_spans"] == 2, 10), exporter.stats()
+        assert wait_until(lambda: exporter.stats()["sent_spans"] == 2, 10), exporter.stats()
         resumed_s = time.monotonic() - back_at
         assert len(server.calls) == 2, [t - back_at for t, _, _ in server.calls]
         assert resumed_s < 4.0, resumed_s  # reconnect (≤ 2.4 s) + probe + 0.5 s; the old rule waited ≥ 5 s more

@@ -23,7 +23,7 @@ from otel_ebpf.exporters.helper.otlp_json import parse_otlp_json
 from otel_ebpf.exporters.otlp_http.exporter import USER_AGENT
 from otel_ebpf.exporters.otlp_http.responses import clip, partial_success, retry_after_seconds
 from tests.conftest_rotel import free_port, rotel, rotel_factory  # noqa: F401 - fixtures
-from tests.harness import wait_port
+from tests.harness import wait_port, wait_until
 from tests.otlp_requests import assert_accounted, metrics_request
 from tests.otlp_requests import trace_request as _trace_request
 from tests.tls import certificate  # noqa: F401 - fixture
@@ -46,15 +46,6 @@ def otlp_http(config: dict | None = None, environ: dict | None = None, component
     exporter = create_component("exporters", component_id, config, environ=environ or {})
     exporter.start()
     return exporter
-
-
-def wait_until(predicate, timeout_s: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 # -- a real HTTP server whose answers a test scripts ------------------------------------
