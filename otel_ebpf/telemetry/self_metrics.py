@@ -91,6 +91,13 @@ class CounterSet:
         with self._lock:
             return dict(self._values)
 
+    def values(self, extra: Mapping[Attrs, float] | None = None) -> dict[Attrs, float]:
+        """Every series' total, with the values callbacks reported for this metric (``extra``) added."""
+        values: dict[Attrs, float] = self.snapshot()
+        for attrs, v in (extra or {}).items():
+            values[attrs] = values.get(attrs, 0) + v
+        return values
+
     def to_metric(self, now_ns: int, start_ns: int, extra: Mapping[Attrs, float] | None = None) -> metrics_pb2.Metric:
         """Export as a cumulative monotonic ``Sum``.
 
@@ -99,9 +106,7 @@ class CounterSet:
             start_ns: Start of the cumulative window (when counting began).
             extra: Values reported by callbacks for the same metric, added to the counted ones.
         """
-        values: dict[Attrs, float] = self.snapshot()
-        for attrs, v in (extra or {}).items():
-            values[attrs] = values.get(attrs, 0) + v
+        values = self.values(extra)
         return metrics_pb2.Metric(
             name=self.name,
             unit=self.unit,
@@ -136,11 +141,15 @@ class GaugeSet:
         with self._lock:
             return dict(self._values)
 
+    def values(self, extra: Mapping[Attrs, float] | None = None) -> dict[Attrs, float]:
+        """Every series' value; values callbacks reported for this metric (``extra``) override them."""
+        values = self.snapshot()
+        values.update(extra or {})
+        return values
+
     def to_metric(self, now_ns: int, extra: Mapping[Attrs, float] | None = None) -> metrics_pb2.Metric:
         """Export as a ``Gauge``; ``extra`` (callback values) override set values for the same attrs."""
-        with self._lock:
-            values = dict(self._values)
-        values.update(extra or {})
+        values = self.values(extra)
         return metrics_pb2.Metric(
             name=self.name,
             unit=self.unit,
@@ -239,14 +248,9 @@ class SelfMetrics:
         reported = self._reported()
         out = []
         for name, counter in list(self._counters.items()):
-            values: dict[Attrs, float] = counter.snapshot()
-            for attrs, v in reported.pop(name, {}).items():
-                values[attrs] = values.get(attrs, 0) + v
-            out.append(Reading(name, counter.unit, counter.description, True, values))
+            out.append(Reading(name, counter.unit, counter.description, True, counter.values(reported.pop(name, None))))
         for name, gauge in list(self._gauges.items()):
-            values = gauge.snapshot()
-            values.update(reported.pop(name, {}))
-            out.append(Reading(name, gauge.unit, gauge.description, False, values))
+            out.append(Reading(name, gauge.unit, gauge.description, False, gauge.values(reported.pop(name, None))))
         for name, values in reported.items():
             out.append(Reading(name, "", "", False, values))
         return out
