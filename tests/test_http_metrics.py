@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -169,11 +168,11 @@ def test_cardinality_cap_uses_an_overflow_series():
 
 def test_exemplars_for_errors_and_flagged_exchanges_then_cleared():
     m = HttpMetrics()
-    tid, sid = os.urandom(16), os.urandom(8)
+    tid, sid = b"\x0a" * 16, b"\x0b" * 8
     m.record(
         [
             exchange(0.3, status_code=500, trace_id=tid, span_id=sid),
-            exchange(0.001, trace_id=os.urandom(16), span_id=os.urandom(8)),  # plain success: none
+            exchange(0.001, trace_id=b"\x0c" * 16, span_id=b"\x0d" * 8),  # plain success: none
             exchange(0.001, trace_id=tid, span_id=b"\x01" * 8, keep=True),
         ]
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import time
 
 import grpc
@@ -388,6 +388,7 @@ def test_varint_matches_protobuf():
 
 def typical_batch(n: int = 1000) -> list[HttpExchange]:
     out = []
+    rng = random.Random(n)  # ids as random as real ones, the same every run
     for i in range(n):
         ex = exchange(
             Role.CLIENT if i % 4 == 0 else Role.SERVER,
@@ -396,9 +397,9 @@ def typical_batch(n: int = 1000) -> list[HttpExchange]:
             query="page=2" if i % 3 == 0 else "",
             peer_port=30000 + i,
             response_body_size=100 + i,
-            trace_id=os.urandom(16),
-            span_id=os.urandom(8),
-            parent_span_id=os.urandom(8) if i % 2 else b"",
+            trace_id=rng.randbytes(16),
+            span_id=rng.randbytes(8),
+            parent_span_id=rng.randbytes(8) if i % 2 else b"",
             status_code=200 if i % 10 else 503,
         )
         out.append(ex)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import itertools
 
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 
 SHOP = ProcessInfo(10, "shop", "python3", {"service.name": "shop", "process.pid": 10})
 T0 = 1_700_000_000 * 10**9
+_ids = itertools.count(1)
 
 
 class Clock:
@@ -41,7 +42,8 @@ def exchange(
     x.status_code = status
     x.start_time_ns = T0
     x.end_time_ns = T0 + int(duration_s * 1e9)
-    x.trace_id, x.span_id = os.urandom(16), os.urandom(8)
+    n = next(_ids)  # distinct ids, the same every run
+    x.trace_id, x.span_id = n.to_bytes(16, "big"), n.to_bytes(8, "big")
     if business:
         x.attributes = {
             "otel_ebpf.error.kind": "business",

@@ -5,12 +5,18 @@ healthy again, a sawtooth around the degraded threshold) at ~100 requests/s whil
 agent scores it every second.  The test reads the agent's JSON status endpoint for the
 state timeline and the exported OTLP (file exporter) for SLO metrics, exemplars and spans;
 the agent samples traces at 1%.
+
+Sampling is decided by trace id (``traceidratio``), so nothing here is left to random ids:
+every request carries a ``traceparent`` whose trace id the test chose (a seeded generator for
+the checkouts, fixed ids on either side of the 1% bound for the rest), and the test asserts
+exactly which spans are exported, a property that holds for whatever ids the generator makes.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import random
 import subprocess
 import sys
 import time
@@ -19,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import Agent, free_port, require_bpf, stop_process, wait_port
+from otel_ebpf.telemetry.sampling import ratio_bound, trace_id_below
+from tests.harness import Agent, free_port, hex_id, require_bpf, stop_process, wait_port
 
 pytestmark = pytest.mark.bpf
 
@@ -28,6 +35,17 @@ INTERVAL = 1.0  # health evaluation interval (s)
 PERIOD = 5.0  # hysteresis period (s)
 RATE = 100  # requests/s
 TARGET = 99.0
+RATIO = 0.01  # OTEL_TRACES_SAMPLER_ARG
+BOUND = ratio_bound(RATIO)
+PARENT = "00f067aa0ba902b7"  # the callers' span id in every traceparent
+# Trace ids of the requests that are not checkouts: the low 64 bits decide (traceidratio).
+SAMPLED_ID = "4bf92f3577b34da6" + "0" * 16  # below the 1% bound: its span is exported
+UNSAMPLED_ID = "4bf92f3577b34da6" + "f" * 16  # above it: exported only if failed or kept
+
+
+def traceparent(trace_id: str) -> dict[str, str]:
+    return {"traceparent": f"00-{trace_id}-{PARENT}-01"}
+
 
 PROCESSORS = """  semantic_errors: {{}}
   health_score:
@@ -53,9 +71,12 @@ class Shopper:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         self.outcomes: list[tuple[float, bool]] = []  # (wall time, failed)
+        self.trace_ids: list[str] = []  # of each checkout, in the order of outcomes
+        # Seeded: the same ids every run, about 1% of them below the sampling bound.
+        self._ids = random.Random(11)
 
     def control(self, fail: int) -> float:
-        self.conn.request("GET", f"/control?fail={fail}")
+        self.conn.request("GET", f"/control?fail={fail}", headers=traceparent(UNSAMPLED_ID))
         self.conn.getresponse().read()
         return time.time()
 
@@ -63,22 +84,36 @@ class Shopper:
         end = time.monotonic() + seconds
         next_at = time.monotonic()
         while time.monotonic() < end:
-            self.conn.request("POST", "/checkout", body=b'{"cart": 1}', headers={"Content-Type": "application/json"})
+            trace_id = self._ids.randbytes(16).hex()
+            headers = {"Content-Type": "application/json", **traceparent(trace_id)}
+            self.conn.request("POST", "/checkout", body=b'{"cart": 1}', headers=headers)
             body = json.loads(self.conn.getresponse().read())
             self.outcomes.append((time.time(), not body["success"]))
+            self.trace_ids.append(trace_id)
             next_at += 1.0 / RATE
             delay = next_at - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
 
-    def slow(self, ms: int) -> None:
-        self.conn.request("GET", f"/slow?ms={ms}")
+    def slow(self, ms: int, trace_id: str) -> None:
+        self.conn.request("GET", f"/slow?ms={ms}", headers=traceparent(trace_id))
         self.conn.getresponse().read()
 
 
 def status(port: int, path: str) -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as resp:
         return json.load(resp)
+
+
+# (ms, trace id): the two slower than the 100 ms objective are kept whatever their id; of the
+# three fast ones, only the one whose id is below the bound is exported.
+SLOW_REQUESTS = [
+    (10, SAMPLED_ID[:-1] + "1"),
+    (20, UNSAMPLED_ID[:-1] + "2"),
+    (150, UNSAMPLED_ID[:-1] + "3"),
+    (200, UNSAMPLED_ID[:-1] + "4"),
+    (30, UNSAMPLED_ID[:-1] + "5"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +132,7 @@ def run(tmp_path_factory):
             ports=[port],
             processors=("semantic_errors", "health_score", "slo", "batch"),
             extra_processors=PROCESSORS.format(status_port=status_port, state=tmp / "slo.json", target=TARGET),
-            env={"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"},
+            env={"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": str(RATIO)},
         )
         shop = Shopper(port)
         phases = {}
@@ -113,8 +148,8 @@ def run(tmp_path_factory):
             shop.control(4 if i % 2 == 0 else 12)
             shop.run(2)
         phases["end"] = time.time()
-        for ms in (10, 20, 150, 200, 30):
-            shop.slow(ms)
+        for ms, trace_id in SLOW_REQUESTS:
+            shop.slow(ms, trace_id)
         time.sleep(2.5)  # a last evaluation and metric export
         health = status(status_port, "/health")
         slo = status(status_port, "/slo")
@@ -196,26 +231,27 @@ def test_every_exemplar_points_at_an_exported_span_and_errors_survive_one_percen
     for p in agent.metrics():
         if p["name"] in ("otel_ebpf.slo.events.bad", "http.server.request.duration"):
             exemplars += [(p["name"], e) for e in p["point"].get("exemplars", [])]
-    from tests.harness import hex_id
-
     missing = [e for name, e in exemplars if (hex_id(e["traceId"]), hex_id(e["spanId"])) not in ids]
     names = {name for name, _e in exemplars}
     print(f"\n{len(exemplars)} exemplars ({', '.join(sorted(names))}), {len(missing)} without their span")
     assert names == {"otel_ebpf.slo.events.bad", "http.server.request.duration"}
     assert not missing
-    failed = sum(f for _t, f in shop.outcomes)
+    failed = {tid for tid, (_t, f) in zip(shop.trace_ids, shop.outcomes, strict=True) if f}
+    sampled = {tid for tid in shop.trace_ids if trace_id_below(bytes.fromhex(tid), BOUND)}
     checkout = [s for s in spans if s["attributes"].get("url.path") == "/checkout"]
-    errors = [s for s in checkout if s["status_code"] == "ERROR"]
-    good = [s for s in checkout if s["status_code"] != "ERROR"]
+    errors = {s["traceId"] for s in checkout if s["status_code"] == "ERROR"}
+    good = {s["traceId"] for s in checkout if s["status_code"] != "ERROR"}
     print(
-        f"checkout spans at 1% sampling: {len(errors)} error spans for {failed} failures; {len(good)} of "
-        f"{len(shop.outcomes) - failed} successes"
+        f"checkout spans at 1% sampling: {len(errors)} error spans for {len(failed)} failures; {len(good)} of "
+        f"{len(shop.outcomes) - len(failed)} successes ({len(sampled - failed)} ids below the bound)"
     )
-    assert len(errors) == failed  # every failure's span survived sampling
-    assert len(good) < 0.05 * (len(shop.outcomes) - failed)  # and sampling did apply to the rest
-    slow = [s for s in spans if s["attributes"].get("url.path") == "/slow"]
-    # the two SLO violations are kept; each of the three fast /slow requests may also be
-    # sampled, at 1%, so only the slow ones are asserted
-    violations = sorted(d for d in (round(s["duration_s"], 1) for s in slow) if d >= 0.1)
-    assert violations == [0.2, 0.2]
-    assert len(slow) <= 5
+    assert len(checkout) == len(errors) + len(good)  # one span per request
+    assert errors == failed  # every failure's span survived sampling
+    assert good == sampled - failed  # and sampling, by trace id, applied to the rest
+    assert good  # the seeded ids put some successes below the bound (the 29th checkout is one)
+    assert not [s for s in spans if s["attributes"].get("url.path") == "/control"]  # ids above the bound
+    slow = {s["traceId"]: round(s["duration_s"], 1) for s in spans if s["attributes"].get("url.path") == "/slow"}
+    # the two SLO violations are kept whatever their id; of the fast ones, only the sampled id's
+    by_id = {tid: ms for ms, tid in SLOW_REQUESTS}
+    assert sorted(by_id[tid] for tid in slow) == [10, 150, 200]
+    assert sorted(d for d in slow.values() if d >= 0.1) == [0.2, 0.2]
