@@ -501,7 +501,7 @@ def test_file_debug_batch_sampler(write):
     assert sorted(errors) == sorted(
         [
             "exporters.debug.verbosity: 'loud' is not allowed (allowed: basic, normal, detailed)",
-            "exporters.file.path: a value is required (the file to append OTLP JSON lines to)",
+            "exporters.file.path: a value is required (the file to append requests to)",
             "processors.batch.send_batch_max_size: must be 0 (no limit) or at least send_batch_size (100)",
             "processors.probabilistic_sampler.sampling_percentage: must be between 0 and 100",
         ]

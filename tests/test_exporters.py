@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import textwrap
 import threading
 import time
 from concurrent import futures
@@ -19,10 +20,11 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_serv
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
 
 from otel_ebpf.component import CreateSettings
-from otel_ebpf.components import create_component
+from otel_ebpf.components import create_component, load_config
 from otel_ebpf.config import ConfigError
 from otel_ebpf.exporters.debug.exporter import DebugExporter
 from otel_ebpf.exporters.debug.factory import factory as debug_factory
+from otel_ebpf.exporters.file.framing import read_frames
 from otel_ebpf.exporters.helper.otlp_json import parse_otlp_json, to_otlp_json
 from otel_ebpf.exporters.helper.otlp_settings import grpc_target, resolve_grpc
 from otel_ebpf.exporters.helper.queued import METRICS, TRACES
@@ -586,6 +588,48 @@ def test_otlp_json_round_trips_any_text(value, name, trace_id):
     line = to_otlp_json(req)
     assert "\n" not in line
     assert parse_otlp_json(line, trace_service_pb2.ExportTraceServiceRequest) == req
+
+
+def test_file_exporter_proto_format_is_the_collectors_length_prefixed_protobuf(tmp_path):
+    path = tmp_path / "traces.binpb"
+    sent = [trace_request(3, tag="p"), trace_request(1, service="cart", tag="q")]
+    for request in sent:  # two exporters in turn: the second appends
+        exporter = create_exporter("file", {"path": str(path), "format": "proto"})
+        exporter.start()
+        exporter.export_traces(request)
+        assert exporter.force_flush(5)
+        exporter.shutdown()
+    data = path.read_bytes()
+    first = sent[0].SerializeToString()
+    assert data[:4] == len(first).to_bytes(4, "big") and data[4 : 4 + len(first)] == first  # the Collector's framing
+    with path.open("rb") as f:
+        frames = list(read_frames(f))
+    assert [trace_service_pb2.ExportTraceServiceRequest.FromString(b) for b in frames] == sent
+    with (tmp_path / "cut").open("wb") as f:
+        f.write(data[:-1])
+    with (tmp_path / "cut").open("rb") as f, pytest.raises(ValueError, match="truncated request"):
+        list(read_frames(f))
+
+
+def test_file_exporter_proto_format_holds_one_signal(tmp_path):
+    path = tmp_path / "config.yaml"
+    out = tmp_path / "out.binpb"
+    body = f"""
+        receivers: {{ebpf: {{}}}}
+        exporters: {{file: {{path: {out}, format: proto}}}}
+        service:
+          pipelines:
+            traces: {{receivers: [ebpf], exporters: [file]}}
+    """
+    path.write_text(textwrap.dedent(body))
+    assert load_config([str(path)], {}).exporters["file"]["format"] == "proto"
+    path.write_text(textwrap.dedent(body + "        metrics: {receivers: [ebpf], exporters: [file]}\n"))
+    with pytest.raises(ConfigError) as info:
+        load_config([str(path)], {})
+    assert info.value.errors == [
+        "exporters.file.format: proto: a proto file holds one signal, but this exporter is in traces and metrics"
+        " pipelines; give each signal its own file exporter (file/traces, file/metrics)"
+    ]
 
 
 def test_file_exporter_unwritable_path_fails_at_start(tmp_path):

@@ -11,7 +11,9 @@ from otel_ebpf.exporters.helper import schema
 
 SCHEMA = Section(
     {
-        "path": Str(required=True, doc="the file to append OTLP JSON lines to"),
+        "path": Str(required=True, doc="the file to append requests to"),
+        # The Collector's fileexporter option: OTLP/JSON lines, or length-prefixed protobuf.
+        "format": Str("json", choices=("json", "proto"), normalize=str.lower),
         "sending_queue": schema.SENDING_QUEUE,
     }
 )
@@ -23,9 +25,19 @@ def _claims(config: dict) -> list[Claim]:
 
 
 def _check_host(config: dict, signals, environ) -> list[HostProblem]:
-    return output_file_problems(
+    problems = output_file_problems(
         "path", config["path"], creates_directories=False, consequence="the exporter would fail at start"
     )
+    if config["format"] == "proto" and len(set(signals)) > 1:
+        # Protobuf bytes do not say which signal they are (a JSON line's top-level key does).
+        problems.append(
+            HostProblem(
+                "format",
+                "proto: a proto file holds one signal, but this exporter is in traces and metrics pipelines;"
+                " give each signal its own file exporter (file/traces, file/metrics)",
+            )
+        )
+    return problems
 
 
 def _create(settings, config, next_consumer):
@@ -38,7 +50,7 @@ factory = Factory(
     EXPORTERS,
     "file",
     (TRACES, METRICS),
-    "OTLP JSON lines appended to a file",
+    "OTLP JSON lines (or length-prefixed protobuf) appended to a file",
     _create,
     schema=SCHEMA,
     claims=_claims,
