@@ -124,3 +124,13 @@ def test_any_attribute_value_is_written_as_json_format_writes_it(key, value, wit
     metrics = metrics_request()
     metrics.resource_metrics[0].scope_metrics[0].metrics[0].histogram.data_points[0].sum = number
     assert to_otlp_json(metrics) == to_otlp_json_reference(metrics)
+
+
+def test_a_full_attribute_memo_starts_afresh_and_writes_the_same(monkeypatch):
+    from otel_ebpf.exporters.helper import otlp_json_encode
+
+    monkeypatch.setattr(otlp_json_encode, "MAX_MEMO", 3)
+    monkeypatch.setattr(otlp_json_encode, "_memo", {})
+    request = build_trace_request(typical_batch(20), Redactor(), "1.2.3")
+    assert_same_line(request)
+    assert len(otlp_json_encode._memo) <= 3
