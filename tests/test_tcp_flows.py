@@ -8,7 +8,6 @@ with what the test did and with the kernel's own counters.  Figures are printed 
 from __future__ import annotations
 
 import os
-import random
 import socket
 import struct
 import threading
@@ -164,7 +163,9 @@ def test_retransmits_match_kernel_count_under_loss(receiver, net):
 
 
 def test_refused_connection(receiver, net):
-    closed_port = random.randint(20000, 30000)
+    # Nothing listens there in the fresh namespace, and no other test's flow uses it (theirs are
+    # ephemeral, from 32768): the same port every run, no unseeded random.
+    closed_port = 29_999
     with pytest.raises(ConnectionRefusedError):
         connect(net, "a", (net.addr4["b"], closed_port))
     time.sleep(0.1)
