@@ -201,6 +201,123 @@ def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = Fa
     Raises:
         Http1ParseError: the block is not a valid HTTP/1.x head (Http1LimitError for limits).
     """
+    # The fast path takes a head of printable ASCII with CRLF line ends (nearly every head) and
+    # gives exactly what _parse_head gives for it; anything else, or anything it would have to
+    # reject, is left to _parse_head, which raises the right error in the right order.
+    # Measured on the development VM (bench/bench_parse.py heads, 5 header lines): _parse_head
+    # 2.6 µs; this path 0.5 µs with a cached header section, 1.1 µs with cached lines only.
+    if truncated or not block.isascii() or len(block) > MAX_HEADER_BLOCK:
+        return _parse_head(block, want, truncated)
+    if type(block) is not bytes:
+        block = bytes(block)  # a head carried over in a bytearray: the caches need a hashable key
+    nl = block.find(b"\n")
+    if nl < 0:
+        start = block[:-1] if block.endswith(b"\r") else block
+        headers = {}
+    elif nl and block[nl - 1] == 13:  # CR LF
+        start = block[: nl - 1]
+        headers = _headers(block[nl + 1 :])
+        if headers is None:
+            return _parse_head(block, want, truncated)
+    else:
+        return _parse_head(block, want, truncated)
+    if want is not True and start.startswith(b"HTTP/"):
+        status_line = _status_lines_get(start)
+        if status_line is None:
+            status_line = _plain_status_line(start)
+            if status_line is None:
+                return _parse_head(block, want, truncated)
+        return Http1Message(False, "", "", status_line[0], status_line[1], headers)
+    if want is False or len(start) > MAX_START_LINE:
+        return _parse_head(block, want, truncated)
+    line = start.decode("ascii")
+    parts = line.split(" ")
+    if len(parts) != 3 or not line.isprintable():
+        return _parse_head(block, want, truncated)
+    method, target, version = parts
+    version = _VERSIONS.get(version)
+    if version is None or not target or method not in _KNOWN_METHODS:
+        return _parse_head(block, want, truncated)
+    return Http1Message(True, method, target, version, 0, headers)
+
+
+# Recently seen header sections (the bytes after the start line) -> their headers, and header
+# lines -> (lower-case name, value): a client or a server repeats most of its header lines
+# (and often all of them) from one message to the next.  Only printable ASCII lines with a
+# colon are kept, which the general parser reads the same way whatever the rest of the head
+# holds.  Bounded in entries and in the length of what is kept (at most ~1 MB of keys); a
+# full cache is emptied and fills again with what is seen next (nothing is lost: a miss is
+# parsed).
+_MAX_SECTIONS = 256
+_MAX_SECTION_BYTES = 2048
+_MAX_LINES = 2048
+_MAX_LINE_CHARS = 256
+_sections: dict[bytes, dict[str, str]] = {}
+_lines: dict[str, tuple[str, str]] = {}
+_sections_get = _sections.get
+_lines_get = _lines.get
+# Status lines ("HTTP/1.1 200 OK") -> (version, status code); at most _MAX_STATUS_LINES kept.
+_MAX_STATUS_LINES = 256
+_status_lines: dict[bytes, tuple[str, int]] = {}
+_status_lines_get = _status_lines.get
+
+
+def _headers(section: bytes) -> dict[str, str] | None:
+    """The headers of a plain header section (printable ASCII lines with a colon, CRLF line ends,
+    at most MAX_HEADERS lines), as _parse_head makes them; None for any other section."""
+    headers = _sections_get(section)
+    if headers is not None:
+        return headers.copy()
+    text = section.decode("ascii")
+    lines = (text[:-1] if text.endswith("\r") else text).split("\r\n")
+    if len(lines) > MAX_HEADERS:
+        return None
+    pairs = list(map(_lines_get, lines))
+    if None in pairs:
+        for i, line in enumerate(lines):
+            if pairs[i] is None:
+                name, sep, value = line.partition(":")
+                if not sep or not line.isprintable():
+                    return None  # a line the parser skips or escapes: not plain
+                pair = pairs[i] = (name.lower(), value.strip(" \t"))
+                if len(line) <= _MAX_LINE_CHARS:
+                    if len(_lines) >= _MAX_LINES:
+                        _lines.clear()
+                    _lines[line] = pair
+    headers = dict(pairs)
+    if len(headers) != len(pairs):
+        # A repeated name: the first value is kept, framing headers are joined (see parse_head).
+        headers = {}
+        for name, value in pairs:
+            if name not in headers:
+                headers[name] = value
+            elif name == "content-length" or name == "transfer-encoding":
+                headers[name] += ", " + value
+    if len(section) <= _MAX_SECTION_BYTES:
+        if len(_sections) >= _MAX_SECTIONS:
+            _sections.clear()
+        _sections[section] = headers.copy()
+    return headers
+
+
+def _plain_status_line(start: bytes) -> tuple[str, int] | None:
+    """(version, status code) of a printable ASCII status line, remembered; None for another line."""
+    line = start.decode("ascii")
+    if len(line) > MAX_START_LINE or not line.isprintable():
+        return None
+    try:
+        status_line = _status_line(line)
+    except Http1ParseError:
+        return None
+    if len(start) <= _MAX_LINE_CHARS:
+        if len(_status_lines) >= _MAX_STATUS_LINES:
+            _status_lines.clear()
+        _status_lines[start] = status_line
+    return status_line
+
+
+def _parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = False) -> Http1Message:
+    """parse_head for any head (the general parser)."""
     if len(block) > MAX_HEADER_BLOCK:
         raise Http1LimitError("header block too large")
     if block.isascii():

@@ -196,7 +196,7 @@ def _framing(msg: Http1Message) -> tuple[int, int]:
     cl = headers.get("content-length")
     if cl is None:
         return _CLOSE, 0
-    size = content_length(cl)
+    size = int(cl) if cl.isdigit() and cl.isascii() else content_length(cl)
     return (_LEN, size) if size else (_DONE, 0)
 
 
@@ -279,7 +279,11 @@ class Http1Stream:
                     pos += rem
                     self.remaining = 0
                     self.last_tx = ts_exit
-                    self._capture(data, bstart, pos)
+                    msg = self.msg
+                    if not msg.body and 0 < pos - bstart <= self.body_limit:
+                        msg.body = data[bstart:pos]  # the whole body in this chunk: _capture's result
+                    else:
+                        self._capture(data, bstart, pos)
                     self._complete()
             elif state == _CHUNK_DATA:
                 rem = self.remaining
@@ -381,13 +385,23 @@ class Http1Stream:
             self.first_te = ts_enter
             self.first_turn = self.owner.turn
             self.first_tx = ts_exit
-            end, body = find_head_end(data, pos)
-            if end < 0:
-                self.buf = bytearray(data[pos:] if pos else data)
-                self._partial_head(0)
-                return n
+            # find_head_end(data, pos), without the call.
+            end = data.find(b"\n\r\n", pos)
+            if end >= 0:
+                lf = data.find(b"\n\n", pos, end + 1)
+                if lf >= 0:
+                    end = lf
+                    body_pos = lf + 2
+                else:
+                    body_pos = end + 3
+            else:
+                end = data.find(b"\n\n", pos)
+                if end < 0:
+                    self.buf = bytearray(data[pos:] if pos else data)
+                    self._partial_head(0)
+                    return n
+                body_pos = end + 2
             block = data[pos:end]
-            body_pos = body
         try:
             msg = parse_head(block, self.want)
             self._begin(msg, ts_exit, False)
@@ -413,9 +427,16 @@ class Http1Stream:
         msg.first_ts_enter = self.first_te
         msg.first_turn = self.first_turn
         msg.first_ts_exit = self.first_tx
-        if not msg.is_request:
+        if msg.is_request:
+            headers = msg.headers
+            if "content-length" in headers or "transfer-encoding" in headers:
+                state, size = _framing(msg)
+            else:
+                state = _DONE  # what _framing says of a request without framing headers
+                size = 0
+        else:
             msg.method = self.owner.request_method(self)
-        state, size = _framing(msg)
+            state, size = _framing(msg)
         if truncated:
             msg.headers_truncated = True
             self.stats.truncated_headers += 1

@@ -18,6 +18,8 @@ _ZERO_SPAN = "0" * 16
 # random (Mersenne Twister, reseeded after fork) is plenty for ids that only need to
 # be unique, and far cheaper than os.urandom per span.
 _getrandbits = random.getrandbits
+# The same, for a caller that makes its ids inline (a non-zero check is its own job).
+random_bits = random.getrandbits
 
 
 def parse_traceparent(value: str) -> tuple[bytes, bytes, int] | None:
