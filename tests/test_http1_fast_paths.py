@@ -141,8 +141,10 @@ def test_caches_stay_bounded():
     for i in range(3 * http1_message._MAX_LINES):
         parse_head(b"GET / HTTP/1.1\r\nX-Request-Id: %d\r\nStatus: %d\r" % (i, i), True)
         parse_head(b"HTTP/1.1 200 Reason %d\r" % i, False)
+        parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r" % i, False)
     assert len(http1_message._lines) <= http1_message._MAX_LINES
     assert len(http1_message._sections) <= http1_message._MAX_SECTIONS
+    assert len(http1_message._responses) <= http1_message._MAX_SECTIONS
     assert len(http1_message._status_lines) <= http1_message._MAX_STATUS_LINES
     long_line = b"X-Long: " + b"v" * http1_message._MAX_LINE_CHARS
     parse_head(b"GET / HTTP/1.1\r\n" + long_line + b"\r", True)

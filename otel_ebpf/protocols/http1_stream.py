@@ -41,6 +41,7 @@ from otel_ebpf.protocols.http1_message import (
     is_chunked,
     parse_chunk_size,
     parse_head,
+    plain_head,
     plausible_start,
     starts_with_start_line,
 )
@@ -264,7 +265,9 @@ class Http1Stream:
         """Consumes one syscall's bytes: `data` captured, then `gap` bytes not captured."""
         n = len(data)
         pos = 0
-        bstart = 0  # where the current message's body bytes begin in this chunk
+        if not gap and self.state == _START and not self.buf:
+            pos = self._whole(data, n, ts_enter, ts_exit)
+        bstart = pos  # where the current message's body bytes begin in this chunk
         while pos < n:
             state = self.state
             if state == _START:
@@ -360,6 +363,75 @@ class Http1Stream:
         if gap > 0:
             self._gap(gap, ts_exit)
 
+    def _whole(self, data: bytes, n: int, ts_enter: int, ts_exit: int) -> int:
+        """The usual chunk: exactly one whole message with a plain head (see plain_head) and no
+        body or a Content-Length body that ends with the chunk.  Does for it what the loop of
+        feed, _head, _begin and _complete does, without their calls (a keep-alive GET and its
+        response: 1.9 µs against 2.9 µs, development VM).  Returns where feed goes on: 0 when
+        the chunk is not such a chunk (nothing was changed), else where _head would have.
+        """
+        end = data.find(b"\n\r\n")
+        if end <= 0:
+            return 0
+        c = data[0]
+        if c == 13 or c == 10:
+            return 0
+        msg = plain_head(data[:end], self.want)  # a plain head ends at its first CRLF CRLF
+        if msg is None:
+            return 0
+        owner = self.owner
+        headers = msg.headers
+        if msg.is_request:
+            if "transfer-encoding" in headers:
+                return 0
+            cl = headers.get("content-length")
+            if cl is None:
+                size = 0
+            elif cl.isdigit() and cl.isascii():
+                size = int(cl)
+            else:
+                return 0
+        else:
+            msg.method = owner.request_method(self)
+            try:
+                state, size = _framing(msg)
+            except Http1ParseError:
+                return 0
+            if state != _LEN and state != _DONE:
+                return 0
+        body = end + 3
+        if body + size != n:
+            return 0
+        # _begin
+        turn = owner.turn
+        self.first_te = msg.first_ts_enter = ts_enter
+        self.first_turn = msg.first_turn = turn
+        self.first_tx = msg.first_ts_exit = ts_exit
+        msg.body_size = size
+        self.tentative = False
+        self.msg = msg
+        self.state = _LEN if size else _DONE
+        self.remaining = size
+        self.last_tx = ts_exit
+        owner.on_head(self, msg)
+        state = self.state
+        if state == _LEN:
+            # feed's _LEN branch: the body is the rest of the chunk.
+            self.remaining = 0
+            if size <= self.body_limit:
+                msg.body = data[body:]
+            else:
+                self._capture(data, body, n)
+        elif state != _DONE:
+            return n if state == _DEAD else body
+        # _complete
+        self.msg = None
+        self.state = _START
+        msg.last_ts_exit = ts_exit
+        self.stats.messages_parsed += 1
+        owner.on_message(self, msg)
+        return n
+
     def _head(self, data: bytes, pos: int, ts_enter: int, ts_exit: int) -> int:
         """Reads a message head starting at `pos`; returns where its body starts (or len(data))."""
         n = len(data)
@@ -374,6 +446,7 @@ class Http1Stream:
             block = buf[:end]
             body_pos = pos + body - old
             self.buf = bytearray()
+            msg = None
         else:
             c = data[pos]
             if c == 13 or c == 10:
@@ -385,25 +458,22 @@ class Http1Stream:
             self.first_te = ts_enter
             self.first_turn = self.owner.turn
             self.first_tx = ts_exit
-            # find_head_end(data, pos), without the call.
             end = data.find(b"\n\r\n", pos)
-            if end >= 0:
-                lf = data.find(b"\n\n", pos, end + 1)
-                if lf >= 0:
-                    end = lf
-                    body_pos = lf + 2
-                else:
-                    body_pos = end + 3
+            # A plain head has no bare LF, so it ends at its first CRLF CRLF (what find_head_end
+            # finds for it): one search of the chunk instead of two, 0.1 µs a message.
+            msg = plain_head(data[pos:end], self.want) if end >= 0 else None
+            if msg is not None:
+                body_pos = end + 3
             else:
-                end = data.find(b"\n\n", pos)
+                end, body_pos = find_head_end(data, pos)
                 if end < 0:
                     self.buf = bytearray(data[pos:] if pos else data)
                     self._partial_head(0)
                     return n
-                body_pos = end + 2
-            block = data[pos:end]
+                block = data[pos:end]
         try:
-            msg = parse_head(block, self.want)
+            if msg is None:
+                msg = parse_head(block, self.want)
             self._begin(msg, ts_exit, False)
         except Http1ParseError as err:
             self._head_failed(err)
