@@ -159,8 +159,15 @@ class Http1Connection:
             return []
         pairs = self._pairs = []
         self._gap_ts = ts_enter
+        stream = self._out if outbound else self._in
+        n = len(data)
         try:
-            (self._out if outbound else self._in).feed(data, total_len - len(data), ts_enter, ts_exit)
+            if total_len == n:
+                pos = stream.take_whole(data, n, ts_enter, ts_exit)  # the usual chunk, without feed
+                if pos != n:
+                    stream.feed(data, 0, ts_enter, ts_exit, pos)
+            else:
+                stream.feed(data, total_len - n, ts_enter, ts_exit)
         except Exception:  # noqa: BLE001 - the last line of defence: never raise into the receiver
             self._internal_error()
         return pairs
@@ -306,7 +313,7 @@ class Http1Connection:
             if request is not None:
                 self._pairs.append((request, msg, None))
             ambiguous = unframed or (request is not None and request.framing_error != "")
-            if ambiguous or (role == _SERVER and "connection" in msg.headers and _closes(msg)):
+            if ambiguous or (role == _SERVER and "close" in msg.headers.get("connection", "").lower() and _closes(msg)):
                 self._last_answer(ambiguous, msg)
         if status == 101 or (msg.method == "CONNECT" and status < 300):
             # The bytes that follow belong to another protocol or a tunnel.

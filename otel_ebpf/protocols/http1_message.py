@@ -234,9 +234,14 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
         headers = {}
     elif nl and block[nl - 1] == 13:  # CR LF
         start = block[: nl - 1]
-        headers = _headers(block[nl + 1 :])
-        if headers is None:
-            return None
+        section = block[nl + 1 :]
+        headers = _sections_get(section)  # _headers' first step, without the call
+        if headers is not None:
+            headers = headers.copy()
+        else:
+            headers = _headers(section)
+            if headers is None:
+                return None
     else:
         return None
     if want is not True and start.startswith(b"HTTP/"):
