@@ -442,7 +442,10 @@ class Http1Stream:
             else:
                 self._capture(data, body, n)
         elif state != _DONE:
-            return n if state == _DEAD else body
+            # The owner changed this stream while it read the head (a message of the other
+            # direction that ended then stopped the requests): what _begin and _head do then.
+            self._begun(msg)
+            return n if self.state == _DEAD else body
         # _complete
         self.msg = None
         self.state = _START
@@ -543,6 +546,10 @@ class Http1Stream:
         self.remaining = size
         self.last_tx = ts_exit
         self.owner.on_head(self, msg)
+        self._begun(msg)
+
+    def _begun(self, msg: Http1Message) -> None:
+        """What follows a head once the owner has seen it: a message without a body is complete."""
         if self.state == _DONE:
             self._complete()
         elif self.state == _UNFRAMED:

@@ -341,7 +341,7 @@ class ConnectionTracker:
         if target[:1] == "/":
             path, _, query = target.partition("?")
             x.path = path
-            x.query = query.partition("#")[0] if query else query
+            x.query = query.partition("#")[0] if "#" in query else query
         elif "://" in target:  # absolute-form (requests to a proxy)
             parts = urlsplit(target)
             x.path = parts.path or "/"
@@ -389,8 +389,9 @@ class ConnectionTracker:
             return
         # No context came with the request: a new trace (TraceContextAssigner.assign without a
         # header, without its calls).
-        trace_bits = random_bits(128)
-        span_bits = random_bits(64)
+        bits = random_bits(192)  # one draw for both ids
+        trace_bits = bits >> 64
+        span_bits = bits & 0xFFFF_FFFF_FFFF_FFFF
         x.trace_id = trace_bits.to_bytes(16, "big") if trace_bits else new_trace_id()
         x.span_id = span_bits.to_bytes(8, "big") if span_bits else new_span_id()
         out.append(x)
