@@ -232,6 +232,7 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
     if nl < 0:
         start = block[:-1] if block.endswith(b"\r") else block
         headers = {}
+        section = None
     elif nl and block[nl - 1] == 13:  # CR LF
         start = block[: nl - 1]
         section = block[nl + 1 :]
@@ -250,7 +251,8 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
             status_line = _plain_status_line(start)
             if status_line is None:
                 return None
-        if want is False and len(block) <= _MAX_SECTION_BYTES:
+        # Remembered whole when its header lines repeat (see _headers).
+        if want is False and len(block) <= _MAX_SECTION_BYTES and (section is None or section in _sections):
             if len(_responses) >= _MAX_SECTIONS:
                 _responses.clear()
             _responses[block] = (status_line[0], status_line[1], headers.copy())
@@ -313,7 +315,12 @@ _status_lines_get = _status_lines.get
 
 def _headers(section: bytes) -> dict[str, str] | None:
     """The headers of a plain header section (printable ASCII lines with a colon, CRLF line ends,
-    at most MAX_HEADERS lines), as _parse_head makes them; None for any other section."""
+    at most MAX_HEADERS lines), as _parse_head makes them; None for any other section.
+
+    A section is remembered whole only once every line of it was seen before: one with a line
+    never seen (a trace context, a request id) is most likely never seen again, and copying it
+    into the cache would only push out the sections that do repeat.
+    """
     headers = _sections_get(section)
     if headers is not None:
         return headers.copy()
@@ -322,17 +329,20 @@ def _headers(section: bytes) -> dict[str, str] | None:
     if len(lines) > MAX_HEADERS:
         return None
     pairs = list(map(_lines_get, lines))
-    if None in pairs:
-        for i, line in enumerate(lines):
-            if pairs[i] is None:
-                name, sep, value = line.partition(":")
-                if not sep or not line.isprintable():
-                    return None  # a line the parser skips or escapes: not plain
-                pair = pairs[i] = (name.lower(), value.strip(" \t"))
-                if len(line) <= _MAX_LINE_CHARS:
-                    if len(_lines) >= _MAX_LINES:
-                        _lines.clear()
-                    _lines[line] = pair
+    misses = pairs.count(None)
+    i = 0
+    for _ in range(misses):
+        i = pairs.index(None, i)
+        line = lines[i]
+        name, sep, value = line.partition(":")
+        if not sep or not line.isprintable():
+            return None  # a line the parser skips or escapes: not plain
+        pair = pairs[i] = (name.lower(), value.strip(" \t"))
+        if len(line) <= _MAX_LINE_CHARS:
+            if len(_lines) >= _MAX_LINES:
+                _lines.clear()
+            _lines[line] = pair
+        i += 1
     headers = dict(pairs)
     if len(headers) != len(pairs):
         # A repeated name: the first value is kept, framing headers are joined (see parse_head).
@@ -342,7 +352,7 @@ def _headers(section: bytes) -> dict[str, str] | None:
                 headers[name] = value
             elif name == "content-length" or name == "transfer-encoding":
                 headers[name] += ", " + value
-    if len(section) <= _MAX_SECTION_BYTES:
+    if not misses and len(section) <= _MAX_SECTION_BYTES:
         if len(_sections) >= _MAX_SECTIONS:
             _sections.clear()
         _sections[section] = headers.copy()
