@@ -215,7 +215,8 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
     and header lines with a colon: what _parse_head gives for it, with bytes and str methods and
     the caches below.  Anything else, or anything _parse_head would reject, is not plain.
     Measured on the development VM (bench/bench_parse.py heads, 5 header lines): _parse_head
-    2.6 µs; this 0.5 µs with a cached header section, 1.1 µs with cached lines only.
+    2.5 µs a request head; this 1.0 µs with its header section cached, 0.4 µs for a response
+    head cached whole, 2.7 µs (against 3.2 µs) for a section holding a line never seen before.
 
     A plain head holds no LF that is not after a CR: the stream relies on it (its head ends at
     its first CRLF CRLF, see Http1Stream._head).

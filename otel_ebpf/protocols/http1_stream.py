@@ -368,7 +368,8 @@ class Http1Stream:
         and no body or a Content-Length body that ends with the chunk, every byte captured.
 
         Does for it what the loop of feed, _head, _begin and _complete does, without their calls
-        (a keep-alive GET and its response: 1.9 µs against 2.9 µs, development VM).  Returns
+        (a keep-alive GET and its response through Http1Connection, heads included: 4.0 µs
+        against 4.7 µs through feed, development VM).  Returns
         `n` when the chunk is consumed; else where feed() goes on (its `pos`): 0 when this is
         not such a chunk (nothing was changed), or where _head would have left off.
         """
