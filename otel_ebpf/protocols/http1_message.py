@@ -201,6 +201,165 @@ def parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = Fa
     Raises:
         Http1ParseError: the block is not a valid HTTP/1.x head (Http1LimitError for limits).
     """
+    if not truncated:
+        msg = plain_head(block, want)
+        if msg is not None:
+            return msg
+    return _parse_head(block, want, truncated)
+
+
+def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | None:
+    """parse_head for a plain head, else None (parse_head then parses it, or raises).
+
+    A plain head is printable ASCII with CRLF line ends (nearly every head), a valid start line
+    and header lines with a colon: what _parse_head gives for it, with bytes and str methods and
+    the caches below.  Anything else, or anything _parse_head would reject, is not plain.
+    Measured on the development VM (bench/bench_parse.py heads, 5 header lines): _parse_head
+    2.5 µs a request head; this 1.0 µs with its header section cached, 0.4 µs for a response
+    head cached whole, 2.7 µs (against 3.2 µs) for a section holding a line never seen before.
+
+    A plain head holds no LF that is not after a CR: the stream relies on it (its head ends at
+    its first CRLF CRLF, see Http1Stream._head).
+    """
+    if type(block) is not bytes:
+        block = bytes(block)  # a head carried over in a bytearray: the caches need a hashable key
+    elif want is False:
+        response = _responses_get(block)
+        if response is not None:
+            return Http1Message(False, "", "", response[0], response[1], response[2].copy())
+    if not block.isascii() or len(block) > MAX_HEADER_BLOCK:
+        return None
+    nl = block.find(b"\n")
+    if nl < 0:
+        start = block[:-1] if block.endswith(b"\r") else block
+        headers = {}
+        section = None
+    elif nl and block[nl - 1] == 13:  # CR LF
+        start = block[: nl - 1]
+        section = block[nl + 1 :]
+        headers = _sections_get(section)  # _headers' first step, without the call
+        if headers is not None:
+            headers = headers.copy()
+        else:
+            headers = _headers(section)
+            if headers is None:
+                return None
+    else:
+        return None
+    if want is not True and start.startswith(b"HTTP/"):
+        status_line = _status_lines_get(start)
+        if status_line is None:
+            status_line = _plain_status_line(start)
+            if status_line is None:
+                return None
+        # Remembered whole when its header lines repeat (see _headers).
+        if want is False and len(block) <= _MAX_SECTION_BYTES and (section is None or section in _sections):
+            if len(_responses) >= _MAX_SECTIONS:
+                _responses.clear()
+            _responses[block] = (status_line[0], status_line[1], headers.copy())
+        return Http1Message(False, "", "", status_line[0], status_line[1], headers)
+    if want is False or len(start) > MAX_START_LINE:
+        return None
+    line = start.decode("ascii")
+    parts = line.split(" ")
+    if len(parts) != 3 or not line.isprintable():
+        return None
+    method, target, version = parts
+    version = _VERSIONS.get(version)
+    if version is None or not target or method not in _KNOWN_METHODS:
+        return None
+    return Http1Message(True, method, target, version, 0, headers)
+
+
+# Recently seen header sections (the bytes after the start line) -> their headers, and header
+# lines -> (lower-case name, value): a client or a server repeats most of its header lines
+# (and often all of them) from one message to the next.  Only printable ASCII lines with a
+# colon are kept, which the general parser reads the same way whatever the rest of the head
+# holds.  Bounded in entries and in the length of what is kept (at most ~2 MB of keys); a
+# full cache is emptied and fills again with what is seen next (nothing is lost: a miss is
+# parsed).
+_MAX_SECTIONS = 256
+_MAX_SECTION_BYTES = 2048
+_MAX_LINES = 2048
+_MAX_LINE_CHARS = 256
+_sections: dict[bytes, dict[str, str]] = {}
+# Whole response heads -> (version, status code, headers): a server repeats its response heads
+# (what changes is often only the Date, once a second, and Content-Length).
+_responses: dict[bytes, tuple[str, int, dict[str, str]]] = {}
+_responses_get = _responses.get
+_lines: dict[str, tuple[str, str]] = {}
+_sections_get = _sections.get
+_lines_get = _lines.get
+# Status lines ("HTTP/1.1 200 OK") -> (version, status code); at most _MAX_STATUS_LINES kept.
+_MAX_STATUS_LINES = 256
+_status_lines: dict[bytes, tuple[str, int]] = {}
+_status_lines_get = _status_lines.get
+
+
+def _headers(section: bytes) -> dict[str, str] | None:
+    """The headers of a plain header section (printable ASCII lines with a colon, CRLF line ends,
+    at most MAX_HEADERS lines), as _parse_head makes them; None for any other section.
+
+    A section is remembered whole only once every line of it was seen before: one with a line
+    never seen (a trace context, a request id) is most likely never seen again, and copying it
+    into the cache would only push out the sections that do repeat.
+    """
+    headers = _sections_get(section)
+    if headers is not None:
+        return headers.copy()
+    text = section.decode("ascii")
+    lines = (text[:-1] if text.endswith("\r") else text).split("\r\n")
+    if len(lines) > MAX_HEADERS:
+        return None
+    pairs = list(map(_lines_get, lines))
+    misses = pairs.count(None)
+    i = 0
+    for _ in range(misses):
+        i = pairs.index(None, i)
+        line = lines[i]
+        name, sep, value = line.partition(":")
+        if not sep or not line.isprintable():
+            return None  # a line the parser skips or escapes: not plain
+        pair = pairs[i] = (name.lower(), value.strip(" \t"))
+        if len(line) <= _MAX_LINE_CHARS:
+            if len(_lines) >= _MAX_LINES:
+                _lines.clear()
+            _lines[line] = pair
+        i += 1
+    headers = dict(pairs)
+    if len(headers) != len(pairs):
+        # A repeated name: the first value is kept, framing headers are joined (see parse_head).
+        headers = {}
+        for name, value in pairs:
+            if name not in headers:
+                headers[name] = value
+            elif name == "content-length" or name == "transfer-encoding":
+                headers[name] += ", " + value
+    if not misses and len(section) <= _MAX_SECTION_BYTES:
+        if len(_sections) >= _MAX_SECTIONS:
+            _sections.clear()
+        _sections[section] = headers.copy()
+    return headers
+
+
+def _plain_status_line(start: bytes) -> tuple[str, int] | None:
+    """(version, status code) of a printable ASCII status line, remembered; None for another line."""
+    line = start.decode("ascii")
+    if len(line) > MAX_START_LINE or not line.isprintable():
+        return None
+    try:
+        status_line = _status_line(line)
+    except Http1ParseError:
+        return None
+    if len(start) <= _MAX_LINE_CHARS:
+        if len(_status_lines) >= _MAX_STATUS_LINES:
+            _status_lines.clear()
+        _status_lines[start] = status_line
+    return status_line
+
+
+def _parse_head(block: bytes | bytearray, want: bool | None, truncated: bool = False) -> Http1Message:
+    """parse_head for any head (the general parser)."""
     if len(block) > MAX_HEADER_BLOCK:
         raise Http1LimitError("header block too large")
     if block.isascii():

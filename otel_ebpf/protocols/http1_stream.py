@@ -41,6 +41,7 @@ from otel_ebpf.protocols.http1_message import (
     is_chunked,
     parse_chunk_size,
     parse_head,
+    plain_head,
     plausible_start,
     starts_with_start_line,
 )
@@ -196,7 +197,7 @@ def _framing(msg: Http1Message) -> tuple[int, int]:
     cl = headers.get("content-length")
     if cl is None:
         return _CLOSE, 0
-    size = content_length(cl)
+    size = int(cl) if cl.isdigit() and cl.isascii() else content_length(cl)
     return (_LEN, size) if size else (_DONE, 0)
 
 
@@ -260,11 +261,13 @@ class Http1Stream:
 
     # ---- the hot path ----
 
-    def feed(self, data: bytes, gap: int, ts_enter: int, ts_exit: int) -> None:
-        """Consumes one syscall's bytes: `data` captured, then `gap` bytes not captured."""
+    def feed(self, data: bytes, gap: int, ts_enter: int, ts_exit: int, pos: int = 0) -> None:
+        """Consumes one syscall's bytes: `data` captured, then `gap` bytes not captured.
+
+        `pos`: where to go on in `data` (after `take_whole` read a message's head).
+        """
         n = len(data)
-        pos = 0
-        bstart = 0  # where the current message's body bytes begin in this chunk
+        bstart = pos  # where the current message's body bytes begin in this chunk
         while pos < n:
             state = self.state
             if state == _START:
@@ -279,7 +282,11 @@ class Http1Stream:
                     pos += rem
                     self.remaining = 0
                     self.last_tx = ts_exit
-                    self._capture(data, bstart, pos)
+                    msg = self.msg
+                    if not msg.body and 0 < pos - bstart <= self.body_limit:
+                        msg.body = data[bstart:pos]  # the whole body in this chunk: _capture's result
+                    else:
+                        self._capture(data, bstart, pos)
                     self._complete()
             elif state == _CHUNK_DATA:
                 rem = self.remaining
@@ -356,6 +363,98 @@ class Http1Stream:
         if gap > 0:
             self._gap(gap, ts_exit)
 
+    def take_whole(self, data: bytes, n: int, ts_enter: int, ts_exit: int) -> int:
+        """feed() for the usual chunk: exactly one whole message with a plain head (see plain_head)
+        and no body or a Content-Length body that ends with the chunk, every byte captured.
+
+        Does for it what the loop of feed, _head, _begin and _complete does, without their calls
+        (a keep-alive GET and its response through Http1Connection, heads included: 4.0 µs
+        against 4.7 µs through feed, development VM).  Returns
+        `n` when the chunk is consumed; else where feed() goes on (its `pos`): 0 when this is
+        not such a chunk (nothing was changed), or where _head would have left off.
+        """
+        if self.state != _START or self.buf:
+            return 0
+        end = data.find(b"\n\r\n")
+        if end <= 0:
+            return 0
+        c = data[0]
+        if c == 13 or c == 10:
+            return 0
+        msg = plain_head(data[:end], self.want)  # a plain head ends at its first CRLF CRLF
+        if msg is None:
+            return 0
+        owner = self.owner
+        headers = msg.headers
+        if msg.is_request:
+            if "transfer-encoding" in headers:
+                return 0
+            cl = headers.get("content-length")
+            if cl is None:
+                size = 0
+            elif cl.isdigit() and cl.isascii():
+                size = int(cl)
+            else:
+                return 0
+        else:
+            method = msg.method = owner.request_method(self)
+            status = msg.status_code
+            cl = headers.get("content-length")
+            if (
+                cl is not None
+                and status >= 200
+                and status != 204
+                and status != 304
+                and method != "HEAD"
+                and method != "CONNECT"
+                and "transfer-encoding" not in headers
+                and cl.isdigit()
+                and cl.isascii()
+            ):
+                size = int(cl)  # what _framing gives for it, without the call
+            else:
+                try:
+                    state, size = _framing(msg)
+                except Http1ParseError:
+                    return 0
+                if state != _LEN and state != _DONE:
+                    return 0
+        body = end + 3
+        if body + size != n:
+            return 0
+        # _begin
+        turn = owner.turn
+        self.first_te = msg.first_ts_enter = ts_enter
+        self.first_turn = msg.first_turn = turn
+        self.first_tx = msg.first_ts_exit = ts_exit
+        msg.body_size = size
+        self.tentative = False
+        self.msg = msg
+        self.state = _LEN if size else _DONE
+        self.remaining = size
+        self.last_tx = ts_exit
+        owner.on_head(self, msg)
+        state = self.state
+        if state == _LEN:
+            # feed's _LEN branch: the body is the rest of the chunk.
+            self.remaining = 0
+            if size <= self.body_limit:
+                msg.body = data[body:]
+            else:
+                self._capture(data, body, n)
+        elif state != _DONE:
+            # The owner changed this stream while it read the head (a message of the other
+            # direction that ended then stopped the requests): what _begin and _head do then.
+            self._begun(msg)
+            return n if self.state == _DEAD else body
+        # _complete
+        self.msg = None
+        self.state = _START
+        msg.last_ts_exit = ts_exit
+        self.stats.messages_parsed += 1
+        owner.on_message(self, msg)
+        return n
+
     def _head(self, data: bytes, pos: int, ts_enter: int, ts_exit: int) -> int:
         """Reads a message head starting at `pos`; returns where its body starts (or len(data))."""
         n = len(data)
@@ -370,6 +469,7 @@ class Http1Stream:
             block = buf[:end]
             body_pos = pos + body - old
             self.buf = bytearray()
+            msg = None
         else:
             c = data[pos]
             if c == 13 or c == 10:
@@ -381,15 +481,22 @@ class Http1Stream:
             self.first_te = ts_enter
             self.first_turn = self.owner.turn
             self.first_tx = ts_exit
-            end, body = find_head_end(data, pos)
-            if end < 0:
-                self.buf = bytearray(data[pos:] if pos else data)
-                self._partial_head(0)
-                return n
-            block = data[pos:end]
-            body_pos = body
+            end = data.find(b"\n\r\n", pos)
+            # A plain head has no bare LF, so it ends at its first CRLF CRLF (what find_head_end
+            # finds for it): one search of the chunk instead of two, 0.1 µs a message.
+            msg = plain_head(data[pos:end], self.want) if end >= 0 else None
+            if msg is not None:
+                body_pos = end + 3
+            else:
+                end, body_pos = find_head_end(data, pos)
+                if end < 0:
+                    self.buf = bytearray(data[pos:] if pos else data)
+                    self._partial_head(0)
+                    return n
+                block = data[pos:end]
         try:
-            msg = parse_head(block, self.want)
+            if msg is None:
+                msg = parse_head(block, self.want)
             self._begin(msg, ts_exit, False)
         except Http1ParseError as err:
             self._head_failed(err)
@@ -413,9 +520,16 @@ class Http1Stream:
         msg.first_ts_enter = self.first_te
         msg.first_turn = self.first_turn
         msg.first_ts_exit = self.first_tx
-        if not msg.is_request:
+        if msg.is_request:
+            headers = msg.headers
+            if "content-length" in headers or "transfer-encoding" in headers:
+                state, size = _framing(msg)
+            else:
+                state = _DONE  # what _framing says of a request without framing headers
+                size = 0
+        else:
             msg.method = self.owner.request_method(self)
-        state, size = _framing(msg)
+            state, size = _framing(msg)
         if truncated:
             msg.headers_truncated = True
             self.stats.truncated_headers += 1
@@ -433,6 +547,10 @@ class Http1Stream:
         self.remaining = size
         self.last_tx = ts_exit
         self.owner.on_head(self, msg)
+        self._begun(msg)
+
+    def _begun(self, msg: Http1Message) -> None:
+        """What follows a head once the owner has seen it: a message without a body is complete."""
         if self.state == _DONE:
             self._complete()
         elif self.state == _UNFRAMED:
