@@ -280,8 +280,8 @@ class Agent:
     def settle(self, timeout: float = 60.0) -> dict:
         """Waits until the agent has exported what it captured; returns the self-metrics then.
 
-        Settled: exchanges, spans sent and data points sent did not move over 0.6 s and nothing
-        waits in the exporters' queues.
+        Settled: exchanges, events decoded and spans sent did not move over 0.6 s, and no span
+        waits in the traces pipeline's batch or in an exporter's queue.
         """
         keys = (
             "otel_ebpf_http_exchanges_total",
@@ -293,7 +293,9 @@ class Agent:
         while True:
             samples = self.scrape()
             now = tuple(self.self_metric(k, samples) for k in keys)
-            queued = self.self_metric("otel_ebpf_exporter_queued_spans", samples)
+            queued = self.self_metric("otel_ebpf_exporter_queued_spans", samples) + self.self_metric(
+                "otel_ebpf_processor_batch_queued_items", samples, pipeline="traces"
+            )
             if now == last and queued == 0:
                 return samples
             if time.monotonic() > deadline:
