@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -49,6 +50,8 @@ APPS = Path(__file__).resolve().parent / "apps"
 CONNECTIONS = 4
 PATHS = ["/json"] + [f"/users/{i}" for i in range(1, 21)]
 MODES = ("plain", "sdk", "otel-ebpf")
+# What opentelemetry-sdk and its OTLP exporter log when data does not leave or is dropped.
+SDK_LOSS = re.compile(r"Failed to export|Transient error|Exception while exporting|Queue full, dropping")
 
 
 class Gunicorn:
@@ -56,6 +59,8 @@ class Gunicorn:
 
     def __init__(self, tmp: Path, sdk: bool, otlp_port: int, sdk_metrics: bool):
         self.port = free_port()
+        self.log = tmp / "gunicorn.log"
+        self.log_offset = self.log.stat().st_size if self.log.exists() else 0
         gunicorn = Path(sys.executable).parent / "gunicorn"
         args = [str(gunicorn), "-w", "1", "-k", "sync", "-b", f"127.0.0.1:{self.port}", "--chdir", str(APPS)]
         env = dict(os.environ)
@@ -70,12 +75,12 @@ class Gunicorn:
         self.proc = subprocess.Popen(
             args + ["flask_app:app"],
             stdout=subprocess.DEVNULL,
-            stderr=open(tmp / "gunicorn.log", "ab"),  # noqa: SIM115 - the child holds it
+            stderr=open(self.log, "ab"),  # noqa: SIM115 - the child holds it
             env=env,
         )
         wait_port(self.port, timeout=30)  # the master listens before it forks the worker
         if not wait_until(lambda: children(self.proc.pid), 30):
-            raise RuntimeError(f"gunicorn started no worker: {(tmp / 'gunicorn.log').read_text()}")
+            raise RuntimeError(f"gunicorn started no worker: {self.log.read_text()}")
         self.worker = children(self.proc.pid)[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/json", timeout=30) as resp:
             resp.read()  # the worker has imported the app
@@ -86,6 +91,14 @@ class Gunicorn:
 
     def stop(self) -> None:
         stop_process(self.proc)
+
+    def export_errors(self) -> int:
+        """Lines in which the SDK logged a failed export (a transient one included) or dropped spans
+        (its BatchSpanProcessor's queue full) during this run."""
+        with open(self.log, "rb") as f:
+            f.seek(self.log_offset)
+            text = f.read().decode(errors="replace")
+        return len(SDK_LOSS.findall(text))
 
 
 def run_mode(mode: str, args, tmp: Path, otlp_port: int) -> dict:
@@ -126,6 +139,7 @@ def run_mode(mode: str, args, tmp: Path, otlp_port: int) -> dict:
         if agent:
             agent.stop()
         server.stop()
+    out["export_errors_logged"] = server.export_errors()
     return out
 
 
@@ -169,6 +183,8 @@ def main() -> int:
     # wrk does not count the requests in flight when it stops (at most one per connection).
     report.info("otel-ebpf.spans_exported / wrk requests", f"{last['spans_exported']} / {last['requests']}")
     report.info("otel-ebpf.duration_count / wrk requests", f"{last['duration_count']} / {last['requests']}")
+    # An SDK that could not reach rotel would be cheaper than one that exports.
+    report.add("sdk.export_failures_or_drops_logged", sum(r["export_errors_logged"] for r in runs["sdk"]), ("==", 0))
     non2xx = sum(r["non2xx"] for m in MODES for r in runs[m])
     report.add("non_2xx_responses", non2xx, ("==", 0))
     report.print()

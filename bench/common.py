@@ -216,7 +216,11 @@ class Agent:
     def __init__(self, tmp: Path, otlp_port: int, executables: list[str] | None, max_cpu: float = 0.0):
         self.metrics_file = tmp / "agent-metrics.jsonl"
         self.internal_port = free_port()
-        filt = f"    filter:\n      executables: {json.dumps(executables)}\n" if executables else ""
+        # The bench's own scrapes of the internal endpoint are telemetry: without this,
+        # --all-processes would capture them, and the agent would never look settled.
+        filt = f"    filter:\n      telemetry_ports: [4317, 4318, {self.internal_port}]\n"
+        if executables:
+            filt += f"      executables: {json.dumps(executables)}\n"
         config = AGENT_CONFIG.format(
             max_cpu=max_cpu,
             filter=filt,
