@@ -4,6 +4,8 @@
 #
 #   sh scripts/setup.sh          # the agent: bcc, kernel headers, tracefs, a venv in .venv
 #   sh scripts/setup.sh --test   # the above plus what the tests use: nginx, Node.js, curl, wrk, gcc, rotel, pytest
+#   sh scripts/setup.sh --bench  # --test plus what bench/bench_flask.py runs: Flask, gunicorn, the OpenTelemetry SDK
+#                                # and its Flask instrumentation (pyproject's `bench` extra)
 #
 # Why each step exists:
 #   - bcc compiles the BPF C at load time, so it needs kernel headers. When the running
@@ -15,10 +17,13 @@
 set -eu
 
 WITH_TESTS=0
+WITH_BENCH=0
 for arg in "$@"; do
     case "$arg" in
         --test) WITH_TESTS=1 ;;
-        *) echo "usage: sh scripts/setup.sh [--test]" >&2; exit 2 ;;
+        # The benches drive what the tests use (nginx, wrk, rotel, tests/harness.py): --bench implies --test.
+        --bench) WITH_TESTS=1; WITH_BENCH=1 ;;
+        *) echo "usage: sh scripts/setup.sh [--test] [--bench]" >&2; exit 2 ;;
     esac
 done
 
@@ -78,7 +83,8 @@ fi
 if [ ! -x "$ROOT/.venv/bin/python" ]; then
     /usr/bin/python3 -m venv --system-site-packages "$ROOT/.venv"
 fi
-if [ "$WITH_TESTS" = 1 ]; then extra="[test]"; else extra=""; fi
+extra=""
+if [ "$WITH_BENCH" = 1 ]; then extra="[test,bench]"; elif [ "$WITH_TESTS" = 1 ]; then extra="[test]"; fi
 stamp="$ROOT/.venv/.installed$extra"
 if [ ! -e "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     "$ROOT/.venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
