@@ -26,9 +26,10 @@ import struct
 from collections.abc import Iterable
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import InstrumentationScope
 from opentelemetry.proto.trace.v1.trace_pb2 import ScopeSpans
 
-from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import STATUS_ERROR, EncodedRequest, HttpExchange, ProcessInfo, Role
 from otel_ebpf.telemetry.attributes import (
     VARINT,
     cached_int_attr,
@@ -53,7 +54,7 @@ from otel_ebpf.telemetry.semconv import (
     register_method_memo,
 )
 
-__all__ = ["RESERVED_KEYS", "SCOPE_NAME", "build_trace_request"]
+__all__ = ["RESERVED_KEYS", "SCOPE_NAME", "build_trace_request", "encode_request", "encode_spans"]
 
 logger = logging.getLogger(__name__)
 
@@ -364,6 +365,49 @@ def encode_spans(
             if skipped is not None:
                 skipped.add(1, (("reason", "encode_error"),))
     return added
+
+
+# process key -> the ResourceSpans.resource field (tag, length, Resource bytes); scope version ->
+# the ScopeSpans.scope field.  Bounded like the resource memo: processes come and go.
+_resource_fields: dict[tuple, bytes] = {}
+_scope_fields: dict[str, bytes] = {}
+_RESOURCE_FIELDS_MAX = 4096
+_SCHEMA_FIELD = b"\x1a" + varint(len(SCHEMA_URL.encode())) + SCHEMA_URL.encode()  # ScopeSpans.schema_url
+
+
+def _field(tag: bytes, payload: bytes) -> bytes:
+    return tag + varint(len(payload)) + payload
+
+
+def encode_request(groups: SpanGroups, scope_version: str) -> EncodedRequest:
+    """The serialized ``ExportTraceServiceRequest`` of encoded spans (see `encode_spans`), with no
+    protobuf message in between: the same bytes `assemble_request`'s message serializes to
+    (fields in number order), for an exporter that sends bytes as they are.
+
+    The spans are not parsed back: the encoder emits valid UTF-8 and well-formed fields only, and
+    what it cannot encode it skips (counted) before it gets here.
+    """
+    scope = _scope_fields.get(scope_version)
+    if scope is None:
+        scope = _scope_fields[scope_version] = _field(
+            b"\x0a", InstrumentationScope(name=SCOPE_NAME, version=scope_version).SerializeToString()
+        )
+    out = []
+    items = 0
+    for process, parts in groups.values():
+        if not parts:
+            continue
+        resource = _resource_fields.get(process.key)
+        if resource is None:
+            if len(_resource_fields) >= _RESOURCE_FIELDS_MAX:
+                _resource_fields.clear()
+            resource = _resource_fields[process.key] = _field(b"\x0a", resource_message(process).SerializeToString())
+        items += len(parts)
+        scope_spans = b"".join((scope, *parts, _SCHEMA_FIELD))
+        resource_spans = resource + b"\x12" + varint(len(scope_spans)) + scope_spans
+        out.append(b"\x0a" + varint(len(resource_spans)))
+        out.append(resource_spans)
+    return EncodedRequest(b"".join(out), items, ExportTraceServiceRequest)
 
 
 def assemble_request(
