@@ -11,10 +11,11 @@ health_score, batch]``) with an ``otlp`` (gRPC) exporter to a real rotel (``--ex
 blackhole``, in its own process).  A receiver of the bench's own hands the pipelines
 ``PipelineData(exchanges)`` in receiver-sized batches (``--batch``, 225: what a 50 ms drain holds
 at 4,500 req/s); every ``--flush-every`` exchanges (900: 200 ms at 4,500 req/s) the batch
-processors are flushed, as their timer would.  Each round's exchanges are built before the clock
-starts (new objects each round: processors annotate them); the clock is the process's CPU time
-(every thread: the pipelines, the exporter's worker, gRPC's own threads) from the first batch
-until the exporter's queue is empty, divided by the exchanges.  Prints the minimum over rounds.
+processors are flushed, as their timer would.  Each batch's exchanges are made just before it
+goes to the pipelines, as a receiver makes them; the clock is the process's CPU time (every
+thread: the pipelines, the exporter's worker, gRPC's own threads) from the first batch until the
+exporter's queue is empty, less the main thread's CPU spent making the exchanges, divided by the
+exchanges.  Prints the minimum over rounds.
 
 The exchanges are what nginx serving one small JSON document gives: SERVER, ``GET
 /api/items/<n>`` (route ``/api/items/{id}``), a few request headers, 200 with
@@ -102,12 +103,12 @@ class Feed(Component):
 FEED = Factory(RECEIVERS, "feed", (TRACES, METRICS), "bench", lambda s, c, n: Feed(n), schema=Section({}))
 
 
-def make_exchanges(n: int, bodies: int, source: ExchangeSource) -> list[HttpExchange]:
+def make_exchanges(n: int, bodies: int, source: ExchangeSource, first: int = 0) -> list[HttpExchange]:
     out = []
     t0 = time.time_ns()
     body_list = [BODY] if bodies <= 1 else [BODY.replace(b"42", str(1000 + i).encode()) for i in range(bodies)]
     urandom = os.urandom
-    for i in range(n):
+    for i in range(first, first + n):
         x = HttpExchange()
         x.role = Role.SERVER
         x.process = NGINX
@@ -137,16 +138,23 @@ def make_exchanges(n: int, bodies: int, source: ExchangeSource) -> list[HttpExch
     return out
 
 
-def run_round(service: Service, exchanges: list[HttpExchange], batch: int, flush_every: int) -> float:
+def run_round(service: Service, n: int, batch: int, flush_every: int, bodies: int, source: ExchangeSource) -> float:
+    """CPU seconds the process spent on ``n`` exchanges, less what building them cost."""
     feed = Feed.instance
     batchers = [p for pl in service.pipelines.values() for pid, p in pl.processors if pid == "batch"]
     exporters = [e for e in service.exporters.values() if e is not None]
+    building = 0.0  # the main thread's CPU spent making exchanges: not the pipelines'
     start = time.process_time()
     since_flush = 0
-    for i in range(0, len(exchanges), batch):
-        chunk = exchanges[i : i + batch]
+    for done in range(0, n, batch):
+        # Made batch by batch, as a receiver does: only what the pipelines hold is alive (a
+        # heap of every exchange of the round would make the collector's passes dearer).
+        t = time.thread_time()
+        chunk = make_exchanges(min(batch, n - done), bodies, source, first=done)
+        building += time.thread_time() - t
         feed.next_consumer.consume(PipelineData(chunk))
-        since_flush += len(chunk)
+        del chunk
+        since_flush += batch
         if since_flush >= flush_every:
             since_flush = 0
             for b in batchers:
@@ -156,7 +164,42 @@ def run_round(service: Service, exchanges: list[HttpExchange], batch: int, flush
     for e in exporters:
         if not e.force_flush(30.0):
             raise RuntimeError("the exporter did not drain")
-    return time.process_time() - start
+    return time.process_time() - start - building
+
+
+def _rss_mb(field: str = "VmRSS") -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_rate(service: Service, rate: int, seconds: float, bodies: int, source: ExchangeSource) -> None:
+    """Feeds ``rate`` exchanges a second in real time (a batch every 50 ms, the receiver's drain
+    interval) with the service's own timers, run here as the agent's main thread runs them; prints
+    RSS and what the exporter dropped."""
+    feed = Feed.instance
+    per_drain = max(1, rate // 20)
+    start = time.monotonic()
+    rss_start = _rss_mb()
+    sent = 0
+    next_at = start
+    while (now := time.monotonic()) - start < seconds:
+        wait = service.scheduler.run_due()  # the agent's main thread: batch timeouts, collections
+        now = time.monotonic()
+        if now < next_at:
+            time.sleep(min(wait, next_at - now))
+            continue
+        next_at += 0.05
+        feed.next_consumer.consume(PipelineData(make_exchanges(per_drain, bodies, source, first=sent)))
+        sent += per_drain
+    behind = time.monotonic() - start - seconds
+    stats = service.exporters["otlp"].stats()
+    print(f"fed {sent} exchanges in {seconds:.0f}s ({behind:.1f}s behind); RSS at start {rss_start:.1f} MB,")
+    peak = _rss_mb("VmHWM")
+    print(f"  now {_rss_mb():.1f} MB, peak {peak:.1f} MB; exporter queue {stats['queue_size_bytes']} bytes,")
+    print(f"  sent {stats['sent_spans']} spans, dropped {stats['dropped_spans']}")
 
 
 def main() -> int:
@@ -168,6 +211,9 @@ def main() -> int:
     parser.add_argument("--bodies", type=int, default=1)
     parser.add_argument("--compression", default="gzip", choices=("gzip", "none"))
     parser.add_argument("--profile", help="write a cProfile of the last round here")
+    parser.add_argument("--rate", type=int, help="instead: feed this many exchanges a second, report RSS")
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long --rate feeds")
+    parser.add_argument("--backend-down", action="store_true", help="with --rate: rotel stopped first")
     args = parser.parse_args()
 
     from tests.conftest_rotel import Rotel
@@ -184,21 +230,27 @@ def main() -> int:
             service = Service(config, {})
             service.start()
             source = ExchangeSource("feed", Redactor())
+            if args.rate:
+                if args.backend_down:
+                    rotel.stop()
+                try:
+                    run_rate(service, args.rate, args.seconds, args.bodies, source)
+                finally:
+                    service.shutdown(2.0)
+                return 0
             try:
-                run_round(service, make_exchanges(2000, args.bodies, source), args.batch, args.flush_every)  # warm
+                run_round(service, 2000, args.batch, args.flush_every, args.bodies, source)  # warm
                 results = []
                 for r in range(args.rounds):
-                    exchanges = make_exchanges(args.exchanges, args.bodies, source)
                     gc.collect()
                     profiler = cProfile.Profile() if args.profile and r == args.rounds - 1 else None
                     if profiler is not None:
                         profiler.enable()
-                    cpu = run_round(service, exchanges, args.batch, args.flush_every)
+                    cpu = run_round(service, args.exchanges, args.batch, args.flush_every, args.bodies, source)
                     if profiler is not None:
                         profiler.disable()
                         profiler.dump_stats(args.profile)
-                    results.append(cpu / len(exchanges) * 1e6)
-                    del exchanges
+                    results.append(cpu / args.exchanges * 1e6)
                 sent = service.exporters["otlp"].stats()
             finally:
                 service.shutdown(5.0)
