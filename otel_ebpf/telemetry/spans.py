@@ -129,6 +129,13 @@ _m_error: dict[str, bytes] = {}
 _m_status: dict[int, bytes] = {}
 _m_server_port: dict[int, bytes] = {}
 _m_name: dict[str, bytes] = {}
+# Paths and body sizes repeat too (a service answers the same few documents); a miss costs one
+# insert, and the memo is emptied when full (attributes.MEMO_MAX).  With them: 2.85 -> 2.2 µs
+# a span (900 GET spans of 500 paths, one body size; development VM).
+_m_path: dict[str, bytes] = {}
+_m_req_size: dict[int, bytes] = {}
+_m_resp_size: dict[int, bytes] = {}
+_pack_times = struct.Struct("<cQcQ").pack
 
 # Span field tags: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7 (fixed64),
 # end 8 (fixed64), status 15, flags 16 (fixed32).  ScopeSpans.spans is field 2.
@@ -188,7 +195,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         _m_name[name] = name_field
     parts.append(name_field)
     parts.append(_KIND.get(role, _KIND_INTERNAL))
-    parts.append(b"\x39" + _pack_u64(ex.start_time_ns) + b"\x41" + _pack_u64(ex.end_time_ns))
+    parts.append(_pack_times(b"\x39", ex.start_time_ns, b"\x41", ex.end_time_ns))
 
     # -- attributes --
     parts.append(method_attr)
@@ -196,7 +203,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     if not path and ex.target:
         path = ex.target.partition("?")[0]
     if path:
-        parts.append(str_attr(_K_PATH, path))
+        parts.append(_m_path.get(path) or cached_str_attr(_m_path, _K_PATH, path))
     parts.append(_SCHEME_HTTP)
     query = ex.query
     if query:
@@ -219,9 +226,11 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     ua = headers.get("user-agent")
     if ua:
         parts.append(_m_ua.get(ua) or cached_str_attr(_m_ua, _K_UA, ua))
-    parts.append(int_attr(_K_REQ_SIZE, ex.request_body_size))
+    size = ex.request_body_size
+    parts.append(_m_req_size.get(size) or cached_int_attr(_m_req_size, _K_REQ_SIZE, size))
     if status_code is not None:
-        parts.append(int_attr(_K_RESP_SIZE, ex.response_body_size))
+        size = ex.response_body_size
+        parts.append(_m_resp_size.get(size) or cached_int_attr(_m_resp_size, _K_RESP_SIZE, size))
 
     host_header = headers.get("host")
     if is_client:
