@@ -352,3 +352,13 @@ def test_the_verdict_cache_is_bounded_in_bytes_and_counts_what_it_drops(monkeypa
     monkeypatch.setattr(classifier_module, "VERDICT_BODY_MAX", 100)
     p.process([exchange(200, bodies[0] + b" ")])  # longer than a cached body may be: not kept
     assert len(cache) <= 4 and (200, bodies[0] + b" ", False, "application/json", None, None) not in cache
+
+
+def test_a_body_that_is_not_bytes_is_judged_and_cached_as_bytes():
+    p = SemanticErrorsProcessor({"success_codes": [7003]})
+    for body in (bytearray(DECLINED), memoryview(DECLINED)):
+        x = exchange(200, body)
+        p.process([x])
+        assert x.attributes["otel_ebpf.error.type"] == "payment"
+    assert p.classify_errors == 0
+    assert [key[1].__class__ for key in p.classifier._verdicts] == [bytes]

@@ -197,6 +197,8 @@ class Classifier:
             return self._server_error
         else:
             return NONE
+        if body.__class__ is not bytes:  # a bytearray or a view: a key must not hold (or share) a buffer
+            body = bytes(body)
         key = (key_status, body, truncated, ct, headers.get("transfer-encoding"), headers.get("content-encoding"))
         verdict = self._verdicts.get(key)
         if verdict is None:
