@@ -433,7 +433,7 @@ def test_otlp_exporter_defaults(write):
         "headers": {},
         "compression": None,
         "timeout": None,
-        "sending_queue": {"enabled": True, "queue_size": 1000, "queue_size_mib": 32, "num_consumers": 1},
+        "sending_queue": {"enabled": True, "queue_size": 1000, "queue_size_mib": 16, "num_consumers": 1},
         "retry_on_failure": {
             "enabled": True,
             "initial_interval": 5.0,

@@ -29,6 +29,7 @@ from otel_ebpf.exporters.helper.otlp_json import parse_otlp_json, to_otlp_json
 from otel_ebpf.exporters.helper.otlp_settings import grpc_target, resolve_grpc
 from otel_ebpf.exporters.helper.queued import METRICS, TRACES
 from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
+from otel_ebpf.model import EncodedRequest
 from otel_ebpf.model.pipeline import count_data_points, count_spans
 from tests.conftest_rotel import free_port, rotel, rotel_factory  # noqa: F401 - fixtures
 from tests.otlp_requests import _set, assert_accounted, metrics_request, trace_request
@@ -407,6 +408,46 @@ def test_headers_and_user_agent_reach_the_server(scripted, monkeypatch):
     assert metadata["user-agent"].startswith("otel-ebpf/")
     assert server.calls[0][2] == trace_request(1)
     exporter.shutdown()
+
+
+def test_requests_are_queued_serialized_and_sent_as_they_are(scripted):
+    # The gRPC exporter queues bytes (an EncodedRequest as the traces pipeline gives it, or a
+    # message serialized once when queued): the byte bound counts their length, no ByteSize().
+    gate = threading.Event()
+    server = scripted()
+    original = server._act
+    server._act = lambda request, context: gate.wait(5) and original(request, context)
+    exporter = otlp(server.endpoint, sending_queue={"queue_size": 10, "num_consumers": 1})
+    assert exporter.accepts_encoded
+    encoded = EncodedRequest(trace_request(3).SerializeToString(), 3, trace_service_pb2.ExportTraceServiceRequest)
+    exporter.export_traces(trace_request(1))  # taken by the consumer, held at the gate
+    deadline = time.monotonic() + 2
+    while exporter.stats()["queue_size"] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    held = trace_request(1).ByteSize()
+    exporter.export_traces(encoded)
+    exporter.export_metrics(metrics_request())
+    stats = exporter.stats()
+    assert stats["queue_size_bytes"] == held + len(encoded.data) + metrics_request().ByteSize()
+    gate.set()
+    assert exporter.force_flush(5)
+    assert [call[2] for call in server.calls] == [trace_request(1), trace_request(3), metrics_request()]
+    stats = exporter.stats()
+    assert (stats["sent_spans"], stats["sent_metric_points"], stats["queue_size_bytes"]) == (4, 3, 0)
+    assert_accounted(stats)
+    exporter.shutdown()
+
+
+def test_an_exporter_that_wants_messages_gets_one_from_encoded_bytes(tmp_path):
+    exporter = create_exporter("file", {"path": str(tmp_path / "out.jsonl")})
+    assert not exporter.accepts_encoded
+    exporter.start()
+    exporter.export_traces(
+        EncodedRequest(trace_request(2).SerializeToString(), 2, trace_service_pb2.ExportTraceServiceRequest)
+    )
+    exporter.shutdown()
+    lines = (tmp_path / "out.jsonl").read_text().splitlines()
+    assert count_spans(parse_otlp_json(lines[0])) == 2
 
 
 def test_queue_full_drops_new_requests_and_counts_their_items(scripted):

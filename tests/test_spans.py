@@ -18,7 +18,7 @@ from otel_ebpf.telemetry.attributes import encode_attr, int_attr, key_prefix, st
 from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.self_metrics import CounterSet
 from otel_ebpf.telemetry.semconv import configure_known_methods_from_env
-from otel_ebpf.telemetry.spans import build_trace_request
+from otel_ebpf.telemetry.spans import assemble_request, build_trace_request, encode_request, encode_spans
 from tests.conftest_rotel import rotel, rotel_factory  # noqa: F401 - fixtures
 
 CHECKOUT = ProcessInfo(
@@ -287,6 +287,20 @@ def test_one_resource_spans_per_process_with_scope_name_and_version():
     }
     pid = next(kv.value.int_value for kv in req.resource_spans[0].resource.attributes if kv.key == "process.pid")
     assert pid == 41
+
+
+def test_the_encoded_request_is_the_bytes_of_the_assembled_message():
+    # The traces pipeline sends encode_request's bytes with no message in between: they must be
+    # what the message path (assemble_request, which parses the spans) serializes to.
+    batch = [exchange(), exchange(process=PAYMENTS, span_id=b"\x03" * 8), exchange(process=None, query="a=1")]
+    batch.append(exchange(route="/users/{id}", attributes={"otel_ebpf.error.kind": "business"}))
+    groups: dict = {}
+    assert encode_spans(batch, Redactor(), groups) == 4
+    encoded = encode_request(groups, "9.9.9")
+    assert encoded.items == 4
+    assert encoded.data == assemble_request(groups, "9.9.9").SerializeToString()
+    assert encoded.message() == build(*batch)
+    assert encode_request({}, "9.9.9").data == b"" and encode_request({}, "9.9.9").items == 0
 
 
 def test_bad_records_are_counted_and_skipped_not_raised():

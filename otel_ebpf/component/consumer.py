@@ -117,7 +117,13 @@ class Exporter(Component):
 
     ``export_*`` never block the caller and never raise: a request is queued, or dropped and
     counted.  An exporter listed by several pipelines is one instance.
+
+    ``accepts_encoded``: True when ``export_traces`` also takes an
+    :class:`~otel_ebpf.model.EncodedRequest` (the request's bytes, already serialized), which the
+    traces pipelines then give it instead of a message they would parse for it.
     """
+
+    accepts_encoded = False
 
     def refusal(self, nbytes: int) -> str | None:
         """Why a request of about ``nbytes`` (serialized) would be dropped for want of room now, or None."""

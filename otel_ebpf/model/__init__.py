@@ -1,5 +1,6 @@
 """The records that flow between components: exchanges, processes, pipeline batches."""
 
+from otel_ebpf.model.encoded import EncodedRequest
 from otel_ebpf.model.exchange import (
     SPAN_KIND_CLIENT,
     SPAN_KIND_SERVER,
@@ -21,6 +22,7 @@ __all__ = [
     "STATUS_ERROR",
     "STATUS_OK",
     "STATUS_UNSET",
+    "EncodedRequest",
     "ExchangeSource",
     "Exemplar",
     "HttpExchange",

@@ -14,14 +14,14 @@ import threading
 
 from otel_ebpf import __version__
 from otel_ebpf.component import Consumer, Exporter, first_refusal
-from otel_ebpf.model import HttpExchange, PipelineData, is_received
+from otel_ebpf.model import EncodedRequest, HttpExchange, PipelineData, is_received
 from otel_ebpf.telemetry.http_metrics import HttpMetrics
 from otel_ebpf.telemetry.outcome import is_error
 from otel_ebpf.telemetry.received import annotate_received_spans, scrub_received_spans
 from otel_ebpf.telemetry.redaction import Redactor
 from otel_ebpf.telemetry.sampling import Sampler
 from otel_ebpf.telemetry.self_metrics import CounterSet
-from otel_ebpf.telemetry.spans import SpanGroups, assemble_request, encode_spans
+from otel_ebpf.telemetry.spans import SpanGroups, encode_request, encode_spans
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ class TracesTail(Consumer):
     def __init__(self, name: str, exporters: list[Exporter], sampler: Sampler) -> None:
         self.name = name
         self.exporters = exporters
+        # Those that send the request's bytes as they are get them; the others a message, parsed
+        # once per request for all of them (see otel_ebpf.model.encoded).
+        self._wants_message = any(not getattr(e, "accepts_encoded", False) for e in exporters)
         self.sampler = sampler
         self.attrs = (("pipeline", name),)
         self.skipped = CounterSet("otel_ebpf.spans.skipped", "{span}", "exchanges that could not become spans")
@@ -74,11 +77,12 @@ class TracesTail(Consumer):
             built = 0
             for redactor, exchanges in by_policy.values():
                 built += encode_spans(exchanges, redactor, groups, skipped=self.skipped)
-            request = assemble_request(groups, __version__, skipped=self.skipped)
+            request = encode_request(groups, __version__)
             with self._lock:
                 self.spans_built += built
                 self.sampled_out += dropped
-            self._export(request)
+            if request.items:
+                self._export_encoded(request)
         elif dropped:
             with self._lock:
                 self.sampled_out += dropped
@@ -86,6 +90,11 @@ class TracesTail(Consumer):
     def _export(self, request) -> None:
         for exporter in self.exporters:
             exporter.export_traces(request)
+
+    def _export_encoded(self, request: EncodedRequest) -> None:
+        message = request.message() if self._wants_message else None
+        for exporter in self.exporters:
+            exporter.export_traces(request if getattr(exporter, "accepts_encoded", False) else message)
 
     def refusal(self, nbytes: int) -> str | None:
         return first_refusal(self.exporters, nbytes)

@@ -26,9 +26,10 @@ import struct
 from collections.abc import Iterable
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import InstrumentationScope
 from opentelemetry.proto.trace.v1.trace_pb2 import ScopeSpans
 
-from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import STATUS_ERROR, EncodedRequest, HttpExchange, ProcessInfo, Role
 from otel_ebpf.telemetry.attributes import (
     VARINT,
     cached_int_attr,
@@ -53,7 +54,7 @@ from otel_ebpf.telemetry.semconv import (
     register_method_memo,
 )
 
-__all__ = ["RESERVED_KEYS", "SCOPE_NAME", "build_trace_request"]
+__all__ = ["RESERVED_KEYS", "SCOPE_NAME", "build_trace_request", "encode_request", "encode_spans"]
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,14 @@ _m_error: dict[str, bytes] = {}
 _m_status: dict[int, bytes] = {}
 _m_server_port: dict[int, bytes] = {}
 _m_name: dict[str, bytes] = {}
+# Paths and body sizes repeat too (a service answers the same few documents); a miss costs one
+# insert, and the memo is emptied when full (attributes.MEMO_MAX).  With them: 2.85 -> 2.2 µs
+# a span (900 GET spans of 500 paths, one body size; development VM).
+_m_path: dict[str, bytes] = {}
+_PATH_MEMO_MAX_LEN = 128  # longer paths are encoded every time: the memo stays under ~1 MB
+_m_req_size: dict[int, bytes] = {}
+_m_resp_size: dict[int, bytes] = {}
+_pack_times = struct.Struct("<cQcQ").pack
 
 # Span field tags: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7 (fixed64),
 # end 8 (fixed64), status 15, flags 16 (fixed32).  ScopeSpans.spans is field 2.
@@ -187,7 +196,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         _m_name[name] = name_field
     parts.append(name_field)
     parts.append(_KIND.get(role, _KIND_INTERNAL))
-    parts.append(b"\x39" + _pack_u64(ex.start_time_ns) + b"\x41" + _pack_u64(ex.end_time_ns))
+    parts.append(_pack_times(b"\x39", ex.start_time_ns, b"\x41", ex.end_time_ns))
 
     # -- attributes --
     parts.append(method_attr)
@@ -195,7 +204,10 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     if not path and ex.target:
         path = ex.target.partition("?")[0]
     if path:
-        parts.append(str_attr(_K_PATH, path))
+        if len(path) <= _PATH_MEMO_MAX_LEN:
+            parts.append(_m_path.get(path) or cached_str_attr(_m_path, _K_PATH, path))
+        else:
+            parts.append(str_attr(_K_PATH, path))
     parts.append(_SCHEME_HTTP)
     query = ex.query
     if query:
@@ -218,9 +230,11 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     ua = headers.get("user-agent")
     if ua:
         parts.append(_m_ua.get(ua) or cached_str_attr(_m_ua, _K_UA, ua))
-    parts.append(int_attr(_K_REQ_SIZE, ex.request_body_size))
+    size = ex.request_body_size
+    parts.append(_m_req_size.get(size) or cached_int_attr(_m_req_size, _K_REQ_SIZE, size))
     if status_code is not None:
-        parts.append(int_attr(_K_RESP_SIZE, ex.response_body_size))
+        size = ex.response_body_size
+        parts.append(_m_resp_size.get(size) or cached_int_attr(_m_resp_size, _K_RESP_SIZE, size))
 
     host_header = headers.get("host")
     if is_client:
@@ -364,6 +378,49 @@ def encode_spans(
             if skipped is not None:
                 skipped.add(1, (("reason", "encode_error"),))
     return added
+
+
+# process key -> the ResourceSpans.resource field (tag, length, Resource bytes); scope version ->
+# the ScopeSpans.scope field.  Bounded like the resource memo: processes come and go.
+_resource_fields: dict[tuple, bytes] = {}
+_scope_fields: dict[str, bytes] = {}
+_RESOURCE_FIELDS_MAX = 4096
+_SCHEMA_FIELD = b"\x1a" + varint(len(SCHEMA_URL.encode())) + SCHEMA_URL.encode()  # ScopeSpans.schema_url
+
+
+def _field(tag: bytes, payload: bytes) -> bytes:
+    return tag + varint(len(payload)) + payload
+
+
+def encode_request(groups: SpanGroups, scope_version: str) -> EncodedRequest:
+    """The serialized ``ExportTraceServiceRequest`` of encoded spans (see `encode_spans`), with no
+    protobuf message in between: the same bytes `assemble_request`'s message serializes to
+    (fields in number order), for an exporter that sends bytes as they are.
+
+    The spans are not parsed back: the encoder emits valid UTF-8 and well-formed fields only, and
+    what it cannot encode it skips (counted) before it gets here.
+    """
+    scope = _scope_fields.get(scope_version)
+    if scope is None:
+        scope = _scope_fields[scope_version] = _field(
+            b"\x0a", InstrumentationScope(name=SCOPE_NAME, version=scope_version).SerializeToString()
+        )
+    out = []
+    items = 0
+    for process, parts in groups.values():
+        if not parts:
+            continue
+        resource = _resource_fields.get(process.key)
+        if resource is None:
+            if len(_resource_fields) >= _RESOURCE_FIELDS_MAX:
+                _resource_fields.clear()
+            resource = _resource_fields[process.key] = _field(b"\x0a", resource_message(process).SerializeToString())
+        items += len(parts)
+        scope_spans = b"".join((scope, *parts, _SCHEMA_FIELD))
+        resource_spans = resource + b"\x12" + varint(len(scope_spans)) + scope_spans
+        out.append(b"\x0a" + varint(len(resource_spans)))
+        out.append(resource_spans)
+    return EncodedRequest(b"".join(out), items, ExportTraceServiceRequest)
 
 
 def assemble_request(

@@ -303,3 +303,62 @@ def test_validate_config_checks_entry_point_names(plugin):
     ]
     with pytest.raises(ValueError, match="not callable"):
         SemanticErrorsProcessor({"routes": [{"match": "/a", "classifier": "broken"}]})
+
+
+# -- the verdict cache ---------------------------------------------------------------------------
+
+
+def test_repeated_bodies_are_judged_once_and_a_fork_reuses_the_verdict(monkeypatch):
+    from otel_ebpf.processors.semantic_errors import classifier as classifier_module
+
+    traces, metrics = (
+        SemanticErrorsProcessor({"success_codes": [7001]}),
+        SemanticErrorsProcessor({"success_codes": [7001]}),
+    )
+    assert traces.classifier is metrics.classifier  # same rules: one classifier, one cache
+    assert SemanticErrorsProcessor({}).classifier is not traces.classifier
+    parsed: list[bytes] = []
+    real = classifier_module.load_json
+    monkeypatch.setattr(
+        classifier_module, "load_json", lambda body, charset=None: parsed.append(body) or real(body, charset)
+    )
+    batch = [exchange(200, bytes(DECLINED)) for _ in range(5)]  # equal bodies, distinct objects
+    forks = [x.fork() for x in batch]
+    metrics.process(forks)
+    traces.process(batch)
+    assert parsed == [DECLINED]
+    for x in batch + forks:
+        assert x.attributes["otel_ebpf.error.type"] == "payment" and x.status_override == STATUS_ERROR
+    # What is in the key matters: another status class, a cut, another content type are judged anew.
+    traces.process([exchange(200, DECLINED, headers={"content-type": "application/problem+json"})])
+    traces.process([exchange(422, DECLINED)])
+    cut = exchange(200, DECLINED)
+    cut.response_body_truncated = True
+    traces.process([cut])
+    assert len(parsed) == 4
+    assert sum(metrics.counts.values()) == 5 and sum(traces.counts.values()) == 8
+
+
+def test_the_verdict_cache_is_bounded_in_bytes_and_counts_what_it_drops(monkeypatch):
+    from otel_ebpf.processors.semantic_errors import classifier as classifier_module
+
+    monkeypatch.setattr(classifier_module, "VERDICT_CACHE_BYTES", 1000)
+    p = SemanticErrorsProcessor({"success_codes": [7002]})
+    bodies = [b'{"ok": true, "n": %d, "pad": "%s"}' % (i, b"x" * 200) for i in range(12)]
+    p.process([exchange(200, body) for body in bodies])
+    cache = p.classifier._verdicts
+    assert 0 < len(cache) <= 4 and p.classifier._verdict_bytes <= 1000
+    assert p.stats()["verdict_cache_evicted"] == 12 - len(cache)
+    monkeypatch.setattr(classifier_module, "VERDICT_BODY_MAX", 100)
+    p.process([exchange(200, bodies[0] + b" ")])  # longer than a cached body may be: not kept
+    assert len(cache) <= 4 and (200, bodies[0] + b" ", False, "application/json", None, None) not in cache
+
+
+def test_a_body_that_is_not_bytes_is_judged_and_cached_as_bytes():
+    p = SemanticErrorsProcessor({"success_codes": [7003]})
+    for body in (bytearray(DECLINED), memoryview(DECLINED)):
+        x = exchange(200, body)
+        p.process([x])
+        assert x.attributes["otel_ebpf.error.type"] == "payment"
+    assert p.classify_errors == 0
+    assert [key[1].__class__ for key in p.classifier._verdicts] == [bytes]

@@ -1,11 +1,11 @@
 """What the sending queue's byte bound needs: a request's size, and the refusals counted by reason.
 
-A request's size is its serialized protobuf size (``ByteSize()``), the Collector's ``sizer: bytes``.
-Measured here (upb protobuf 7, 2 vCPUs): 4-9 ms for a 2.7 MiB request of 15,000 spans, about
-half a serialization, so it is only computed when a byte bound is set; a request of a few
-hundred spans costs well under 0.1 ms.  A decoded request takes about 3.4 times its serialized
-size in memory (20 such requests: 183 MB of RSS), which is why ``queue_size_mib`` is a few tens
-of MiB by default.
+A request's size is its serialized protobuf size, the Collector's ``sizer: bytes``: the length
+of an :class:`~otel_ebpf.model.EncodedRequest` (what the OTLP exporters queue: known for free), or
+``ByteSize()`` of a message (the other exporters).  ``ByteSize()`` measured here (upb protobuf 7,
+2 vCPUs): 4-9 ms for a 2.7 MiB request of 15,000 spans, about half a serialization (1.2 µs a small
+span), so it is only computed when a byte bound is set.  A decoded request takes about 3.4 times
+its serialized size in memory (20 such requests: 183 MB of RSS): the OTLP exporters queue bytes.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from otel_ebpf.component import CreateSettings, Exporter, Host
 from otel_ebpf.exporters.helper.queue_bytes import MIB, EnqueueFailures, request_bytes
 from otel_ebpf.exporters.helper.retry import Backoff, RetrySettings
 from otel_ebpf.exporters.helper.sending_queue import SendingQueue
+from otel_ebpf.model import EncodedRequest
 from otel_ebpf.model.pipeline import count_data_points, count_spans
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,11 @@ class QueuedExporter(Exporter):
     :meth:`_close`).  ``sending_queue: {enabled: false}`` delivers in the caller's
     thread instead, which blocks it: the Collector's semantics, meant for tests.
 
+    A subclass that sends bytes sets ``accepts_encoded``: its batches then always hold an
+    :class:`~otel_ebpf.model.EncodedRequest`, the bytes it was given or a message serialized once
+    when queued (whose size is then known for free: no ``ByteSize()``, which upb computes by
+    encoding).  The others always get a message.
+
     Args:
         settings: Its id (for logs and the counters' ``exporter`` attribute) and telemetry.
         config: The exporter's resolved config; only ``sending_queue`` is read here.
@@ -229,7 +235,10 @@ class QueuedExporter(Exporter):
         if self._queue is not None:
             self._queue.start()
 
-    def export_traces(self, request: ExportTraceServiceRequest) -> None:
+    def export_traces(self, request: ExportTraceServiceRequest | EncodedRequest) -> None:
+        if request.__class__ is EncodedRequest:
+            self._submit(TRACES, request, request.items)
+            return
         try:
             n = count_spans(request)
         except Exception:  # not a trace request: count, never raise into the pipeline
@@ -363,6 +372,15 @@ class QueuedExporter(Exporter):
     def _submit(self, signal: int, request: Any, items: int) -> None:
         if items == 0:
             return  # nothing to send; an empty request would only cost a round trip
+        if request.__class__ is EncodedRequest:
+            if not self.accepts_encoded:
+                request = request.message()
+        elif self.accepts_encoded:
+            try:
+                request = EncodedRequest(request.SerializeToString(), items, type(request))
+            except Exception:  # counted like a request that is not OTLP; nothing was counted yet
+                self._invalid(request)
+                return
         nbytes = request_bytes(request) if self._queue is not None and self._queue.capacity_bytes else 0
         batch = Batch(signal, request, items, nbytes)
         with self._lock:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 from otel_ebpf.component import CreateSettings, Exporter
+from otel_ebpf.model import EncodedRequest
 from otel_ebpf.model.pipeline import count_data_points, count_spans
 
 
@@ -21,9 +22,11 @@ class NopExporter(Exporter):
         self._lock = threading.Lock()  # pipelines call from several threads
         settings.report_stats("otel_ebpf.exporter", self.stats)
 
+    accepts_encoded = True  # it only counts
+
     def export_traces(self, request) -> None:
         try:
-            n = count_spans(request)
+            n = request.items if isinstance(request, EncodedRequest) else count_spans(request)
         except Exception:  # not a trace request: nothing to count
             return
         with self._lock:

@@ -17,8 +17,8 @@ from typing import Any
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
-from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2_grpc import MetricsServiceStub
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc import TraceServiceStub
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceResponse
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
 from otel_ebpf.component import CreateSettings
 from otel_ebpf.exporters.helper.otlp_settings import (
@@ -58,6 +58,13 @@ _STATUS_DETAILS_KEY = "grpc-status-details-bin"  # a google.rpc.Status, the stan
 _RETRY_INFO_KEY = "google.rpc.retryinfo-bin"  # a bare RetryInfo, as some servers send it
 
 _COMPRESSION = {"gzip": grpc.Compression.Gzip, "none": grpc.Compression.NoCompression}
+
+# The OTLP services' Export methods, called with the request's bytes (no request_serializer: gRPC
+# sends bytes as they are) instead of the generated stubs, which would serialize a message again.
+_METHODS = (
+    ("/opentelemetry.proto.collector.trace.v1.TraceService/Export", ExportTraceServiceResponse.FromString),
+    ("/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", ExportMetricsServiceResponse.FromString),
+)
 
 # The longest a channel waits between two attempts to reconnect to a backend that is down
 # (gRPC's own default grows to 120 s).  An attempt is one TCP connect: cheap, and it bounds
@@ -127,6 +134,8 @@ class _ChannelState:
 class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
     """Sends OTLP requests over gRPC from worker threads, retrying transient failures.
 
+    Requests are queued serialized (``accepts_encoded``) and sent as bytes.
+
     Args:
         settings: Its id and telemetry; ``settings.environ`` has the ``OTEL_EXPORTER_OTLP_*`` variables.
         config: The resolved ``otlp`` exporter config.
@@ -134,6 +143,8 @@ class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
     Raises:
         ValueError: A TLS file cannot be read, or a setting cannot be used.
     """
+
+    accepts_encoded = True
 
     def __init__(self, settings: CreateSettings, config: Mapping[str, Any]):
         super().__init__(settings, config)
@@ -188,9 +199,9 @@ class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
                         creds = self._credentials[(s.ca_file, s.cert_file, s.key_file)]
                         channel = grpc.secure_channel(s.target, creds, options=options)
                     state = self._channels[key] = _ChannelState(channel)
-                channel = state.channel
-                stub = TraceServiceStub(channel) if signal == TRACES else MetricsServiceStub(channel)
-                targets.append(_Target(s, stub.Export, _COMPRESSION[s.compression], state))
+                method, response_deserializer = _METHODS[signal]
+                call = state.channel.unary_unary(method, response_deserializer=response_deserializer)
+                targets.append(_Target(s, call, _COMPRESSION[s.compression], state))
             self._targets = tuple(targets)
         for signal, s in enumerate(self._settings):
             # Not the settings object itself: its headers may carry credentials.
@@ -217,7 +228,10 @@ class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
     def _attempt(self, target: _Target, batch: Batch, timeout: float) -> int:
         try:
             response = target.call(
-                batch.request, timeout=timeout, metadata=target.metadata, compression=target.compression
+                batch.request.SerializeToString(),  # an EncodedRequest's bytes (see accepts_encoded)
+                timeout=timeout,
+                metadata=target.metadata,
+                compression=target.compression,
             )
         except grpc.RpcError as err:
             code = err.code() if hasattr(err, "code") else grpc.StatusCode.UNKNOWN

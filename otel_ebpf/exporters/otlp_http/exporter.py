@@ -54,6 +54,7 @@ from otel_ebpf.exporters.otlp_http.transport import (
     post,
     tls_context,
 )
+from otel_ebpf.model import EncodedRequest
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,9 @@ class OtlpHttpExporter(QueuedExporter, OtlpDestinations):
     Raises:
         ValueError: An endpoint is not an http(s) URL, or a TLS file cannot be loaded.
     """
+
+    # Requests are queued serialized (protobuf); the JSON encoding parses them back when it sends.
+    accepts_encoded = True
 
     def __init__(self, settings: CreateSettings, config: Mapping[str, Any]):
         super().__init__(settings, config)
@@ -219,7 +223,10 @@ class OtlpHttpExporter(QueuedExporter, OtlpDestinations):
     def _encode(self, batch: Batch, target: _Target) -> bytes:
         try:
             if target.encoding == "json":
-                data = to_otlp_json(batch.request).encode("utf-8")
+                request = batch.request
+                if isinstance(request, EncodedRequest):
+                    request = request.message()
+                data = to_otlp_json(request).encode("utf-8")
             else:
                 data = batch.request.SerializeToString()
         except Exception as exc:

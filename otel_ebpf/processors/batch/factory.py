@@ -16,7 +16,7 @@ def _check_batch(config: dict) -> list[tuple[str, str]]:
 # The Collector's names and defaults, plus a byte bound the Collector's batch processor does not
 # have: a batch goes when it holds send_batch_size items or send_batch_size_mib MiB (serialized),
 # so that large requests (a sidecar's 3 MiB) cannot pile up 8192 spans' worth of them, and every
-# batch fits an exporter's sending_queue.queue_size_mib (32 by default).  0 = no byte bound.
+# batch fits an exporter's sending_queue.queue_size_mib (16 by default).  0 = no byte bound.
 SCHEMA = Section(
     {
         "send_batch_size": Int(8192, min=1),

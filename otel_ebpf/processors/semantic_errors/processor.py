@@ -15,6 +15,7 @@ response, and
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -80,7 +81,7 @@ class _Route:
         self.methods = frozenset(m.upper() for m in methods) if methods else None
         self.enabled = entry.get("enabled", True)
         has_rules = any(key in entry for key in RULE_KEYS)
-        self.classifier = Classifier(RuleSet(merge_rules(base_config, entry))) if has_rules else base_classifier
+        self.classifier = shared_classifier(merge_rules(base_config, entry)) if has_rules else base_classifier
         self.custom_name = entry.get("classifier")
         self.custom: CustomClassifier | None = None
 
@@ -90,6 +91,29 @@ class _Route:
         if route is not None and self.pattern.match(route):
             return True
         return bool(path) and path != route and self.pattern.match(path) is not None
+
+
+_SHARED_MAX = 64
+_shared: dict[str, Classifier] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_classifier(config: Mapping) -> Classifier:
+    """One :class:`Classifier` per distinct rule configuration in the process.
+
+    The default configuration lists ``semantic_errors`` in both pipelines: each pipeline gets
+    its own processor (its own counts), but the two share the classifier, so the fork of an
+    exchange is judged from the verdict cache the first pipeline filled (same body object:
+    its hash is already computed).
+    """
+    key = json.dumps(config, sort_keys=True, default=repr)
+    with _shared_lock:
+        classifier = _shared.get(key)
+        if classifier is None:
+            if len(_shared) >= _SHARED_MAX:
+                _shared.clear()  # configurations are few; a test suite may make many
+            classifier = _shared[key] = Classifier(RuleSet(config))
+        return classifier
 
 
 def _load_entry_point(name: str) -> CustomClassifier:
@@ -126,8 +150,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         self.config = merged
         self.enabled: bool = merged["enabled"]
         self.max_series: int = merged["max_series"]
-        self.rules = RuleSet(merged)
-        self.classifier = Classifier(self.rules)
+        self.classifier = shared_classifier(merged)
+        self.rules = self.classifier.rules
         self._routes = [_Route(i, entry, merged, self.classifier) for i, entry in enumerate(merged["routes"] or [])]
         for route in self._routes:
             if route.custom_name:
@@ -306,6 +330,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
             "classify_errors": self.classify_errors,
             "custom_classifier_errors": self.custom_errors,
             "series_overflow": self.series_overflow,
+            # Shared by the processors with the same rules (see shared_classifier).
+            "verdict_cache_evicted": self.classifier.verdicts_evicted,
         }
 
     def shutdown(self, timeout_s: float = 5.0) -> None:
