@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import mmap
-import struct
 import pstats
 import socket
+import struct
 import sys
 import time
 from pathlib import Path
