@@ -125,6 +125,8 @@ def test_parse_head_gives_what_the_general_parser_gives(seed):
             expected = _outcome(_parse_head, block, want)
             assert _outcome(parse_head, block, want) == expected, (block, want)
             assert _outcome(parse_head, block, want) == expected, (block, want)  # from the caches
+            # A request head is remembered whole the second time its request line is seen.
+            assert _outcome(parse_head, block, want) == expected, (block, want)
             assert _outcome(parse_head, bytearray(block), want) == expected, (block, want)
 
 
@@ -135,17 +137,27 @@ def test_cached_headers_are_each_messages_own():
     second = parse_head(block, False)
     assert second.headers == {"content-type": "application/json", "content-length": "2"}
     assert second.headers is not first.headers
+    request = b"GET /json HTTP/1.1\r\nHost: h\r"
+    for _ in range(3):  # the third from the cache of whole request heads
+        first = parse_head(request, True)
+        first.headers["host"] = "changed by a test"
+    assert request in http1_message._requests
+    assert parse_head(request, True).headers == {"host": "h"}
 
 
 def test_caches_stay_bounded():
     for i in range(3 * http1_message._MAX_LINES):
         parse_head(b"GET / HTTP/1.1\r\nX-Request-Id: %d\r\nStatus: %d\r" % (i, i), True)
+        for _ in range(2):
+            parse_head(b"GET /%d HTTP/1.1\r\nHost: h\r" % i, True)
         parse_head(b"HTTP/1.1 200 Reason %d\r" % i, False)
         parse_head(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r" % i, False)
     assert len(http1_message._lines) <= http1_message._MAX_LINES
     assert len(http1_message._sections) <= http1_message._MAX_SECTIONS
     assert len(http1_message._responses) <= http1_message._MAX_SECTIONS
     assert len(http1_message._status_lines) <= http1_message._MAX_STATUS_LINES
+    assert len(http1_message._requests) <= http1_message._MAX_SECTIONS
+    assert len(http1_message._request_lines) <= http1_message._MAX_STATUS_LINES
     long_line = b"X-Long: " + b"v" * http1_message._MAX_LINE_CHARS
     parse_head(b"GET / HTTP/1.1\r\n" + long_line + b"\r", True)
     assert long_line.decode() not in http1_message._lines
