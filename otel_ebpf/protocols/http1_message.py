@@ -227,10 +227,6 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
         response = _responses_get(block)
         if response is not None:
             return Http1Message(False, "", "", response[0], response[1], response[2].copy())
-    elif want is True:
-        request = _requests_get(block)
-        if request is not None:
-            return Http1Message(True, request[0], request[1], request[2], 0, request[3].copy())
     if not block.isascii() or len(block) > MAX_HEADER_BLOCK:
         return None
     nl = block.find(b"\n")
@@ -272,18 +268,6 @@ def plain_head(block: bytes | bytearray, want: bool | None) -> Http1Message | No
     version = _VERSIONS.get(version)
     if version is None or not target or method not in _KNOWN_METHODS:
         return None
-    if want is True and len(block) <= _MAX_SECTION_BYTES and (section is None or section in _sections):
-        # Remembered whole once its start line was seen before too (a client repeating its
-        # requests, wrk): a request with a target never seen (an id in the path) only marks its
-        # start line, and pushes out no head that repeats.
-        if start in _request_lines:
-            if len(_requests) >= _MAX_SECTIONS:
-                _requests.clear()
-            _requests[block] = (method, target, version, headers.copy())
-        elif len(start) <= _MAX_LINE_CHARS:
-            if len(_request_lines) >= _MAX_STATUS_LINES:
-                _request_lines.clear()
-            _request_lines[start] = None
     return Http1Message(True, method, target, version, 0, headers)
 
 
@@ -303,15 +287,6 @@ _sections: dict[bytes, dict[str, str]] = {}
 # (what changes is often only the Date, once a second, and Content-Length).
 _responses: dict[bytes, tuple[str, int, dict[str, str]]] = {}
 _responses_get = _responses.get
-# The same for whole request heads -> (method, target, version, headers), and the request lines
-# seen recently (a head is remembered whole when its request line repeats: see plain_head).
-# A wrk request head: 0.43 µs against 0.96 µs; a head whose target is never seen again (an id in
-# the path) pays 0.2 µs for the lookup and the mark (development VM, bench/bench_parse.py heads,
-# old and new alternated in one process).  Keyed by request line alone (with the section compared) or a cache
-# of request lines only: 0.65 / 0.73 µs a wrk head, 0.3 / 0.14 µs more for a unique one.
-_requests: dict[bytes, tuple[str, str, str, dict[str, str]]] = {}
-_requests_get = _requests.get
-_request_lines: dict[bytes, None] = {}
 _lines: dict[str, tuple[str, str]] = {}
 _sections_get = _sections.get
 _lines_get = _lines.get

@@ -238,6 +238,8 @@ class Http1Stream:
         "first_turn",
         "first_tx",
         "last_tx",
+        "last_head",
+        "memo",
     )
 
     def __init__(
@@ -263,6 +265,14 @@ class Http1Stream:
         self.first_turn = 0  # the owner's phase (turn) when the current head started
         self.first_tx = 0
         self.last_tx = 0
+        # The last request head take_whole read, and once a head repeats right after itself (a
+        # client sending the same request again: wrk), (head, method, target, version, headers):
+        # the next such head is that message again.  Comparing two heads costs less than looking
+        # one up in a cache (its hash): 0.05 µs for a head never seen again (an id in its path),
+        # against 0.2 µs for a cache of whole request heads; a repeated wrk head 0.35 µs against
+        # 0.96 µs through plain_head (development VM).
+        self.last_head = b""
+        self.memo: tuple | None = None
 
     # ---- the hot path ----
 
@@ -386,9 +396,22 @@ class Http1Stream:
         c = data[0]
         if c == 13 or c == 10:
             return 0
-        msg = plain_head(data[:end], self.want)  # a plain head ends at its first CRLF CRLF
-        if msg is None:
-            return 0
+        head = data[:end]  # a plain head ends at its first CRLF CRLF
+        if self.want is True:
+            memo = self.memo
+            if memo is not None and memo[0] == head:
+                msg = Http1Message(True, memo[1], memo[2], memo[3], 0, memo[4].copy())
+            else:
+                msg = plain_head(head, True)
+                if msg is None:
+                    return 0
+                if head == self.last_head:
+                    self.memo = (head, msg.method, msg.target, msg.version, msg.headers.copy())
+                self.last_head = head
+        else:
+            msg = plain_head(head, self.want)
+            if msg is None:
+                return 0
         owner = self.owner
         headers = msg.headers
         if msg.is_request:
