@@ -87,8 +87,8 @@ def heuristic_route(path: str) -> str:
     changed = False
     for i, segment in enumerate(segments):
         # _is_identifier's first answers without its call: a number is one; a short segment
-        # without "@" is not (most segments: names).  A path of 4 segments: 1.6 µs against 2.6 µs
-        # (development VM, bench/bench_parse.py --receive, a numeric id in every path).
+        # without "@" is not (most segments: names).  /api/v1/items/1234: 0.8 µs against 1.0 µs
+        # (development VM, timeit).
         if segment.isdigit():
             if segment.isascii():
                 segments[i] = ID
