@@ -1,7 +1,7 @@
 """Cost per exchange of the userspace path from ring-buffer records to `HttpExchange` (prints figures).
 
 Usage: .venv/bin/python bench/bench_parse.py [--connections 64] [--exchanges 200] [--batch 256]
-       [--traceparent] [--unique] [--wrk] [--profile]
+       [--traceparent] [--unique] [--wrk] [--receive] [--profile]
 
 No kernel: the records the kernel would write (struct event_header of
 otel_ebpf/kernel/records.py, then the payload) are built up front for a server (nginx)
@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import mmap
 import pstats
 import socket
+import struct
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from otel_ebpf.kernel.ringbuf import RINGBUF_HDR_SZ, RingBufferReader  # noqa: E402
 from otel_ebpf.model import HttpExchange, ProcessInfo  # noqa: E402
 from otel_ebpf.receivers.ebpf import events as ev  # noqa: E402
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker  # noqa: E402
+from otel_ebpf.telemetry.routes import RouteResolver  # noqa: E402
 
 # What wrk sends, with the headers a browser-like client or an instrumented caller adds.
 REQUEST = (
@@ -117,6 +121,59 @@ def run(events: list[bytes], batch: int) -> tuple[float, int]:
     return time.thread_time() - started, count
 
 
+class _Ring:
+    """A ring buffer as the kernel lays it out (consumer page, producer page, data), on anonymous
+    memory: the bench writes a batch of records as the kernel would, and the reader reads them.
+    Each batch starts at the beginning of the data area (no wrap-around: the reader's mapping of
+    the data twice in a row is not needed)."""
+
+    def __init__(self, size: int) -> None:
+        page = mmap.PAGESIZE
+        self.reader = reader = object.__new__(RingBufferReader)
+        reader._mask = size - 1
+        reader._consumer = mmap.mmap(-1, page)
+        reader._producer = mmap.mmap(-1, page + 2 * size)
+        reader._data = memoryview(reader._producer)[page:]
+        reader._producer_view = memoryview(reader._producer)[:8]
+        self.page = page
+        self.size = size
+
+    def write(self, records: list[bytes]) -> None:
+        producer = self.reader._producer
+        pos = 0
+        for r in records:
+            at = self.page + pos
+            struct.pack_into("=II", producer, at, len(r), 0)
+            producer[at + RINGBUF_HDR_SZ : at + RINGBUF_HDR_SZ + len(r)] = r
+            pos += (len(r) + RINGBUF_HDR_SZ + 7) & ~7
+        assert pos <= self.size
+        struct.pack_into("=Q", self.reader._consumer, 0, 0)
+        struct.pack_into("=Q", producer, 0, pos)
+
+
+def run_receive(events: list[bytes], batch: int) -> tuple[float, int]:
+    """run() from the ring buffer to annotated exchanges; only the reading, tracking and
+    annotating is timed."""
+    process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
+    tracker = ConnectionTracker(lambda pid, comm: process, body_limit=1024)
+    routes = RouteResolver()
+    ring = _Ring(1 << 20)
+    batches = [events[i : i + batch] for i in range(0, len(events), batch)]
+    count = 0
+    elapsed = 0.0
+    for b in batches:
+        ring.write(b)
+        started = time.thread_time()
+        raw: list[bytes] = []
+        ring.reader.read(raw)
+        out: list[HttpExchange] = []
+        tracker.process(raw, out)
+        routes.annotate(out)
+        elapsed += time.thread_time() - started
+        count += len(out)
+    return elapsed, count
+
+
 def check(events: list[bytes], connections: int, exchanges: int, wrk: bool = False) -> None:
     """What the bench measures must be the real thing: every exchange, complete and paired."""
     process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
@@ -143,25 +200,31 @@ def main() -> None:
     parser.add_argument("--traceparent", action="store_true", help="requests carry a traceparent header")
     parser.add_argument("--wrk", action="store_true", help="wrk's request: GET /json with a Host header only")
     parser.add_argument("--unique", action="store_true", help="every head different (an X-Request-Id)")
+    parser.add_argument(
+        "--receive", action="store_true", help="the whole receive path: ring buffer read, tracker, routes"
+    )
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of one run")
     args = parser.parse_args()
     events = build_events(args.connections, args.exchanges, args.traceparent, args.unique, args.wrk)
     check(events, args.connections, args.exchanges, args.wrk)
+    measure = run_receive if args.receive else run
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()
-        run(events, args.batch)
+        measure(events, args.batch)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     best = float("inf")
     for _ in range(args.runs):
-        elapsed, count = run(events, args.batch)
+        elapsed, count = measure(events, args.batch)
         best = min(best, elapsed / count)
     kind = "with traceparent" if args.traceparent else "no traceparent"
     if args.unique:
         kind += ", every head unique"
     if args.wrk:
         kind += ", wrk's request"
+    if args.receive:
+        kind += ", ring buffer to routes"
     print(
         f"{best * 1e6:.2f} µs of CPU per exchange (best of {args.runs}; {args.connections} connections x "
         f"{args.exchanges} keep-alive GETs, {kind}, batches of {args.batch} events)"

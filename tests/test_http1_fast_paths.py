@@ -195,3 +195,35 @@ def test_the_tracker_sets_every_slot_of_an_exchange(answered):
     assert (x.path, x.query, x.tid, x.request_headers) == ("/x", "q=1", 78, {"host": "h"})
     assert x.error_type == (None if answered else "connection_reset")
     assert len(x.trace_id) == 16 and len(x.span_id) == 8 and x.end_time_ns >= x.start_time_ns
+
+
+def test_a_request_head_repeated_on_a_connection_is_read_as_the_first():
+    """Http1Stream.take_whole reads a head that repeats on its connection once: every message is
+    still what the parser gives for its head, with headers of its own."""
+    from otel_ebpf.model import Role
+    from otel_ebpf.protocols.http1 import Http1Connection
+
+    conn = Http1Connection(Role.SERVER)
+    heads = [b"GET /json HTTP/1.1\r\nHost: h\r\nAccept: */*"] * 4
+    heads += [b"POST /json HTTP/1.1\r\nHost: h\r\nContent-Length: 2", b"GET /json HTTP/1.1\r\nHost: h\r\nAccept: */*"]
+    heads += [b"GET /json HTTP/1.1\r\nHost: h2\r\nAccept: */*"] * 3
+    seen = []
+    ts = 1000
+    for turn, head in enumerate(heads):
+        body = b"{}" if head.startswith(b"POST") else b""
+        conn.turn = 2 * turn + 1
+        assert conn.on_data(False, head + b"\r\n\r\n" + body, len(head) + 4 + len(body), ts, ts + 1) == []
+        conn.turn = 2 * turn + 2
+        response = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+        (pair,) = conn.on_data(True, response, len(response), ts + 2, ts + 3)
+        request = pair[0]
+        expected = parse_head(head + b"\r", True)
+        assert (request.method, request.target, request.version, request.headers, request.body) == (
+            expected.method, expected.target, expected.version, expected.headers, body,
+        )  # fmt: skip
+        assert all(request.headers is not other.headers for other in seen)
+        request.headers["host"] = "changed by a test"  # must not reach the next message
+        seen.append(request)
+        ts += 10
+    assert conn.stats.messages_parsed == 2 * len(heads)
+    assert conn._in.memo is not None and conn._in.memo[0] == heads[-1] + b"\r"  # the last ones came from it

@@ -42,6 +42,10 @@ class RingBufferReader:
         consumer = _U64.unpack_from(self._consumer, 0)[0]
         producer = _U64.unpack_from(self._producer_view, 0)[0]
         data = self._data
+        # Records are sliced from the mapping itself (one copy into a bytes object) rather than
+        # from a memoryview of it (a view object, then the copy).
+        mapping = self._producer
+        base = mmap.PAGESIZE + RINGBUF_HDR_SZ
         mask = self._mask
         append = out.append
         start = consumer
@@ -53,8 +57,8 @@ class RingBufferReader:
                 break  # the producer is still writing this record
             length = header & ~(RINGBUF_BUSY_BIT | RINGBUF_DISCARD_BIT)
             if not header & RINGBUF_DISCARD_BIT:
-                begin = offset + RINGBUF_HDR_SZ
-                append(bytes(data[begin : begin + length]))
+                begin = offset + base
+                append(mapping[begin : begin + length])
                 count += 1
             consumer += (length + RINGBUF_HDR_SZ + 7) & ~7
         if consumer != start:

@@ -280,6 +280,31 @@ class Http1Connection:
         msg.last_turn = msg.first_turn  # until it ends (on_message)
         pending.append(msg)
 
+    def on_whole(self, stream: Http1Stream, msg: Http1Message) -> bool:
+        """on_head and on_message for a message whole in one chunk (Http1Stream.take_whole), when its
+        head cannot change the streams or the queue's bounds: the role is known, the other
+        direction is not resyncing, and a request is queued with room to spare."""
+        if self.role == _UNKNOWN:
+            return False
+        other = self._in if stream is self._out else self._out
+        if other.state == _RESYNC:
+            return False
+        if not msg.is_request:
+            self._seen_http = True
+            self._response_turn = msg.first_turn
+            self.on_message(stream, msg)
+            return True
+        pending = self._pending
+        if self._abandoned or len(pending) >= self.max_pending:
+            return False
+        self._seen_http = True
+        if pending and not self.other_behind and not self._responses_lost:
+            self._pipelined = True  # on_head's reasons
+        # on_message's last_turn for a request still queued is the chunk's phase: first_turn (whole).
+        msg.last_turn = msg.first_turn
+        pending.append(msg)
+        return True
+
     def on_message(self, stream: Http1Stream, msg: Http1Message) -> None:
         if msg.is_request:
             turn = self.turn
@@ -630,6 +655,9 @@ class _OneShot:
 
     def on_head(self, stream: Http1Stream, msg: Http1Message) -> None:
         pass
+
+    def on_whole(self, stream: Http1Stream, msg: Http1Message) -> bool:
+        return False
 
     def on_message(self, stream: Http1Stream, msg: Http1Message) -> None:
         self.message = msg
