@@ -56,8 +56,6 @@
 #define MAX_SHED_KEYS 4096
 #endif
 #define MAX_IOV 8
-/* Shed exchanges when the agent is this far behind: half the ring buffer waits to be read. */
-#define RING_PRESSURE_BYTES (RINGBUF_PAGES * 4096ULL / 2)
 #define NS_PER_EXCHANGE 1000000000ULL /* a token of the rate bucket, in its fixed-point unit */
 
 #define AF_INET_ 2
@@ -175,8 +173,9 @@ BPF_PERCPU_ARRAY(scratch, struct scratch_event, 1);
  * at load, so a full map loses nothing. */
 BPF_TABLE("percpu_hash", struct shed_key, struct shed_value, shed_counts, MAX_SHED_KEYS);
 BPF_PERCPU_ARRAY(shed_scratch, struct shed_value, 1);
-/* [0]: exchanges per second each CPU may send to userspace (0: no limit), set by userspace. */
-BPF_ARRAY(shed_config, __u64, 1);
+/* Set by userspace.  [0]: exchanges per second each CPU may send to userspace (0: no limit);
+ * [1]: shed when more than this many bytes of the ring buffer wait to be read (0: never). */
+BPF_ARRAY(shed_config, __u64, 2);
 BPF_PERCPU_ARRAY(rate_buckets, struct rate_bucket, 1);
 #ifdef FILTER_PIDS
 BPF_HASH(filter_pids, __u32, __u8, 1024);
@@ -439,6 +438,7 @@ static __always_inline void finalize_shed(struct stream_pos *p, __u64 now) {
         if (!fresh)
             return;
         __builtin_memset(fresh, 0, sizeof(*fresh));
+        fresh->min_ns = ~0ULL;
         __builtin_memcpy(fresh->comm, p->comm, sizeof(fresh->comm));
         __builtin_memcpy(fresh->path, p->path, sizeof(fresh->path));
         shed_counts.insert(&p->key, fresh);
@@ -454,6 +454,10 @@ static __always_inline void finalize_shed(struct stream_pos *p, __u64 now) {
     }
     v->count += 1;
     v->sum_ns += ns;
+    if (ns < v->min_ns)
+        v->min_ns = ns;
+    if (ns > v->max_ns)
+        v->max_ns = ns;
     __u32 b = duration_bucket(ns);
     if (b < SHED_BUCKETS)
         v->buckets[b] += 1;
@@ -473,9 +477,7 @@ static __always_inline int rate_allows(__u64 now) {
     if (elapsed > NS_PER_EXCHANGE)
         elapsed = NS_PER_EXCHANGE; /* a full bucket is at most 1 s of tokens: no overflow below */
     b->last = now;
-    __u64 cap = r * (NS_PER_EXCHANGE / 10); /* bursts of 0.1 s of the rate */
-    if (cap < NS_PER_EXCHANGE)
-        cap = NS_PER_EXCHANGE;
+    __u64 cap = r * NS_PER_EXCHANGE; /* bursts of up to 1 s of the rate */
     __u64 tokens = b->tokens + elapsed * r;
     if (tokens > cap)
         tokens = cap;
@@ -542,7 +544,9 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
                 __u8 role = 0;
                 __u16 port = 0;
                 int reason = -1;
-                if (bpf_ringbuf_query(EVENTS_MAP, BPF_RB_AVAIL_DATA) > RING_PRESSURE_BYTES)
+                int one = 1;
+                __u64 *pressure = shed_config.lookup(&one);
+                if (pressure && *pressure && bpf_ringbuf_query(EVENTS_MAP, BPF_RB_AVAIL_DATA) > *pressure)
                     reason = STAT_SHED_RING_PRESSURE;
                 else if (!rate_allows(ts_exit))
                     reason = STAT_SHED_RATE;

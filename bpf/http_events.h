@@ -107,6 +107,8 @@ struct shed_value {
     __u64 sum_ns;               /* end = exit of the last response write; start as for spans
                                  * (server: exit of the first request read; client: its write) */
     __u64 buckets[SHED_BUCKETS];
+    __u64 min_ns;               /* ~0 while count is 0 */
+    __u64 max_ns;
     char comm[16];
     char path[SHED_PATH_BYTES]; /* NUL-terminated unless it fills the array */
 };

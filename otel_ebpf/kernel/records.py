@@ -268,6 +268,8 @@ SHED_VALUE = Record(
         ("count", "Q"),
         ("sum_ns", "Q"),
         ("buckets", f"{len(SHED_BOUNDS_NS) + 1}Q"),
+        ("min_ns", "Q"),
+        ("max_ns", "Q"),
         ("comm", "16s"),
         ("path", f"{SHED_PATH_BYTES}s"),
     ],

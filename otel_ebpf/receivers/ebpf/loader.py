@@ -19,7 +19,7 @@ from otel_ebpf.kernel.bpf import map_update, percpu_u64_sum, possible_cpus, prog
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_tracefs
-from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_OVERFLOW_KEY, SHED_VALUE
+from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_BOUNDS_NS, SHED_OVERFLOW_KEY, SHED_VALUE
 from otel_ebpf.kernel.ringbuf import RingBufferReader
 from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
 
@@ -42,6 +42,9 @@ class CaptureOptions:
     # (counted in `shed_counts`, no event).  The kernel's buckets are per CPU: each gets its share.
     max_spans_per_second: int = 0
     max_shed_keys: int = 4096  # entries of `shed_counts` (process, role, method, status, path)
+    # Shed when this fraction of the ring buffer waits to be read (the agent is behind); 1: never
+    # (events are then lost when it is full, counted as ringbuf_full).
+    shed_ring_fill: float = 0.5
     pids: list[int] = field(default_factory=list)
     executables: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
@@ -101,12 +104,17 @@ def compile_and_attach(options: CaptureOptions):
         table = bpf[b"filter_ports"]
         for port in options.ports:
             table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
+    config = bpf[b"shed_config"]
     if options.max_spans_per_second:
         cpus = os.cpu_count() or 1
         per_cpu = -(-options.max_spans_per_second // cpus)  # at least 1 a CPU
-        bpf[b"shed_config"][ctypes.c_int(0)] = ctypes.c_uint64(per_cpu)
+        config[ctypes.c_int(0)] = ctypes.c_uint64(per_cpu)
+    if options.shed_ring_fill < 1:
+        ring_bytes = max(8, options.ring_buffer_size // PAGE_SIZE) * PAGE_SIZE
+        config[ctypes.c_int(1)] = ctypes.c_uint64(max(1, int(ring_bytes * options.shed_ring_fill)))
     # The overflow entry exists from the start: a full map still has somewhere to count.
-    map_update(bpf[b"shed_counts"].map_fd, SHED_OVERFLOW_KEY, bytes(SHED_VALUE.size * possible_cpus()))
+    empty = SHED_VALUE.struct.pack(0, 0, *[0] * len(SHED_BOUNDS_NS), 0, (1 << 64) - 1, 0, b"", b"")
+    map_update(bpf[b"shed_counts"].map_fd, SHED_OVERFLOW_KEY, empty * possible_cpus())
     return bpf
 
 
