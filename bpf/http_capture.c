@@ -93,6 +93,7 @@ struct active_call {
  * the first syscall of each phase, and for every syscall of a shed exchange). */
 #define CALL_PHASE_START 1 /* the direction of transfer changed with this syscall */
 #define CALL_STATE 2       /* the socket's exchange is shed, or a resync is pending */
+#define CALL_HTTP 4        /* the socket is known to carry HTTP/1 */
 
 /* Bytes a process moved on a socket, per direction, counted where the kernel moves them: every
  * event carries the position its data starts at, so userspace sees any gap in a connection's stream
@@ -243,6 +244,8 @@ static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, 
                 p->turn += 1;
                 if (p->http != HTTP_NOT)
                     call.http = CALL_PHASE_START;
+                if (p->http == HTTP_YES)
+                    call.http |= CALL_HTTP;
             }
             if (p->shed | p->resync)
                 call.http |= CALL_STATE;
@@ -463,8 +466,9 @@ static __always_inline void finalize_shed(struct stream_pos *p, __u64 now) {
         v->buckets[b] += 1;
 }
 
-/* Whether this CPU's token bucket lets one more exchange through to userspace. */
-static __always_inline int rate_allows(__u64 now) {
+/* Whether this CPU's token bucket lets one more exchange through to userspace (taking its token
+ * if `take`). */
+static __always_inline int rate_allows(__u64 now, int take) {
     int zero = 0;
     __u64 *rate = shed_config.lookup(&zero);
     if (!rate || *rate == 0)
@@ -485,8 +489,17 @@ static __always_inline int rate_allows(__u64 now) {
         b->tokens = tokens;
         return 0;
     }
-    b->tokens = tokens - NS_PER_EXCHANGE;
+    b->tokens = take ? tokens - NS_PER_EXCHANGE : tokens;
     return 1;
+}
+
+/* Whether an exchange starting now would be shed (nothing taken). */
+static __always_inline int would_shed(__u64 now) {
+    int one = 1;
+    __u64 *pressure = shed_config.lookup(&one);
+    if (pressure && *pressure && bpf_ringbuf_query(EVENTS_MAP, BPF_RB_AVAIL_DATA) > *pressure)
+        return 1;
+    return !rate_allows(now, 0);
 }
 
 /* Starts counting a shed exchange whose request line begins at user address `head`. */
@@ -548,7 +561,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
                 __u64 *pressure = shed_config.lookup(&one);
                 if (pressure && *pressure && bpf_ringbuf_query(EVENTS_MAP, BPF_RB_AVAIL_DATA) > *pressure)
                     reason = STAT_SHED_RING_PRESSURE;
-                else if (!rate_allows(ts_exit))
+                else if (!rate_allows(ts_exit, 1))
                     reason = STAT_SHED_RATE;
                 if (reason >= 0) {
                     struct conn_info *conn_role = 0;
@@ -617,7 +630,14 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
     __u16 flags = 0;
     __u32 resync_turn = 0;
     struct stream_pos *p = 0;
-    if (type != EVENT_DATA || call->http) {
+    /* The common case costs no lookup and no read of its own: a new phase of a socket known to be
+     * HTTP, nothing shed on it, and an exchange starting now would not be shed.  Whether it starts
+     * one (and takes a token) is then read from the payload copied for the event. */
+    int classify_copy = 0;
+    if (type == EVENT_DATA && (call->http & (CALL_STATE | CALL_HTTP | CALL_PHASE_START)) == (CALL_HTTP | CALL_PHASE_START)
+        && call->pos_valid && !would_shed(ts_exit))
+        classify_copy = 1;
+    else if (type != EVENT_DATA || call->http) {
         p = stream_positions.lookup(&sk);
         if (p) {
             if (type == EVENT_DATA) {
@@ -688,6 +708,9 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
             }
         }
         captured = copy_payload(s, call, want);
+        __u32 mlen = 0;
+        if (classify_copy && captured >= 8 && method_of(*(__u64 *)s->data, &mlen))
+            rate_allows(ts_exit, 1); /* a request: its token */
     }
     hdr->captured = captured;
     hdr->more = more;
