@@ -632,7 +632,8 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
     struct stream_pos *p = 0;
     /* The common case costs no lookup and no read of its own: a new phase of a socket known to be
      * HTTP, nothing shed on it, and an exchange starting now would not be shed.  Whether it starts
-     * one (and takes a token) is then read from the payload copied for the event. */
+     * one (and takes a token) is then read from the payload copied for the event.  Measured with
+     * bench/bench_kernel_cost.py: sys_exit 528-556 ns a call with the HTTP state, 540-552 without. */
     int classify_copy = 0;
     if (type == EVENT_DATA && (call->http & (CALL_STATE | CALL_HTTP | CALL_PHASE_START)) == (CALL_HTTP | CALL_PHASE_START)
         && call->pos_valid && !would_shed(ts_exit))
