@@ -16,6 +16,9 @@
 
 /* event_header.flags */
 #define EVENT_POS_VALID 1 /* stream_pos and other_pos are known (the positions map had room) */
+#define EVENT_RESYNC 2    /* the first event of the socket after exchanges the kernel shed (counted in
+                           * `shed_counts`, no event sent): the gap in the stream before it is intentional.
+                           * `turn` is its phase (also on EVENT_EOF/EVENT_ERROR/EVENT_CLOSE) */
 
 /* event_header.direction */
 #define DIR_INBOUND 0  /* read by the process */
@@ -64,6 +67,50 @@ struct event_header {
 #define STAT_TRUNCATED 5       /* payloads larger than the capture size (informational) */
 #define STAT_POS_MAP_FULL 6    /* a socket's stream positions could not be stored: its gaps are not marked */
 #define STAT_STALE_MARK 7      /* a syscall reused a mark whose syscall exit was never seen */
-#define STAT_COUNT 8
+#define STAT_SHED_RING_PRESSURE 8 /* exchanges shed: the ring buffer was fuller than RING_PRESSURE_BYTES */
+#define STAT_SHED_RATE 9       /* exchanges shed: the per-CPU token bucket (max_spans_per_second) was empty */
+#define STAT_SHED_OVERFLOW 10  /* shed exchanges counted in the overflow entry: `shed_counts` was full */
+#define STAT_COUNT 11
+
+/* ---- Exchanges the kernel shed: counted per (process, role, method, status, path) ---- */
+
+/* shed_key.method: the request's method token (0: none of these: counted as _OTHER) */
+#define HTTP_GET 1
+#define HTTP_POST 2
+#define HTTP_PUT 3
+#define HTTP_DELETE 4
+#define HTTP_HEAD 5
+#define HTTP_OPTIONS 6
+#define HTTP_PATCH 7
+#define HTTP_CONNECT 8
+#define HTTP_TRACE 9
+
+#define SHED_BOUNDS 14          /* upper bounds of the duration buckets: the semconv ones (0.005 .. 10 s) */
+#define SHED_BUCKETS 15         /* ... and one more for everything above 10 s */
+#define SHED_PATH_BYTES 64      /* the path's first bytes, kept with a new entry (for http.route) */
+#define SHED_OVERFLOW_TGID 0xFFFFFFFF /* shed_key.tgid of the entry that takes what no longer fits */
+
+struct shed_key {
+    __u64 path_hash;  /* FNV-1a of the path up to '?', ' ' or SHED_PATH_BYTES bytes */
+    __u32 tgid;
+    __u16 status;     /* the last response status line's code; 0: no response seen */
+    __u16 port;       /* ROLE_SERVER: the local port; ROLE_CLIENT: the peer's */
+    __u8 role;        /* ROLE_SERVER or ROLE_CLIENT (from the direction of the request if unknown) */
+    __u8 method;      /* HTTP_* */
+    __u8 minor;       /* HTTP/1.<minor> of the response (of 1 when there was none) */
+    __u8 pad[5];
+};
+
+/* Per CPU; userspace sums the CPUs.  comm and path are set by the CPU that made the entry. */
+struct shed_value {
+    __u64 count;
+    __u64 sum_ns;               /* end = exit of the last response write; start as for spans
+                                 * (server: exit of the first request read; client: its write) */
+    __u64 buckets[SHED_BUCKETS];
+    __u64 min_ns;               /* ~0 while count is 0 */
+    __u64 max_ns;
+    char comm[16];
+    char path[SHED_PATH_BYTES]; /* NUL-terminated unless it fills the array */
+};
 
 #endif

@@ -109,7 +109,7 @@ def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10
 class Server:
     """A real HTTP server process on a loopback port."""
 
-    def __init__(self, kind: str, tmp: Path, upstream_port: int = 0, env: dict | None = None):
+    def __init__(self, kind: str, tmp: Path, upstream_port: int = 0, env: dict | None = None, access_log: bool = False):
         self.kind = kind
         self.port = free_port()
         penv = dict(os.environ, **(env or {}))
@@ -128,6 +128,8 @@ class Server:
             conf = (
                 (APPS / "nginx.conf.template").read_text().replace("{tmp}", str(tmp)).replace("{port}", str(self.port))
             )
+            if access_log:  # one line per request served: what exact counts are checked against
+                conf = conf.replace("access_log off;", f"access_log {tmp}/access.log;")
             (tmp / "static").mkdir(exist_ok=True)
             (tmp / "static" / "big.bin").write_bytes(random.Random(64).randbytes(64 * 1024))  # the same every run
             (tmp / "nginx.conf").write_text(conf)

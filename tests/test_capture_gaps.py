@@ -30,6 +30,7 @@ receivers:
   ebpf:
     capture_bytes: 1024
     ring_buffer_size: {ring}
+    shed_ring_fill: 1  # no shedding: these tests are about events really lost
     drain_interval: {drain}
     read_chunks: {chunks}
     filter:

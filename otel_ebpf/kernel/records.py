@@ -33,12 +33,14 @@ __all__ = [
     "EVENT_ERROR",
     "EVENT_HEADER",
     "EVENT_POS_VALID",
+    "EVENT_RESYNC",
     "FLOW_CLIENT",
     "FLOW_KEY",
     "FLOW_SERVER",
     "FLOW_STATS",
     "HEADERS",
     "HTTP_EVENTS_H",
+    "HTTP_METHODS",
     "HTTP_STAT_NAMES",
     "Header",
     "OVERFLOW_TGID",
@@ -47,6 +49,13 @@ __all__ = [
     "ROLE_UNKNOWN",
     "Record",
     "RecordField",
+    "SHED_BOUNDS_NS",
+    "SHED_KEY",
+    "SHED_OVERFLOW_KEY",
+    "SHED_OVERFLOW_TGID",
+    "SHED_PATH_BYTES",
+    "SHED_REASONS",
+    "SHED_VALUE",
     "SK_CLOSED",
     "SK_ESTABLISHED",
     "SK_FIN",
@@ -162,6 +171,7 @@ EVENT_CLOSE = 4  # the process closed the fd of a tracked connection
 EVENT_DATA_MORE = 5  # the next piece of a large read
 # event_header.flags
 EVENT_POS_VALID = 1  # stream_pos and other_pos are known
+EVENT_RESYNC = 2  # the first event after exchanges the kernel shed: the gap before it is intentional
 # event_header.direction
 DIR_INBOUND = 0  # read by the process
 DIR_OUTBOUND = 1  # written by the process
@@ -180,8 +190,34 @@ _HTTP_STATS = (
     ("STAT_TRUNCATED", "truncated"),
     ("STAT_POS_MAP_FULL", "pos_map_full"),
     ("STAT_STALE_MARK", "stale_mark"),
+    ("STAT_SHED_RING_PRESSURE", "shed_ring_pressure"),
+    ("STAT_SHED_RATE", "shed_rate"),
+    ("STAT_SHED_OVERFLOW", "shed_overflow"),
 )
 HTTP_STAT_NAMES = tuple(name for _, name in _HTTP_STATS)
+# Why the kernel shed exchanges: the `reason` of otel_ebpf.ebpf.shed_exchanges (its stat is shed_<reason>).
+SHED_REASONS = ("ring_pressure", "rate")
+
+# shed_key.method: HTTP_* define -> method; index 0 (none of them) is counted as _OTHER.
+_HTTP_METHODS = (
+    ("HTTP_GET", "GET"),
+    ("HTTP_POST", "POST"),
+    ("HTTP_PUT", "PUT"),
+    ("HTTP_DELETE", "DELETE"),
+    ("HTTP_HEAD", "HEAD"),
+    ("HTTP_OPTIONS", "OPTIONS"),
+    ("HTTP_PATCH", "PATCH"),
+    ("HTTP_CONNECT", "CONNECT"),
+    ("HTTP_TRACE", "TRACE"),
+)
+HTTP_METHODS = ("_OTHER", *(method for _, method in _HTTP_METHODS))
+# Upper bounds of shed_value.buckets in ns (duration_bucket() in http_capture.c): the semconv ones.
+SHED_BOUNDS_NS = (
+    5_000_000, 10_000_000, 25_000_000, 50_000_000, 75_000_000, 100_000_000, 250_000_000,
+    500_000_000, 750_000_000, 1_000_000_000, 2_500_000_000, 5_000_000_000, 7_500_000_000, 10_000_000_000,
+)  # fmt: skip
+SHED_PATH_BYTES = 64
+SHED_OVERFLOW_TGID = 0xFFFFFFFF
 
 EVENT_HEADER = Record(
     "event_header",
@@ -213,9 +249,37 @@ EVENT_HEADER = Record(
     ],
 )
 
+SHED_KEY = Record(
+    "shed_key",
+    [
+        ("path_hash", "Q"),
+        ("tgid", "I"),
+        ("status", "H"),
+        ("port", "H"),
+        ("role", "B"),
+        ("method", "B"),
+        ("minor", "B"),
+        ("pad", "5x"),
+    ],
+)
+SHED_VALUE = Record(
+    "shed_value",
+    [
+        ("count", "Q"),
+        ("sum_ns", "Q"),
+        ("buckets", f"{len(SHED_BOUNDS_NS) + 1}Q"),
+        ("min_ns", "Q"),
+        ("max_ns", "Q"),
+        ("comm", "16s"),
+        ("path", f"{SHED_PATH_BYTES}s"),
+    ],
+)
+# The key of the entry that counts what no longer fits in `shed_counts` (made at load).
+SHED_OVERFLOW_KEY = SHED_KEY.struct.pack(0, SHED_OVERFLOW_TGID, 0, 0, 0, 0, 0)
+
 HTTP_EVENTS_H = Header(
     "http_events.h",
-    (EVENT_HEADER,),
+    (EVENT_HEADER, SHED_KEY, SHED_VALUE),
     MappingProxyType(
         {
             "EVENT_DATA": EVENT_DATA,
@@ -224,6 +288,7 @@ HTTP_EVENTS_H = Header(
             "EVENT_CLOSE": EVENT_CLOSE,
             "EVENT_DATA_MORE": EVENT_DATA_MORE,
             "EVENT_POS_VALID": EVENT_POS_VALID,
+            "EVENT_RESYNC": EVENT_RESYNC,
             "DIR_INBOUND": DIR_INBOUND,
             "DIR_OUTBOUND": DIR_OUTBOUND,
             "ROLE_UNKNOWN": ROLE_UNKNOWN,
@@ -231,6 +296,11 @@ HTTP_EVENTS_H = Header(
             "ROLE_CLIENT": ROLE_CLIENT,
             **_indexes([define for define, _ in _HTTP_STATS]),
             "STAT_COUNT": len(_HTTP_STATS),
+            **{define: i + 1 for i, (define, _) in enumerate(_HTTP_METHODS)},
+            "SHED_BOUNDS": len(SHED_BOUNDS_NS),
+            "SHED_BUCKETS": len(SHED_BOUNDS_NS) + 1,
+            "SHED_PATH_BYTES": SHED_PATH_BYTES,
+            "SHED_OVERFLOW_TGID": SHED_OVERFLOW_TGID,
         }
     ),
 )

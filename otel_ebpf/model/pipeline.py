@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from otel_ebpf.model.exchange import HttpExchange, is_received
+from otel_ebpf.model.exchange import HttpExchange, ProcessInfo, Role, is_received
 
 
 class PipelineData:
@@ -21,7 +21,8 @@ class PipelineData:
         spans: An ``ExportTraceServiceRequest`` received to be forwarded (traces pipelines).
         metrics: An ``ExportMetricsServiceRequest`` received to be forwarded, or collected by
             the pipeline itself (metrics pipelines).
-        counts: :class:`RequestCount` records made from received duration histograms (metrics pipelines).
+        counts: :class:`RequestCount` records: made from received duration histograms, or by the
+            kernel capture for the exchanges it shed (metrics pipelines only).
     """
 
     __slots__ = ("exchanges", "spans", "metrics", "counts")
@@ -109,6 +110,11 @@ class RequestCount:
     sampling.  Streams with the same key and the same bucket bounds (e.g. two instances of one
     service) are added together; different bounds give separate records.
 
+    Also made by the ``ebpf`` receiver for the exchanges the kernel shed (counted, never seen
+    by userspace: docs/cost.md): those have ``process`` set, and a pipeline's HTTP duration
+    histograms add them to the process's series (a received count is forwarded as the
+    metrics it came in, so it is not recorded again).
+
     Attributes:
         service_name: The resource's ``service.name``.
         route: ``http.route``, or None when the sender had none.
@@ -121,6 +127,13 @@ class RequestCount:
         sum_s: Total duration in seconds, or None when a sender did not report sums.
         time_ns: End of the newest window that contributed (epoch ns).
         exemplars: The points' exemplars, values in seconds.
+        process: The captured process (kernel counts only); None for received counts.
+        role: Server or client requests (received counts: server).
+        http_version: ``network.protocol.version`` (kernel counts).
+        server_address: ``server.address`` of client requests (kernel counts: the peer's address).
+        server_port: ``server.port`` of client requests.
+        min_s: The shortest duration, or None when unknown.
+        max_s: The longest duration, or None when unknown.
     """
 
     service_name: str
@@ -134,3 +147,10 @@ class RequestCount:
     sum_s: float | None
     time_ns: int
     exemplars: tuple[Exemplar, ...] = ()
+    process: ProcessInfo | None = None
+    role: Role = Role.SERVER
+    http_version: str = ""
+    server_address: str = ""
+    server_port: int = 0
+    min_s: float | None = None
+    max_s: float | None = None

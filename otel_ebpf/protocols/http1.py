@@ -244,6 +244,11 @@ class Http1Connection:
             self._internal_error()
         return pairs
 
+    def resume_at(self, accounted: int) -> None:
+        """Phases up to `accounted` are accounted for: the kernel shed their exchanges on purpose
+        (it counted them), so a fresh connection resumes there without counting them lost."""
+        self._accounted = accounted
+
     # ---- StreamOwner callbacks ----
 
     def request_method(self, stream: Http1Stream) -> str:

@@ -4,7 +4,9 @@
   failures and exchanges marked ``keep`` always do) become spans; exchanges made from received
   spans annotate those spans instead, and the received request is forwarded.
 * :class:`MetricsTail`: captured exchanges go into the pipeline's own HTTP duration histograms
-  (every one, before any sampling); forwarded and collected metric requests go to the exporters.
+  (every one, before any sampling), and so do the kernel's counts of the exchanges it shed
+  (``PipelineData.counts`` with a ``process``); forwarded and collected metric requests go to
+  the exporters.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ class MetricsTail(Consumer):
             captured = [x for x in data.exchanges if not is_received(x)]
             if captured:
                 self.http_metrics.record(captured)
+        if data.counts:  # the exchanges the kernel shed (received counts are forwarded as metrics instead)
+            self.http_metrics.record_counts(data.counts)
         if data.metrics is not None:
             for exporter in self.exporters:
                 exporter.export_metrics(data.metrics)

@@ -28,7 +28,7 @@ from opentelemetry.proto.common.v1.common_pb2 import InstrumentationScope
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 
 from otel_ebpf import __version__
-from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.telemetry.attributes import to_key_values
 from otel_ebpf.telemetry.hosts import parse_host
 from otel_ebpf.telemetry.resource import UNKNOWN_PROCESS, resource_message
@@ -198,6 +198,56 @@ class HttpMetrics:
                             series.exemplars[index] = (ex.trace_id, ex.span_id, duration, end)
                 except Exception:  # bad record: count and ignore
                     self.invalid += 1
+
+    def record_counts(self, counts: Iterable[RequestCount]) -> None:
+        """Add requests known only as counts (the exchanges the kernel shed) to their series.
+
+        The series is the one the process's exchanges of the same attributes go to.  Counts
+        without ``process`` (made from received histograms, forwarded as they came) and counts
+        with other bucket bounds are not recorded (the latter are counted in ``invalid``).
+        """
+        bounds = self.boundaries
+        n_buckets = len(bounds) + 1
+        with self._lock:
+            for c in counts:
+                process = c.process
+                if process is None:
+                    continue
+                if c.bounds_s != bounds or len(c.bucket_counts) != n_buckets:
+                    self.invalid += 1
+                    continue
+                state = self._states.get(process.key)
+                if state is None:
+                    state = self._states[process.key] = _ResourceState(process)
+                method = c.method if c.method in KNOWN_METHODS else OTHER
+                attrs: tuple = (method, c.status_code, c.route, c.http_version, c.error_type)
+                if c.role == _SERVER:
+                    series_map = state.server
+                elif c.role == _CLIENT:
+                    series_map = state.client
+                    attrs += (c.server_address, c.server_port)
+                else:
+                    self.invalid += 1
+                    continue
+                series = series_map.get(attrs)
+                if series is None:
+                    if len(series_map) >= self.max_series:
+                        self.overflowed += 1
+                        attrs = _OVERFLOW
+                        series = series_map.get(_OVERFLOW)
+                    if series is None:
+                        series = series_map[attrs] = _Series(n_buckets, c.time_ns)
+                buckets = series.buckets
+                for i, n in enumerate(c.bucket_counts):
+                    buckets[i] += n
+                series.count += c.count
+                series.total += c.sum_s or 0.0
+                low = c.min_s if c.min_s is not None else (c.sum_s or 0.0) / max(c.count, 1)
+                high = c.max_s if c.max_s is not None else low
+                if low < series.min:
+                    series.min = low
+                if high > series.max:
+                    series.max = high
 
     # -- export -------------------------------------------------------------------------------
 

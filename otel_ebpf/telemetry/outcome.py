@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from otel_ebpf.model import STATUS_ERROR, HttpExchange, RequestCount
+from otel_ebpf.model import STATUS_ERROR, HttpExchange, RequestCount, Role
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER, classify
 
 ATTR_KIND = "otel_ebpf.error.kind"
@@ -70,6 +70,8 @@ def count_buckets(counts: Iterable[RequestCount]) -> Iterator[tuple[str, str, st
     overflow bucket's: just past the last bound).
     """
     for c in counts:
+        if c.role != Role.SERVER:
+            continue  # endpoints are what a service serves
         status = c.status_code
         kind = SYSTEM if c.error_type or status is None or status >= 500 else GOOD
         route = c.route or "/"

@@ -24,16 +24,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from otel_ebpf.model import ExchangeSource, HttpExchange, forget_forks
+from otel_ebpf.kernel.bpf import possible_cpus
+from otel_ebpf.kernel.records import SHED_REASONS
+from otel_ebpf.model import ExchangeSource, HttpExchange, Role, forget_forks
 from otel_ebpf.protocols.http1_stream import DROP_REASONS
 from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.events import STAT_NAMES
+from otel_ebpf.receivers.ebpf.kernel_counts import KernelCounts, ShedCount
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
 from otel_ebpf.receivers.ebpf.telemetry_exclusion import TelemetryExclusion
 from otel_ebpf.receivers.helper.processes import shared_resolver
 
 log = logging.getLogger(__name__)
+
+# The agent's CPU per exchange it receives (drain, parse, default processors, OTLP export): with
+# `max_cpu`, the kernel sends at most max_cpu / this many exchanges a second and sheds the rest
+# (they are still counted in the metrics).  54 µs measured by bench/bench_nginx.py before issue 11
+# (docs/cost.md); the target is 10 µs: lower this as the measurement goes down.
+AGENT_CPU_PER_EXCHANGE_S = 54e-6
+
+
+def span_rate(max_spans_per_second: int, max_cpu: float) -> int:
+    """The kernel's token-bucket rate: the configured one, lowered to what `max_cpu` allows (0: no limit)."""
+    if max_cpu <= 0:
+        return max_spans_per_second
+    budget = max(1, int(max_cpu / AGENT_CPU_PER_EXCHANGE_S))
+    return min(max_spans_per_second, budget) if max_spans_per_second else budget
 
 
 @dataclass(frozen=True)
@@ -83,14 +100,22 @@ def describe(traffic: TrafficFilter) -> str:
 
 
 class Member:
-    """One receiver as the capture sees it: its filter, its source, where its exchanges go."""
+    """One receiver as the capture sees it: its filter, its source, where its exchanges go, and
+    where the kernel's counts of the exchanges it shed go (:class:`~.kernel_counts.ShedCount`)."""
 
-    __slots__ = ("source", "filter", "deliver", "delivered")
+    __slots__ = ("source", "filter", "deliver", "deliver_counts", "delivered")
 
-    def __init__(self, source: ExchangeSource, traffic: TrafficFilter, deliver: Callable[[list], None]) -> None:
+    def __init__(
+        self,
+        source: ExchangeSource,
+        traffic: TrafficFilter,
+        deliver: Callable[[list], None],
+        deliver_counts: Callable[[list[ShedCount]], None] | None = None,
+    ) -> None:
         self.source = source
         self.filter = traffic
         self.deliver = deliver
+        self.deliver_counts = deliver_counts
         self.delivered = 0
 
 
@@ -145,6 +170,7 @@ class Capture:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()  # serialises drain cycles, starts and the final drain
         self._kernel_stats = dict.fromkeys(STAT_NAMES, 0)
+        self.kernel_counts: KernelCounts | None = None  # the kernel's counts of shed exchanges
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -165,6 +191,8 @@ class Capture:
             ring_buffer_size=c["ring_buffer_size"],
             max_connections=c["max_connections"],
             read_chunks=c["read_chunks"],
+            max_spans_per_second=span_rate(c["max_spans_per_second"], self._max_cpu),
+            shed_ring_fill=c["shed_ring_fill"],
             pids=sorted(union.pids),
             executables=sorted(union.executables),
             ports=sorted(union.ports),
@@ -172,6 +200,8 @@ class Capture:
         program = self._program or HttpCaptureProgram(options)
         program.load()
         self.program = program
+        if getattr(program, "shed_counts_fd", -1) >= 0:
+            self.kernel_counts = KernelCounts(program.shed_counts_fd, possible_cpus(), self.resolver.get)
         log.info(
             "kernel HTTP capture: one program for %s (%d tracepoints; kernel filter: %s)",
             ", ".join(m.source.receiver for m in self.members),
@@ -260,6 +290,10 @@ class Capture:
             tracker.flush(out)
         if out:
             self._deliver(out)
+        if self.kernel_counts is not None:
+            shed = self.kernel_counts.poll(force=final)  # once a second
+            if shed:
+                self._deliver_counts(shed)
 
     def _select(self, pid: int, comm: str, local_port: int, peer_port: int) -> Member | _Group | None:
         """The receiver(s) a new connection belongs to (None: none takes it; it is not parsed)."""
@@ -311,6 +345,28 @@ class Capture:
                 log.exception("receiver %s: delivering %d exchanges failed", member.source.receiver, len(exchanges))
         forget_forks(forked)  # the copies know each other only while delivered
 
+    def _deliver_counts(self, shed: list[ShedCount]) -> None:
+        """Each count to the receiver(s) whose filter takes its process and port (the overflow
+        entry, whose process is unknown, to the first receiver)."""
+        batches: dict[int, tuple[Member, list[ShedCount]]] = {}
+        for s in shed:
+            if s.pid == 0:
+                taking: tuple = (self.members[0],) if self.members else ()
+            else:
+                client = s.count.role == Role.CLIENT
+                chosen = self._select(s.pid, s.comm, 0 if client else s.port, s.port if client else 0)
+                taking = chosen.members if isinstance(chosen, _Group) else (chosen,) if chosen else ()
+            for member in taking:
+                batches.setdefault(id(member), (member, []))[1].append(s)
+        for member, counts in batches.values():
+            if member.deliver_counts is None:
+                continue
+            try:
+                member.deliver_counts(counts)
+            except Exception:  # a pipeline bug must not stop capture; counted and logged
+                self.consumer_errors += 1
+                log.exception("receiver %s: delivering %d shed counts failed", member.source.receiver, len(counts))
+
     # -- self-metrics -------------------------------------------------------------------------
 
     def counters(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], int]:
@@ -330,6 +386,12 @@ class Capture:
         # syscall was running on that CPU): their data never reached the ring buffer.
         result[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))] = kernel.get("skipped", 0)
         result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
+        # Exchanges the kernel shed (no event; counted in the metrics from its shed_counts map).
+        for reason in SHED_REASONS:
+            result[("otel_ebpf.ebpf.shed_exchanges", (("reason", reason),))] = kernel[f"shed_{reason}"]
+        result[("otel_ebpf.ebpf.shed_counts.overflow", ())] = kernel["shed_overflow"]
+        if self.kernel_counts is not None:
+            result[("otel_ebpf.ebpf.shed_counts.delivered", ())] = self.kernel_counts.counted
         # Data events whose stream position the kernel could not give: a gap of unknown size.
         for reason in ("pos_map_full", "stale_mark"):
             result[("otel_ebpf.ebpf.unpositioned_events", (("reason", reason),))] = kernel[reason]
@@ -349,6 +411,7 @@ class Capture:
         result[("otel_ebpf.connections.opened", ())] = t.connections_opened
         result[("otel_ebpf.connections.evicted", ())] = t.connections_evicted
         result[("otel_ebpf.connections.address_lookups", ())] = t.address_lookups
+        result[("otel_ebpf.connections.resyncs", ())] = t.resyncs
         result[("otel_ebpf.connections.not_selected", ())] = t.connections_ignored
         result[("otel_ebpf.http.exchanges", ())] = t.exchanges
         http_stats = tracker.http_stats

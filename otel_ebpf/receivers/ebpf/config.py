@@ -9,7 +9,16 @@ from otel_ebpf.telemetry.secrets import DEFAULT_KEY_FRAGMENTS, normalize_fragmen
 COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
 
 # The keys that configure the kernel program, which every ebpf receiver of the agent shares.
-KERNEL_KEYS = ("capture_bytes", "ring_buffer_size", "max_connections", "drain_interval", "max_cpu", "read_chunks")
+KERNEL_KEYS = (
+    "capture_bytes",
+    "ring_buffer_size",
+    "max_connections",
+    "drain_interval",
+    "max_cpu",
+    "read_chunks",
+    "max_spans_per_second",
+    "shed_ring_fill",
+)
 
 
 # Executable names of OpenTelemetry Collector distributions and other telemetry agents, whose
@@ -106,6 +115,15 @@ SCHEMA = Section(
         "max_cpu": Number(0, min=0, max=64),
         # Pieces of CAPTURE_BYTES shipped for one large read (pipelined requests, big headers).
         "read_chunks": Int(4, min=1, max=16),
+        # Exchanges per second the kernel sends to the agent (0 = no limit); past it, and whenever
+        # the ring buffer is half full, it sheds whole exchanges before copying a byte: no span, but
+        # still counted in the HTTP duration metrics (otel_ebpf.ebpf.shed_exchanges{reason}).
+        # With max_cpu, lowered to what that budget allows.
+        "max_spans_per_second": Int(10000, min=0, max=10_000_000),
+        # Shed new exchanges while this fraction of the ring buffer waits to be read (the agent is
+        # behind): otel_ebpf.ebpf.shed_exchanges{reason=ring_pressure}.  1 = never: events are lost
+        # when the ring is full instead (otel_ebpf.ebpf.dropped{reason=ringbuf_full}).
+        "shed_ring_fill": Number(0.5, min=0.05, max=1),
         # Which traffic this receiver takes (every list given must match; empty lists: everything).
         "filter": {
             "pids": List(Int(min=1)),

@@ -115,6 +115,7 @@ class TrackerStats:
         "connections_ignored",
         "exchanges",
         "address_lookups",
+        "resyncs",
     )
 
     def __init__(self) -> None:
@@ -125,6 +126,7 @@ class TrackerStats:
         self.connections_ignored = 0  # no receiver's filter takes them: not parsed
         self.exchanges = 0
         self.address_lookups = 0
+        self.resyncs = 0  # events after exchanges the kernel shed (EVENT_RESYNC): parsing restarted
 
 
 class ConnectionTracker:
@@ -226,6 +228,8 @@ class ConnectionTracker:
             conn = connections.get(key)
             if conn is None:
                 continue  # EOF/error/close of a connection that never carried data here
+            if flags & ev.EVENT_RESYNC:
+                self._resync(conn, turn, -1, 0, 0)
             if etype == ev.EVENT_EOF:
                 pairs = conn.http.on_eof(ts_exit)
             elif etype == ev.EVENT_ERROR:
@@ -249,6 +253,8 @@ class ConnectionTracker:
     def _check_positions(self, conn, direction, flags, pos, other_pos, turn, ret, ts_enter) -> Sequence:
         """Tells the connection about bytes of its stream that no event carried (see "Gaps in a
         connection's stream" in docs/decisions.md), before it reads this event's data."""
+        if flags & ev.EVENT_RESYNC:
+            self._resync(conn, turn - 2, direction, pos, other_pos)
         http = conn.http
         http.turn = turn
         pairs = ()  # the common case: no gap, nothing to allocate
@@ -275,6 +281,19 @@ class ConnectionTracker:
         # Bytes the other direction moved that have not reached us (in flight or lost).
         http.other_behind = other_pos > other if other >= 0 else other_pos > 0
         return pairs
+
+    def _resync(self, conn: Connection, accounted: int, direction: int, pos: int, other_pos: int) -> None:
+        """The kernel shed the exchanges before this event (it counted them; see docs/cost.md): the
+        gap before it is intentional.  Parsing starts afresh here, phases up to `accounted` are
+        accounted for, and a data event's positions are where the stream resumes (no gap).
+        What the old parser still held (a partial message) belonged to shed exchanges."""
+        self.stats.resyncs += 1
+        old = conn.http
+        conn.http = Http1Connection(old.role, body_limit=self._body_limit, stats=self.http_stats)
+        conn.http.resume_at(accounted)
+        if direction >= 0:
+            conn.next_pos[direction] = pos
+            conn.next_pos[direction ^ 1] = other_pos
 
     def _data(self, key, conn, tid, direction, payload, ret, ts_enter, ts_exit, out) -> None:
         conn.last_seen = ts_exit

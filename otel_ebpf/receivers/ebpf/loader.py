@@ -15,11 +15,11 @@ import os
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.kernel.bpf import percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
+from otel_ebpf.kernel.bpf import map_update, percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_tracefs
-from otel_ebpf.kernel.records import HTTP_STAT_NAMES
+from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_BOUNDS_NS, SHED_OVERFLOW_KEY, SHED_VALUE
 from otel_ebpf.kernel.ringbuf import RingBufferReader
 from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
 
@@ -38,6 +38,13 @@ class CaptureOptions:
     max_connections: int = 65536
     max_threads: int = 16384
     read_chunks: int = 4  # a large read ships up to this many capture_bytes pieces
+    # Exchanges per second the kernel sends to userspace (0: no limit); past it they are shed
+    # (counted in `shed_counts`, no event).  The kernel's buckets are per CPU: each gets its share.
+    max_spans_per_second: int = 0
+    max_shed_keys: int = 4096  # entries of `shed_counts` (process, role, method, status, path)
+    # Shed when this fraction of the ring buffer waits to be read (the agent is behind); 1: never
+    # (events are then lost when it is full, counted as ringbuf_full).
+    shed_ring_fill: float = 0.5
     pids: list[int] = field(default_factory=list)
     executables: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
@@ -59,6 +66,7 @@ class CaptureOptions:
             f"-DMAX_THREADS={self.max_threads}",
             f"-DREAD_CHUNKS={max(1, self.read_chunks)}",
             f"-DSELF_PID={self.self_pid}",
+            f"-DMAX_SHED_KEYS={self.max_shed_keys}",
         ]
         if self.pids:
             flags.append("-DFILTER_PIDS=1")
@@ -96,6 +104,17 @@ def compile_and_attach(options: CaptureOptions):
         table = bpf[b"filter_ports"]
         for port in options.ports:
             table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
+    config = bpf[b"shed_config"]
+    if options.max_spans_per_second:
+        cpus = os.cpu_count() or 1
+        per_cpu = -(-options.max_spans_per_second // cpus)  # at least 1 a CPU
+        config[ctypes.c_int(0)] = ctypes.c_uint64(per_cpu)
+    if options.shed_ring_fill < 1:
+        ring_bytes = max(8, options.ring_buffer_size // PAGE_SIZE) * PAGE_SIZE
+        config[ctypes.c_int(1)] = ctypes.c_uint64(max(1, int(ring_bytes * options.shed_ring_fill)))
+    # The overflow entry exists from the start: a full map still has somewhere to count.
+    empty = SHED_VALUE.struct.pack(0, 0, *[0] * len(SHED_BOUNDS_NS), 0, (1 << 64) - 1, 0, b"", b"")
+    map_update(bpf[b"shed_counts"].map_fd, SHED_OVERFLOW_KEY, empty * possible_cpus())
     return bpf
 
 
@@ -108,6 +127,7 @@ class HttpCaptureProgram:
         self._ring: RingBufferReader | None = None
         self._stats_fd = -1
         self._ring_fd = -1
+        self.shed_counts_fd = -1  # the kernel's counts of shed exchanges (kernel_counts.py reads them)
         self._perf_fds: list[int] = []
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
@@ -124,8 +144,9 @@ class HttpCaptureProgram:
             what="compiling the BPF program",
             error=LoadError,
         )
-        self._ring_fd, self._stats_fd, *attachments = fds
+        self._ring_fd, self._stats_fd, self.shed_counts_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
+        self.programs: list[str] = reply["programs"]  # names, in the order of the program fds
         self._perf_fds = attachments[: len(self.tracepoints)]
         self._prog_fds = attachments[len(self.tracepoints) :]
         pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)
@@ -154,7 +175,7 @@ class HttpCaptureProgram:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
-        for fd in (self._ring_fd, self._stats_fd):
+        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd):
             if fd >= 0:
                 os.close(fd)
-        self._ring_fd = self._stats_fd = -1
+        self._ring_fd = self._stats_fd = self.shed_counts_fd = -1

@@ -19,8 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from otel_ebpf.component import Component, Consumer, CreateSettings, ExportDestinations, Host, Refused, SocketStates
-from otel_ebpf.model import ExchangeSource, HttpExchange, PipelineData
+from otel_ebpf.model import ExchangeSource, HttpExchange, PipelineData, Role
 from otel_ebpf.receivers.ebpf import capture
+from otel_ebpf.receivers.ebpf.kernel_counts import ShedCount
 from otel_ebpf.receivers.ebpf.telemetry_exclusion import REASONS, TelemetryExclusion
 from otel_ebpf.receivers.helper.processes import shared_resolver
 from otel_ebpf.telemetry.redaction import Redactor
@@ -69,7 +70,7 @@ class EbpfReceiver(Component):
             else None
         )
         self.filter = dataclasses.replace(capture.TrafficFilter.from_config(f), telemetry=self.telemetry)
-        self.member = capture.Member(self.source, self.filter, self._deliver)
+        self.member = capture.Member(self.source, self.filter, self._deliver, self._deliver_counts)
         self.capture = capture.join(config, self.member, settings.telemetry)
         # Span evidence (tcp_flows) is read when an exchange completes, if a traces pipeline will want it.
         self._wants_evidence = "traces" in getattr(next_consumer, "signals", ("traces",))
@@ -125,6 +126,22 @@ class EbpfReceiver(Component):
                     len(exchanges),
                     refused,
                 )
+
+    def _deliver_counts(self, shed: list[ShedCount]) -> None:
+        """The kernel's counts of exchanges it shed, to the metrics pipelines (traces ignore them),
+        with http.route resolved from the path the kernel kept, as for exchanges."""
+        counts = []
+        for s in shed:
+            c = s.count
+            if c.role == Role.SERVER and c.process is not None:
+                c = dataclasses.replace(c, route=self.routes.resolve(c.process.service_name, s.path))
+            counts.append(c)
+        try:
+            self.next_consumer.consume(PipelineData(counts=counts))
+        except Refused as refused:
+            with self._refused_lock:
+                n = sum(c.count for c in counts)
+                self._refused[refused.reason] = self._refused.get(refused.reason, 0) + n
 
     def _refusal_counters(self) -> dict:
         attrs = (("receiver", self.id),)
