@@ -204,6 +204,7 @@ class ConnectionTracker:
                     )
                     for request, response, error_type in gap_pairs:
                         emit(conn, tid, request, response, error_type, ts_enter, out)
+                    http = conn.http  # a resync (EVENT_RESYNC) starts the connection's parser afresh
                 if more:
                     # The next pieces of this read follow right behind: join them first.
                     large_reads[key] = [more, conn, tid, direction, bytearray(payload), ret, ts_enter, ts_exit]
