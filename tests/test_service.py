@@ -19,9 +19,11 @@ from otel_ebpf.component import (
     RECEIVERS,
     TRACES,
     Component,
+    Consumer,
     ExchangeProcessor,
     Exporter,
     Factory,
+    Host,
 )
 from otel_ebpf.components import BUILTIN, load_config
 from otel_ebpf.config import ConfigError, Registry
@@ -535,3 +537,112 @@ def test_service_timer_thread_safety_of_status():
     book.set(("exporters", "e"), Status.PERMANENT_ERROR, "gone")
     book.set(("exporters", "e"), Status.OK)  # permanent stays permanent
     assert book.get(("exporters", "e")).status is Status.PERMANENT_ERROR
+
+
+def test_scheduler_one_shot_runs_once():
+    now = [10.0]
+    runs = []
+    scheduler = Scheduler(clock=lambda: now[0])
+    scheduler.after(0.5, lambda: runs.append(now[0]), "once")
+    assert scheduler.run_due() == pytest.approx(0.5) and runs == []
+    now[0] = 10.5
+    assert scheduler.run_due() == 1.0  # ran, and is not put back
+    now[0] = 20.0
+    scheduler.run_due()
+    assert runs == [10.5]
+
+
+def test_scheduler_wait_ends_when_a_sooner_one_shot_comes_from_another_thread():
+    scheduler = Scheduler()
+    scheduler.every(30.0, lambda: None, "slow job: the runner would sleep 30 s")
+    ran = threading.Event()
+    done = threading.Event()
+
+    def runner():
+        while not done.is_set():
+            scheduler.wait(scheduler.run_due())
+
+    thread = threading.Thread(target=runner, daemon=True)
+    thread.start()
+    time.sleep(0.1)  # the runner sleeps
+    scheduler.after(0.05, ran.set, "soon")
+    assert ran.wait(5.0), "the one-shot waited for the runner's 30 s sleep"
+    done.set()
+    scheduler.wake()
+    thread.join(5.0)
+    assert not thread.is_alive()
+
+
+class _OneShotHost(Host):
+    """A host whose one-shot timers the test fires by hand."""
+
+    def __init__(self) -> None:
+        self.timers: list[tuple[float, object]] = []
+
+    def find(self, interface):
+        return []
+
+    def every(self, interval_s, job, name):
+        raise AssertionError("a batch on a host with one-shot timers does not poll")
+
+    def after(self, delay_s, job, name):
+        self.timers.append((delay_s, job))
+        return True
+
+    def status(self):
+        raise NotImplementedError
+
+
+def test_batch_goes_at_its_timeout_on_a_one_shot_timer_set_by_its_first_item():
+    from otel_ebpf.processors.batch.processor import BatchProcessor
+    from tests.otlp_requests import trace_request
+
+    now = [0.0]
+    sent = []
+
+    class Tail(Consumer):
+        def consume(self, data):
+            sent.append(data.item_count())
+
+    host = _OneShotHost()
+    batch = BatchProcessor(
+        {"send_batch_size": 5, "send_batch_size_mib": 0, "timeout": 0.2, "send_batch_max_size": 0},
+        Tail(),
+        clock=lambda: now[0],
+    )
+    batch.start(host)
+    host.timers.clear()  # start() asked whether the host has one-shot timers
+    batch.consume(PipelineData(spans=trace_request(2)))
+    batch.consume(PipelineData(spans=trace_request(2)))  # not the first item: no second timer
+    assert [d for d, _ in host.timers] == [0.2] and not sent
+    now[0] = 0.2
+    host.timers.pop()[1]()
+    assert sent == [4] and batch.stats()["batch.sent_by_timeout"] == 1
+    # A batch sent by size leaves its timer behind; fired, it does not send the next batch early.
+    batch.consume(PipelineData(spans=trace_request(3)))
+    stale = host.timers.pop()[1]
+    batch.consume(PipelineData(spans=trace_request(3)))  # full: sent by size
+    now[0] = 0.3
+    batch.consume(PipelineData(spans=trace_request(1)))  # the next batch's first item
+    now[0] = 0.4
+    stale()
+    assert sent == [4, 6] and batch.stats()["batch.queued_items"] == 1
+    now[0] = 0.6
+    host.timers.pop()[1]()
+    assert sent == [4, 6, 1] and not host.timers
+
+
+def test_listener_answers_and_stops_at_once_without_polling():
+    import urllib.request
+
+    from otel_ebpf.component.listener import HttpListener, Response
+
+    listener = HttpListener("127.0.0.1:0", lambda request: Response(200, b"ok"), name="test-listener")
+    listener.start()
+    with urllib.request.urlopen(f"http://127.0.0.1:{listener.port}/", timeout=5) as resp:
+        assert resp.read() == b"ok"
+    thread = listener._thread
+    t0 = time.monotonic()
+    assert listener.stop(timeout_s=5.0)
+    assert time.monotonic() - t0 < 1.0 and not thread.is_alive()  # woken, not a poll's timeout
+    assert listener.stop()  # idempotent

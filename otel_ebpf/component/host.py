@@ -71,6 +71,13 @@ class Host(abc.ABC):
         logged and counted, and the job keeps its schedule.
         """
 
+    def after(self, delay_s: float, job: Callable[[], None], name: str) -> bool:
+        """Runs ``job()`` once, ``delay_s`` from now, on the timer thread (dropped when shutdown starts).
+
+        Returns False when this host has no one-shot timer (then poll with :meth:`every`).
+        """
+        return False
+
     @abc.abstractmethod
     def status(self) -> AgentStatus:
         """The status of every pipeline and extension now."""

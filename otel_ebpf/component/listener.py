@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
+import selectors
 import socket
 import socketserver
 import threading
@@ -52,7 +54,31 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, address, handler, family: int) -> None:
         self.address_family = family
+        # serve_forever() polls for shutdown (every 0.1 s here: 10 wake-ups a second per
+        # listener, ~80 µs of CPU each on the bench VM); serve() sleeps until a client or stop().
+        # Before binding: a bind that fails calls server_close().
+        self._wake_r, self._wake_w = os.pipe()
+        self._stopping = False
         super().__init__(address, handler)
+
+    def serve(self) -> None:
+        """Answers clients until :meth:`stop_serving`."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self._stopping:
+                for key, _ in selector.select():
+                    if key.fileobj is self and not self._stopping:
+                        self._handle_request_noblock()
+
+    def stop_serving(self) -> None:
+        self._stopping = True
+        os.write(self._wake_w, b"x")
+
+    def server_close(self) -> None:
+        super().server_close()
+        for fd in (self._wake_r, self._wake_w):
+            os.close(fd)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind also asks socket.getfqdn(host): a reverse DNS lookup nobody needs.
@@ -124,7 +150,7 @@ class HttpListener:
             else:
                 why = exc.strerror or str(exc)
             raise ListenError(f"cannot listen on {self.endpoint}: {why}") from exc
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name=self._name, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve, name=self._name, daemon=True)
         self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> bool:
@@ -133,14 +159,13 @@ class HttpListener:
         if server is None:
             return True
         self._server = None
-        stopper = threading.Thread(target=server.shutdown, name=self._name + "-stop", daemon=True)
-        stopper.start()
-        stopper.join(max(0.0, timeout_s))
-        server.server_close()
+        server.stop_serving()
+        stopped = True
         if thread is not None:
             thread.join(max(0.0, timeout_s))
-            return not thread.is_alive()
-        return True
+            stopped = not thread.is_alive()
+        server.server_close()
+        return stopped
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         listener = self

@@ -30,5 +30,9 @@ class ServiceHost(Host):
     def every(self, interval_s: float, job: Callable[[], None], name: str) -> None:
         self._scheduler.every(interval_s, job, name)
 
+    def after(self, delay_s: float, job: Callable[[], None], name: str) -> bool:
+        self._scheduler.after(delay_s, job, name)
+        return True
+
     def status(self) -> AgentStatus:
         return self._status.snapshot()

@@ -43,10 +43,13 @@ def run(config: Config, environ: Mapping[str, str] = os.environ, ready: threadin
         return 0
     limit_malloc_arenas()
     stop = threading.Event()
+    service = None
 
     def on_signal(signum, _frame):
         log.info("received %s: shutting down", signal.Signals(signum).name)
         stop.set()
+        if service is not None:
+            service.scheduler.wake()
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, on_signal)
@@ -71,7 +74,7 @@ def run(config: Config, environ: Mapping[str, str] = os.environ, ready: threadin
     if ready is not None:
         ready.set()
     while not stop.is_set():
-        stop.wait(min(service.scheduler.run_due(), 0.5))
+        service.scheduler.wait(min(service.scheduler.run_due(), 0.5))
     service.shutdown(SHUTDOWN_DEADLINE_S)
     log.info("otel-ebpf stopped")
     return 0
