@@ -98,8 +98,9 @@ struct active_call {
 /* Bytes a process moved on a socket, per direction, counted where the kernel moves them: every
  * event carries the position its data starts at, so userspace sees any gap in a connection's stream
  * (an event lost in a full ring buffer, a syscall the program gave up on or never ran for) and
- * knows exactly how many bytes it holds.  Per socket, removed when it reaches TCP_CLOSE (a new
- * connection may reuse the struct sock's address); two processes doing I/O on one socket would
+ * knows exactly how many bytes it holds.  Per socket, removed when the process closes the fd and
+ * reset when a connection is born (SYN_SENT/SYN_RECV: a new connection may reuse the struct sock's
+ * address), not at TCP_CLOSE (see inet_sock_set_state); two processes doing I/O on one socket would
  * each see the other's bytes as a gap (rare: pre-fork servers do not share connections). */
 struct stream_pos {
     __u64 pos[2]; /* DIR_INBOUND, DIR_OUTBOUND */
@@ -858,6 +859,7 @@ TRACEPOINT_PROBE(syscalls, sys_enter_close) {
             }
             if (send_event(s, 0) == 0 && p)
                 p->resync = 0;
+            stream_positions.delete(&sk); /* the process is done with the connection */
         }
     }
     conns.delete(&key);
@@ -876,11 +878,15 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state) {
         struct stream_pos *p = stream_positions.lookup(&sk);
         if (p)
             finalize_shed(p, bpf_ktime_get_ns()); /* the last exchange of a connection not closed by its fd */
-        stream_positions.delete(&sk);
+        /* Positions stay until the fd is closed: on loopback the peer's RST is processed inside the
+         * write that provoked it, before sock_send_length fires for that write; deleting them here
+         * restarted the count at 0 and userspace saw the stream go back (an unknown gap). */
         return 0;
     }
     if (state != TCP_ESTABLISHED_ && state != TCP_SYN_SENT_ && state != TCP_SYN_RECV_)
         return 0;
+    if (state != TCP_ESTABLISHED_)
+        stream_positions.delete(&sk); /* a new connection: whatever a freed socket at this address left */
     struct addr_info addr = {};
     addr.family = args->family;
     addr.local_port = args->sport;
