@@ -227,3 +227,37 @@ def test_a_request_head_repeated_on_a_connection_is_read_as_the_first():
         ts += 10
     assert conn.stats.messages_parsed == 2 * len(heads)
     assert conn._in.memo is not None and conn._in.memo[0] == heads[-1] + b"\r"  # the last ones came from it
+
+
+def test_addresses_and_names_of_new_connections_are_memoised_per_family():
+    """ConnectionTracker._open keeps the text of addresses and thread names it has seen: the same
+    16 bytes read as IPv4 and as IPv6 are different addresses, and the memos stay bounded."""
+    from otel_ebpf.receivers.ebpf import connections
+
+    process = ProcessInfo(77, "server", "server", {"service.name": "server"})
+    names: list[str] = []
+    tracker = ConnectionTracker(lambda pid, comm: names.append(comm) or process)
+    raw = socket.inet_pton(socket.AF_INET, "10.1.2.3") + bytes(12)
+    mapped = bytes(10) + b"\xff\xff" + socket.inet_pton(socket.AF_INET, "10.9.9.9")
+    for fd, (family, comm) in enumerate(
+        [(socket.AF_INET, b"gunicorn\0"), (socket.AF_INET6, b"gunicorn\0"), (socket.AF_INET6, b"python3\0x")], 5
+    ):
+        header = ev.HEADER.pack(
+            ev.EVENT_DATA, ev.DIR_INBOUND, ev.ROLE_SERVER, family, 77, 78, fd, 0xABC, 1, 2, 1, 0, 0, 1, 1, 0, 0,
+            ev.EVENT_POS_VALID, 8080, 40000 + fd, raw, mapped, comm,
+        )  # fmt: skip
+        tracker.process([header + b"G"], [])
+    opened = [tracker.connections[(77, fd, 0xABC)] for fd in (5, 6, 7)]
+    assert [c.local_address for c in opened] == ["10.1.2.3", "a01:203::", "a01:203::"]
+    assert [c.peer_address for c in opened] == ["0.0.0.0", "10.9.9.9", "10.9.9.9"]
+    assert [c.peer_port for c in opened] == [40005, 40006, 40007]
+    assert names == ["gunicorn", "gunicorn", "python3"]
+    tracker._v4.update((i.to_bytes(16, "big"), "x") for i in range(connections._MEMO_SIZE))
+    header = ev.HEADER.pack(
+        ev.EVENT_DATA, ev.DIR_INBOUND, ev.ROLE_SERVER, socket.AF_INET, 77, 78, 9, 0xABC, 1, 2, 1, 0, 0, 1, 1, 0, 0,
+        ev.EVENT_POS_VALID, 8080, 40009, raw, socket.inet_pton(socket.AF_INET, "10.7.7.7") + bytes(12), b"gunicorn",
+    )  # fmt: skip
+    tracker.process([header + b"G"], [])
+    conn = tracker.connections[(77, 9, 0xABC)]
+    assert (conn.local_address, conn.peer_address) == ("10.1.2.3", "10.7.7.7")
+    assert len(tracker._v4) == 1  # emptied at the bound, then the address it did not know
