@@ -261,3 +261,30 @@ def test_addresses_and_names_of_new_connections_are_memoised_per_family():
     conn = tracker.connections[(77, 9, 0xABC)]
     assert (conn.local_address, conn.peer_address) == ("10.1.2.3", "10.7.7.7")
     assert len(tracker._v4) == 1  # emptied at the bound, then the address it did not know
+
+
+def test_a_request_head_repeated_across_connections_is_read_from_one_memo():
+    """One exchange per connection (Connection: close): a new stream starts from the last head and
+    memo any stream made, and still gives every message what the parser gives for its head."""
+    from otel_ebpf.model import Role
+    from otel_ebpf.protocols.http1 import Http1Connection
+
+    head = b"GET /json?n=7 HTTP/1.1\r\nHost: gunicorn\r\nAccept: */*"
+    expected = parse_head(head + b"\r", True)
+    response = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    seen = []
+    for _ in range(4):
+        conn = Http1Connection(Role.SERVER)
+        conn.turn = 1
+        assert conn.on_data(False, head + b"\r\n\r\n", len(head) + 4, 10, 11) == []
+        conn.turn = 2
+        (pair,) = conn.on_data(True, response, len(response), 12, 13)
+        assert conn.on_eof(14) == [] and conn.on_close(15) == []
+        request = pair[0]
+        assert (request.method, request.target, request.version, request.headers) == (
+            expected.method, expected.target, expected.version, expected.headers,
+        )  # fmt: skip
+        assert all(request.headers is not other.headers for other in seen)
+        request.headers["accept"] = "changed by a test"  # must not reach the next connection's message
+        seen.append(request)
+    assert conn._in.memo is not None and conn._in.memo[0] == head + b"\r"
