@@ -323,9 +323,10 @@ class ConnectionTracker:
     def _open(self, key, role, family, raw) -> Connection:
         # Once per connection: with one exchange per connection (gunicorn's sync worker) this
         # is a third of what an exchange costs.  The memos of names and addresses, the fast
-        # path of the first positions in process() and Http1Connection's arguments by position:
-        # 10.4 µs against 14.0 µs an exchange in bench/bench_parse.py --close (a busy 2-vCPU
-        # machine; the keep-alive default unchanged at 6.6 µs).
+        # path of the first positions in process() and Http1Connection's arguments by position,
+        # with Http1Stream's memo shared by new connections: 12.2 µs against 13.8 µs an exchange
+        # in bench/bench_parse.py --close, 11.0 against 13.5 with --wrk's repeated request (best
+        # of 3 x 5 runs on a busy 2-vCPU machine; the keep-alive default unchanged at 6.5 µs).
         connections = self.connections
         if len(connections) >= self._max_connections:
             # Evict the connection idle the longest; counted.
