@@ -111,49 +111,24 @@ class _Target:
 
 class _ChannelState:
     """A channel's connectivity as gRPC reports it; ``ready()`` is the reconnect probe of a
-    retry after UNAVAILABLE (see :class:`~otel_ebpf.exporters.helper.queued.RetryableError`).
-
-    Watched only from an UNAVAILABLE until the next successful call: gRPC Python learns of
-    connectivity by polling (a thread waking every 0.2 s per subscribed channel, each wake a
-    timer in gRPC's event engine threads).  Subscribed for good, that was about a third of an
-    idle agent's CPU (bench_nginx's agent idle: 1.25 % of a core, 0.4 % of it these wakes).
-    """
+    retry after UNAVAILABLE (see :class:`~otel_ebpf.exporters.helper.queued.RetryableError`)."""
 
     def __init__(self, channel: grpc.Channel) -> None:
         self.channel = channel
         self.current: grpc.ChannelConnectivity | None = None
-        self.watching = False
-        self._lock = threading.Lock()
+        channel.subscribe(self._update, try_to_connect=False)
 
     def _update(self, state: grpc.ChannelConnectivity) -> None:
         self.current = state
-
-    def watch(self) -> None:
-        """From an UNAVAILABLE on: gRPC delivers the current state at once (its first poll),
-        well before the probe's first question (PROBE_INTERVAL_S)."""
-        with self._lock:
-            if self.watching:
-                return
-            self.watching = True
-            self.current = None
-            self.channel.subscribe(self._update, try_to_connect=False)
-
-    def unwatch(self) -> None:
-        """A call went through: the probe is not needed until the next UNAVAILABLE."""
-        with self._lock:
-            if not self.watching:
-                return
-            self.watching = False
-            try:
-                self.channel.unsubscribe(self._update)
-            except (ValueError, KeyError):  # never subscribed, or already gone
-                pass
 
     def ready(self) -> bool:
         return self.current is grpc.ChannelConnectivity.READY
 
     def close(self) -> None:
-        self.unwatch()
+        try:
+            self.channel.unsubscribe(self._update)
+        except (ValueError, KeyError):  # never subscribed, or already gone
+            pass
 
 
 class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
@@ -269,17 +244,12 @@ class OtlpGrpcExporter(QueuedExporter, OtlpDestinations):
                 raise ExportError(f"permanent error {code.name}: {details}") from None
             # UNAVAILABLE is how gRPC says it could not connect (refused, reset, no route): the
             # wait before the next try ends as soon as the channel is READY again.
-            probe = None
-            if code is grpc.StatusCode.UNAVAILABLE:
-                target.state.watch()
-                probe = target.state.ready
+            probe = target.state.ready if code is grpc.StatusCode.UNAVAILABLE else None
             raise RetryableError(f"{code.name}: {details}", server_delay, probe) from None
         except ValueError as exc:  # "Cannot invoke RPC on closed channel": shutdown closed it
             if self.stopping.is_set():
                 raise ExportError("exporter shut down") from None
             raise ExportError(str(exc)) from None
-        if target.state.watching:
-            target.state.unwatch()
         return self._rejected(batch.signal, response)
 
     def _rejected(self, signal: int, response) -> int:
