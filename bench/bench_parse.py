@@ -1,17 +1,14 @@
 """Cost per exchange of the userspace path from ring-buffer records to `HttpExchange` (prints figures).
 
 Usage: .venv/bin/python bench/bench_parse.py [--connections 64] [--exchanges 200] [--batch 256]
-       [--traceparent] [--unique] [--wrk] [--receive] [--close] [--profile]
+       [--traceparent] [--unique] [--wrk] [--receive] [--profile]
 
 No kernel: the records the kernel would write (struct event_header of
 otel_ebpf/kernel/records.py, then the payload) are built up front for a server (nginx)
 answering keep-alive GETs with a small JSON body, on many connections at once, with the
 stream positions and phases the kernel counts; each exchange is one inbound and one outbound
-DATA event.  With --close, every exchange is a connection of its own, as with gunicorn's sync
-worker: the request read, the response written with ``Connection: close``, the client's EOF
-read and the close, on a new socket (its own fd and struct sock) each time.  They are fed
-through ``ConnectionTracker.process`` (wired as the agent wires it: see agent_tracker) in
-drain-sized batches, from a fresh tracker each run, and the figure is the best of 5 runs (µs per exchange).
+DATA event.  They are fed through ``ConnectionTracker.process`` in drain-sized batches,
+from a fresh tracker each run, and the figure is the best of 5 runs (µs per exchange).
 """
 
 from __future__ import annotations
@@ -31,11 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from otel_ebpf.kernel.ringbuf import RINGBUF_HDR_SZ, RingBufferReader  # noqa: E402
 from otel_ebpf.model import HttpExchange, ProcessInfo  # noqa: E402
 from otel_ebpf.receivers.ebpf import events as ev  # noqa: E402
-from otel_ebpf.receivers.ebpf.capture import Capture, Member, TrafficFilter  # noqa: E402
-from otel_ebpf.receivers.ebpf.config import TELEMETRY_EXECUTABLES, TELEMETRY_PORTS  # noqa: E402
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker  # noqa: E402
-from otel_ebpf.receivers.ebpf.telemetry_exclusion import TelemetryExclusion  # noqa: E402
-from otel_ebpf.receivers.helper.processes import ProcessResolver, _Entry  # noqa: E402
 from otel_ebpf.telemetry.routes import RouteResolver  # noqa: E402
 
 # What wrk sends, with the headers a browser-like client or an instrumented caller adds.
@@ -60,7 +53,7 @@ RESPONSE = (
     b"Date: Sat, 05 Dec 2026 06:00:00 GMT\r\n"
     b"Content-Type: application/json\r\n"
     b"Content-Length: %d\r\n"
-    b"Connection: %s\r\n"
+    b"Connection: keep-alive\r\n"
     b"\r\n"
     b"%s"
 )
@@ -76,14 +69,6 @@ class _Socket:
         self.pos = [0, 0]
         self.turn = 0
         self.last = -1
-
-    def end(self, etype: int, ts: int) -> bytes:
-        """EVENT_EOF (the client's end read) or EVENT_CLOSE, as the kernel writes them."""
-        header = ev.HEADER.pack(
-            etype, ev.DIR_INBOUND, ev.ROLE_SERVER, socket.AF_INET, 4242, 4242 + self.fd % 2, self.fd, self.sk,
-            ts, ts + 2_000, 0, 0, 0, self.turn, 0, 0, 0, 0, 8080, 40000 + self.fd % 20000, ADDR, ADDR, b"nginx",
-        )  # fmt: skip
-        return header
 
     def data(self, direction: int, payload: bytes, ts: int) -> bytes:
         if direction != self.last:
@@ -116,52 +101,13 @@ def build_events(
             request = WRK_REQUEST if wrk else REQUEST % (i, extra + request_id)
             events.append(s.data(ev.DIR_INBOUND, request, ts))
             ts += 80_000
-            events.append(s.data(ev.DIR_OUTBOUND, RESPONSE % (request_id, len(body), b"keep-alive", body), ts))
+            events.append(s.data(ev.DIR_OUTBOUND, RESPONSE % (request_id, len(body), body), ts))
     return events
-
-
-def build_close_events(
-    connections: int, exchanges: int, traceparent: bool, unique: bool = False, wrk: bool = False
-) -> list[bytes]:
-    """connections x exchanges one-exchange connections (gunicorn's sync worker): request,
-    response with ``Connection: close``, EOF, close; each on a socket never seen before (the fd
-    numbers cycle over `connections` values as a worker's do, the struct sock never repeats)."""
-    events = []
-    ts = 1_000_000_000
-    for i in range(connections * exchanges):
-        s = _Socket(10 + i % connections)
-        s.sk += i << 32  # a new struct sock each time
-        extra = TRACEPARENT % (i & 0xFFFF) if traceparent else b""
-        request_id = REQUEST_ID % i if unique else b""
-        body = BODY % i
-        ts += 20_000
-        request = WRK_REQUEST if wrk else REQUEST % (i, extra + request_id)
-        events.append(s.data(ev.DIR_INBOUND, request, ts))
-        ts += 80_000
-        events.append(s.data(ev.DIR_OUTBOUND, RESPONSE % (request_id, len(body), b"close", body), ts))
-        ts += 5_000
-        events.append(s.end(ev.EVENT_EOF, ts))
-        ts += 5_000
-        events.append(s.end(ev.EVENT_CLOSE, ts))
-    return events
-
-
-def agent_tracker() -> ConnectionTracker:
-    """A tracker wired as the agent wires it for one ``ebpf`` receiver with its defaults: the
-    shared process resolver (its entry for the server already read, as after the first
-    connection) and the capture's selection of new connections, telemetry excluded."""
-    resolver = ProcessResolver()
-    process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx", "process.parent_pid": 1})
-    resolver._cache[4242] = _Entry(process, "1234", time.monotonic() + 3600, False, "nginx")
-    exclusion = TelemetryExclusion(TELEMETRY_EXECUTABLES, TELEMETRY_PORTS, resolver.get)
-    member = Member(None, TrafficFilter(telemetry=exclusion), lambda exchanges: None)  # type: ignore[arg-type]
-    capture = object.__new__(Capture)
-    capture.members = [member]
-    return ConnectionTracker(resolver.get, body_limit=1024, select=capture._select)
 
 
 def run(events: list[bytes], batch: int) -> tuple[float, int]:
-    tracker = agent_tracker()
+    process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
+    tracker = ConnectionTracker(lambda pid, comm: process, body_limit=1024)
     batches = [events[i : i + batch] for i in range(0, len(events), batch)]
     out: list[HttpExchange] = []
     count = 0
@@ -208,7 +154,8 @@ class _Ring:
 def run_receive(events: list[bytes], batch: int) -> tuple[float, int]:
     """run() from the ring buffer to annotated exchanges; only the reading, tracking and
     annotating is timed."""
-    tracker = agent_tracker()
+    process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
+    tracker = ConnectionTracker(lambda pid, comm: process, body_limit=1024)
     routes = RouteResolver()
     ring = _Ring(1 << 20)
     batches = [events[i : i + batch] for i in range(0, len(events), batch)]
@@ -227,16 +174,13 @@ def run_receive(events: list[bytes], batch: int) -> tuple[float, int]:
     return elapsed, count
 
 
-def check(events: list[bytes], connections: int, exchanges: int, wrk: bool = False, close: bool = False) -> None:
+def check(events: list[bytes], connections: int, exchanges: int, wrk: bool = False) -> None:
     """What the bench measures must be the real thing: every exchange, complete and paired."""
-    tracker = agent_tracker()
+    process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
+    tracker = ConnectionTracker(lambda pid, comm: process, body_limit=1024)
     out: list[HttpExchange] = []
     tracker.process(events, out)
     assert len(out) == connections * exchanges, len(out)
-    if close:
-        assert not tracker.connections and tracker.stats.connections_opened == len(out)
-        assert all(x.error_type is None for x in out)
-    assert all(x.process.service_name == "nginx" and x.source is not None for x in out)
     for x in out[:: max(1, len(out) // 100)]:
         if not wrk:
             assert x.response_body.decode().startswith('{"id":' + x.path.rsplit("/", 1)[1] + ","), x
@@ -259,14 +203,10 @@ def main() -> None:
     parser.add_argument(
         "--receive", action="store_true", help="the whole receive path: ring buffer read, tracker, routes"
     )
-    parser.add_argument(
-        "--close", action="store_true", help="one exchange per connection (Connection: close, EOF, close)"
-    )
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of one run")
     args = parser.parse_args()
-    build = build_close_events if args.close else build_events
-    events = build(args.connections, args.exchanges, args.traceparent, args.unique, args.wrk)
-    check(events, args.connections, args.exchanges, args.wrk, args.close)
+    events = build_events(args.connections, args.exchanges, args.traceparent, args.unique, args.wrk)
+    check(events, args.connections, args.exchanges, args.wrk)
     measure = run_receive if args.receive else run
     if args.profile:
         profiler = cProfile.Profile()
@@ -285,10 +225,9 @@ def main() -> None:
         kind += ", wrk's request"
     if args.receive:
         kind += ", ring buffer to routes"
-    shape = "one-exchange connections (close)" if args.close else "keep-alive GETs"
     print(
         f"{best * 1e6:.2f} µs of CPU per exchange (best of {args.runs}; {args.connections} connections x "
-        f"{args.exchanges} {shape}, {kind}, batches of {args.batch} events)"
+        f"{args.exchanges} keep-alive GETs, {kind}, batches of {args.batch} events)"
     )
 
 

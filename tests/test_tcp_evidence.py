@@ -160,33 +160,3 @@ def test_the_tracker_carries_the_events_sk_into_the_exchange():
     )
     assert [(x.path, x.sk) for x in out] == [("/a", SK1), ("/b", SK2)]
     assert HttpExchange().sk == 0
-
-
-def test_an_exchange_that_closes_its_connection_leaves_no_reading_behind():
-    """One exchange per connection (gunicorn's sync worker): the table does not fill with
-    connections that never come back, nothing is evicted for them, and the spans still get
-    their retransmits."""
-    kernel = FakeKernel()
-    evidence = TcpSpanEvidence(kernel, max_connections=2)
-    kernel.socks[SK3] = (3000, 1, 100)
-    annotate(evidence, SK3)  # a keep-alive connection, read before
-    batch = []
-    for n in range(5):
-        sk = SK1 + n
-        kernel.socks[sk] = (n, n, 100)
-        x = exchange(sk)
-        x.response_headers = {"connection": "close" if n % 2 else "Keep-Alive, CLOSE"}
-        batch.append(x)
-    evidence.annotate(batch)
-    assert [x.attributes[RETRANSMITS] for x in batch] == [0, 1, 2, 3, 4]
-    assert (len(evidence), evidence.evicted) == (1, 0)
-    kernel.socks[SK3] = (3000, 4, 100)
-    keep = exchange(SK3)
-    keep.response_headers = {"connection": "keep-alive"}
-    evidence.annotate([keep])
-    assert keep.attributes[RETRANSMITS] == 3  # its baseline was kept
-    kernel.socks[SK3] = (3000, 6, 100)
-    last = exchange(SK3)
-    last.response_headers = {"connection": "close"}
-    evidence.annotate([last])
-    assert last.attributes[RETRANSMITS] == 2 and len(evidence) == 0  # its last exchange: forgotten

@@ -29,7 +29,6 @@ from otel_ebpf.protocols.http1_stream import _RESYNC, _UNFRAMED, LOST_EVENT, Htt
 
 __all__ = [
     "MAX_HEADER_BLOCK",
-    "MAX_PENDING",
     "MAX_HEADERS",
     "MAX_START_LINE",
     "Http1Connection",
@@ -41,7 +40,6 @@ __all__ = [
     "parse_message",
 ]
 
-MAX_PENDING = 64  # Http1Connection's default max_pending
 Http1Pair = tuple[Http1Message, Http1Message | None, str | None]  # (request, response, error_type)
 
 # Errnos that do not end a connection (non-blocking sockets, signals): ignored.
@@ -108,7 +106,7 @@ class Http1Connection:
     )
 
     def __init__(
-        self, role: Role, body_limit: int = 1024, max_pending: int = MAX_PENDING, stats: Http1Stats | None = None
+        self, role: Role, body_limit: int = 1024, max_pending: int = 64, stats: Http1Stats | None = None
     ) -> None:
         self.role = role
         self.stats = stats if stats is not None else Http1Stats()
@@ -642,8 +640,6 @@ class Http1Connection:
 def _closes(msg: Http1Message) -> bool:
     """The message says ``Connection: close``."""
     value = msg.headers.get("connection")
-    if value == "close":
-        return True  # what servers send (gunicorn's sync worker: on every response)
     if value is None or "close" not in value.lower():
         return False
     return any(token.strip() == "close" for token in value.lower().split(","))

@@ -57,15 +57,6 @@ _CLOSE = 6  # body delimited by the connection closing
 _RESYNC = 7  # framing lost inside a message (see module docstring)
 _HUNT = 8  # between messages, looking for a chunk that starts one
 _DEAD = 9  # no longer parsed (not HTTP, upgraded, given up)
-
-# The last request head any stream read through plain_head, and the last memo any stream made
-# (see Http1Stream.last_head): a new stream starts from them, so that a client sending the
-# same request on a new connection each time (gunicorn's sync worker, `Connection: close`)
-# is read from the memo from the third connection on: 0.25 µs against 0.86 µs a head.  A memo
-# is what plain_head gives for its head, whichever connection made it; each value is replaced
-# whole (threads reading them see one or the other).
-_recent_head = b""
-_recent_memo: tuple | None = None
 _DONE = 10  # framing result only: the message has no body
 _UNFRAMED = 11  # after a request of undeterminable length: bytes are skipped, never parsed
 
@@ -280,8 +271,8 @@ class Http1Stream:
         # one up in a cache (its hash): 0.07 µs for a head never seen again (an id in its path),
         # against 0.2 µs for a cache of whole request heads; a repeated wrk head 0.25 µs against
         # 0.86 µs through plain_head (development VM).
-        self.last_head = _recent_head
-        self.memo: tuple | None = _recent_memo
+        self.last_head = b""
+        self.memo: tuple | None = None
 
     # ---- the hot path ----
 
@@ -411,13 +402,12 @@ class Http1Stream:
             if memo is not None and memo[0] == head:
                 msg = Http1Message(True, memo[1], memo[2], memo[3], 0, memo[4].copy())
             else:
-                global _recent_head, _recent_memo
                 msg = plain_head(head, True)
                 if msg is None:
                     return 0
                 if head == self.last_head:
-                    self.memo = _recent_memo = (head, msg.method, msg.target, msg.version, msg.headers.copy())
-                self.last_head = _recent_head = head
+                    self.memo = (head, msg.method, msg.target, msg.version, msg.headers.copy())
+                self.last_head = head
         else:
             msg = plain_head(head, self.want)
             if msg is None:

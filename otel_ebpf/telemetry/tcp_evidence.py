@@ -22,10 +22,7 @@ pipeline will get it and a ``tcp_flows`` receiver runs (one ``bpf()`` syscall, ~
 
 The per-connection memory is an LRU table bounded by ``max_connections``; a connection dropped
 from it is counted, and its next span counts from the connection's start again.  A socket address
-that the kernel reused for a new connection is recognised by the socket's start time.  An
-exchange whose response says ``Connection: close`` is its connection's last: its reading is not
-kept (with one exchange per connection, gunicorn's sync worker, the table would otherwise fill
-with connections that never come back and evict one, counted, per exchange).
+that the kernel reused for a new connection is recognised by the socket's start time.
 """
 
 from __future__ import annotations
@@ -48,14 +45,6 @@ _U32 = 0xFFFFFFFF  # the kernel's per-socket count is a __u32
 SocketState = Callable[[int], tuple[int, int, int] | None]
 
 Attrs = tuple[tuple[str, str], ...]
-
-
-def _closes(value: str) -> bool:
-    """A ``Connection`` header value with the ``close`` option (RFC 9110 §7.6.1)."""
-    if value == "close":
-        return True
-    lowered = value.lower()
-    return "close" in lowered and any(token.strip() == "close" for token in lowered.split(","))
 
 
 class TcpSpanEvidence:
@@ -96,20 +85,13 @@ class TcpSpanEvidence:
             previous = last.get(sk)
             if previous is not None and previous[0] == start_ns:
                 delta = (retransmits - previous[1]) & _U32
+                last.move_to_end(sk)
             else:
                 delta = retransmits
-            connection = ex.response_headers.get("connection")
-            if connection is not None and _closes(connection):
-                if previous is not None:
-                    del last[sk]  # nothing follows on this connection: no baseline to keep
-            elif previous is not None:
-                last.move_to_end(sk)
-                last[sk] = (start_ns, retransmits)
-            else:
-                if len(last) >= self._max:
+                if previous is None and len(last) >= self._max:
                     last.popitem(last=False)
                     self.evicted += 1
-                last[sk] = (start_ns, retransmits)
+            last[sk] = (start_ns, retransmits)
             attributes = ex.attributes
             attributes[RETRANSMITS] = delta
             if srtt_us:

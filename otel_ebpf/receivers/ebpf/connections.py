@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from otel_ebpf.kernel.procfs import lookup_socket
 from otel_ebpf.kernel.records import EVENT_HEADER
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
-from otel_ebpf.protocols.http1 import MAX_PENDING, Http1Connection, Http1Stats
+from otel_ebpf.protocols.http1 import Http1Connection, Http1Stats
 from otel_ebpf.protocols.traceparent import new_span_id, new_trace_id, random_bits
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.trace_context import TraceContextAssigner
@@ -36,17 +36,6 @@ _EVENT_DATA = ev.EVENT_DATA
 _EVENT_DATA_MORE = ev.EVENT_DATA_MORE
 _DIR_OUTBOUND = ev.DIR_OUTBOUND
 _POS_VALID = ev.EVENT_POS_VALID
-_RESYNC = ev.EVENT_RESYNC
-_EVENT_EOF = ev.EVENT_EOF
-_EVENT_ERROR = ev.EVENT_ERROR
-_EVENT_CLOSE = ev.EVENT_CLOSE
-_AF_INET = ev.AF_INET
-_AF_INET6 = ev.AF_INET6
-_UNKNOWN_ROLE = Role.UNKNOWN
-# Texts of addresses and thread names seen on new connections (a server's own address and its
-# clients', a process's name repeat): a dict lookup instead of inet_ntop and the slicing around
-# it, or the split and decode of the name.  A memo, not data: emptied when it reaches this size.
-_MEMO_SIZE = 4096
 _CLIENT = Role.CLIENT
 _new = object.__new__
 
@@ -168,9 +157,6 @@ class ConnectionTracker:
         # (pid, fd, sk) -> a large read waiting for its EVENT_DATA_MORE pieces
         self._large_reads: dict[tuple[int, int, int], list] = {}
         self._last_sweep = 0
-        self._names: dict[bytes, str] = {}  # event_header.comm -> the name (see _MEMO_SIZE)
-        self._v4: dict[bytes, str] = {}  # AF_INET event_header.*_addr -> its text
-        self._v6: dict[bytes, str] = {}  # AF_INET6 ...
 
     # ---- events ----
 
@@ -205,11 +191,9 @@ class ConnectionTracker:
                     continue
                 http = conn.http
                 next_pos = conn.next_pos
-                expected = next_pos[direction]
-                if flags == _POS_VALID and (stream_pos == expected or (expected < 0 and not stream_pos)):
-                    # The usual event: right where the last one of its direction ended, or the
-                    # first of its direction at the start of the stream (what _check_positions
-                    # does when there is no gap, without the call: twice per connection).
+                if flags == _POS_VALID and stream_pos == next_pos[direction]:
+                    # The usual event: right where the last one of its direction ended (what
+                    # _check_positions does when there is no gap, without the call).
                     http.turn = turn
                     next_pos[direction] = stream_pos + ret
                     other = next_pos[direction ^ 1]
@@ -245,13 +229,13 @@ class ConnectionTracker:
             conn = connections.get(key)
             if conn is None:
                 continue  # EOF/error/close of a connection that never carried data here
-            if flags & _RESYNC:
+            if flags & ev.EVENT_RESYNC:
                 self._resync(conn, turn, -1, 0, 0)
-            if etype == _EVENT_EOF:
+            if etype == ev.EVENT_EOF:
                 pairs = conn.http.on_eof(ts_exit)
-            elif etype == _EVENT_ERROR:
+            elif etype == ev.EVENT_ERROR:
                 pairs = conn.http.on_error(-ret, ts_exit)
-            elif etype == _EVENT_CLOSE:
+            elif etype == ev.EVENT_CLOSE:
                 if turn:
                     conn.http.turn = turn
                 pairs = conn.http.on_close(ts_exit)
@@ -321,46 +305,19 @@ class ConnectionTracker:
             self._emit(conn, tid, request, response, error_type, ts_exit, out)
 
     def _open(self, key, role, family, raw) -> Connection:
-        # Once per connection: with one exchange per connection (gunicorn's sync worker) this
-        # is a third of what an exchange costs.  The memos of names and addresses, the fast
-        # path of the first positions in process() and Http1Connection's arguments by position,
-        # with Http1Stream's memo shared by new connections: 12.2 µs against 13.8 µs an exchange
-        # in bench/bench_parse.py --close, 11.0 against 13.5 with --wrk's repeated request (best
-        # of 3 x 5 runs on a busy 2-vCPU machine; the keep-alive default unchanged at 6.5 µs).
-        connections = self.connections
-        if len(connections) >= self._max_connections:
+        if len(self.connections) >= self._max_connections:
             # Evict the connection idle the longest; counted.
-            oldest = min(connections, key=lambda k: connections[k].last_seen)
-            del connections[oldest]
+            oldest = min(self.connections, key=lambda k: self.connections[k].last_seen)
+            del self.connections[oldest]
             self.stats.connections_evicted += 1
         pid, fd, sk = key
         lport, pport, laddr, paddr, comm = _ENDPOINTS.unpack_from(raw)
-        http = Http1Connection(_ROLES.get(role, _UNKNOWN_ROLE), self._body_limit, MAX_PENDING, self.http_stats)
+        http = Http1Connection(_ROLES.get(role, Role.UNKNOWN), body_limit=self._body_limit, stats=self.http_stats)
         conn = Connection(pid, fd, http, sk)
-        names = self._names
-        name = names.get(comm)
-        if name is None:
-            if len(names) >= _MEMO_SIZE:
-                names.clear()
-            name = names[comm] = comm.split(b"\0", 1)[0].decode(errors="replace")
+        name = comm.split(b"\0", 1)[0].decode(errors="replace")
         if family:
-            # One memo per family: the same 16 bytes are different addresses in each.
-            texts = self._v4 if family == _AF_INET else self._v6 if family == _AF_INET6 else None
-            if texts is None:
-                conn.local_address = ev.format_address(family, laddr)
-                conn.peer_address = ev.format_address(family, paddr)
-            else:
-                local = texts.get(laddr)
-                peer = texts.get(paddr)
-                if local is None or peer is None:
-                    if len(texts) >= _MEMO_SIZE:
-                        texts.clear()
-                    if local is None:
-                        local = texts[laddr] = ev.format_address(family, laddr)
-                    if peer is None:
-                        peer = texts[paddr] = ev.format_address(family, paddr)
-                conn.local_address = local
-                conn.peer_address = peer
+            conn.local_address = ev.format_address(family, laddr)
+            conn.peer_address = ev.format_address(family, paddr)
             conn.local_port = lport
             conn.peer_port = pport
         else:
@@ -379,7 +336,7 @@ class ConnectionTracker:
             # Resolved now, while the process most likely still exists (cached per pid); an
             # ignored connection never becomes an exchange, so its process is never read.
             conn.process = self._process_info(pid, name)
-        connections[key] = conn
+        self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn
 
