@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from otel_ebpf.kernel.records import EVENT_POS_VALID
 from otel_ebpf.model import HttpExchange, ProcessInfo
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from tests.harness import AgentProcess, Server, require_binary, require_bpf
+from tests.kernel_socket import KernelSocket
 
 CONFIG = """
 receivers:
@@ -204,43 +204,11 @@ def test_pipelined_requests_beyond_the_capture_window_are_counted_as_dropped(ngi
     assert all(s["attributes"]["url.path"] == "/json" for s in spans)
 
 
-class _KernelSocket:
-    """Emulates the counting of http_capture.c for one server socket: positions and phases."""
-
-    def __init__(self) -> None:
-        self.pos = [0, 0]
-        self.turn = 0
-        self.last = -1
-        self.ts = 1_000_000
-
-    def data(self, direction: int, payload: bytes) -> bytes:
-        if direction != self.last:
-            self.last = direction
-            self.turn += 1
-        pos = self.pos[direction]
-        self.pos[direction] += len(payload)
-        self.ts += 1000
-        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1], self.turn)
-
-    def close(self) -> bytes:
-        self.ts += 1000
-        return self._event(ev.EVENT_CLOSE, 0, b"", 0, 0, self.turn)
-
-    def _event(self, etype, direction, payload, pos, other, turn) -> bytes:
-        laddr = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
-        header = ev.HEADER.pack(
-            etype, direction, ev.ROLE_SERVER, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
-            len(payload), pos, other, turn, len(payload), 0, 0, EVENT_POS_VALID if payload else 0,
-            8080, 40000, laddr, laddr, b"server",
-        )  # fmt: skip
-        return header + payload
-
-
 @pytest.mark.parametrize("seed", range(5))
 def test_tracker_pairs_and_counts_through_random_losses(seed):
     """Without processes: events of 500 keep-alive exchanges, a random fifth of them lost."""
     rng = random.Random(seed)
-    kernel = _KernelSocket()
+    kernel = KernelSocket()
     events = []
     for i in range(500):
         events.append(kernel.data(ev.DIR_INBOUND, f"GET /r/{i} HTTP/1.1\r\nHost: x\r\n\r\n".encode()))

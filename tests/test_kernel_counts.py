@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import socket
 
 import pytest
 
 from otel_ebpf.kernel.records import (
-    EVENT_POS_VALID,
-    EVENT_RESYNC,
     ROLE_CLIENT,
     ROLE_SERVER,
     SHED_BOUNDS_NS,
@@ -26,6 +23,7 @@ from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
 from otel_ebpf.receivers.ebpf.kernel_counts import BOUNDS_S, KernelCounts
 from otel_ebpf.telemetry.http_metrics import DURATION_BUCKETS, SERVER_DURATION, HttpMetrics
 from otel_ebpf.telemetry.outcome import count_buckets
+from tests.kernel_socket import KernelSocket
 
 N_BUCKETS = len(SHED_BOUNDS_NS) + 1
 NO_MIN = (1 << 64) - 1
@@ -134,50 +132,10 @@ def test_counts_go_into_the_series_of_the_same_exchanges():
     assert BOUNDS_S == DURATION_BUCKETS
 
 
-class _SheddingSocket:
-    """The kernel's view of one server socket, shedding some exchanges: their events are not sent
-    (positions and phases still move) and the next event sent carries EVENT_RESYNC."""
-
-    def __init__(self) -> None:
-        self.pos = [0, 0]
-        self.turn = 0
-        self.last = -1
-        self.ts = 1_000_000
-        self.resync = False
-
-    def data(self, direction: int, payload: bytes, shed: bool) -> bytes | None:
-        if direction != self.last:
-            self.last = direction
-            self.turn += 1
-        pos = self.pos[direction]
-        self.pos[direction] += len(payload)
-        self.ts += 1000
-        if shed:
-            self.resync = True
-            return None
-        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1])
-
-    def close(self) -> bytes:
-        self.ts += 1000
-        return self._event(ev.EVENT_CLOSE, 0, b"", 0, 0)
-
-    def _event(self, etype, direction, payload, pos, other) -> bytes:
-        flags = EVENT_POS_VALID if payload else 0
-        if self.resync:
-            flags |= EVENT_RESYNC
-            self.resync = False
-        addr = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
-        header = ev.HEADER.pack(
-            etype, direction, ev.ROLE_SERVER, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
-            len(payload), pos, other, self.turn, len(payload), 0, 0, flags, 8080, 40000, addr, addr, b"server",
-        )  # fmt: skip
-        return header + payload
-
-
 @pytest.mark.parametrize("seed", range(4))
 def test_the_tracker_resumes_after_shed_exchanges_without_counting_them_lost(seed):
     rng = random.Random(seed)
-    kernel = _SheddingSocket()
+    kernel = KernelSocket()
     events, kept = [], 0
     for i in range(300):
         shed = rng.random() < 0.6 or (seed == 0 and i == 0)  # seed 0: the connection's first exchange too

@@ -1,0 +1,50 @@
+"""A stand-in for http_capture.c's per-socket counting, to feed the connection tracker without a kernel."""
+
+from __future__ import annotations
+
+import socket
+
+from otel_ebpf.receivers.ebpf import events as ev
+
+
+class KernelSocket:
+    """Emulates the counting of http_capture.c for one server socket: positions and phases.
+
+    ``data(..., shed=True)`` emulates a shed exchange's syscall: no event is sent (positions and
+    phases still move) and the next event sent carries EVENT_RESYNC.
+    """
+
+    def __init__(self) -> None:
+        self.pos = [0, 0]
+        self.turn = 0
+        self.last = -1
+        self.ts = 1_000_000
+        self.resync = False
+
+    def data(self, direction: int, payload: bytes, shed: bool = False) -> bytes | None:
+        if direction != self.last:
+            self.last = direction
+            self.turn += 1
+        pos = self.pos[direction]
+        self.pos[direction] += len(payload)
+        self.ts += 1000
+        if shed:
+            self.resync = True
+            return None
+        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1])
+
+    def close(self) -> bytes:
+        self.ts += 1000
+        return self._event(ev.EVENT_CLOSE, 0, b"", 0, 0)
+
+    def _event(self, etype, direction, payload, pos, other) -> bytes:
+        flags = ev.EVENT_POS_VALID if payload else 0
+        if self.resync:
+            flags |= ev.EVENT_RESYNC
+            self.resync = False
+        addr = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
+        header = ev.HEADER.pack(
+            etype, direction, ev.ROLE_SERVER, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
+            len(payload), pos, other, self.turn, len(payload), 0, 0, flags, 8080, 40000, addr, addr, b"server",
+        )  # fmt: skip
+        return header + payload
