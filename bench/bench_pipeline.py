@@ -216,23 +216,22 @@ def main() -> int:
     parser.add_argument("--backend-down", action="store_true", help="with --rate: rotel stopped first")
     args = parser.parse_args()
 
-    from tests.conftest_rotel import Rotel
+    from common import start_rotel  # bench/common.py: rotel discarding what it gets, no debug log
+
+    from tests.harness import stop_process
 
     with tempfile.TemporaryDirectory() as tmp:
-        rotel = Rotel(Path(tmp))
-        # No debug log: rotel only receives (its printing would compete for the CPUs).
-        rotel.start = _start_quiet.__get__(rotel)  # type: ignore[method-assign]
-        rotel.start()
+        rotel, port = start_rotel(Path(tmp))
         try:
             path = Path(tmp) / "agent.yaml"
-            path.write_text(CONFIG.format(port=rotel.port, compression=args.compression))
+            path.write_text(CONFIG.format(port=port, compression=args.compression))
             config = load_config([path], {}, Registry([*BUILTIN, FEED]))
             service = Service(config, {})
             service.start()
             source = ExchangeSource("feed", Redactor())
             if args.rate:
                 if args.backend_down:
-                    rotel.stop()
+                    stop_process(rotel)
                 try:
                     run_rate(service, args.rate, args.seconds, args.bodies, source)
                 finally:
@@ -255,7 +254,7 @@ def main() -> int:
             finally:
                 service.shutdown(5.0)
         finally:
-            rotel.stop()
+            stop_process(rotel)
     print(f"rounds (µs/exchange): {' '.join(f'{r:.2f}' for r in results)}")
     print(
         f"exported spans: {sent['sent_spans']}, dropped: {sent['dropped_spans']},"
@@ -263,42 +262,6 @@ def main() -> int:
     )
     print(f"min µs per exchange: {min(results):.2f}")
     return 0
-
-
-def _start_quiet(self, timeout_s: float = 10.0):
-    import socket
-    import subprocess
-
-    out = open(self.output_path, "ab")  # noqa: SIM115 - closed by Rotel.stop
-    self._out = out
-    self._proc = subprocess.Popen(
-        [
-            str(self.binary),
-            "start",
-            "--otlp-grpc-endpoint",
-            self.endpoint,
-            "--otlp-http-endpoint",
-            f"127.0.0.1:{self.http_port}",
-            "--exporter",
-            "blackhole",
-            "--pid-file",
-            str(self.workdir / f"rotel-{self.port}.pid"),
-            "--log-file",
-            str(self.workdir / f"rotel-{self.port}.log"),
-        ],
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if self._proc.poll() is not None:
-            raise RuntimeError(f"rotel exited with {self._proc.returncode}: {self.output()[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return self
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError("rotel did not start")
 
 
 if __name__ == "__main__":
