@@ -315,6 +315,20 @@ def test_a_backend_that_answers_unavailable_while_reachable_keeps_the_full_backo
     exporter.shutdown(2)
 
 
+def test_a_backend_back_before_the_first_poll_still_ends_the_wait():
+    # The probe is asked at once when the wait starts: a backend that is back within the first
+    # poll interval (0.25 s) used to be seen only "up" and the whole delay was waited (CI saw a
+    # resume 8.4 s after the return).  Here the backend is back 0.15 s after the failure.
+    exporter = create_component("exporters", "otlp", {"endpoint": "http://127.0.0.1:9"}, environ={})
+    failed_at = time.monotonic()
+
+    def probe() -> bool:
+        return time.monotonic() - failed_at >= 0.15
+
+    assert exporter._wait_before_retry(5.0, "refused", probe) is True
+    assert time.monotonic() - failed_at < 1.0
+
+
 def test_a_failure_right_after_the_backend_returns_is_retried_within_a_second_not_a_full_backoff(scripted):  # noqa: F811
     # A backend that comes back often fails its first answer (port open before it serves, a 503,
     # UNAVAILABLE while warming up).  After the probe saw it come back, the backoff starts over

@@ -599,11 +599,21 @@ class QueuedExporter(Exporter):
     def _wait_before_retry(self, delay: float, reason: str, probe: Callable[[], bool] | None = None) -> bool:
         """Sleeps `delay`, or gives up (ExportError) if shutdown's deadline comes first.
 
-        With a ``probe`` (a connection-level failure), polls it every :data:`PROBE_INTERVAL_S`
-        and returns early (True) once it has seen the backend unreachable and then reachable again.
+        With a ``probe`` (a connection-level failure), asks it at once and then every
+        :data:`PROBE_INTERVAL_S`, and returns early (True) once it has seen the backend unreachable
+        and then reachable again.
         """
         wake_at = time.monotonic() + delay
         seen_down = False
+        if probe is not None and self.shutdown_deadline is None:
+            # Asked at once, not first after PROBE_INTERVAL_S: a backend back within that first
+            # interval would otherwise be seen only "up", and cost the whole delay (seen in CI:
+            # resumed 8.4 s after the return, the next retry of the Collector's backoff).
+            try:
+                seen_down = not probe()
+            except Exception:
+                log.debug("exporter %s: reconnect probe failed", self.name, exc_info=True)
+                probe = None
         while (remaining := wake_at - time.monotonic()) > 0:
             deadline = self.shutdown_deadline
             if deadline is not None:
