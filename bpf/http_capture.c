@@ -114,7 +114,12 @@ struct stream_pos {
     __u8 shed;     /* the exchange in progress is shed (no events); `key` etc. describe it */
     __u8 resync;   /* exchanges were shed since the last event sent: the next one carries EVENT_RESYNC */
     __u8 req_dir;  /* direction of the shed exchange's request */
-    __u8 pad[7];
+    /* The peer went away under a shed exchange (EOF, a connection error, TCP_CLOSE), which was
+     * counted then; what the process still moves belongs to that exchange (on loopback the peer's
+     * RST is processed inside the response's write, before that write's exit): no event, until a
+     * new request. */
+    __u8 after_shed;
+    __u8 pad[6];
     __u64 start_ns; /* the shed exchange's start (server: exit of its first read; client: its write) */
     __u64 end_ns;   /* exit of its last response write/read so far; 0: no response yet */
     struct shed_key key;
@@ -248,7 +253,7 @@ static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, 
                 if (p->http == HTTP_YES)
                     call.http |= CALL_HTTP;
             }
-            if (p->shed | p->resync)
+            if (p->shed | p->resync | p->after_shed)
                 call.http |= CALL_STATE;
             call.turn = p->turn;
             call.pos = __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
@@ -467,6 +472,15 @@ static __always_inline void finalize_shed(struct stream_pos *p, __u64 now) {
         v->buckets[b] += 1;
 }
 
+/* Counts the shed exchange now, before its answer may be complete: the peer is gone (EOF, a
+ * connection error, TCP_CLOSE).  What the process still writes belongs to it: no event. */
+static __always_inline void end_shed_early(struct stream_pos *p, __u64 now) {
+    if (!p->shed)
+        return;
+    finalize_shed(p, now);
+    p->after_shed = 1;
+}
+
 /* Whether this CPU's token bucket lets one more exchange through to userspace (taking its token
  * if `take`). */
 static __always_inline int rate_allows(__u64 now, int take) {
@@ -555,6 +569,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
             if (method) {
                 p->http = HTTP_YES;
                 finalize_shed(p, call->ts_enter);
+                p->after_shed = 0;
                 __u8 role = 0;
                 __u16 port = 0;
                 int reason = -1;
@@ -589,6 +604,8 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
                 }
             } else if ((w & 0xffffffffffffffULL) == 0x2e312f50545448ULL /* "HTTP/1." */) {
                 p->http = HTTP_YES;
+                if (p->after_shed)
+                    return 1; /* the answer of an exchange counted when its peer went away */
                 if (p->shed) {
                     __u16 status = (first[9] - '0') * 100 + (first[10] - '0') * 10 + (first[11] - '0');
                     p->key.status = status;
@@ -606,6 +623,8 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
             p->end_ns = ts_exit; /* the response goes on */
         return 1;
     }
+    if (p->after_shed)
+        return 1;
     if (p->resync) {
         *flags |= EVENT_RESYNC;
         *turn = p->turn;
@@ -648,7 +667,7 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
                     return;
                 }
             } else {
-                finalize_shed(p, ts_exit); /* EOF or error: the exchange ends here */
+                end_shed_early(p, ts_exit); /* EOF or error: the exchange ends here */
                 if (p->resync) {
                     flags = EVENT_RESYNC;
                     resync_turn = p->turn;
@@ -877,7 +896,7 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state) {
         sock_addrs.delete(&sk);
         struct stream_pos *p = stream_positions.lookup(&sk);
         if (p)
-            finalize_shed(p, bpf_ktime_get_ns()); /* the last exchange of a connection not closed by its fd */
+            end_shed_early(p, bpf_ktime_get_ns()); /* the last exchange of a connection not closed by its fd */
         /* Positions stay until the fd is closed: on loopback the peer's RST is processed inside the
          * write that provoked it, before sock_send_length fires for that write; deleting them here
          * restarted the count at 0 and userspace saw the stream go back (an unknown gap). */
