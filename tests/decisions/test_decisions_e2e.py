@@ -32,6 +32,7 @@ pytestmark = pytest.mark.bpf
 
 APP = Path(__file__).resolve().parent / "shop_app.py"
 INTERVAL = 1.0  # health evaluation interval (s)
+WINDOW = 2.0  # health window (s)
 PERIOD = 5.0  # hysteresis period (s)
 RATE = 100  # requests/s
 TARGET = 99.0
@@ -178,9 +179,17 @@ def test_silent_payment_failures_degrade_within_two_intervals_and_recover_with_h
     print(f"detection: {detection:.2f} s after the failures began (2 intervals = {2 * INTERVAL:.0f} s)")
     # Two evaluation intervals, plus what the capture itself takes (the 50 ms drain, one batch).
     assert detection <= 2 * INTERVAL + 0.3
-    (up,) = [t for t in transitions if phases["recovered"] <= t["time_unix_nano"] / 1e9 < phases["sawtooth"]]
+    recovery = [t for t in transitions if phases["recovered"] <= t["time_unix_nano"] / 1e9 < phases["sawtooth"]]
+    *settling, up = recovery
     assert up["to"] == "healthy"
-    assert up["time_unix_nano"] - down["time_unix_nano"] >= PERIOD * 1e9  # hysteresis held the state
+    # While the 2 s window still holds the failing phase, the score may cross the critical line
+    # once more (a down detected early may be held until the window is half failures): one more
+    # change is legitimate then, never later, and never within the hysteresis period.
+    for t in settling:
+        assert {t["from"], t["to"]} == {"degraded", "critical"}, timeline  # never a relapse from healthy
+        assert t["time_unix_nano"] / 1e9 - phases["recovered"] <= WINDOW + INTERVAL + 0.3, timeline
+    previous = settling[-1] if settling else down
+    assert up["time_unix_nano"] - previous["time_unix_nano"] >= PERIOD * 1e9  # hysteresis held the state
     assert run["during"]["endpoints"][0]["penalty"]["business"] > 30
 
 
