@@ -5,7 +5,7 @@
 #   sh scripts/setup.sh          # the agent: bcc, kernel headers, tracefs, a venv in .venv
 #   sh scripts/setup.sh --test   # the above plus what the tests use: nginx, Node.js, curl, wrk, gcc, rotel, pytest
 #   sh scripts/setup.sh --bench  # --test plus what bench/bench_flask.py runs: Flask, gunicorn, the OpenTelemetry SDK
-#                                # and its Flask instrumentation (pyproject's `bench` extra)
+#                                # and its Flask instrumentation (pyproject's `bench` extra); perf (linux-perf)
 #
 # Why each step exists:
 #   - bcc compiles the BPF C at load time, so it needs kernel headers. When the running
@@ -48,6 +48,8 @@ if [ "$WITH_TESTS" = 1 ]; then
     need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils"
     need_pkgs="$need_pkgs prometheus"
 fi
+# perf: bench/bench_syscall_tax.py (perf bench syscall basic) and profiling the observed service.
+if [ "$WITH_BENCH" = 1 ]; then need_pkgs="$need_pkgs linux-perf"; fi
 
 missing=""
 for p in $need_pkgs; do
