@@ -24,8 +24,7 @@ receivers:
   ebpf:
     max_spans_per_second: {rate}
     filter:
-      ports: [{port}]
-      executables: [nginx]
+      {filter}
 processors:
   batch:
     timeout: 100ms
@@ -66,7 +65,8 @@ def test_at_saturation_metrics_count_every_request_while_the_agent_gets_a_bounde
     out = tmp_path / "out.jsonl"
     agent = None
     try:
-        agent = AgentProcess(tmp_path, CONFIG.format(rate=200, port=nginx.port, out=out), out=out)
+        only_nginx = f"{{ports: [{nginx.port}], executables: [nginx]}}"
+        agent = AgentProcess(tmp_path, CONFIG.format(rate=200, filter=only_nginx, out=out), out=out)
         # Keep-alive connections and, with -H "Connection: close", one connection per request:
         # shed exchanges end at the next request on a connection, and at its close.
         for extra in ([], ["-H", "Connection: close"]):
@@ -122,30 +122,6 @@ while True:
     conn.close()
 """
 
-LATE_CONFIG = """
-receivers:
-  ebpf:
-    max_spans_per_second: 1
-    filter:
-      pids: [{pid}]
-processors:
-  batch:
-    timeout: 100ms
-exporters:
-  file:
-    path: {out}
-service:
-  pipelines:
-    traces:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
-    metrics:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
-"""
-
 
 def test_a_shed_exchange_whose_client_left_before_the_answer_is_counted_once_and_never_lost(tmp_path: Path):
     # The kernel counts a shed exchange when its peer goes away (TCP_CLOSE); the answer written
@@ -156,7 +132,7 @@ def test_a_shed_exchange_whose_client_left_before_the_answer_is_counted_once_and
     try:
         port = int(server.stdout.readline())
         out = tmp_path / "out.jsonl"
-        agent = AgentProcess(tmp_path, LATE_CONFIG.format(pid=server.pid, out=out), out=out)
+        agent = AgentProcess(tmp_path, CONFIG.format(rate=1, filter=f"{{pids: [{server.pid}]}}", out=out), out=out)
         with socket.create_connection(("127.0.0.1", port)) as first:  # takes the one token a second
             first.sendall(b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
             assert first.recv(4096).startswith(b"HTTP/1.1 200")
