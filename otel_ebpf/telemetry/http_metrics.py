@@ -136,7 +136,6 @@ class HttpMetrics:
         bounds = self.boundaries
         n_buckets = len(bounds) + 1
         states = self._states
-        max_series = self.max_series
         last_key: tuple | None = None
         state: _ResourceState | None = None
         with self._lock:
@@ -179,12 +178,7 @@ class HttpMetrics:
                         duration = 0.0
                     series = series_map.get(attrs)
                     if series is None:
-                        if len(series_map) >= max_series:
-                            self.overflowed += 1
-                            attrs = _OVERFLOW
-                            series = series_map.get(_OVERFLOW)
-                        if series is None:
-                            series = series_map[attrs] = _Series(n_buckets, end)
+                        series = self._new_series(series_map, attrs, n_buckets, end)
                     index = bisect_left(bounds, duration)
                     series.buckets[index] += 1
                     series.count += 1
@@ -198,6 +192,18 @@ class HttpMetrics:
                             series.exemplars[index] = (ex.trace_id, ex.span_id, duration, end)
                 except Exception:  # bad record: count and ignore
                     self.invalid += 1
+
+    def _new_series(self, series_map: dict, attrs: tuple, n_buckets: int, start_ns: int) -> _Series:
+        """The series for attributes not seen yet (under the lock): a new one, or past
+        ``max_series`` the overflow series (counted)."""
+        if len(series_map) >= self.max_series:
+            self.overflowed += 1
+            series = series_map.get(_OVERFLOW)
+            if series is not None:
+                return series
+            attrs = _OVERFLOW
+        series = series_map[attrs] = _Series(n_buckets, start_ns)
+        return series
 
     def record_counts(self, counts: Iterable[RequestCount]) -> None:
         """Add requests known only as counts (the exchanges the kernel shed) to their series.
@@ -231,12 +237,7 @@ class HttpMetrics:
                     continue
                 series = series_map.get(attrs)
                 if series is None:
-                    if len(series_map) >= self.max_series:
-                        self.overflowed += 1
-                        attrs = _OVERFLOW
-                        series = series_map.get(_OVERFLOW)
-                    if series is None:
-                        series = series_map[attrs] = _Series(n_buckets, c.time_ns)
+                    series = self._new_series(series_map, attrs, n_buckets, c.time_ns)
                 buckets = series.buckets
                 for i, n in enumerate(c.bucket_counts):
                     buckets[i] += n

@@ -78,6 +78,14 @@ def normalize_method(method: str) -> str:
     return method if method in KNOWN_METHODS else OTHER
 
 
+def status_error_type(status_code: int, role: Role) -> str | None:
+    """``error.type`` from a response's status code alone: the code for a 5xx, and for a 4xx a
+    client received; None otherwise (semconv: a server's 4xx is not its error)."""
+    if status_code >= 500 or (status_code >= 400 and role == _CLIENT):
+        return _STATUS_STR.get(status_code) or str(status_code)
+    return None
+
+
 def classify(ex: HttpExchange) -> tuple[int, str | None]:
     """Return ``(span status code, error.type or None)`` for an exchange.
 
@@ -93,12 +101,9 @@ def classify(ex: HttpExchange) -> tuple[int, str | None]:
     if sc is None:
         status = STATUS_ERROR
         err: str | None = ex.error_type or DEFAULT_ERROR_TYPE
-    elif sc >= 500 or (sc >= 400 and ex.role == _CLIENT):
-        status = STATUS_ERROR
-        err = _STATUS_STR.get(sc) or str(sc)
     else:
-        status = STATUS_UNSET
-        err = None
+        err = status_error_type(sc, ex.role)
+        status = STATUS_UNSET if err is None else STATUS_ERROR
     override = ex.status_override
     if override is not None:
         status = override

@@ -30,6 +30,7 @@ from otel_ebpf.kernel.records import (
     SHED_VALUE,
 )
 from otel_ebpf.model import ProcessInfo, RequestCount, Role
+from otel_ebpf.telemetry.semconv import status_error_type
 
 __all__ = ["BOUNDS_S", "KernelCounts", "ShedCount", "error_type_of"]
 
@@ -63,9 +64,7 @@ def error_type_of(role: Role, status: int | None) -> str | None:
     with this status and no semantic verdict (the kernel reads no body)."""
     if status is None:
         return "timeout" if role == Role.CLIENT else "connection_reset"  # as the tracker's unanswered requests
-    if status >= 500 or (status >= 400 and role == Role.CLIENT):
-        return str(status)
-    return None
+    return status_error_type(status, role)
 
 
 class KernelCounts:
