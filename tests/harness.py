@@ -148,6 +148,27 @@ class Server:
         stop_process(self.proc, signal.SIGQUIT if self.kind == "nginx" else signal.SIGTERM)
 
 
+# The end of an agent config whose `ebpf` receiver the caller writes: both pipelines through a
+# 100 ms batch to the `file` exporter ({out}), which AgentProcess reads.
+EBPF_TO_FILE = """processors:
+  batch:
+    timeout: 100ms
+exporters:
+  file:
+    path: {out}
+service:
+  pipelines:
+    traces:
+      receivers: [ebpf]
+      processors: [batch]
+      exporters: [file]
+    metrics:
+      receivers: [ebpf]
+      processors: [batch]
+      exporters: [file]
+"""
+
+
 AGENT_CONFIG = """
 receivers:
   ebpf:

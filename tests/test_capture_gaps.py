@@ -22,10 +22,11 @@ import pytest
 from otel_ebpf.model import HttpExchange, ProcessInfo
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
-from tests.harness import AgentProcess, Server, require_binary, require_bpf
+from tests.harness import EBPF_TO_FILE, AgentProcess, Server, require_binary, require_bpf
 from tests.kernel_socket import KernelSocket
 
-CONFIG = """
+CONFIG = (
+    """
 receivers:
   ebpf:
     capture_bytes: 1024
@@ -35,23 +36,9 @@ receivers:
     read_chunks: {chunks}
     filter:
       ports: [{port}]{executables}
-processors:
-  batch:
-    timeout: 100ms
-exporters:
-  file:
-    path: {out}
-service:
-  pipelines:
-    traces:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
-    metrics:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
 """
+    + EBPF_TO_FILE
+)
 
 
 def _agent(

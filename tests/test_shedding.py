@@ -17,31 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import AgentProcess, Server, require_binary, require_bpf
+from tests.harness import EBPF_TO_FILE, AgentProcess, Server, require_binary, require_bpf
 
-CONFIG = """
+CONFIG = (
+    """
 receivers:
   ebpf:
     max_spans_per_second: {rate}
     filter:
       {filter}
-processors:
-  batch:
-    timeout: 100ms
-exporters:
-  file:
-    path: {out}
-service:
-  pipelines:
-    traces:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
-    metrics:
-      receivers: [ebpf]
-      processors: [batch]
-      exporters: [file]
 """
+    + EBPF_TO_FILE
+)
 
 
 def _latest(agent: AgentProcess) -> tuple[int, dict]:
