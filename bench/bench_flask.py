@@ -132,7 +132,7 @@ def run_mode(mode: str, args, tmp: Path, otlp_port: int) -> dict:
                 sum(
                     v
                     for r, v in agent.by_label("otel_ebpf_ebpf_dropped_total", "reason", after).items()
-                    if r in ("ringbuf_full", "active_map_full", "program_skipped")
+                    if r in ("ringbuf_full", "program_skipped")
                 )
             )
     finally:

@@ -38,7 +38,7 @@ from common import Agent, Report, children, cpu_seconds, paced_script, peak_rss_
 from tests.harness import Server, stop_process
 
 # Kernel drop reasons that lose an event (the others are looked up or inferred: docs/reference.md §3.4).
-LOST_REASONS = ("ringbuf_full", "active_map_full", "program_skipped")
+LOST_REASONS = ("ringbuf_full", "program_skipped")
 PACED_CONNECTIONS = 50
 SATURATION_CONNECTIONS = 4
 

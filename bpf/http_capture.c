@@ -1,30 +1,38 @@
-/* Capture of TCP socket payloads for HTTP/1.x, from tracepoints only.
+/* Capture of TCP socket payloads for HTTP/1.x, from raw tracepoints only.
  *
- * No kprobes and no fentry: they are not available on every kernel (and not on ours).
- * How a syscall is followed:
+ * No kprobes and no fentry: they are not available on every kernel (and not on ours).  And no
+ * syscall tracepoint either: attaching any one of them (raw_syscalls:* or syscalls:*) puts every
+ * thread of every process on the host on the kernel's slow syscall path, observed or not
+ * (+190 ns a syscall measured here: docs/cost.md, "The syscall tax").
  *
- *   sock:sock_{recv,send}_length  fires inside sock_recvmsg/sock_sendmsg, so only for
- *                                 sockets: files, pipes and unix sockets are filtered out in
- *                                 the kernel without reading any kernel struct. For TCP it
- *                                 remembers the `struct sock *` for this thread in `active_calls`.
- *   raw_syscalls:sys_exit         for a thread marked above: the syscall's arguments are
- *                                 still in the saved user registers; copy the first
- *                                 CAPTURE_BYTES of the payload and send one event through the
- *                                 ring buffer (without a wakeup: userspace drains in batches).
+ *   sock:sock_{recv,send}_length  fires inside sock_recvmsg/sock_sendmsg, for sockets only, with
+ *                                 the data already in (or still in) the user buffer.  The
+ *                                 syscall's number and arguments are in the task's saved user
+ *                                 registers (bpf_task_pt_regs): copy the first CAPTURE_BYTES
+ *                                 of the payload and send one event through the ring buffer
+ *                                 (without a wakeup: userspace drains in batches).
+ *   sock:inet_sock_set_state      addresses and roles (SYN_SENT: connect(), a client; SYN_RECV:
+ *                                 a listener's child, a server), per `struct sock *`; and the
+ *                                 end of a connection when its process closes it (see
+ *                                 closed_by_its_process).
+ *   tcp:tcp_destroy_sock          the socket is gone: the end of any connection not seen above.
  *
- * Roles come from accept/connect (syscall tracepoints), addresses from
- * sock:inet_sock_set_state (stable tracepoint fields), stored per `struct sock *`.
+ * Raw tracepoints, not the formatted (perf) ones: no trace record is built for them, and the
+ * kernel skips a perf-event program whenever any other one, or a bpf() map syscall, runs on the
+ * CPU (see bpf/tcp_flows.c); a raw one only when it would interrupt itself (counted).  Their
+ * arguments are the kernel's own pointers: struct members are read at offsets that the loader
+ * takes from the running kernel's BTF (SK_* -D flags, otel_ebpf/kernel/btf.py).
  *
  * Shedding (docs/cost.md, "The kernel's share"): per socket the kernel recognises where HTTP/1
- * requests and responses start (16 bytes read at the first syscall of a phase) and decides once
+ * requests and responses start (16 bytes read at the first call of a phase) and decides once
  * per exchange, at the request's first bytes, whether its events go to userspace or the exchange
  * is shed: no payload copy, no event; it is counted in `shed_counts` instead, and the first
  * event of the socket after it carries EVENT_RESYNC.
  *
  * Build options (-D flags from the loader): CAPTURE_BYTES, CAPTURE_POW2 (a power of two
- * >= CAPTURE_BYTES), READ_CHUNKS, RINGBUF_PAGES, MAX_CONNECTIONS, MAX_THREADS, SELF_PID,
- * MAX_SHED_KEYS, and the optional filters FILTER_PIDS, FILTER_COMMS, FILTER_PORTS (maps
- * filled by userspace).
+ * >= CAPTURE_BYTES), READ_CHUNKS, RINGBUF_PAGES, MAX_CONNECTIONS, SELF_PID, MAX_SHED_KEYS, the
+ * SK_* offsets, and the optional filters FILTER_PIDS, FILTER_COMMS, FILTER_PORTS (maps filled by
+ * userspace).  x86-64 only (syscall numbers and registers).
  */
 #include <uapi/linux/ptrace.h>
 #include <linux/uio.h>
@@ -42,9 +50,6 @@
 #endif
 #ifndef MAX_CONNECTIONS
 #define MAX_CONNECTIONS 65536
-#endif
-#ifndef MAX_THREADS
-#define MAX_THREADS 16384
 #endif
 #ifndef SELF_PID
 #define SELF_PID 0
@@ -64,44 +69,47 @@
 #define TCP_ESTABLISHED_ 1
 #define TCP_SYN_SENT_ 2
 #define TCP_SYN_RECV_ 3
+#define TCP_FIN_WAIT1_ 4
 #define TCP_CLOSE_ 7
+#define TCP_CLOSE_WAIT_ 8
+#define TCP_LAST_ACK_ 9
+#define SHUTDOWN_MASK_ 3 /* RCV_SHUTDOWN | SEND_SHUTDOWN: set by close(2), before the state changes */
 #define MSG_PEEK_ 2
+/* Makes the compiler use `var` as computed here rather than an equal value it already holds. */
+#define barrier_var(var) asm volatile("" : "+r"(var))
+#define USER_CS_64 0x33  /* the code segment of a 64-bit user frame (kernel threads: 0; 32-bit: 0x23) */
 
 /* How the user buffer of a syscall is described. */
 #define BUF_PLAIN 0  /* read/write/sendto/recvfrom: one buffer */
 #define BUF_IOV 1    /* readv/writev: an iovec array */
 #define BUF_MSG 2    /* sendmsg/recvmsg: a msghdr holding an iovec array */
-#define BUF_NONE 3   /* sendfile: no payload, only the byte count */
+#define BUF_NONE 3   /* sendfile: no payload, only the byte count (one event per socket call) */
+#define BUF_UNFOLLOWED 4 /* recvmmsg, splice, io_uring, ...: the bytes count, no event */
 
-struct active_call {
-    __u64 buf;      /* user pointer: buffer, iovec array or msghdr (read at sys_exit) */
-    __u64 ts_enter; /* when sock_*_length fired: the data was just moved */
-    __u64 sk;       /* the TCP socket the syscall used */
-    __u64 pos;      /* stream position of the socket in `direction` before this syscall */
+/* One socket call, as the program sees it: the socket from the tracepoint, the rest from the
+ * syscall's saved user registers. */
+struct socket_call {
+    __u64 buf;      /* user pointer: buffer, iovec array or msghdr */
+    __u64 ts_enter; /* now: the data was just moved (== the event's ts_exit) */
+    __u64 sk;       /* the TCP socket */
+    __u64 pos;      /* stream position of the socket in `direction` before this call */
     __u64 other_pos;
-    __u64 bytes;    /* bytes sock_*_length saw move under this mark (several for sendfile) */
     __s32 fd;
     __u32 iovcnt;
     __u32 turn;     /* the socket's phase (see struct stream_pos) */
     __u8 kind;      /* BUF_* */
     __u8 direction;
     __u8 pos_valid;
-    __u8 http;      /* CALL_*: what sys_exit must do with the socket's HTTP state */
+    __u8 phase_start; /* the direction of transfer changed with this call */
 };
-
-/* active_call.http: the exit looks the socket's state up only when one is set (rare but for
- * the first syscall of each phase, and for every syscall of a shed exchange). */
-#define CALL_PHASE_START 1 /* the direction of transfer changed with this syscall */
-#define CALL_STATE 2       /* the socket's exchange is shed, or a resync is pending */
-#define CALL_HTTP 4        /* the socket is known to carry HTTP/1 */
 
 /* Bytes a process moved on a socket, per direction, counted where the kernel moves them: every
  * event carries the position its data starts at, so userspace sees any gap in a connection's stream
- * (an event lost in a full ring buffer, a syscall the program gave up on or never ran for) and
- * knows exactly how many bytes it holds.  Per socket, removed when the process closes the fd and
- * reset when a connection is born (SYN_SENT/SYN_RECV: a new connection may reuse the struct sock's
- * address), not at TCP_CLOSE (see inet_sock_set_state); two processes doing I/O on one socket would
- * each see the other's bytes as a gap (rare: pre-fork servers do not share connections). */
+ * (an event lost in a full ring buffer, a call the program gave up on) and knows exactly how many
+ * bytes it holds.  Per socket, removed when the connection ends (send_close) and reset when a
+ * connection is born (SYN_SENT/SYN_RECV: a new connection may reuse the struct sock's address);
+ * two processes doing I/O on one socket would each see the other's bytes as a gap (rare: pre-fork
+ * servers do not share connections). */
 struct stream_pos {
     __u64 pos[2]; /* DIR_INBOUND, DIR_OUTBOUND */
     /* Phases: +1 each time the direction of transfer changes.  Without pipelining one HTTP/1
@@ -116,12 +124,14 @@ struct stream_pos {
     __u8 req_dir;  /* direction of the shed exchange's request */
     /* The peer went away under a shed exchange (EOF, a connection error, TCP_CLOSE), which was
      * counted then; what the process still moves belongs to that exchange (on loopback the peer's
-     * RST is processed inside the response's write, before that write's exit): no event, until a
-     * new request. */
+     * RST is processed inside the response's write, before that write's sock_send_length): no
+     * event, until a new request. */
     __u8 after_shed;
-    __u8 pad[6];
-    __u64 start_ns; /* the shed exchange's start (server: exit of its first read; client: its write) */
-    __u64 end_ns;   /* exit of its last response write/read so far; 0: no response yet */
+    __u8 pad[2];
+    __u32 tgid;     /* the process that last moved data on the socket, and its fd: whose the */
+    __s32 fd;       /* EVENT_CLOSE is (it may come from softirq, in no process of its own) */
+    __u64 start_ns; /* the shed exchange's start (server: its first read; client: its write) */
+    __u64 end_ns;   /* its last response write/read so far; 0: no response yet */
     struct shed_key key;
     char comm[16];
     char path[SHED_PATH_BYTES];
@@ -136,17 +146,12 @@ struct rate_bucket {
     __u64 last;   /* bpf_ktime_get_ns() of the last refill */
 };
 
-struct conn_info {
-    __u64 sk;
-    __u8 role;
-    __u8 pad[7];
-};
-
 struct addr_info {
     __u16 family;
     __u16 local_port;
     __u16 peer_port;
-    __u16 pad;
+    __u8 role;      /* ROLE_*: from the state that created the connection */
+    __u8 pad;
     __u8 local_addr[16];
     __u8 peer_addr[16];
 };
@@ -161,15 +166,9 @@ BPF_RINGBUF_OUTPUT(events, RINGBUF_PAGES);
  * the map's place among the declared tables; `events` is the first.  (Were it not, the verifier
  * would refuse the program: bpf_ringbuf_query takes only a ring buffer.) */
 #define EVENTS_MAP ((void *)bpf_pseudo_fd(1, -1))
-/* LRU: a mark is removed at syscall exit, but kernel threads and io_uring workers do socket
- * I/O without ever returning from a syscall; their stale marks must age out, not fill the map. */
-BPF_TABLE("lru_hash", __u64, struct active_call, active_calls, MAX_THREADS);
-/* (tgid << 32 | fd) -> role. LRU: a process that exits closes its fds without close(2), so
- * its entries would stay forever; the least recently used (stale) ones make room. A live
- * connection evicted here only loses its role, which userspace then infers from the traffic. */
-BPF_TABLE("lru_hash", __u64, struct conn_info, conns, MAX_CONNECTIONS);
-BPF_HASH(sock_addrs, __u64, struct addr_info, MAX_CONNECTIONS);  /* struct sock * -> addresses */
-BPF_HASH(pending_connect, __u64, __s32, MAX_THREADS);            /* pid_tgid -> fd */
+/* struct sock * -> addresses and role, from the handshake; removed when the socket is destroyed.
+ * LRU: should that be missed, stale entries make room rather than fill the map. */
+BPF_TABLE("lru_hash", __u64, struct addr_info, sock_addrs, MAX_CONNECTIONS);
 /* struct sock * -> positions.  LRU: an entry evicted while its connection lives restarts at 0, and
  * userspace sees the position go back (a gap of unknown size). */
 BPF_TABLE("lru_hash", __u64, struct stream_pos, stream_positions, MAX_CONNECTIONS);
@@ -201,6 +200,12 @@ static __always_inline void count(int index) {
         *value += 1;
 }
 
+static __always_inline __u16 read_u16(__u64 base, int offset) {
+    __u16 value = 0;
+    bpf_probe_read_kernel(&value, sizeof(value), (void *)(base + offset));
+    return value;
+}
+
 /* Whether this process is one the user wants to observe. */
 static __always_inline int process_wanted(__u32 tgid) {
     if (tgid == SELF_PID)
@@ -218,70 +223,17 @@ static __always_inline int process_wanted(__u32 tgid) {
     return 1;
 }
 
-/* sock:sock_{send,recv}_length fire inside sock_sendmsg/sock_recvmsg, for sockets only:
- * remember the TCP socket for this thread until the syscall returns (raw sys_exit). */
-static __always_inline void mark_socket(__u64 sk, __u16 family, __u16 protocol, int ret, int flags, __u8 direction) {
-    if (protocol != IPPROTO_TCP_ || (family != AF_INET_ && family != AF_INET6_))
-        return;
-    if (flags & MSG_PEEK_) /* the bytes stay in the socket: the read that takes them is the one to see */
-        return;
-    /* Would-block and other non-events: nothing to tell (connection-level errors are kept). */
-    if (ret < 0 && ret != -104 && ret != -32 && ret != -110 && ret != -103)
-        return;
-    __u64 id = bpf_get_current_pid_tgid();
-    if (!process_wanted(id >> 32))
-        return;
-    struct active_call call = {};
-    call.sk = sk;
-    call.ts_enter = bpf_ktime_get_ns();
-    call.direction = direction;
-    if (ret > 0) {
-        /* Counted before anything can fail: whatever happens to this syscall's event, the
-         * next event of the socket starts `ret` bytes further. */
-        struct stream_pos *p = stream_positions.lookup(&sk);
-        if (!p) {
-            struct stream_pos zero = {};
-            stream_positions.insert(&sk, &zero);
-            p = stream_positions.lookup(&sk);
-        }
-        if (p) {
-            if (p->last_dir != direction + 1) {
-                p->last_dir = direction + 1;
-                p->turn += 1;
-                if (p->http != HTTP_NOT)
-                    call.http = CALL_PHASE_START;
-                if (p->http == HTTP_YES)
-                    call.http |= CALL_HTTP;
-            }
-            if (p->shed | p->resync | p->after_shed)
-                call.http |= CALL_STATE;
-            call.turn = p->turn;
-            call.pos = __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
-            call.other_pos = p->pos[(direction ^ 1) & 1];
-            call.pos_valid = 1;
-        } else {
-            count(STAT_POS_MAP_FULL);
-        }
-        call.bytes = ret;
-    }
-    /* BPF_NOEXIST: sendfile calls sock_sendmsg once per batch of pages; keep the first. */
-    int err = active_calls.insert(&id, &call);
-    if (err == -17 /* EEXIST */) {
-        struct active_call *first = active_calls.lookup(&id);
-        if (first && ret > 0)
-            first->bytes += ret; /* checked against the syscall's result at exit */
-    } else if (err != 0) {
-        count(STAT_ACTIVE_MAP_FULL);
-    }
-}
-
 /* Copies up to `want` bytes described by the call into s->data; returns the bytes copied. */
-static __always_inline __u32 copy_payload(struct scratch_event *s, struct active_call *call, __u32 want) {
+static __always_inline __u32 copy_payload(struct scratch_event *s, struct socket_call *call, __u32 want) {
     if (call->kind == BUF_PLAIN) {
-        if (want > CAPTURE_POW2)
-            want = CAPTURE_POW2;
-        bpf_probe_read_user(s->data, want, (void *)call->buf);
-        return want;
+        /* 64 bits, and opaque to the compiler: it would otherwise pass the caller's `ret` register as
+         * the (32-bit) size, whose upper half the verifier sees unbounded. */
+        __u64 n = want;
+        barrier_var(n);
+        if (n > CAPTURE_POW2)
+            n = CAPTURE_POW2;
+        bpf_probe_read_user(s->data, n, (void *)call->buf);
+        return n;
     }
     if (call->kind == BUF_NONE)
         return 0;
@@ -320,34 +272,11 @@ static __always_inline void fill_addresses(struct event_header *hdr, __u64 sk) {
         return;
     }
     hdr->family = addr->family;
+    hdr->role = addr->role;
     hdr->local_port = addr->local_port;
     hdr->peer_port = addr->peer_port;
     __builtin_memcpy(hdr->local_addr, addr->local_addr, 16);
     __builtin_memcpy(hdr->peer_addr, addr->peer_addr, 16);
-}
-
-/* The role the process plays on this connection; tracks the fd -> socket binding. */
-static __always_inline __u8 connection_role(__u64 pid_tgid, __s32 fd, __u64 sk) {
-    __u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)fd;
-    struct conn_info *conn = conns.lookup(&key);
-    if (conn) {
-        if (conn->sk == sk)
-            return conn->role;
-        if (conn->sk == 0) { /* accept/connect saw the fd before any data */
-            conn->sk = sk;
-            return conn->role;
-        }
-        /* The fd now names another socket (its close was not seen): start over. */
-        conn->sk = sk;
-        conn->role = ROLE_UNKNOWN;
-        return ROLE_UNKNOWN;
-    }
-    struct conn_info fresh = {};
-    fresh.sk = sk;
-    fresh.role = ROLE_UNKNOWN;
-    if (conns.update(&key, &fresh) != 0)
-        count(STAT_CONN_MAP_FULL);
-    return ROLE_UNKNOWN;
 }
 
 /* The per-CPU scratch event with its header zeroed and the fields every event has. */
@@ -380,7 +309,7 @@ static __always_inline int send_event(struct scratch_event *s, __u32 captured) {
 /* ---- HTTP/1 state and shedding ---- */
 
 /* The user address and length of the first buffer of the call's data (0 if none). */
-static __always_inline __u64 first_segment(struct active_call *call, __u64 *len) {
+static __always_inline __u64 first_segment(struct socket_call *call, __u64 *len) {
     if (call->kind == BUF_PLAIN)
         return call->buf;
     if (call->kind == BUF_NONE)
@@ -518,7 +447,7 @@ static __always_inline int would_shed(__u64 now) {
 }
 
 /* Starts counting a shed exchange whose request line begins at user address `head`. */
-static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct active_call *call, __u8 method,
+static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct socket_call *call, __u8 method,
                                        __u64 head, __u32 mlen, __u64 seglen, __u16 port, __u8 role, __u64 ts_exit) {
     p->shed = 1;
     p->resync = 1;
@@ -553,11 +482,11 @@ static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct ac
     p->key.path_hash = hash;
 }
 
-/* Reads the socket's HTTP/1 state at the exit of a data syscall.  Returns 1 if the syscall
- * belongs to a shed exchange (no event), else 0; sets EVENT_RESYNC in *flags when due. */
-static __always_inline int http_state(struct stream_pos *p, __u64 id, struct active_call *call, long ret,
-                                      __u64 ts_exit, __u16 *flags, __u32 *turn) {
-    if (call->http & CALL_PHASE_START && p->http != HTTP_NOT) {
+/* Reads the socket's HTTP/1 state for a call that moved data.  Returns 1 if the call belongs to
+ * a shed exchange (no event), else 0; sets EVENT_RESYNC in *flags when due. */
+static __always_inline int http_state(struct stream_pos *p, __u64 id, struct socket_call *call, long ret,
+                                      __u64 now, __u16 *flags) {
+    if (call->phase_start && p->http != HTTP_NOT) {
         __u64 seglen = (__u64)ret;
         __u64 head = first_segment(call, &seglen);
         if (head && seglen >= 12) {
@@ -568,25 +497,23 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
             __u8 method = method_of(w, &mlen);
             if (method) {
                 p->http = HTTP_YES;
-                finalize_shed(p, call->ts_enter);
+                finalize_shed(p, now);
                 p->after_shed = 0;
-                __u8 role = 0;
-                __u16 port = 0;
                 int reason = -1;
                 int one = 1;
                 __u64 *pressure = shed_config.lookup(&one);
                 if (pressure && *pressure && bpf_ringbuf_query(EVENTS_MAP, BPF_RB_AVAIL_DATA) > *pressure)
                     reason = STAT_SHED_RING_PRESSURE;
-                else if (!rate_allows(ts_exit, 1))
+                else if (!rate_allows(now, 1))
                     reason = STAT_SHED_RATE;
                 if (reason >= 0) {
-                    struct conn_info *conn_role = 0;
-                    __u64 key = (id & 0xffffffff00000000ULL) | (__u32)call->fd;
-                    conn_role = conns.lookup(&key);
-                    role = conn_role && conn_role->sk == call->sk ? conn_role->role : ROLE_UNKNOWN;
+                    __u8 role = ROLE_UNKNOWN;
+                    __u16 port = 0;
+                    struct addr_info *addr = sock_addrs.lookup(&call->sk);
+                    if (addr)
+                        role = addr->role;
                     if (role == ROLE_UNKNOWN)
                         role = call->direction == DIR_INBOUND ? ROLE_SERVER : ROLE_CLIENT;
-                    struct addr_info *addr = sock_addrs.lookup(&call->sk);
                     if (addr)
                         port = role == ROLE_SERVER ? addr->local_port : addr->peer_port;
 #ifdef FILTER_PORTS
@@ -599,7 +526,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
                     }
 #endif
                     count(reason);
-                    start_shed(p, id, call, method, head, mlen, seglen, port, role, ts_exit);
+                    start_shed(p, id, call, method, head, mlen, seglen, port, role, now);
                     return 1;
                 }
             } else if ((w & 0xffffffffffffffULL) == 0x2e312f50545448ULL /* "HTTP/1." */) {
@@ -610,7 +537,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
                     __u16 status = (first[9] - '0') * 100 + (first[10] - '0') * 10 + (first[11] - '0');
                     p->key.status = status;
                     p->key.minor = first[7] - '0';
-                    p->end_ns = ts_exit;
+                    p->end_ns = now;
                     return 1;
                 }
             } else if (p->http == HTTP_UNKNOWN && call->pos == 0 && call->other_pos == 0) {
@@ -620,99 +547,158 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct act
     }
     if (p->shed) {
         if (call->direction != p->req_dir)
-            p->end_ns = ts_exit; /* the response goes on */
+            p->end_ns = now; /* the response goes on */
         return 1;
     }
     if (p->after_shed)
         return 1;
-    if (p->resync) {
+    if (p->resync)
         *flags |= EVENT_RESYNC;
-        *turn = p->turn;
-    }
     return 0;
 }
 
-static __always_inline void exit_call(__u64 id, struct active_call *call, long ret) {
-    __u64 sk = call->sk;
+/* Fills the call from the syscall's saved user registers (x86-64 ABI: rdi, rsi, rdx; orig_ax holds
+ * the syscall number).  Returns 0 for a call made by no user syscall (a kernel thread or an
+ * io_uring worker: their frames are zeroed, so cs is not the user one). */
+static __always_inline int read_syscall(struct socket_call *call) {
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    /* dx, si, di, orig_ax, ip, cs: adjacent in struct pt_regs, one read */
+    __u64 r[6] = {};
+    bpf_probe_read_kernel(r, sizeof(r), &regs->dx);
+    if (r[5] != USER_CS_64)
+        return 0;
+    call->fd = r[2];
+    call->buf = r[1];
+    switch (r[3]) {
+    case 0:  /* read */
+    case 1:  /* write */
+    case 44: /* sendto */
+    case 45: /* recvfrom */
+        call->kind = BUF_PLAIN;
+        break;
+    case 19: /* readv */
+    case 20: /* writev */
+        call->kind = BUF_IOV;
+        call->iovcnt = r[0];
+        break;
+    case 46: /* sendmsg */
+    case 47: /* recvmsg */
+        call->kind = BUF_MSG;
+        break;
+    case 40: /* sendfile: bytes and timing, no payload; one event per socket call */
+        call->kind = BUF_NONE;
+        break;
+    default:
+        call->kind = BUF_UNFOLLOWED;
+    }
+    return 1;
+}
+
+/* sock_{send,recv}_length(struct sock *sk, int ret, int flags): inside sock_sendmsg/sock_recvmsg. */
+static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, __u8 direction) {
+    __u64 sk = ctx->args[0];
+    long ret = (int)ctx->args[1];
+    if (direction == DIR_INBOUND && ((int)ctx->args[2] & MSG_PEEK_))
+        return; /* the bytes stay in the socket: the read that takes them is the one to see */
     __u8 type;
     if (ret > 0)
         type = EVENT_DATA;
-    else if (ret == 0 && call->direction == DIR_INBOUND && call->kind != BUF_NONE)
+    else if (ret == 0 && direction == DIR_INBOUND)
         type = EVENT_EOF;
     else if (ret == -104 || ret == -32 || ret == -110 || ret == -103) /* ECONNRESET EPIPE ETIMEDOUT ECONNABORTED */
         type = EVENT_ERROR;
-    else {
-        active_calls.delete(&id);
+    else
+        return; /* would-block and other non-events */
+    if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_)
         return;
-    }
+    __u16 family = read_u16(sk, SK_FAMILY);
+    if (family != AF_INET_ && family != AF_INET6_)
+        return;
+    __u64 id = bpf_get_current_pid_tgid();
+    if (!process_wanted(id >> 32))
+        return;
+    struct socket_call call = {};
+    if (!read_syscall(&call))
+        return;
+    __u64 now = bpf_ktime_get_ns();
+    call.sk = sk;
+    call.ts_enter = now;
+    call.direction = direction;
 
-    __u64 ts_exit = bpf_ktime_get_ns();
-    __u16 flags = 0;
-    __u32 resync_turn = 0;
-    struct stream_pos *p = 0;
-    /* The common case costs no lookup and no read of its own: a new phase of a socket known to be
-     * HTTP, nothing shed on it, and an exchange starting now would not be shed.  Whether it starts
-     * one (and takes a token) is then read from the payload copied for the event.  Measured with
-     * bench/bench_kernel_cost.py: sys_exit 528-556 ns a call with the HTTP state, 540-552 without. */
-    int classify_copy = 0;
-    if (type == EVENT_DATA && (call->http & (CALL_STATE | CALL_HTTP | CALL_PHASE_START)) == (CALL_HTTP | CALL_PHASE_START)
-        && call->pos_valid && !would_shed(ts_exit))
-        classify_copy = 1;
-    else if (type != EVENT_DATA || call->http) {
+    struct stream_pos *p = stream_positions.lookup(&sk);
+    if (!p) {
+        struct stream_pos zero = {};
+        stream_positions.insert(&sk, &zero);
         p = stream_positions.lookup(&sk);
-        if (p) {
-            if (type == EVENT_DATA) {
-                if (call->pos_valid && http_state(p, id, call, ret, ts_exit, &flags, &resync_turn)) {
-                    active_calls.delete(&id); /* shed: no copy, no event */
-                    return;
-                }
-            } else {
-                end_shed_early(p, ts_exit); /* EOF or error: the exchange ends here */
-                if (p->resync) {
-                    flags = EVENT_RESYNC;
-                    resync_turn = p->turn;
-                }
+        if (!p)
+            count(STAT_POS_MAP_FULL);
+    }
+    if (p) {
+        p->tgid = id >> 32;
+        p->fd = call.fd;
+    }
+    if (type == EVENT_DATA && p) {
+        /* Counted before anything can fail (and for calls not followed): whatever happens to this
+         * call's event, the next event of the socket starts `ret` bytes further. */
+        if (p->last_dir != direction + 1) {
+            p->last_dir = direction + 1;
+            p->turn += 1;
+            call.phase_start = 1;
+        }
+        call.turn = p->turn;
+        call.pos = __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
+        call.other_pos = p->pos[(direction ^ 1) & 1];
+        call.pos_valid = 1;
+    }
+    if (call.kind == BUF_UNFOLLOWED)
+        return;
+
+    __u16 flags = 0;
+    /* The common case reads nothing more: a new phase of a socket known to be HTTP, nothing shed
+     * on it, and an exchange starting now would not be shed.  Whether it starts one (and takes a
+     * token) is then read from the payload copied for the event. */
+    int classify_copy = 0;
+    if (p) {
+        if (type == EVENT_DATA) {
+            if (call.phase_start && p->http == HTTP_YES && !(p->shed | p->resync | p->after_shed) && !would_shed(now))
+                classify_copy = 1;
+            else if ((call.phase_start && p->http != HTTP_NOT) || (p->shed | p->resync | p->after_shed)) {
+                if (http_state(p, id, &call, ret, now, &flags))
+                    return; /* shed: no copy, no event */
             }
+        } else {
+            end_shed_early(p, now); /* EOF or error: the exchange ends here */
+            if (p->resync)
+                flags = EVENT_RESYNC;
         }
     }
 
-    struct scratch_event *s = new_event(type, id, call->fd, sk);
-    if (!s) {
-        active_calls.delete(&id);
+    struct scratch_event *s = new_event(type, id, call.fd, sk);
+    if (!s)
         return;
-    }
     struct event_header *hdr = &s->hdr;
-    hdr->direction = call->direction;
-    hdr->ts_enter = call->ts_enter;
-    hdr->ts_exit = ts_exit;
+    hdr->direction = direction;
+    hdr->ts_enter = now;
+    hdr->ts_exit = now;
     hdr->ret = ret;
-    if (type == EVENT_DATA && call->pos_valid) {
-        if (call->bytes == (__u64)ret) {
-            hdr->stream_pos = call->pos;
-            hdr->other_pos = call->other_pos;
-            hdr->turn = call->turn;
-            hdr->flags = EVENT_POS_VALID;
-        } else {
-            /* The mark is older than this syscall (its exit was never seen): where this data
-             * starts is not known, and the event says so (userspace treats it as a gap). */
-            count(STAT_STALE_MARK);
-        }
+    if (type == EVENT_DATA && call.pos_valid) {
+        hdr->stream_pos = call.pos;
+        hdr->other_pos = call.other_pos;
+        hdr->turn = call.turn;
+        hdr->flags = EVENT_POS_VALID;
     }
     if (flags) {
         hdr->flags |= flags;
-        if (type != EVENT_DATA)
-            hdr->turn = resync_turn;
+        if (type != EVENT_DATA && p)
+            hdr->turn = p->turn;
     }
     bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
     fill_addresses(hdr, sk);
 #ifdef FILTER_PORTS
     __u16 local_port = hdr->local_port, peer_port = hdr->peer_port;
-    if (hdr->family != 0 && !filter_ports.lookup(&local_port) && !filter_ports.lookup(&peer_port)) {
-        active_calls.delete(&id);
+    if (hdr->family != 0 && !filter_ports.lookup(&local_port) && !filter_ports.lookup(&peer_port))
         return;
-    }
 #endif
-    hdr->role = connection_role(id, call->fd, sk);
 
     __u32 captured = 0;
     __u16 more = 0;
@@ -723,20 +709,18 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
             count(STAT_TRUNCATED);
             /* Reads into one buffer get the next pieces too: a read can hold a batch of
              * pipelined requests or a header block larger than CAPTURE_BYTES. */
-            if (call->direction == DIR_INBOUND && call->kind == BUF_PLAIN) {
-                long pieces = (ret - 1) / CAPTURE_BYTES;
+            if (direction == DIR_INBOUND && call.kind == BUF_PLAIN) {
+                __u64 pieces = ((__u64)ret - 1) / CAPTURE_BYTES; /* ret > CAPTURE_BYTES here */
                 more = pieces < READ_CHUNKS - 1 ? pieces : READ_CHUNKS - 1;
             }
         }
-        captured = copy_payload(s, call, want);
+        captured = copy_payload(s, &call, want);
         __u32 mlen = 0;
         if (classify_copy && captured >= 8 && method_of(*(__u64 *)s->data, &mlen))
-            rate_allows(ts_exit, 1); /* a request: its token */
+            rate_allows(now, 1); /* a request: its token */
     }
     hdr->captured = captured;
     hdr->more = more;
-    __u64 buf = call->buf;
-    active_calls.delete(&id);
     if (send_event(s, captured) == 0 && flags && p)
         p->resync = 0; /* userspace has been told */
 
@@ -752,172 +736,132 @@ static __always_inline void exit_call(__u64 id, struct active_call *call, long r
         hdr->offset = offset;
         hdr->more = 0;
         hdr->captured = n;
-        bpf_probe_read_user(s->data, n, (void *)(buf + offset));
+        bpf_probe_read_user(s->data, n, (void *)(call.buf + offset));
         send_event(s, n);
     }
 }
 
-/* ---- payload syscalls: one raw tracepoint at syscall exit ----
- *
- * Cheaper than a pair of syscall tracepoints per syscall (which also copy every argument
- * into a trace record): the syscall's arguments are still in the saved user registers
- * (x86-64 ABI: rdi, rsi, rdx; orig_ax holds the syscall number), and the ring-buffer
- * work happens only for threads that sock_*_length just marked. */
-
-TRACEPOINT_PROBE(sock, sock_recv_length) {
-    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, args->flags, DIR_INBOUND);
+RAW_TRACEPOINT_PROBE(sock_recv_length) {
+    on_socket_call(ctx, DIR_INBOUND);
     return 0;
 }
-TRACEPOINT_PROBE(sock, sock_send_length) {
-    mark_socket((__u64)args->sk, args->family, args->protocol, args->ret, 0, DIR_OUTBOUND);
+RAW_TRACEPOINT_PROBE(sock_send_length) {
+    on_socket_call(ctx, DIR_OUTBOUND);
     return 0;
 }
 
-RAW_TRACEPOINT_PROBE(sys_exit) {
+/* ---- the end of a connection ---- */
+
+/* EVENT_CLOSE for a socket that carried data here (it has positions), once: the process is done
+ * with it.  Whose it is comes from its positions (the caller may be softirq). */
+static __always_inline void send_close(__u64 sk, __u64 now) {
+    struct stream_pos *p = stream_positions.lookup(&sk);
+    if (!p)
+        return;
     __u64 id = bpf_get_current_pid_tgid();
-    struct active_call *call = active_calls.lookup(&id);
-    if (!call)
-        return 0;
-    struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-    long ret = ctx->args[1];
-    unsigned long nr = 0, arg0 = 0, arg1 = 0, arg2 = 0;
-    bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax);
-    bpf_probe_read_kernel(&arg0, sizeof(arg0), &regs->di);
-    bpf_probe_read_kernel(&arg1, sizeof(arg1), &regs->si);
-    bpf_probe_read_kernel(&arg2, sizeof(arg2), &regs->dx);
-    call->fd = arg0;
-    call->buf = arg1;
-    switch (nr) {
-    case 0:  /* read */
-    case 1:  /* write */
-    case 44: /* sendto */
-    case 45: /* recvfrom */
-        call->kind = BUF_PLAIN;
-        break;
-    case 19: /* readv */
-    case 20: /* writev */
-        call->kind = BUF_IOV;
-        call->iovcnt = arg2;
-        break;
-    case 46: /* sendmsg */
-    case 47: /* recvmsg */
-        call->kind = BUF_MSG;
-        break;
-    case 40: /* sendfile: bytes and timing, no payload */
-        call->kind = BUF_NONE;
-        break;
-    default: /* recvmmsg, splice, io_uring, ...: not followed */
-        active_calls.delete(&id);
-        return 0;
+    __u64 owner = (__u64)p->tgid << 32;
+    if ((id >> 32) == p->tgid)
+        owner = id; /* in the process itself (close(2), its exit): its thread too */
+    struct scratch_event *s = new_event(EVENT_CLOSE, owner, p->fd, sk);
+    if (s) {
+        struct event_header *hdr = &s->hdr;
+        struct addr_info *addr = sock_addrs.lookup(&sk);
+        if (addr)
+            hdr->role = addr->role;
+        hdr->ts_enter = now;
+        hdr->ts_exit = now;
+        hdr->turn = p->turn; /* the last phase: tells whether a lost request was answered */
+        finalize_shed(p, now);
+        if (p->resync)
+            hdr->flags = EVENT_RESYNC;
+        send_event(s, 0);
     }
-    exit_call(id, call, ret);
-    return 0;
+    stream_positions.delete(&sk); /* the process is done with the connection */
 }
 
-/* ---- connection roles ---- */
+/* ---- addresses and roles, from the TCP state machine ---- */
 
-static __always_inline void set_role(__u64 pid_tgid, __s32 fd, __u8 role) {
-    __u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)fd;
-    struct conn_info conn = {};
-    conn.role = role;
-    if (conns.update(&key, &conn) != 0)
-        count(STAT_CONN_MAP_FULL);
-}
-
-TRACEPOINT_PROBE(syscalls, sys_exit_accept) {
-    __u64 id = bpf_get_current_pid_tgid();
-    if (args->ret >= 0 && process_wanted(id >> 32))
-        set_role(id, args->ret, ROLE_SERVER);
-    return 0;
-}
-TRACEPOINT_PROBE(syscalls, sys_exit_accept4) {
-    __u64 id = bpf_get_current_pid_tgid();
-    if (args->ret >= 0 && process_wanted(id >> 32))
-        set_role(id, args->ret, ROLE_SERVER);
-    return 0;
-}
-TRACEPOINT_PROBE(syscalls, sys_enter_connect) {
-    __u64 id = bpf_get_current_pid_tgid();
-    if (!process_wanted(id >> 32))
+/* Whether this state change is the socket's process closing it: close(2) (or dup2/dup3/close_range
+ * over its fd, or the process's exit) shuts both directions, then moves ESTABLISHED to FIN_WAIT1,
+ * CLOSE_WAIT to LAST_ACK, or either to CLOSE (an abortive close).  Everything else waits for
+ * tcp_destroy_sock: shutdown(2) (the process may still read), a reset or a FIN received (softirq:
+ * on loopback it runs inside the peer's syscall, even the peer's close(2); the process may still
+ * read what was queued), and a process killed by a signal (its registers name no closing syscall). */
+static __always_inline int closed_by_its_process(__u64 sk, struct stream_pos *p, int oldstate, int newstate) {
+    if (newstate == TCP_CLOSE_ && oldstate != TCP_ESTABLISHED_ && oldstate != TCP_CLOSE_WAIT_)
         return 0;
-    __s32 fd = args->fd;
-    pending_connect.update(&id, &fd);
-    return 0;
-}
-TRACEPOINT_PROBE(syscalls, sys_exit_connect) {
-    __u64 id = bpf_get_current_pid_tgid();
-    __s32 *fd = pending_connect.lookup(&id);
-    if (!fd)
+    if ((bpf_get_current_pid_tgid() >> 32) != p->tgid)
         return 0;
-    if (args->ret == 0 || args->ret == -115 /* EINPROGRESS: non-blocking connect */)
-        set_role(id, *fd, ROLE_CLIENT);
-    pending_connect.delete(&id);
-    return 0;
-}
-
-TRACEPOINT_PROBE(syscalls, sys_enter_close) {
-    __u64 id = bpf_get_current_pid_tgid();
-    __u64 key = (id & 0xffffffff00000000ULL) | (__u32)args->fd;
-    struct conn_info *conn = conns.lookup(&key);
-    if (!conn)
+    __u8 shut = 0;
+    bpf_probe_read_kernel(&shut, 1, (void *)(sk + SK_SHUTDOWN));
+    if (shut != SHUTDOWN_MASK_)
         return 0;
-    if (conn->sk != 0) { /* only connections that carried data are news to userspace */
-        struct scratch_event *s = new_event(EVENT_CLOSE, id, args->fd, conn->sk);
-        if (s) {
-            struct event_header *hdr = &s->hdr;
-            hdr->role = conn->role;
-            __u64 sk = conn->sk;
-            hdr->ts_enter = bpf_ktime_get_ns();
-            hdr->ts_exit = hdr->ts_enter;
-            struct stream_pos *p = stream_positions.lookup(&sk);
-            if (p) {
-                hdr->turn = p->turn; /* the last phase: tells whether a lost request was answered */
-                finalize_shed(p, hdr->ts_exit);
-                if (p->resync)
-                    hdr->flags = EVENT_RESYNC;
-            }
-            if (send_event(s, 0) == 0 && p)
-                p->resync = 0;
-            stream_positions.delete(&sk); /* the process is done with the connection */
-        }
-    }
-    conns.delete(&key);
-    return 0;
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    __u64 r[4] = {}; /* orig_ax, ip, cs, flags */
+    bpf_probe_read_kernel(r, sizeof(r), &regs->orig_ax);
+    if (r[2] != USER_CS_64)
+        return 0;
+    __u64 nr = r[0];
+    return nr == 3 /* close */ || nr == 231 /* exit_group */ || nr == 60 /* exit */ || nr == 33 /* dup2 */
+        || nr == 292 /* dup3 */ || nr == 436 /* close_range */;
 }
 
-/* ---- addresses, from the TCP state machine ---- */
-
-TRACEPOINT_PROBE(sock, inet_sock_set_state) {
-    if (args->protocol != IPPROTO_TCP_)
+/* inet_sock_set_state(const struct sock *sk, const int oldstate, const int newstate) */
+RAW_TRACEPOINT_PROBE(inet_sock_set_state) {
+    __u64 sk = ctx->args[0];
+    int oldstate = (int)ctx->args[1];
+    int newstate = (int)ctx->args[2];
+    if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_)
         return 0;
-    __u64 sk = (__u64)args->skaddr;
-    int state = args->newstate;
-    if (state == TCP_CLOSE_) {
-        sock_addrs.delete(&sk);
+    if (newstate == TCP_CLOSE_ || newstate == TCP_FIN_WAIT1_ || newstate == TCP_LAST_ACK_) {
+        __u64 now = bpf_ktime_get_ns();
         struct stream_pos *p = stream_positions.lookup(&sk);
-        if (p)
-            end_shed_early(p, bpf_ktime_get_ns()); /* the last exchange of a connection not closed by its fd */
-        /* Positions stay until the fd is closed: on loopback the peer's RST is processed inside the
-         * write that provoked it, before sock_send_length fires for that write; deleting them here
-         * restarted the count at 0 and userspace saw the stream go back (an unknown gap). */
+        if (!p)
+            return 0;
+        if (newstate == TCP_CLOSE_)
+            end_shed_early(p, now); /* the last exchange of a connection not closed by its process */
+        if (closed_by_its_process(sk, p, oldstate, newstate))
+            send_close(sk, now);
         return 0;
     }
-    if (state != TCP_ESTABLISHED_ && state != TCP_SYN_SENT_ && state != TCP_SYN_RECV_)
+    if (newstate != TCP_ESTABLISHED_ && newstate != TCP_SYN_SENT_ && newstate != TCP_SYN_RECV_)
         return 0;
-    if (state != TCP_ESTABLISHED_)
-        stream_positions.delete(&sk); /* a new connection: whatever a freed socket at this address left */
     struct addr_info addr = {};
-    addr.family = args->family;
-    addr.local_port = args->sport;
-    addr.peer_port = args->dport;
-    if (args->family == AF_INET_) {
-        __builtin_memcpy(addr.local_addr, args->saddr, 4);
-        __builtin_memcpy(addr.peer_addr, args->daddr, 4);
+    if (newstate == TCP_ESTABLISHED_) {
+        struct addr_info *known = sock_addrs.lookup(&sk);
+        if (known)
+            addr.role = known->role; /* the ports are complete now: a client's is chosen after SYN_SENT */
     } else {
-        __builtin_memcpy(addr.local_addr, args->saddr_v6, 16);
-        __builtin_memcpy(addr.peer_addr, args->daddr_v6, 16);
+        stream_positions.delete(&sk); /* a new connection: whatever a freed socket at this address left */
+        if (newstate == TCP_SYN_SENT_)
+            addr.role = ROLE_CLIENT; /* in connect() */
+        else if (oldstate == TCP_SYN_SENT_)
+            addr.role = ROLE_CLIENT; /* a simultaneous open */
+        else
+            addr.role = ROLE_SERVER; /* a listener's child */
     }
+    addr.family = read_u16(sk, SK_FAMILY);
+    addr.local_port = read_u16(sk, SK_NUM);
+    addr.peer_port = __builtin_bswap16(read_u16(sk, SK_DPORT));
+    if (addr.family == AF_INET_) {
+        bpf_probe_read_kernel(addr.local_addr, 4, (void *)(sk + SK_RCV_SADDR));
+        bpf_probe_read_kernel(addr.peer_addr, 4, (void *)(sk + SK_DADDR));
+    }
+#ifdef SK_V6_DADDR
+    else if (addr.family == AF_INET6_) {
+        bpf_probe_read_kernel(addr.local_addr, 16, (void *)(sk + SK_V6_RCV_SADDR));
+        bpf_probe_read_kernel(addr.peer_addr, 16, (void *)(sk + SK_V6_DADDR));
+    }
+#endif
     if (sock_addrs.update(&sk, &addr) != 0)
         count(STAT_ADDR_MAP_FULL);
+    return 0;
+}
+
+/* tcp_destroy_sock(struct sock *sk): closed by its process and by TCP, the socket is freed. */
+RAW_TRACEPOINT_PROBE(tcp_destroy_sock) {
+    __u64 sk = ctx->args[0];
+    send_close(sk, bpf_ktime_get_ns()); /* if not already sent (a reset while the process held it) */
+    sock_addrs.delete(&sk);
     return 0;
 }

@@ -8,10 +8,10 @@
 #define OTEL_EBPF_HTTP_EVENTS_H
 
 /* event_header.type */
-#define EVENT_DATA 1   /* a socket syscall moved `ret` bytes; `captured` of them follow */
+#define EVENT_DATA 1   /* a socket call moved `ret` bytes; `captured` of them follow */
 #define EVENT_EOF 2    /* a read returned 0: the peer closed its side */
 #define EVENT_ERROR 3  /* a socket call failed with a connection-level errno (ret = -errno) */
-#define EVENT_CLOSE 4  /* the process closed the fd of a tracked connection */
+#define EVENT_CLOSE 4  /* the process is done with a tracked connection (closed it, or TCP freed it) */
 #define EVENT_DATA_MORE 5 /* the next CAPTURE_BYTES of a large read (pipelined requests, big headers) */
 
 /* event_header.flags */
@@ -26,8 +26,8 @@
 
 /* event_header.role (same numbers as otel_ebpf.model.Role) */
 #define ROLE_UNKNOWN 0 /* existed before the agent started */
-#define ROLE_SERVER 1  /* accept()ed */
-#define ROLE_CLIENT 2  /* connect()ed */
+#define ROLE_SERVER 1  /* a listener's child (SYN_RECV) */
+#define ROLE_CLIENT 2  /* connect()ed (SYN_SENT) */
 
 struct event_header {
     __u8 type;
@@ -39,7 +39,7 @@ struct event_header {
     __s32 fd;
     __u64 sk;           /* kernel socket address: tells apart connections reusing an fd */
     __u64 ts_enter;     /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) when sock_*_length saw the data move */
-    __u64 ts_exit;      /* ... and at syscall exit */
+    __u64 ts_exit;      /* the same (the event is sent then); two fields so that a later hook may tell them apart */
     __s64 ret;          /* bytes moved, or -errno */
     __u64 stream_pos;   /* EVENT_DATA(_MORE): bytes this process moved on the socket in this direction
                          * before this syscall (EVENT_POS_VALID): a jump shows events that were lost */
@@ -61,16 +61,13 @@ struct event_header {
 /* Indexes of the per-CPU counters in the `stats` map, named in otel_ebpf/kernel/records.py. */
 #define STAT_EVENTS 0          /* events the kernel tried to send */
 #define STAT_RINGBUF_FULL 1    /* ... and could not: the ring buffer was full */
-#define STAT_CONN_MAP_FULL 2   /* a connection could not be tracked: `conns` was full */
-#define STAT_ACTIVE_MAP_FULL 3 /* a syscall could not be followed: `active_calls` was full */
-#define STAT_ADDR_MAP_FULL 4   /* addresses of a new socket could not be stored */
-#define STAT_TRUNCATED 5       /* payloads larger than the capture size (informational) */
-#define STAT_POS_MAP_FULL 6    /* a socket's stream positions could not be stored: its gaps are not marked */
-#define STAT_STALE_MARK 7      /* a syscall reused a mark whose syscall exit was never seen */
-#define STAT_SHED_RING_PRESSURE 8 /* exchanges shed: the ring buffer was fuller than RING_PRESSURE_BYTES */
-#define STAT_SHED_RATE 9       /* exchanges shed: the per-CPU token bucket (max_spans_per_second) was empty */
-#define STAT_SHED_OVERFLOW 10  /* shed exchanges counted in the overflow entry: `shed_counts` was full */
-#define STAT_COUNT 11
+#define STAT_ADDR_MAP_FULL 2   /* addresses of a new socket could not be stored */
+#define STAT_TRUNCATED 3       /* payloads larger than the capture size (informational) */
+#define STAT_POS_MAP_FULL 4    /* a socket's stream positions could not be stored: its gaps are not marked */
+#define STAT_SHED_RING_PRESSURE 5 /* exchanges shed: the ring buffer was fuller than RING_PRESSURE_BYTES */
+#define STAT_SHED_RATE 6       /* exchanges shed: the per-CPU token bucket (max_spans_per_second) was empty */
+#define STAT_SHED_OVERFLOW 7   /* shed exchanges counted in the overflow entry: `shed_counts` was full */
+#define STAT_COUNT 8
 
 /* ---- Exchanges the kernel shed: counted per (process, role, method, status, path) ---- */
 

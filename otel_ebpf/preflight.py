@@ -60,17 +60,14 @@ GRANT_RECIPE = (
     " CAP_SYS_PTRACE (systemd AmbientCapabilities=, or capsh --addamb; docs/reference.md §5.3)"
 )
 
-# The syscall tracepoints bpf/http_capture.c attaches (payload syscalls are followed from the
-# raw sys_exit tracepoint instead); bcc attaches every probe at load, so one missing
-# tracepoint fails the whole program.
-SYSCALL_EVENTS = {
-    "accept": ("sys_exit_accept",),
-    "accept4": ("sys_exit_accept4",),
-    "connect": ("sys_enter_connect", "sys_exit_connect"),
-    "close": ("sys_enter_close",),
-}
-SYSCALLS = tuple(SYSCALL_EVENTS)
-SOCK_TRACEPOINTS = ("sock_recv_length", "sock_send_length", "inet_sock_set_state")
+# The tracepoints bpf/http_capture.c attaches (as raw tracepoints; no syscall tracepoint: see the
+# program); bcc attaches every probe at load, so one missing tracepoint fails the whole program.
+CAPTURE_TRACEPOINTS = (
+    ("sock", "sock_recv_length"),
+    ("sock", "sock_send_length"),
+    ("sock", "inet_sock_set_state"),
+    ("tcp", "tcp_destroy_sock"),
+)
 RINGBUF_KERNEL = (5, 8)  # BPF_MAP_TYPE_RINGBUF
 MEMCG_ACCOUNTING_KERNEL = (5, 11)  # BPF memory charged to the cgroup instead of RLIMIT_MEMLOCK
 MIN_KERNEL = (4, 18)
@@ -212,16 +209,17 @@ def check_kernel(host: Host) -> Check:
 
 
 def check_btf(host: Host) -> Check:
+    # Both programs attach to raw tracepoints and read `struct sock` at offsets taken from it.
     access = host.access("/sys/kernel/btf/vmlinux")
     if access is Access.PRESENT:
         return Check("BTF", Status.OK, "/sys/kernel/btf/vmlinux")
     if access is Access.DENIED:
-        return Check("BTF", Status.WARN, "/sys/kernel/btf/vmlinux: permission denied", "CAP_DAC_READ_SEARCH")
+        return Check("BTF", Status.FAIL, "/sys/kernel/btf/vmlinux: permission denied", "CAP_DAC_READ_SEARCH")
     return Check(
         "BTF",
-        Status.WARN,
-        "no /sys/kernel/btf/vmlinux: tracepoints still work",
-        "a kernel with CONFIG_DEBUG_INFO_BTF=y helps future probes",
+        Status.FAIL,
+        "no /sys/kernel/btf/vmlinux: required for the struct offsets the programs read",
+        "a kernel with CONFIG_DEBUG_INFO_BTF=y (Debian's have it)",
     )
 
 
@@ -316,23 +314,9 @@ def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
         return host.access(path) is Access.PRESENT
 
     checks = []
-    for syscall, names in SYSCALL_EVENTS.items():
-        missing = [n for n in names if not present(events / "syscalls" / n)]
-        label = f"syscalls:{syscall}"
-        if missing:
-            checks.append(
-                Check(label, Status.FAIL, f"missing {', '.join(missing)}", "a kernel with CONFIG_FTRACE_SYSCALLS=y")
-            )
-        else:
-            checks.append(Check(label, Status.OK, f"{', '.join(names)} present"))
-    label = "raw_syscalls:sys_exit"
-    if present(events / "raw_syscalls" / "sys_exit"):
-        checks.append(Check(label, Status.OK, "present (payload syscalls are read at their exit)"))
-    else:
-        checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a kernel with CONFIG_FTRACE"))
-    for tracepoint in SOCK_TRACEPOINTS:
-        label = f"sock:{tracepoint}"
-        if present(events / "sock" / tracepoint):
+    for group, tracepoint in CAPTURE_TRACEPOINTS:
+        label = f"{group}:{tracepoint}"
+        if present(events / group / tracepoint):
             checks.append(Check(label, Status.OK, "present"))
         else:
             checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a newer kernel (6.3+)"))

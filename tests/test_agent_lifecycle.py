@@ -40,7 +40,7 @@ def test_sigterm_under_load_flushes_and_detaches_everything(tmp_path):
     agent = Agent(tmp_path, ports=[server.port])
     try:
         progs, maps = _ids_held_by(agent.proc.pid)
-        # The raw sys_exit link and the ring buffer/counter maps are held by the agent itself:
+        # The raw tracepoint links and the ring buffer/counter maps are held by the agent itself:
         # the compile child that created them is gone.
         assert progs and len(maps) >= 2, (progs, maps)
 

@@ -132,6 +132,81 @@ def test_files_pipes_and_unix_sockets_are_filtered_in_the_kernel(server):
     assert events == []
 
 
+def _events_of(events: list[bytes], sk: int) -> list[tuple]:
+    at = {f.name: f.index for f in EVENT_HEADER.fields}
+    return [d for d in (ev.HEADER.unpack_from(raw) for raw in events) if d[at["sk"]] == sk]
+
+
+def test_the_end_of_a_connection_is_told_when_its_process_closes_it_and_never_before_its_last_data():
+    """EVENT_CLOSE comes from the TCP state machine, not from close(2) (no syscall hook): at the
+    process's own close, even while TCP keeps the socket (FIN_WAIT2, up to a minute); after
+    shutdown(2) only once the process has read what was queued and closed."""
+    program, events = _load()
+    at = {f.name: f.index for f in EVENT_HEADER.fields}
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            # 1. A server that never closes: the client's close is told at once, with its fd.
+            client = socket.create_connection(listener.getsockname())
+            hung, _ = listener.accept()
+            client.sendall(b"GET /hung HTTP/1.1\r\nHost: x\r\n\r\n")
+            hung.recv(100)
+            client_fd = client.fileno()
+            time.sleep(0.02)
+            events += program.drain()
+            client_sk = next(d[at["sk"]] for d in map(ev.HEADER.unpack_from, events) if d[at["fd"]] == client_fd)
+            client.close()  # its socket waits in FIN_WAIT2: the hung server never closes its side
+            time.sleep(0.05)
+            events += program.drain()
+            assert [(d[0], d[at["fd"]], d[at["pid"]]) for d in _events_of(events, client_sk)][-1] == (
+                ev.EVENT_CLOSE,
+                client_fd,
+                os.getpid(),
+            )
+            hung_fd = hung.fileno()
+            assert not [
+                d for d in map(ev.HEADER.unpack_from, events) if d[0] == ev.EVENT_CLOSE and d[at["fd"]] == hung_fd
+            ]
+
+            # 2. A server that shuts down its side, then reads what the client sent meanwhile, and
+            # its EOF (the client's FIN ends its socket's TCP life in softirq, inside the client's
+            # close in this very process): every read comes before its close.
+            client = socket.create_connection(listener.getsockname())
+            lingering, _ = listener.accept()
+            first = b"GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+            answer = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            late = b"GET /late HTTP/1.1\r\nHost: x\r\n\r\n"
+            client.sendall(first)
+            lingering.recv(100)
+            lingering.sendall(answer)
+            lingering.shutdown(socket.SHUT_WR)
+            client.recv(100)
+            client.sendall(late)
+            client.close()
+            time.sleep(0.05)
+            assert lingering.recv(100).startswith(b"GET /late")
+            assert lingering.recv(100) == b""
+            lingering_fd = lingering.fileno()
+            lingering.close()
+            hung.close()
+        time.sleep(0.05)
+        events += program.drain()
+    finally:
+        program.close()
+    lingering_sk = next(
+        d[at["sk"]]
+        for d in map(ev.HEADER.unpack_from, events)
+        if d[at["fd"]] == lingering_fd and d[at["role"]] == Role.SERVER
+    )
+    kinds = [(d[0], d[at["direction"]], d[at["ret"]]) for d in _events_of(events, lingering_sk)]
+    assert kinds == [
+        (ev.EVENT_DATA, ev.DIR_INBOUND, len(first)),
+        (ev.EVENT_DATA, ev.DIR_OUTBOUND, len(answer)),
+        (ev.EVENT_DATA, ev.DIR_INBOUND, len(late)),
+        (ev.EVENT_EOF, ev.DIR_INBOUND, 0),
+        (ev.EVENT_CLOSE, 0, 0),
+    ], kinds
+
+
 def test_a_full_ring_buffer_sheds_exchanges_and_counts_in_the_kernel(server):
     # The smallest ring (8 pages) and no draining during the burst: most events cannot fit.  Past
     # half the ring the kernel sheds whole exchanges before copying them (docs/cost.md), counted.

@@ -16,8 +16,7 @@ from otel_ebpf.preflight import (
     CAP_BPF,
     CAP_PERFMON,
     CAP_SYS_ADMIN,
-    SOCK_TRACEPOINTS,
-    SYSCALLS,
+    CAPTURE_TRACEPOINTS,
     Check,
     Host,
     Status,
@@ -80,16 +79,9 @@ def make_host(
     (root / "sys/kernel/tracing").mkdir(parents=True, exist_ok=True)
     if tracefs is not None:
         events = root / tracefs.lstrip("/") / "events"
-        for syscall in SYSCALLS:
-            for phase in ("enter", "exit"):
-                name = f"sys_{phase}_{syscall}"
-                if name not in missing_tracepoints:
-                    (events / "syscalls" / name).mkdir(parents=True)
-        for name in SOCK_TRACEPOINTS:
+        for group, name in CAPTURE_TRACEPOINTS:
             if name not in missing_tracepoints:
-                (events / "sock" / name).mkdir(parents=True)
-        if "raw_sys_exit" not in missing_tracepoints:
-            (events / "raw_syscalls" / "sys_exit").mkdir(parents=True)
+                (events / group / name).mkdir(parents=True)
         if kprobe_events:
             put(f"{tracefs}/kprobe_events")
     if btf:
@@ -185,7 +177,8 @@ def test_healthy_fake_machine_passes(tmp_path):
     names = [c.name for c in checks]
     for expected in ("privileges", "kernel", "BTF", "tracefs", "kernel headers", "bcc", "kprobes", "BPF ring buffer"):
         assert expected in names
-    assert {f"syscalls:{s}" for s in SYSCALLS} | {f"sock:{t}" for t in SOCK_TRACEPOINTS} <= set(names)
+    assert {f"{group}:{name}" for group, name in CAPTURE_TRACEPOINTS} <= set(names)
+    assert not [n for n in names if n.startswith(("syscalls:", "raw_syscalls:"))]  # none is attached
     assert by_name(checks)["bcc"].detail == "importable 0.26.0"
     assert preflight.main(make_host(tmp_path / "again"), io.StringIO()) == 0
 
@@ -194,8 +187,8 @@ def test_tracefs_under_debugfs_is_found(tmp_path):
     checks = by_name(run_checks(make_host(tmp_path, tracefs="/sys/kernel/debug/tracing")))
     assert checks["tracefs"].status is Status.OK
     assert checks["tracefs"].detail == "mounted at /sys/kernel/debug/tracing"
-    assert checks["syscalls:close"].status is Status.OK
-    assert checks["raw_syscalls:sys_exit"].status is Status.OK
+    assert checks["sock:sock_send_length"].status is Status.OK
+    assert checks["tcp:tcp_destroy_sock"].status is Status.OK
 
 
 def test_tracefs_not_mounted_and_no_sys_admin_fails_with_mount_command(tmp_path):
@@ -204,7 +197,7 @@ def test_tracefs_not_mounted_and_no_sys_admin_fails_with_mount_command(tmp_path)
     assert checks["tracefs"].status is Status.FAIL
     assert checks["tracefs"].fix == "mount -t tracefs nodev /sys/kernel/tracing"
     assert checks["tracepoints"].status is Status.WARN  # cannot be checked: one row, not thirty
-    assert "syscalls:read" not in checks
+    assert "sock:sock_recv_length" not in checks
 
 
 def test_tracefs_not_mounted_with_sys_admin_only_warns(tmp_path):
@@ -214,15 +207,10 @@ def test_tracefs_not_mounted_with_sys_admin_only_warns(tmp_path):
     assert "mount -t tracefs" in checks["tracefs"].fix
 
 
-def test_missing_syscall_tracepoint_fails_by_name(tmp_path):
-    checks = run_checks(make_host(tmp_path, missing_tracepoints=("sys_exit_accept4",)))
-    assert failed(checks) == ["syscalls:accept4"]
-    assert by_name(checks)["syscalls:accept4"].detail == "missing sys_exit_accept4"
-
-
-def test_missing_raw_sys_exit_fails(tmp_path):
-    checks = run_checks(make_host(tmp_path, missing_tracepoints=("raw_sys_exit",)))
-    assert failed(checks) == ["raw_syscalls:sys_exit"]
+def test_missing_tcp_tracepoint_fails_by_name(tmp_path):
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=("tcp_destroy_sock",)))
+    assert failed(checks) == ["tcp:tcp_destroy_sock"]
+    assert by_name(checks)["tcp:tcp_destroy_sock"].detail == "missing: required for HTTP capture"
 
 
 def test_missing_sock_tracepoint_fails(tmp_path):
@@ -256,10 +244,10 @@ def test_bcc_not_importable_fails_and_names_the_package(tmp_path):
     assert "scripts/setup.sh" in bcc.fix
 
 
-def test_no_btf_only_warns(tmp_path):
+def test_no_btf_fails(tmp_path):
     checks = run_checks(make_host(tmp_path, btf=False))
-    assert by_name(checks)["BTF"].status is Status.WARN
-    assert can_run(checks)
+    assert by_name(checks)["BTF"].status is Status.FAIL
+    assert not can_run(checks)
 
 
 def test_kprobes_are_information_only(tmp_path):
@@ -303,7 +291,9 @@ def test_lockdown_confidentiality_fails(tmp_path):
 
 def test_render_fits_100_columns_and_lists_every_check(tmp_path):
     checks = run_checks(
-        make_host(tmp_path, caps=CAP_MASK_DROPPED, headers=None, bcc_ok=False, missing_tracepoints=("sys_enter_close",))
+        make_host(
+            tmp_path, caps=CAP_MASK_DROPPED, headers=None, bcc_ok=False, missing_tracepoints=("tcp_destroy_sock",)
+        )
     )
     out = io.StringIO()
     render(checks, out)
@@ -314,7 +304,9 @@ def test_render_fits_100_columns_and_lists_every_check(tmp_path):
     for check in checks:
         assert check.name in body
     assert "FAIL" in body and "ok" in body
-    assert lines[-1].startswith("the agent cannot run: 4 failed (privileges, kernel headers, bcc, syscalls:close)")
+    assert lines[-1].startswith(
+        "the agent cannot run: 4 failed (privileges, kernel headers, bcc, tcp:tcp_destroy_sock)"
+    )
 
 
 def test_main_exit_code(tmp_path):

@@ -1,7 +1,7 @@
 """BTF, the kernel's type information: struct member offsets, tracepoint arities, enum values.
 
-The TCP flow program attaches to raw tracepoints, whose arguments are the kernel's own pointers
-(`struct sock *`, `struct sk_buff *`), so it reads struct members at offsets.  The kernel
+The capture and TCP flow programs attach to raw tracepoints, whose arguments are the kernel's own
+pointers (`struct sock *`, `struct sk_buff *`), so they read struct members at offsets.  The kernel
 headers bcc compiles against may be of another version than the running kernel; the offsets in
 /sys/kernel/btf/vmlinux are the running kernel's, so they are the ones that are right.
 
@@ -19,7 +19,16 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-__all__ = ["BTF_VMLINUX", "Btf", "BtfError", "MemberLayout", "StructLayout"]
+__all__ = [
+    "BTF_VMLINUX",
+    "Btf",
+    "BtfError",
+    "MemberLayout",
+    "OffsetSpec",
+    "StructLayout",
+    "check_arities",
+    "offset_flags",
+]
 
 BTF_VMLINUX = "/sys/kernel/btf/vmlinux"
 
@@ -248,3 +257,41 @@ class Btf:
         if proto is None or proto.kind != _FUNC_PROTO:
             raise BtfError(f"btf_trace_{name} is not a function pointer")
         return proto.count - 1  # the first parameter is the tracepoint's private data (void *)
+
+
+# A -D flag and what it names: (struct, member path, size the program reads).
+OffsetSpec = dict[str, tuple[str, str, int]]
+
+
+def offset_flags(btf: Btf, reader: str, required: OffsetSpec, optional: OffsetSpec | None = None) -> list[str]:
+    """``-DNAME=offset`` for each member a BPF program (`reader`, named in errors) reads at an offset.
+
+    A member of `optional` missing from this kernel (IPv6 not built, an older kernel) gets no flag:
+    the program tests ``#ifdef``.  Raises BtfError when a required member is missing or a member's
+    size is not the one the program reads.
+    """
+    flags = []
+    for define, (struct_name, path, size) in {**required, **(optional or {})}.items():
+        try:
+            offset = btf.offset(struct_name, path)
+            actual = btf.size(struct_name, path)
+        except BtfError:
+            if optional and define in optional:
+                continue
+            raise
+        if actual != size:
+            raise BtfError(f"struct {struct_name} member {path} is {actual} bytes, {reader} reads {size}")
+        flags.append(f"-D{define}={offset}")
+    return flags
+
+
+def check_arities(btf: Btf, tracepoints: dict[str, tuple[str, int]]) -> None:
+    """Raises BtfError when a raw tracepoint has fewer arguments than its program reads.
+
+    `tracepoints`: program -> (tracepoint, arguments read); the kernel refuses to attach a program
+    reading ctx->args[] past the tracepoint's own.
+    """
+    for prog, (tracepoint, needed) in tracepoints.items():
+        arity = btf.tracepoint_arity(tracepoint)
+        if arity < needed:
+            raise BtfError(f"tracepoint {tracepoint} has {arity} arguments, {prog} reads {needed}")

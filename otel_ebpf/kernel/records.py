@@ -167,7 +167,7 @@ def _indexes(names: Sequence[str]) -> dict[str, int]:
 EVENT_DATA = 1  # a socket syscall moved `ret` bytes; `captured` of them follow the header
 EVENT_EOF = 2  # a read returned 0: the peer closed its side
 EVENT_ERROR = 3  # a socket call failed with a connection-level errno (ret = -errno)
-EVENT_CLOSE = 4  # the process closed the fd of a tracked connection
+EVENT_CLOSE = 4  # the process is done with a tracked connection
 EVENT_DATA_MORE = 5  # the next piece of a large read
 # event_header.flags
 EVENT_POS_VALID = 1  # stream_pos and other_pos are known
@@ -177,19 +177,16 @@ DIR_INBOUND = 0  # read by the process
 DIR_OUTBOUND = 1  # written by the process
 # event_header.role
 ROLE_UNKNOWN = 0  # existed before the agent started
-ROLE_SERVER = 1  # accept()ed
+ROLE_SERVER = 1  # a listener's child
 ROLE_CLIENT = 2  # connect()ed
 
 # Per-CPU counters of the `stats` map: (STAT_* define, exported name), in index order.
 _HTTP_STATS = (
     ("STAT_EVENTS", "events"),
     ("STAT_RINGBUF_FULL", "ringbuf_full"),
-    ("STAT_CONN_MAP_FULL", "conn_map_full"),
-    ("STAT_ACTIVE_MAP_FULL", "active_map_full"),
     ("STAT_ADDR_MAP_FULL", "addr_map_full"),
     ("STAT_TRUNCATED", "truncated"),
     ("STAT_POS_MAP_FULL", "pos_map_full"),
-    ("STAT_STALE_MARK", "stale_mark"),
     ("STAT_SHED_RING_PRESSURE", "shed_ring_pressure"),
     ("STAT_SHED_RATE", "shed_rate"),
     ("STAT_SHED_OVERFLOW", "shed_overflow"),

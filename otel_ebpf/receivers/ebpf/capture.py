@@ -381,7 +381,7 @@ class Capture:
                 pass
         kernel = self._kernel_stats
         result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
-        for reason in ("ringbuf_full", "conn_map_full", "active_map_full", "addr_map_full"):
+        for reason in ("ringbuf_full", "addr_map_full"):
             result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
         # Syscalls whose program the kernel did not run (another BPF program or a bpf() map
         # syscall was running on that CPU): their data never reached the ring buffer.
@@ -394,8 +394,7 @@ class Capture:
         if self.kernel_counts is not None:
             result[("otel_ebpf.ebpf.shed_counts.delivered", ())] = self.kernel_counts.counted
         # Data events whose stream position the kernel could not give: a gap of unknown size.
-        for reason in ("pos_map_full", "stale_mark"):
-            result[("otel_ebpf.ebpf.unpositioned_events", (("reason", reason),))] = kernel[reason]
+        result[("otel_ebpf.ebpf.unpositioned_events", (("reason", "pos_map_full"),))] = kernel["pos_map_full"]
         result[("otel_ebpf.pipeline.errors", (("receiver", "ebpf"),))] = self.consumer_errors
         result[("otel_ebpf.ebpf.throttled_time", ())] = round(self.throttled_s, 3)
         result[("otel_ebpf.processes.vanished", ())] = self.resolver.vanished

@@ -1,8 +1,9 @@
 """Compiles and attaches bpf/http_capture.c with bcc (in a child process), and reads its ring buffer.
 
 bcc compiles the C at load time against kernel headers (see otel_ebpf.kernel.toolchain for how
-they are found): tracepoint argument structs come from tracefs at run time, and the program
-reads no kernel struct, so headers of another kernel version are fine.
+they are found).  The program attaches to raw tracepoints only and reads the few `struct sock`
+members it needs at offsets taken from the running kernel's BTF (KERNEL_OFFSETS), so headers of
+another kernel version are fine.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
 from otel_ebpf.kernel.bpf import map_update, percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
+from otel_ebpf.kernel.btf import Btf, BtfError, check_arities, offset_flags
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_tracefs
@@ -30,13 +32,35 @@ log = logging.getLogger(__name__)
 SOURCE_FILE = BPF_DIR / "http_capture.c"
 PAGE_SIZE = 4096
 
+# Program -> raw tracepoint it attaches to (bcc names a RAW_TRACEPOINT_PROBE after it), and how
+# many of the tracepoint's arguments it reads.
+TRACEPOINTS = {
+    "sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
+    "sock_recv_length": ("sock_recv_length", 3),
+    "inet_sock_set_state": ("inet_sock_set_state", 3),  # sk, oldstate, newstate
+    "tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
+}
+# -D flag -> (struct, member path, size) read at that offset by bpf/http_capture.c.
+KERNEL_OFFSETS = {
+    "SK_FAMILY": ("sock", "__sk_common.skc_family", 2),
+    "SK_PROTOCOL": ("sock", "sk_protocol", 2),
+    "SK_NUM": ("sock", "__sk_common.skc_num", 2),
+    "SK_DPORT": ("sock", "__sk_common.skc_dport", 2),
+    "SK_RCV_SADDR": ("sock", "__sk_common.skc_rcv_saddr", 4),
+    "SK_DADDR": ("sock", "__sk_common.skc_daddr", 4),
+    "SK_SHUTDOWN": ("sock", "sk_shutdown", 1),
+}
+OPTIONAL_OFFSETS = {  # absent without IPv6
+    "SK_V6_RCV_SADDR": ("sock", "__sk_common.skc_v6_rcv_saddr", 16),
+    "SK_V6_DADDR": ("sock", "__sk_common.skc_v6_daddr", 16),
+}
+
 
 @dataclass
 class CaptureOptions:
     capture_bytes: int = 1024
     ring_buffer_size: int = 8 * 1024 * 1024
     max_connections: int = 65536
-    max_threads: int = 16384
     read_chunks: int = 4  # a large read ships up to this many capture_bytes pieces
     # Exchanges per second the kernel sends to userspace (0: no limit); past it they are shed
     # (counted in `shed_counts`, no event).  The kernel's buckets are per CPU: each gets its share.
@@ -63,7 +87,6 @@ class CaptureOptions:
             f"-DCAPTURE_POW2={pow2}",
             f"-DRINGBUF_PAGES={pages}",
             f"-DMAX_CONNECTIONS={self.max_connections}",
-            f"-DMAX_THREADS={self.max_threads}",
             f"-DREAD_CHUNKS={max(1, self.read_chunks)}",
             f"-DSELF_PID={self.self_pid}",
             f"-DMAX_SHED_KEYS={self.max_shed_keys}",
@@ -77,8 +100,18 @@ class CaptureOptions:
         return flags
 
 
+def kernel_flags() -> list[str]:
+    """-D flags describing the running kernel (struct offsets) from its BTF; raises LoadError."""
+    try:
+        btf = Btf()
+        check_arities(btf, TRACEPOINTS)
+        return offset_flags(btf, SOURCE_FILE.name, KERNEL_OFFSETS, OPTIONAL_OFFSETS)
+    except BtfError as exc:
+        raise LoadError(f"HTTP capture: {exc}") from exc
+
+
 def compile_and_attach(options: CaptureOptions):
-    """Compiles the program with bcc, which attaches every TRACEPOINT_PROBE; fills the filter maps.
+    """Compiles the program with bcc, which attaches every RAW_TRACEPOINT_PROBE; fills the filter maps.
 
     Runs in compile_child.py, a short-lived process: see there why.
     """
@@ -87,7 +120,7 @@ def compile_and_attach(options: CaptureOptions):
     ensure_kernel_headers()
     bcc = import_bcc()
     try:
-        bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=options.cflags())
+        bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=[*options.cflags(), *kernel_flags()])
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
         raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
     if options.pids:

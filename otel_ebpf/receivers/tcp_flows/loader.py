@@ -34,7 +34,7 @@ from otel_ebpf.kernel.bpf import (
     possible_cpus,
     program_misses,
 )
-from otel_ebpf.kernel.btf import BTF_VMLINUX, Btf, BtfError
+from otel_ebpf.kernel.btf import BTF_VMLINUX, Btf, BtfError, check_arities, offset_flags
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_bpffs
@@ -153,22 +153,8 @@ def kernel_flags() -> tuple[str, ...]:
     """
     try:
         btf = Btf()
-        flags = []
-        for define, (struct_name, path, size) in {**KERNEL_OFFSETS, **OPTIONAL_OFFSETS}.items():
-            try:
-                offset = btf.offset(struct_name, path)
-                actual = btf.size(struct_name, path)
-            except BtfError:
-                if define in OPTIONAL_OFFSETS:
-                    continue
-                raise
-            if actual != size:
-                raise BtfError(f"struct {struct_name} member {path} is {actual} bytes, bpf/tcp_flows.c reads {size}")
-            flags.append(f"-D{define}={offset}")
-        for prog, (tracepoint, needed) in TRACEPOINTS.items():
-            arity = btf.tracepoint_arity(tracepoint)
-            if arity < needed:
-                raise BtfError(f"tracepoint {tracepoint} has {arity} arguments, {prog} reads {needed}")
+        flags = offset_flags(btf, "bpf/tcp_flows.c", KERNEL_OFFSETS, OPTIONAL_OFFSETS)
+        check_arities(btf, TRACEPOINTS)
         if btf.tracepoint_arity("tcp_retransmit_skb") >= 3:
             flags.append("-DRETRANSMIT_HAS_ERR=1")
     except BtfError as exc:
