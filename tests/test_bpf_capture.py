@@ -132,6 +132,26 @@ def test_files_pipes_and_unix_sockets_are_filtered_in_the_kernel(server):
     assert events == []
 
 
+def test_a_bounded_drain_takes_the_oldest_events_and_leaves_the_rest_in_order(server):
+    program, events = _load()
+    try:
+        _get("127.0.0.1", server, n=20)
+        time.sleep(0.05)
+        first = program.drain(7)
+        rest = program.drain()
+    finally:
+        program.close()
+    assert len(first) == 7 and len(rest) >= 4 * 20 - 7  # a request and a response each side, at least
+    at = {f.name: f.index for f in EVENT_HEADER.fields}
+    positions: dict[tuple, int] = {}
+    for d in map(ev.HEADER.unpack_from, first + rest):
+        if d[0] != ev.EVENT_DATA:
+            continue
+        stream = (d[at["pid"]], d[at["fd"]], d[at["sk"]], d[at["direction"]])
+        assert d[at["stream_pos"]] == positions.get(stream, 0)  # nothing skipped, nothing twice
+        positions[stream] = d[at["stream_pos"]] + d[at["ret"]]
+
+
 def _events_of(events: list[bytes], sk: int) -> list[tuple]:
     at = {f.name: f.index for f in EVENT_HEADER.fields}
     return [d for d in (ev.HEADER.unpack_from(raw) for raw in events) if d[at["sk"]] == sk]

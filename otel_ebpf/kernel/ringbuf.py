@@ -36,8 +36,9 @@ class RingBufferReader:
         self._data = memoryview(self._producer)[page:]
         self._producer_view = memoryview(self._producer)[:8]
 
-    def read(self, out: list[bytes]) -> int:
-        """Appends every complete record waiting in the ring to `out`; returns how many."""
+    def read(self, out: list[bytes], limit: int = 0) -> int:
+        """Appends the complete records waiting in the ring to `out`, at most `limit` of them (0: every
+        one); returns how many.  Their space is released for the producer at once."""
         unpack_u32 = _U32.unpack_from
         consumer = _U64.unpack_from(self._consumer, 0)[0]
         producer = _U64.unpack_from(self._producer_view, 0)[0]
@@ -61,6 +62,8 @@ class RingBufferReader:
                 append(mapping[begin : begin + length])
                 count += 1
             consumer += (length + RINGBUF_HDR_SZ + 7) & ~7
+            if count == limit:
+                break
         if consumer != start:
             # x86 stores are not reordered with earlier loads: a plain store releases the space.
             _U64.pack_into(self._consumer, 0, consumer)

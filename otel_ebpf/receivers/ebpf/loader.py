@@ -186,11 +186,12 @@ class HttpCaptureProgram:
         self._ring = RingBufferReader(self._ring_fd, pages * PAGE_SIZE)
         log.debug("attached %d tracepoints", len(self._perf_fds))
 
-    def drain(self) -> list[bytes]:
-        """Every event waiting in the ring buffer (header + payload bytes), without blocking."""
+    def drain(self, limit: int = 0) -> list[bytes]:
+        """The events waiting in the ring buffer (header + payload bytes), at most `limit` (0: every
+        one), without blocking."""
         out: list[bytes] = []
         if self._ring is not None:
-            self._ring.read(out)
+            self._ring.read(out, limit)
         return out
 
     def kernel_stats(self) -> dict[str, int]:
