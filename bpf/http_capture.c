@@ -613,12 +613,10 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         type = EVENT_ERROR;
     else
         return; /* would-block and other non-events */
-    __u64 id = bpf_get_current_pid_tgid();
-    if (!process_wanted(id >> 32))
-        return;
     /* A socket with positions is TCP over IPv4/IPv6 (only those get some): its struct sock is read
      * only the first time.  (bench/bench_kernel_cost.py, with the port filter decided once per
-     * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.) */
+     * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.)
+     * The process filter comes after the protocol: a UNIX or UDP socket costs no comm read. */
     struct stream_pos *p = stream_positions.lookup(&sk);
     if (!p) {
         if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_)
@@ -627,6 +625,9 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         if (family != AF_INET_ && family != AF_INET6_)
             return;
     }
+    __u64 id = bpf_get_current_pid_tgid();
+    if (!process_wanted(id >> 32))
+        return;
     struct socket_call call = {};
     if (!read_syscall(&call))
         return;
