@@ -561,19 +561,33 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
     return 0;
 }
 
+/* The registers a syscall saved on entry, as far as they matter here: adjacent in struct pt_regs
+ * (x86-64), read at once. */
+struct syscall_frame {
+    __u64 dx, si, di; /* the third, second and first argument */
+    __u64 orig_ax;    /* the syscall number */
+    __u64 ip, cs;
+};
+
+/* The current task's syscall frame; 0 when it is no 64-bit user frame (a kernel thread's or an
+ * io_uring worker's is zeroed, so cs is not the user one; a 32-bit syscall has other numbers). */
+static __always_inline int read_syscall_frame(struct syscall_frame *r) {
+    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    __builtin_memset(r, 0, sizeof(*r));
+    bpf_probe_read_kernel(r, sizeof(*r), &regs->dx);
+    return r->cs == USER_CS_64;
+}
+
 /* Fills the call from the syscall's saved user registers (x86-64 ABI: rdi, rsi, rdx; orig_ax holds
  * the syscall number).  Returns 0 for a call made by no user syscall (a kernel thread or an
  * io_uring worker: their frames are zeroed, so cs is not the user one). */
 static __always_inline int read_syscall(struct socket_call *call) {
-    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-    /* dx, si, di, orig_ax, ip, cs: adjacent in struct pt_regs, one read */
-    __u64 r[6] = {};
-    bpf_probe_read_kernel(r, sizeof(r), &regs->dx);
-    if (r[5] != USER_CS_64)
+    struct syscall_frame r;
+    if (!read_syscall_frame(&r))
         return 0;
-    call->fd = r[2];
-    call->buf = r[1];
-    switch (r[3]) {
+    call->fd = r.di;
+    call->buf = r.si;
+    switch (r.orig_ax) {
     case 0:  /* read */
     case 1:  /* write */
     case 44: /* sendto */
@@ -583,7 +597,7 @@ static __always_inline int read_syscall(struct socket_call *call) {
     case 19: /* readv */
     case 20: /* writev */
         call->kind = BUF_IOV;
-        call->iovcnt = r[0];
+        call->iovcnt = r.dx;
         break;
     case 46: /* sendmsg */
     case 47: /* recvmsg */
@@ -820,12 +834,10 @@ static __always_inline int closed_by_its_process(__u64 sk, struct stream_pos *p,
     bpf_probe_read_kernel(&shut, 1, (void *)(sk + SK_SHUTDOWN));
     if (shut != SHUTDOWN_MASK_)
         return 0;
-    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-    __u64 r[4] = {}; /* orig_ax, ip, cs, flags */
-    bpf_probe_read_kernel(r, sizeof(r), &regs->orig_ax);
-    if (r[2] != USER_CS_64)
+    struct syscall_frame r;
+    if (!read_syscall_frame(&r))
         return 0;
-    __u64 nr = r[0];
+    __u64 nr = r.orig_ax;
     return nr == 3 /* close */ || nr == 231 /* exit_group */ || nr == 60 /* exit */ || nr == 33 /* dup2 */
         || nr == 292 /* dup3 */ || nr == 436 /* close_range */;
 }

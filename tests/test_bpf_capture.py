@@ -23,6 +23,8 @@ from tests.harness import require_binary, require_bpf
 
 pytestmark = pytest.mark.bpf
 
+AT = {f.name: f.index for f in EVENT_HEADER.fields}  # a header field's place in a decoded event
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -82,26 +84,25 @@ def test_event_layout_matches_the_kernel_struct_and_roles_addresses_are_right(se
     # A close event carries no payload: its size is sizeof(struct event_header) in the kernel.
     assert {len(raw) for raw in closes} == {ev.HEADER_SIZE}
     data = [d for d in decoded if d[0] == ev.EVENT_DATA]
-    at = {f.name: f.index for f in EVENT_HEADER.fields}
     positions: dict[tuple, int] = {}
     for d in decoded:
         if d[0] == ev.EVENT_CLOSE:
             # The fd, and even the struct sock's address, may be reused by the next connection
             # (both servers' sockets are TCPv6): its positions start again at 0.
             for direction in (0, 1):
-                positions.pop((d[at["pid"]], d[at["fd"]], d[at["sk"]], direction), None)
+                positions.pop((d[AT["pid"]], d[AT["fd"]], d[AT["sk"]], direction), None)
             continue
         if d[0] != ev.EVENT_DATA:
             continue
-        captured = d[at["captured"]]
-        assert 0 < captured <= d[at["ret"]]  # payload never exceeds what the syscall moved
+        captured = d[AT["captured"]]
+        assert 0 < captured <= d[AT["ret"]]  # payload never exceeds what the syscall moved
         # Nothing was lost: each event starts where the previous one of its direction ended.
-        assert d[at["flags"]] & EVENT_POS_VALID
-        stream = (d[at["pid"]], d[at["fd"]], d[at["sk"]], d[at["direction"]])
-        assert d[at["stream_pos"]] == positions.get(stream, 0)
-        positions[stream] = d[at["stream_pos"]] + d[at["ret"]]
+        assert d[AT["flags"]] & EVENT_POS_VALID
+        stream = (d[AT["pid"]], d[AT["fd"]], d[AT["sk"]], d[AT["direction"]])
+        assert d[AT["stream_pos"]] == positions.get(stream, 0)
+        positions[stream] = d[AT["stream_pos"]] + d[AT["ret"]]
     # client side (role 2) and server side (role 1), IPv4-mapped shown as IPv4, and IPv6
-    peers = {(d[at["role"]], ev.format_address(d[at["family"]], d[at["peer_addr"]])) for d in data}
+    peers = {(d[AT["role"]], ev.format_address(d[AT["family"]], d[AT["peer_addr"]])) for d in data}
     assert (Role.CLIENT, "127.0.0.1") in peers
     assert (Role.SERVER, "127.0.0.1") in peers
     assert (Role.CLIENT, "::1") in peers and (Role.SERVER, "::1") in peers
@@ -142,19 +143,17 @@ def test_a_bounded_drain_takes_the_oldest_events_and_leaves_the_rest_in_order(se
     finally:
         program.close()
     assert len(first) == 7 and len(rest) >= 4 * 20 - 7  # a request and a response each side, at least
-    at = {f.name: f.index for f in EVENT_HEADER.fields}
     positions: dict[tuple, int] = {}
     for d in map(ev.HEADER.unpack_from, first + rest):
         if d[0] != ev.EVENT_DATA:
             continue
-        stream = (d[at["pid"]], d[at["fd"]], d[at["sk"]], d[at["direction"]])
-        assert d[at["stream_pos"]] == positions.get(stream, 0)  # nothing skipped, nothing twice
-        positions[stream] = d[at["stream_pos"]] + d[at["ret"]]
+        stream = (d[AT["pid"]], d[AT["fd"]], d[AT["sk"]], d[AT["direction"]])
+        assert d[AT["stream_pos"]] == positions.get(stream, 0)  # nothing skipped, nothing twice
+        positions[stream] = d[AT["stream_pos"]] + d[AT["ret"]]
 
 
 def _events_of(events: list[bytes], sk: int) -> list[tuple]:
-    at = {f.name: f.index for f in EVENT_HEADER.fields}
-    return [d for d in (ev.HEADER.unpack_from(raw) for raw in events) if d[at["sk"]] == sk]
+    return [d for d in (ev.HEADER.unpack_from(raw) for raw in events) if d[AT["sk"]] == sk]
 
 
 def test_the_end_of_a_connection_is_told_when_its_process_closes_it_and_never_before_its_last_data():
@@ -162,7 +161,6 @@ def test_the_end_of_a_connection_is_told_when_its_process_closes_it_and_never_be
     process's own close, even while TCP keeps the socket (FIN_WAIT2, up to a minute); after
     shutdown(2) only once the process has read what was queued and closed."""
     program, events = _load()
-    at = {f.name: f.index for f in EVENT_HEADER.fields}
     try:
         with socket.create_server(("127.0.0.1", 0)) as listener:
             # 1. A server that never closes: the client's close is told at once, with its fd.
@@ -173,18 +171,18 @@ def test_the_end_of_a_connection_is_told_when_its_process_closes_it_and_never_be
             client_fd = client.fileno()
             time.sleep(0.02)
             events += program.drain()
-            client_sk = next(d[at["sk"]] for d in map(ev.HEADER.unpack_from, events) if d[at["fd"]] == client_fd)
+            client_sk = next(d[AT["sk"]] for d in map(ev.HEADER.unpack_from, events) if d[AT["fd"]] == client_fd)
             client.close()  # its socket waits in FIN_WAIT2: the hung server never closes its side
             time.sleep(0.05)
             events += program.drain()
-            assert [(d[0], d[at["fd"]], d[at["pid"]]) for d in _events_of(events, client_sk)][-1] == (
+            assert [(d[0], d[AT["fd"]], d[AT["pid"]]) for d in _events_of(events, client_sk)][-1] == (
                 ev.EVENT_CLOSE,
                 client_fd,
                 os.getpid(),
             )
             hung_fd = hung.fileno()
             assert not [
-                d for d in map(ev.HEADER.unpack_from, events) if d[0] == ev.EVENT_CLOSE and d[at["fd"]] == hung_fd
+                d for d in map(ev.HEADER.unpack_from, events) if d[0] == ev.EVENT_CLOSE and d[AT["fd"]] == hung_fd
             ]
 
             # 2. A server that shuts down its side, then reads what the client sent meanwhile, and
@@ -213,11 +211,11 @@ def test_the_end_of_a_connection_is_told_when_its_process_closes_it_and_never_be
     finally:
         program.close()
     lingering_sk = next(
-        d[at["sk"]]
+        d[AT["sk"]]
         for d in map(ev.HEADER.unpack_from, events)
-        if d[at["fd"]] == lingering_fd and d[at["role"]] == Role.SERVER
+        if d[AT["fd"]] == lingering_fd and d[AT["role"]] == Role.SERVER
     )
-    kinds = [(d[0], d[at["direction"]], d[at["ret"]]) for d in _events_of(events, lingering_sk)]
+    kinds = [(d[0], d[AT["direction"]], d[AT["ret"]]) for d in _events_of(events, lingering_sk)]
     assert kinds == [
         (ev.EVENT_DATA, ev.DIR_INBOUND, len(first)),
         (ev.EVENT_DATA, ev.DIR_OUTBOUND, len(answer)),

@@ -25,6 +25,8 @@ __all__ = [
     "BtfError",
     "MemberLayout",
     "OffsetSpec",
+    "SOCK_OFFSETS",
+    "SOCK_V6_OFFSETS",
     "StructLayout",
     "check_arities",
     "offset_flags",
@@ -261,6 +263,17 @@ class Btf:
 
 # A -D flag and what it names: (struct, member path, size the program reads).
 OffsetSpec = dict[str, tuple[str, str, int]]
+
+# The `struct sock` members both programs (bpf/http_capture.c, bpf/tcp_flows.c) read to know a
+# socket: its family and protocol, its local port (host order) and its peer.
+SOCK_OFFSETS: OffsetSpec = {
+    "SK_FAMILY": ("sock", "__sk_common.skc_family", 2),
+    "SK_PROTOCOL": ("sock", "sk_protocol", 2),
+    "SK_NUM": ("sock", "__sk_common.skc_num", 2),
+    "SK_DPORT": ("sock", "__sk_common.skc_dport", 2),
+    "SK_DADDR": ("sock", "__sk_common.skc_daddr", 4),
+}
+SOCK_V6_OFFSETS: OffsetSpec = {"SK_V6_DADDR": ("sock", "__sk_common.skc_v6_daddr", 16)}  # absent without IPv6
 
 
 def offset_flags(btf: Btf, reader: str, required: OffsetSpec, optional: OffsetSpec | None = None) -> list[str]:

@@ -397,8 +397,8 @@ class Capture:
         result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
         for reason in ("ringbuf_full", "addr_map_full"):
             result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
-        # Syscalls whose program the kernel did not run (another BPF program or a bpf() map
-        # syscall was running on that CPU): their data never reached the ring buffer.
+        # Socket calls whose program the kernel did not run (it would have interrupted itself on
+        # that CPU): their data never reached the ring buffer.
         result[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))] = kernel.get("skipped", 0)
         result[("otel_ebpf.ebpf.truncated_payloads", ())] = kernel["truncated"]
         # Exchanges the kernel shed (no event; counted in the metrics from its shed_counts map).

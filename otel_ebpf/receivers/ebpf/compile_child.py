@@ -3,9 +3,9 @@
     python -m otel_ebpf.receivers.ebpf.compile_child SOCKET_FD OPTIONS_JSON
 
 bcc (and the LLVM inside it) never enters the long-running agent: this process
-compiles bpf/http_capture.c, lets bcc attach every TRACEPOINT_PROBE, fills the
+compiles bpf/http_capture.c, lets bcc attach every RAW_TRACEPOINT_PROBE, fills the
 filter maps, then sends the agent over a unix socket (SCM_RIGHTS) the ring buffer
-counter and shed count map fds and the perf-event fds that hold the attachments.  The probes
+counter and shed count map fds and the raw tracepoint link fds that hold the attachments.  The probes
 stay attached as long as the agent keeps those fds open; closing them detaches.
 It leaves with os._exit so that bcc's atexit clean-up does not detach them first.
 """

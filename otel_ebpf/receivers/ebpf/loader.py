@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
 from otel_ebpf.kernel.bpf import map_update, percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
-from otel_ebpf.kernel.btf import Btf, BtfError, check_arities, offset_flags
+from otel_ebpf.kernel.btf import SOCK_OFFSETS, SOCK_V6_OFFSETS, Btf, BtfError, check_arities, offset_flags
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_tracefs
@@ -42,17 +42,13 @@ TRACEPOINTS = {
 }
 # -D flag -> (struct, member path, size) read at that offset by bpf/http_capture.c.
 KERNEL_OFFSETS = {
-    "SK_FAMILY": ("sock", "__sk_common.skc_family", 2),
-    "SK_PROTOCOL": ("sock", "sk_protocol", 2),
-    "SK_NUM": ("sock", "__sk_common.skc_num", 2),
-    "SK_DPORT": ("sock", "__sk_common.skc_dport", 2),
+    **SOCK_OFFSETS,
     "SK_RCV_SADDR": ("sock", "__sk_common.skc_rcv_saddr", 4),
-    "SK_DADDR": ("sock", "__sk_common.skc_daddr", 4),
     "SK_SHUTDOWN": ("sock", "sk_shutdown", 1),
 }
 OPTIONAL_OFFSETS = {  # absent without IPv6
+    **SOCK_V6_OFFSETS,
     "SK_V6_RCV_SADDR": ("sock", "__sk_common.skc_v6_rcv_saddr", 16),
-    "SK_V6_DADDR": ("sock", "__sk_common.skc_v6_daddr", 16),
 }
 
 
@@ -161,7 +157,7 @@ class HttpCaptureProgram:
         self._stats_fd = -1
         self._ring_fd = -1
         self.shed_counts_fd = -1  # the kernel's counts of shed exchanges (kernel_counts.py reads them)
-        self._perf_fds: list[int] = []
+        self._link_fds: list[int] = []  # raw tracepoint links: closing them detaches
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
         self._ncpus = possible_cpus()
@@ -180,11 +176,11 @@ class HttpCaptureProgram:
         self._ring_fd, self._stats_fd, self.shed_counts_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
         self.programs: list[str] = reply["programs"]  # names, in the order of the program fds
-        self._perf_fds = attachments[: len(self.tracepoints)]
+        self._link_fds = attachments[: len(self.tracepoints)]
         self._prog_fds = attachments[len(self.tracepoints) :]
         pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)
         self._ring = RingBufferReader(self._ring_fd, pages * PAGE_SIZE)
-        log.debug("attached %d tracepoints", len(self._perf_fds))
+        log.debug("attached %d raw tracepoints", len(self._link_fds))
 
     def drain(self, limit: int = 0) -> list[bytes]:
         """The events waiting in the ring buffer (header + payload bytes), at most `limit` (0: every
@@ -201,10 +197,10 @@ class HttpCaptureProgram:
         return stats
 
     def close(self) -> None:
-        """Detaches every probe (closing the perf-event fds) and releases the maps. Idempotent."""
-        for fd in [*self._perf_fds, *self._prog_fds]:
+        """Detaches every probe (closing the link fds) and releases the maps. Idempotent."""
+        for fd in [*self._link_fds, *self._prog_fds]:
             os.close(fd)
-        self._perf_fds = []
+        self._link_fds = []
         self._prog_fds = []
         if self._ring is not None:
             self._ring.close()

@@ -34,7 +34,15 @@ from otel_ebpf.kernel.bpf import (
     possible_cpus,
     program_misses,
 )
-from otel_ebpf.kernel.btf import BTF_VMLINUX, Btf, BtfError, check_arities, offset_flags
+from otel_ebpf.kernel.btf import (
+    BTF_VMLINUX,
+    SOCK_OFFSETS,
+    SOCK_V6_OFFSETS,
+    Btf,
+    BtfError,
+    check_arities,
+    offset_flags,
+)
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
 from otel_ebpf.kernel.mounts import ensure_bpffs
@@ -65,11 +73,7 @@ TRACEPOINTS = {
 
 # -D flag -> (struct, member path, expected size) read at that offset by bpf/tcp_flows.c.
 KERNEL_OFFSETS = {
-    "SK_DADDR": ("sock", "__sk_common.skc_daddr", 4),
-    "SK_DPORT": ("sock", "__sk_common.skc_dport", 2),
-    "SK_NUM": ("sock", "__sk_common.skc_num", 2),
-    "SK_FAMILY": ("sock", "__sk_common.skc_family", 2),
-    "SK_PROTOCOL": ("sock", "sk_protocol", 2),
+    **SOCK_OFFSETS,
     "TCP_SRTT_US": ("tcp_sock", "srtt_us", 4),
     "TCP_SEGS_IN": ("tcp_sock", "segs_in", 4),
     "TCP_SEGS_OUT": ("tcp_sock", "segs_out", 4),
@@ -81,7 +85,7 @@ KERNEL_OFFSETS = {
     "TCP_SKB_CB_GSO_SEGS": ("tcp_skb_cb", "tcp_gso_segs", 2),
 }
 OPTIONAL_OFFSETS = {
-    "SK_V6_DADDR": ("sock", "__sk_common.skc_v6_daddr", 16),  # absent without IPv6
+    **SOCK_V6_OFFSETS,
     "TCP_TOTAL_RTO": ("tcp_sock", "total_rto", 2),  # Linux 6.7+
     "TCP_TOTAL_RTO_TIME": ("tcp_sock", "total_rto_time", 4),
 }
