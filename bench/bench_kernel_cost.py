@@ -1,10 +1,13 @@
 """In-kernel cost of the HTTP capture per program call, under wrk load on nginx.
 
-Loads bpf/http_capture.c (port filter: nginx's port), drains the ring buffer in a thread
+Loads bpf/http_capture.c (port filter: nginx's port, so wrk's side is captured too; with
+--executables, the process filter `executables: [nginx]` as bench/bench_nginx.py: wrk's calls then
+cost only the filter's decision), drains the ring buffer in a thread
 (discarding), runs wrk at saturation, and prints each program's run_cnt and ns per call
 from /proc/self/fdinfo of the program fds (kernel.bpf_stats_enabled is set for the run).
 
 Run as root:  flock /tmp/otel_ebpf_tests.lock .venv/bin/python bench/bench_kernel_cost.py [--duration 5] [--rate 0]
+             [--executables]
 (--rate: max_spans_per_second for the kernel's token bucket; 0 = unlimited, when the build has one).
 """
 
@@ -40,12 +43,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--rate", type=int, default=-1)
+    parser.add_argument("--executables", action="store_true", help="filter on nginx's name, not its port")
     args = parser.parse_args()
     stats_path = Path("/proc/sys/kernel/bpf_stats_enabled")
     old = stats_path.read_text().strip()
     with tempfile.TemporaryDirectory() as tmp:
         server = Server("nginx", Path(tmp))
-        options = CaptureOptions(ports=[server.port])
+        if args.executables:
+            options = CaptureOptions(executables=["nginx"])
+        else:
+            options = CaptureOptions(ports=[server.port])
         if args.rate > 0:
             options.max_spans_per_second = args.rate
         program = HttpCaptureProgram(options)

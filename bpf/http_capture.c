@@ -103,6 +103,16 @@ struct socket_call {
     __u8 phase_start; /* the direction of transfer changed with this call */
 };
 
+struct addr_info {
+    __u16 family;
+    __u16 local_port;
+    __u16 peer_port;
+    __u8 role;      /* ROLE_*: from the state that created the connection */
+    __u8 pad;
+    __u8 local_addr[16];
+    __u8 peer_addr[16];
+};
+
 /* Bytes a process moved on a socket, per direction, counted where the kernel moves them: every
  * event carries the position its data starts at, so userspace sees any gap in a connection's stream
  * (an event lost in a full ring buffer, a call the program gave up on) and knows exactly how many
@@ -128,14 +138,25 @@ struct stream_pos {
      * event, until a new request. */
     __u8 after_shed;
     __u8 ports;     /* FILTER_PORTS: PORTS_UNKNOWN, PORTS_WANTED or PORTS_NOT (decided once per socket) */
-    __u8 pad;
+    /* The process filter's decision (THREAD_*) for thread `tid`, the last one to move data on the
+     * socket, and that thread's name: read once per thread of the socket, not per call (reading the
+     * name and looking it up cost ~110 ns a call: bench/bench_kernel_cost.py --executables).  A socket
+     * of a process not observed gets an entry too, so that its next calls stop at one lookup. */
+    __u8 thread;
     __u32 tgid;     /* the process that last moved data on the socket, and its fd: whose the */
     __s32 fd;       /* EVENT_CLOSE is (it may come from softirq, in no process of its own) */
+    __u32 tid;
+    __u8 observed;  /* an observed thread moved data on it: EVENT_CLOSE reports its end */
+    __u8 pad[3];
     __u64 start_ns; /* the shed exchange's start (server: its first read; client: its write) */
     __u64 end_ns;   /* its last response write/read so far; 0: no response yet */
     struct shed_key key;
-    char comm[16];
+    char comm[16];  /* thread `tid`'s name */
     char path[SHED_PATH_BYTES];
+    /* The socket's addresses and role, copied from sock_addrs when an observed thread first moves
+     * data on it (one LRU lookup per socket instead of one per event); family 0: unknown (the
+     * connection is older than the agent). */
+    struct addr_info addr;
 };
 #define HTTP_UNKNOWN 0
 #define HTTP_YES 1
@@ -143,21 +164,14 @@ struct stream_pos {
 #define PORTS_UNKNOWN 0
 #define PORTS_WANTED 1
 #define PORTS_NOT 2
+#define THREAD_UNKNOWN 0
+#define THREAD_WANTED 1
+#define THREAD_NOT 2
 
 /* Per-CPU token bucket of exchanges sent to userspace (rate in shed_config[0]). */
 struct rate_bucket {
     __u64 tokens; /* in 1e-9 exchanges */
     __u64 last;   /* bpf_ktime_get_ns() of the last refill */
-};
-
-struct addr_info {
-    __u16 family;
-    __u16 local_port;
-    __u16 peer_port;
-    __u8 role;      /* ROLE_*: from the state that created the connection */
-    __u8 pad;
-    __u8 local_addr[16];
-    __u8 peer_addr[16];
 };
 
 struct scratch_event {
@@ -178,6 +192,9 @@ BPF_TABLE("lru_hash", __u64, struct addr_info, sock_addrs, MAX_CONNECTIONS);
 BPF_TABLE("lru_hash", __u64, struct stream_pos, stream_positions, MAX_CONNECTIONS);
 BPF_PERCPU_ARRAY(stats, __u64, STAT_COUNT);
 BPF_PERCPU_ARRAY(scratch, struct scratch_event, 1);
+/* A zeroed entry of stream_positions (never written): what a new socket's entry starts from, not
+ * built on the program's 512-byte stack. */
+BPF_ARRAY(empty_pos, struct stream_pos, 1);
 /* Shed exchanges, counted per key.  Entries are never removed by the kernel; userspace reads the
  * cumulative values once a second.  The overflow key (tgid SHED_OVERFLOW_TGID) is made by userspace
  * at load, so a full map loses nothing. */
@@ -210,8 +227,9 @@ static __always_inline __u16 read_u16(__u64 base, int offset) {
     return value;
 }
 
-/* Whether this process is one the user wants to observe. */
-static __always_inline int process_wanted(__u32 tgid) {
+/* Whether the calling thread, of process `tgid` and named `comm` (16 bytes, NUL-padded), is one the
+ * user wants to observe. */
+static __always_inline int process_wanted(__u32 tgid, char *comm) {
     if (tgid == SELF_PID)
         return 0;
 #ifdef FILTER_PIDS
@@ -219,12 +237,31 @@ static __always_inline int process_wanted(__u32 tgid) {
         return 0;
 #endif
 #ifdef FILTER_COMMS
-    struct comm_key key = {};
-    bpf_get_current_comm(&key.comm, sizeof(key.comm));
-    if (!filter_comms.lookup(&key))
+    if (!filter_comms.lookup((struct comm_key *)comm))
         return 0;
 #endif
     return 1;
+}
+
+/* The same for the thread moving data on the socket of entry `p`, decided once per thread: the
+ * thread's name is kept in p->comm (the events' `comm`), and for an observed thread the socket's
+ * addresses are copied into p->addr if they are not there yet.  A thread renamed (prctl, or an
+ * exec keeping the socket open) keeps the decision made under its former name. */
+static __always_inline int thread_wanted(struct stream_pos *p, __u64 sk, __u64 id) {
+    if (p->tid == (__u32)id && p->thread != THREAD_UNKNOWN)
+        return p->thread == THREAD_WANTED;
+    bpf_get_current_comm(p->comm, sizeof(p->comm));
+    int wanted = process_wanted(id >> 32, p->comm);
+    p->tid = (__u32)id;
+    p->thread = wanted ? THREAD_WANTED : THREAD_NOT;
+    if (wanted)
+        p->observed = 1;
+    if (wanted && p->addr.family == 0) {
+        struct addr_info *addr = sock_addrs.lookup(&sk);
+        if (addr)
+            __builtin_memcpy(&p->addr, addr, sizeof(p->addr));
+    }
+    return wanted;
 }
 
 /* Copies up to `want` bytes described by the call into s->data; returns the bytes copied. */
@@ -269,9 +306,11 @@ static __always_inline __u32 copy_payload(struct scratch_event *s, struct socket
     return copied;
 }
 
-static __always_inline void fill_addresses(struct event_header *hdr, __u64 sk) {
-    struct addr_info *addr = sock_addrs.lookup(&sk);
-    if (!addr) {
+/* The event's addresses, from the socket's entry (`addr`), or from sock_addrs when it has none. */
+static __always_inline void fill_addresses(struct event_header *hdr, __u64 sk, struct addr_info *addr) {
+    if (!addr)
+        addr = sock_addrs.lookup(&sk);
+    if (!addr || addr->family == 0) {
         hdr->family = 0; /* userspace resolves it from /proc (connections older than the agent) */
         return;
     }
@@ -463,8 +502,7 @@ static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct so
     p->key.role = role;
     p->key.method = method;
     p->key.port = port;
-    p->key.minor = 1;
-    bpf_get_current_comm(p->comm, sizeof(p->comm));
+    p->key.minor = 1; /* p->comm is the calling thread's (thread_wanted) */
     /* The path: read once, hashed up to '?' or ' ' (FNV-1a), kept for userspace's http.route. */
     __u64 n = seglen > mlen ? seglen - mlen : 0;
     __builtin_memset(p->path, 0, sizeof(p->path));
@@ -513,7 +551,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
                 if (reason >= 0) {
                     __u8 role = ROLE_UNKNOWN;
                     __u16 port = 0;
-                    struct addr_info *addr = sock_addrs.lookup(&call->sk);
+                    struct addr_info *addr = p->addr.family ? &p->addr : 0;
                     if (addr)
                         role = addr->role;
                     if (role == ROLE_UNKNOWN)
@@ -632,15 +670,27 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
      * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.)
      * The process filter comes after the protocol: a UNIX or UDP socket costs no comm read. */
     struct stream_pos *p = stream_positions.lookup(&sk);
+    __u64 id = bpf_get_current_pid_tgid();
+    char comm[16] = {}; /* the thread's name when the socket has no entry */
     if (!p) {
         if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_)
             return;
         __u16 family = read_u16(sk, SK_FAMILY);
         if (family != AF_INET_ && family != AF_INET6_)
             return;
+        int zero = 0;
+        struct stream_pos *empty = empty_pos.lookup(&zero);
+        if (empty)
+            stream_positions.insert(&sk, empty);
+        p = stream_positions.lookup(&sk);
+        if (!p) {
+            bpf_get_current_comm(comm, sizeof(comm));
+            if (!process_wanted(id >> 32, comm))
+                return;
+            count(STAT_POS_MAP_FULL);
+        }
     }
-    __u64 id = bpf_get_current_pid_tgid();
-    if (!process_wanted(id >> 32))
+    if (p && !thread_wanted(p, sk, id))
         return;
     struct socket_call call = {};
     if (!read_syscall(&call))
@@ -650,13 +700,6 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
     call.ts_enter = now;
     call.direction = direction;
 
-    if (!p) {
-        struct stream_pos zero = {};
-        stream_positions.insert(&sk, &zero);
-        p = stream_positions.lookup(&sk);
-        if (!p)
-            count(STAT_POS_MAP_FULL);
-    }
     if (p) {
         p->tgid = id >> 32;
         p->fd = call.fd;
@@ -688,8 +731,12 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
     int classify_copy = 0;
     if (p) {
         if (type == EVENT_DATA) {
-            if (call.phase_start && p->http == HTTP_YES && !(p->shed | p->resync | p->after_shed) && !would_shed(now))
-                classify_copy = 1;
+            /* A response starts no exchange: nothing to decide (a server's writes, a client's reads). */
+            __u8 role = p->addr.role;
+            int response = (role == ROLE_SERVER && direction == DIR_OUTBOUND) || (role == ROLE_CLIENT && direction == DIR_INBOUND);
+            if (call.phase_start && p->http == HTTP_YES && !(p->shed | p->resync | p->after_shed)
+                && (response || !would_shed(now)))
+                classify_copy = !response;
             else if ((call.phase_start && p->http != HTTP_NOT) || (p->shed | p->resync | p->after_shed)) {
                 if (http_state(p, id, &call, ret, now, &flags))
                     return; /* shed: no copy, no event */
@@ -720,8 +767,8 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         if (type != EVENT_DATA && p)
             hdr->turn = p->turn;
     }
-    bpf_get_current_comm(hdr->comm, sizeof(hdr->comm));
-    fill_addresses(hdr, sk);
+    __builtin_memcpy(hdr->comm, p ? p->comm : comm, sizeof(hdr->comm));
+    fill_addresses(hdr, sk, p ? &p->addr : 0);
 #ifdef FILTER_PORTS
     /* Decided once per socket whose addresses are known (the others are filtered in userspace). */
     if (hdr->family != 0 && !(p && p->ports == PORTS_WANTED)) {
@@ -792,7 +839,7 @@ static __always_inline void send_close(__u64 sk, __u64 now) {
     struct stream_pos *p = stream_positions.lookup(&sk);
     if (!p)
         return;
-    if (p->ports == PORTS_NOT) { /* never reported (FILTER_PORTS) */
+    if (p->ports == PORTS_NOT || !p->observed) { /* never reported (filtered out) */
         stream_positions.delete(&sk);
         return;
     }
@@ -803,9 +850,7 @@ static __always_inline void send_close(__u64 sk, __u64 now) {
     struct scratch_event *s = new_event(EVENT_CLOSE, owner, p->fd, sk);
     if (s) {
         struct event_header *hdr = &s->hdr;
-        struct addr_info *addr = sock_addrs.lookup(&sk);
-        if (addr)
-            hdr->role = addr->role;
+        hdr->role = p->addr.role;
         hdr->ts_enter = now;
         hdr->ts_exit = now;
         hdr->turn = p->turn; /* the last phase: tells whether a lost request was answered */

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import os
 import socket
@@ -131,6 +132,55 @@ def test_files_pipes_and_unix_sockets_are_filtered_in_the_kernel(server):
     finally:
         program.close()
     assert events == []
+
+
+def _set_thread_name(name: bytes) -> None:
+    """The calling thread's name, as /proc/PID/task/TID/comm shows it (prctl PR_SET_NAME)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(15, ctypes.c_char_p(name), 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NAME)")
+
+
+def test_the_process_filter_is_decided_per_thread_of_a_socket(server):
+    """`executables` matches the name of the thread moving the data, decided once per thread of a
+    socket (the socket's entry keeps it): a connection one thread uses unobserved, then an observed
+    thread, is reported from the observed thread's first bytes on, as a client with its addresses,
+    and its end is told."""
+    require_bpf()
+    program = HttpCaptureProgram(CaptureOptions(self_pid=0, executables=["otel-watched"]))
+    program.load()
+    conn = http.client.HTTPConnection("127.0.0.1", server, timeout=5)
+    tids: dict[str, int] = {}
+
+    def use(name: bytes, n: int) -> None:
+        _set_thread_name(name)
+        tids[name.decode()] = threading.get_native_id()
+        for _ in range(n):
+            conn.request("GET", "/x")
+            conn.getresponse().read()
+
+    try:
+        for name, n in ((b"otel-other", 2), (b"otel-watched", 3)):
+            thread = threading.Thread(target=use, args=(name, n))
+            thread.start()
+            thread.join()
+        sk_fd = conn.sock.fileno()
+        conn.close()
+        time.sleep(0.05)
+        events = program.drain()
+    finally:
+        program.close()
+    decoded = [ev.HEADER.unpack_from(raw) for raw in events]
+    data = [d for d in decoded if d[0] == ev.EVENT_DATA]
+    assert {d[AT["tid"]] for d in data} == {tids["otel-watched"]}  # not the other thread, not the server
+    # Its three requests, from the observed thread's first byte: positions count from there.
+    assert [d[AT["ret"]] for d in data if d[AT["direction"]] == ev.DIR_OUTBOUND] == [data[0][AT["ret"]]] * 3
+    assert (data[0][AT["direction"]], data[0][AT["stream_pos"]], data[0][AT["other_pos"]]) == (ev.DIR_OUTBOUND, 0, 0)
+    assert {d[AT["comm"]].rstrip(b"\0") for d in data} == {b"otel-watched"}
+    assert {(d[AT["role"]], d[AT["peer_port"]], d[AT["fd"]]) for d in data} == {(Role.CLIENT, server, sk_fd)}
+    assert {ev.format_address(d[AT["family"]], d[AT["peer_addr"]]) for d in data} == {"127.0.0.1"}
+    sk = data[0][AT["sk"]]
+    assert [d[0] for d in decoded if d[AT["sk"]] == sk][-1] == ev.EVENT_CLOSE
 
 
 def test_a_bounded_drain_takes_the_oldest_events_and_leaves_the_rest_in_order(server):
