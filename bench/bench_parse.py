@@ -1,14 +1,16 @@
 """Cost per exchange of the userspace path from ring-buffer records to `HttpExchange` (prints figures).
 
 Usage: .venv/bin/python bench/bench_parse.py [--connections 64] [--exchanges 200] [--batch 256]
-       [--traceparent] [--unique] [--wrk] [--receive] [--profile]
+       [--traceparent] [--unique] [--wrk] [--close] [--receive] [--profile]
 
 No kernel: the records the kernel would write (struct event_header of
 otel_ebpf/kernel/records.py, then the payload) are built up front for a server (nginx)
 answering keep-alive GETs with a small JSON body, on many connections at once, with the
 stream positions and phases the kernel counts; each exchange is one inbound and one outbound
-DATA event.  They are fed through ``ConnectionTracker.process`` in drain-sized batches,
-from a fresh tracker each run, and the figure is the best of 5 runs (µs per exchange).
+DATA event (--close: a new connection per exchange, answered in two writes and closed, as
+gunicorn's sync worker does under bench/bench_flask.py).  They are fed through
+``ConnectionTracker.process`` in drain-sized batches, from a fresh tracker each run, and the
+figure is the best of 5 runs (µs per exchange).
 """
 
 from __future__ import annotations
@@ -58,6 +60,17 @@ RESPONSE = (
     b"%s"
 )
 ADDR = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
+# --close: what gunicorn's sync worker answers (bench/bench_flask.py): `Connection: close`, the head and
+# the body in two writes, then the worker closes the connection.
+CLOSE_RESPONSE_HEAD = (
+    b"HTTP/1.1 200 OK\r\n"
+    b"Server: gunicorn\r\n"
+    b"Date: Sat, 05 Dec 2026 06:00:00 GMT\r\n"
+    b"Connection: close\r\n"
+    b"Content-Type: application/json\r\n"
+    b"Content-Length: %d\r\n"
+    b"\r\n"
+)
 
 
 class _Socket:
@@ -82,6 +95,32 @@ class _Socket:
             ev.EVENT_POS_VALID, 8080, 40000 + self.fd, ADDR, ADDR, b"nginx",
         )  # fmt: skip
         return header + payload
+
+    def close(self, ts: int) -> bytes:
+        return ev.HEADER.pack(
+            ev.EVENT_CLOSE, 0, ev.ROLE_SERVER, 0, 4242, 4242, self.fd, self.sk,
+            ts, ts, 0, 0, 0, self.turn, 0, 0, 0, 0, 0, 0, bytes(16), bytes(16), b"",
+        )  # fmt: skip
+
+
+def build_close_events(exchanges: int) -> list[bytes]:
+    """--close: every exchange on a new connection, as gunicorn's sync worker serves wrk: the request,
+    the response head, its body, then the close (`connections` accepted sockets reused in turn: their
+    fds and socket addresses repeat, as the kernel's do)."""
+    events = []
+    ts = 1_000_000_000
+    for i in range(exchanges):
+        s = _Socket(10 + i % 4)
+        s.sk += (i // 4 % 64) * 64  # the kernel reuses struct sock addresses, not always the same one
+        body = BODY % (i % 20)
+        request = REQUEST % (i % 20, b"")  # 20 paths in turn, as bench_flask.py's wrk script
+        events.append(s.data(ev.DIR_INBOUND, request, ts))
+        ts += 80_000
+        events.append(s.data(ev.DIR_OUTBOUND, CLOSE_RESPONSE_HEAD % len(body), ts))
+        events.append(s.data(ev.DIR_OUTBOUND, body, ts + 5_000))
+        events.append(s.close(ts + 10_000))
+        ts += 200_000
+    return events
 
 
 def build_events(
@@ -174,13 +213,13 @@ def run_receive(events: list[bytes], batch: int) -> tuple[float, int]:
     return elapsed, count
 
 
-def check(events: list[bytes], connections: int, exchanges: int, wrk: bool = False) -> None:
+def check(events: list[bytes], expected: int, wrk: bool = False) -> None:
     """What the bench measures must be the real thing: every exchange, complete and paired."""
     process = ProcessInfo(4242, "nginx", "nginx", {"service.name": "nginx"})
     tracker = ConnectionTracker(lambda pid, comm: process, body_limit=1024)
     out: list[HttpExchange] = []
     tracker.process(events, out)
-    assert len(out) == connections * exchanges, len(out)
+    assert len(out) == expected, len(out)
     for x in out[:: max(1, len(out) // 100)]:
         if not wrk:
             assert x.response_body.decode().startswith('{"id":' + x.path.rsplit("/", 1)[1] + ","), x
@@ -201,12 +240,18 @@ def main() -> None:
     parser.add_argument("--wrk", action="store_true", help="wrk's request: GET /json with a Host header only")
     parser.add_argument("--unique", action="store_true", help="every head different (an X-Request-Id)")
     parser.add_argument(
+        "--close", action="store_true", help="a new connection per exchange, answered as gunicorn's sync worker"
+    )
+    parser.add_argument(
         "--receive", action="store_true", help="the whole receive path: ring buffer read, tracker, routes"
     )
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of one run")
     args = parser.parse_args()
-    events = build_events(args.connections, args.exchanges, args.traceparent, args.unique, args.wrk)
-    check(events, args.connections, args.exchanges, args.wrk)
+    if args.close:
+        events = build_close_events(args.connections * args.exchanges)
+    else:
+        events = build_events(args.connections, args.exchanges, args.traceparent, args.unique, args.wrk)
+    check(events, args.connections * args.exchanges, args.wrk)
     measure = run_receive if args.receive else run
     if args.profile:
         profiler = cProfile.Profile()
@@ -223,6 +268,8 @@ def main() -> None:
         kind += ", every head unique"
     if args.wrk:
         kind += ", wrk's request"
+    if args.close:
+        kind += ", a connection each (Connection: close)"
     if args.receive:
         kind += ", ring buffer to routes"
     print(

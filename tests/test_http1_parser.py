@@ -302,6 +302,18 @@ def test_stray_crlf_between_messages_and_bare_lf_line_ends():
     assert w.stats.parse_errors == 0
 
 
+def test_a_head_and_its_body_written_apart_make_one_response():
+    """gunicorn writes the head, then the body: the head's chunk holds no body byte at all."""
+    w = Wire(Role.SERVER)
+    w.send(IN, get("/users/7"))  # ts 1010/1015
+    head = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n"
+    assert w.send(OUT, head) == []  # ts 1020/1025
+    [(req, resp, _)] = w.send(OUT, b'{"id": 7}')  # ts 1030/1035
+    assert (req.target, resp.status_code, resp.body, resp.body_size) == ("/users/7", 200, b'{"id": 7}', 9)
+    assert (resp.first_ts_exit, resp.last_ts_exit) == (1025, 1035)
+    assert resp.headers["connection"] == "close" and w.stats.parse_errors == 0
+
+
 def test_timestamps_come_from_first_and_last_chunks():
     w = Wire(Role.CLIENT)
     w.send(OUT, b"GET / HT")  # ts 1010/1015

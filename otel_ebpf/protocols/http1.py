@@ -640,9 +640,14 @@ class Http1Connection:
 def _closes(msg: Http1Message) -> bool:
     """The message says ``Connection: close``."""
     value = msg.headers.get("connection")
-    if value is None or "close" not in value.lower():
+    if value is None:
         return False
-    return any(token.strip() == "close" for token in value.lower().split(","))
+    if value == "close" or value == "keep-alive":  # what servers write: no lower(), no split
+        return value == "close"
+    value = value.lower()
+    if "close" not in value:
+        return False
+    return any(token.strip() == "close" for token in value.split(","))
 
 
 class _OneShot:

@@ -191,9 +191,11 @@ class ConnectionTracker:
                     continue
                 http = conn.http
                 next_pos = conn.next_pos
-                if flags == _POS_VALID and stream_pos == next_pos[direction]:
-                    # The usual event: right where the last one of its direction ended (what
-                    # _check_positions does when there is no gap, without the call).
+                expected = next_pos[direction]
+                if flags == _POS_VALID and (stream_pos == expected or (expected < 0 and stream_pos == 0)):
+                    # The usual event: right where the last one of its direction ended, or the first
+                    # bytes of a direction (what _check_positions does when there is no gap, without
+                    # the call).
                     http.turn = turn
                     next_pos[direction] = stream_pos + ret
                     other = next_pos[direction ^ 1]
