@@ -7,7 +7,7 @@ cost only the filter's decision), drains the ring buffer in a thread
 from /proc/self/fdinfo of the program fds (kernel.bpf_stats_enabled is set for the run).
 
 Run as root:  flock /tmp/otel_ebpf_tests.lock .venv/bin/python bench/bench_kernel_cost.py [--duration 5] [--rate 0]
-             [--executables]
+             [--executables] [--close]
 (--rate: max_spans_per_second for the kernel's token bucket; 0 = unlimited, when the build has one).
 """
 
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--rate", type=int, default=-1)
     parser.add_argument("--executables", action="store_true", help="filter on nginx's name, not its port")
+    parser.add_argument("--close", action="store_true", help="a connection per request (Connection: close)")
     args = parser.parse_args()
     stats_path = Path("/proc/sys/kernel/bpf_stats_enabled")
     old = stats_path.read_text().strip()
@@ -71,7 +72,8 @@ def main() -> None:
             stats_path.write_text("1")
             before = {fd: prog_stats(fd) for fd in program._prog_fds}
             wrk = subprocess.run(
-                ["wrk", "-t1", "-c4", f"-d{args.duration}s", f"http://127.0.0.1:{server.port}/json"],
+                ["wrk", "-t1", "-c4", f"-d{args.duration}s", f"http://127.0.0.1:{server.port}/json"]
+                + (["-H", "Connection: close"] if args.close else []),
                 capture_output=True,
                 text=True,
                 check=True,

@@ -38,6 +38,7 @@ _DIR_OUTBOUND = ev.DIR_OUTBOUND
 _POS_VALID = ev.EVENT_POS_VALID
 _CLIENT = Role.CLIENT
 _new = object.__new__
+_NAMES_MAX = 4096  # addresses and process names remembered by a tracker
 
 
 class WallClock:
@@ -156,6 +157,11 @@ class ConnectionTracker:
         self.trace_context = TraceContextAssigner()
         # (pid, fd, sk) -> a large read waiting for its EVENT_DATA_MORE pieces
         self._large_reads: dict[tuple[int, int, int], list] = {}
+        # What a new connection's raw endpoints read as, remembered (bounded, _NAMES_MAX): a host's
+        # connections share few addresses and process names, and a server that answers each request
+        # on a new connection opens one per exchange.
+        self._addresses: dict[tuple[int, bytes], str] = {}
+        self._names: dict[bytes, str] = {}
         self._last_sweep = 0
 
     # ---- events ----
@@ -316,10 +322,19 @@ class ConnectionTracker:
         lport, pport, laddr, paddr, comm = _ENDPOINTS.unpack_from(raw)
         http = Http1Connection(_ROLES.get(role, Role.UNKNOWN), body_limit=self._body_limit, stats=self.http_stats)
         conn = Connection(pid, fd, http, sk)
-        name = comm.split(b"\0", 1)[0].decode(errors="replace")
+        name = self._names.get(comm)
+        if name is None:
+            name = self._remember(self._names, comm, comm.split(b"\0", 1)[0].decode(errors="replace"))
         if family:
-            conn.local_address = ev.format_address(family, laddr)
-            conn.peer_address = ev.format_address(family, paddr)
+            addresses = self._addresses
+            local = addresses.get((family, laddr))
+            if local is None:
+                local = self._remember(addresses, (family, laddr), ev.format_address(family, laddr))
+            peer = addresses.get((family, paddr))
+            if peer is None:
+                peer = self._remember(addresses, (family, paddr), ev.format_address(family, paddr))
+            conn.local_address = local
+            conn.peer_address = peer
             conn.local_port = lport
             conn.peer_port = pport
         else:
@@ -341,6 +356,13 @@ class ConnectionTracker:
         self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn
+
+    @staticmethod
+    def _remember(memo: dict, key, value: str) -> str:
+        if len(memo) >= _NAMES_MAX:
+            memo.clear()
+        memo[key] = value
+        return value
 
     def _emit(self, conn: Connection, tid: int, request, response, error_type, now_mono: int, out) -> None:
         # Every slot is set here once, instead of HttpExchange() setting its defaults and this
