@@ -291,18 +291,20 @@ def skipped_runs(receiver) -> int:
     return sum(n for (name, _), n in receiver.counters().items() if name == "otel_ebpf.tcp.events.missed")
 
 
-def test_connect_latency_with_dropped_syn(receiver, net):
-    # The kernel skips a raw tracepoint's program when it would interrupt itself on its CPU (counted,
-    # on a busy machine a handshake's state change can be one): a handshake that was not seen whole
-    # while the kernel skipped runs is tried once more, on a new port.
+def handshake_through_fault(receiver, net, side: str, rule: str, lift_after_s: float):
+    """A connection from a to a new listener in b while `rule` (its `{port}` filled in) filters `side`'s
+    input (see connect_through_fault); returns (port, the client's measured connect time, the points
+    collected after it, its handshake histograms, b's RetransSegs before it).
+
+    The kernel skips a raw tracepoint's program when it would interrupt itself on its CPU (counted; on
+    a busy machine a handshake's state change can be one): a handshake not seen whole while the kernel
+    skipped runs is tried once more, on a new port.
+    """
     for _ in range(2):
         skipped = skipped_runs(receiver)
         ls, port = serve(net, "b")
-        # The first SYN is dropped; the retransmission (after 1 s) goes through.
-        elapsed = connect_through_fault(
-            net, port, "b", f"add rule inet t input tcp dport {port} tcp flags & (syn | ack) == syn drop", 0.5
-        )
-        result = {"elapsed": elapsed}
+        before = net.snmp("b")["RetransSegs"]
+        elapsed = connect_through_fault(net, port, side, rule.format(port=port), lift_after_s)
         ls.close()
         time.sleep(0.1)
         pts = points(receiver.collect())
@@ -311,6 +313,15 @@ def test_connect_latency_with_dropped_syn(receiver, net):
         if set(hist) == {"client", "server"} or not skipped:
             break
     assert set(hist) == {"client", "server"}, f"handshake histograms {sorted(hist)}; runs skipped meanwhile {skipped}"
+    return port, elapsed, pts, hist, before
+
+
+def test_connect_latency_with_dropped_syn(receiver, net):
+    # The first SYN is dropped; the retransmission (after 1 s) goes through.
+    port, elapsed, pts, hist, _ = handshake_through_fault(
+        receiver, net, "b", "add rule inet t input tcp dport {port} tcp flags & (syn | ack) == syn drop", 0.5
+    )
+    result = {"elapsed": elapsed}
     exported = hist["client"].sum / hist["client"].count
     server_side = hist["server"].sum / hist["server"].count
     retrans = total(pts, "otel_ebpf.tcp.retransmits", server__port=port, otel_ebpf__tcp__direction="client")
@@ -340,17 +351,11 @@ def handshake_histograms(pts: list[dict], port: int) -> dict[str, object]:
 
 
 def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
-    ls, port = serve(net, "b")
-    before = net.snmp("b")["RetransSegs"]
     # The client's side drops SYN-ACKs for 1.5 s: the server retransmits its SYN-ACK (1 s, 3 s).
-    elapsed = connect_through_fault(
-        net, port, "a", f"add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop", 1.5
+    port, elapsed, pts, hist, before = handshake_through_fault(
+        receiver, net, "a", "add rule inet t input tcp sport {port} tcp flags & (syn | ack) == syn | ack drop", 1.5
     )
     result = {"elapsed": elapsed}
-    ls.close()
-    time.sleep(0.1)
-    pts = points(receiver.collect())
-    hist = handshake_histograms(pts, port)
     server_side = hist["server"].sum / hist["server"].count
     syn_acks = total(pts, "otel_ebpf.tcp.retransmits", server__port=port, otel_ebpf__tcp__direction="server")
     kernel = net.snmp("b")["RetransSegs"] - before
