@@ -18,9 +18,9 @@ from otel_ebpf.kernel.records import EVENT_HEADER, EVENT_POS_VALID
 from otel_ebpf.model import Role
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
-from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
+from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram, per_cpu_rate
 from otel_ebpf.receivers.helper.processes import ProcessResolver
-from tests.harness import require_binary, require_bpf
+from tests.harness import Server, require_binary, require_bpf
 
 pytestmark = pytest.mark.bpf
 
@@ -357,4 +357,41 @@ def test_cpu_budget_sheds_load_in_the_kernel_and_counts_it(server):
     # Runs the kernel skipped are reported too (none are expected from syscalls in process context).
     skipped = counters[("otel_ebpf.ebpf.dropped", (("reason", "program_skipped"),))]
     print(f"\nkernel drops: ringbuf_full {kernel_dropped}, program_skipped {skipped}")
+    assert received, "some exchanges still came through"
+
+
+def test_max_cpu_steers_the_kernels_span_rate_from_the_agents_cpu(tmp_path):
+    """The kernel's span rate follows what the agent's process uses: nginx under wrk sends the capture
+    more exchanges than a budget of 1 % of a core pays for, so the rate goes down once a second, the
+    exchanges beyond it are shed and counted (still in the metrics), and some still come through."""
+    require_bpf()
+    from otel_ebpf.model import ExchangeSource
+    from otel_ebpf.receivers.ebpf.capture import Capture, Member, TrafficFilter
+    from otel_ebpf.receivers.ebpf.factory import factory
+
+    wrk = require_binary("wrk")
+    nginx = Server("nginx", tmp_path)
+    received = []
+    config, errors = factory.resolve(
+        {"max_cpu": 0.01, "max_spans_per_second": 4000, "filter": {"executables": ["nginx"]}}, "receivers.ebpf"
+    )
+    assert not errors
+    program = HttpCaptureProgram(CaptureOptions(executables=["nginx"], max_spans_per_second=4000))
+    receiver = Capture(config, key=("test",), program=program)
+    member = Member(ExchangeSource("ebpf"), TrafficFilter.from_config(config["filter"]), received.extend)
+    receiver.members.append(member)
+    try:
+        receiver.start(member)
+        url = f"http://127.0.0.1:{nginx.port}/json"
+        subprocess.run([wrk, "-t1", "-c4", "-d4s", url], check=True, capture_output=True)
+        counters = receiver.counters()
+        kernel_rate = program.per_cpu_span_rate()
+    finally:
+        receiver.stop(member)
+        nginx.stop()
+    budget = receiver.budget
+    assert budget is not None and budget.changes >= 1 and budget.rate < 4000, budget and budget.rate
+    assert counters[("otel_ebpf.ebpf.span_rate_limit", ())] == budget.rate
+    assert kernel_rate == per_cpu_rate(budget.rate)  # what the kernel applies
+    assert counters[("otel_ebpf.ebpf.shed_exchanges", (("reason", "rate"),))] > 0
     assert received, "some exchanges still came through"

@@ -20,6 +20,7 @@ _LEVEL_ENDINGS = (
     "_usage_bytes",  # memory_limiter: what it measured, its limits, whether it refuses now
     "_limit_bytes",
     ".refusing",
+    ".span_rate_limit",  # the kernel's span rate now (max_cpu steers it)
 )
 _UNITS = (
     ("bytes", "By"),  # first: queue_size_bytes is in bytes, not requests
@@ -30,6 +31,7 @@ _UNITS = (
     ("endpoints", "{endpoint}"),
     ("item", "{item}"),
     ("components", "{component}"),
+    ("span_rate", "{exchange}/s"),
     ("span", "{span}"),
     ("metric_point", "{data_point}"),
     ("request", "{request}"),

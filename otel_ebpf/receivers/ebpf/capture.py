@@ -30,6 +30,7 @@ from otel_ebpf.model import ExchangeSource, HttpExchange, Role, forget_forks
 from otel_ebpf.protocols.http1_stream import DROP_REASONS
 from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.cpu_budget import CpuBudget
 from otel_ebpf.receivers.ebpf.events import HEADER_SIZE, STAT_NAMES
 from otel_ebpf.receivers.ebpf.kernel_counts import KernelCounts, ShedCount
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
@@ -39,8 +40,9 @@ from otel_ebpf.receivers.helper.processes import shared_resolver
 log = logging.getLogger(__name__)
 
 # The agent's CPU per exchange it receives (drain, parse, default processors, OTLP export): with
-# `max_cpu`, the kernel sends at most max_cpu / this many exchanges a second and sheds the rest
-# (they are still counted in the metrics).  Measured by bench/bench_nginx.py (paced, 5,000 req/s,
+# `max_cpu`, the kernel starts by sending at most max_cpu / this many exchanges a second and sheds
+# the rest (they are still counted in the metrics); cpu_budget.py then corrects the rate from what
+# the agent really uses.  Measured by bench/bench_nginx.py (paced, 5,000 req/s,
 # default processors, OTLP/gRPC with gzip): 54 µs before issue 11, 21.4 µs after it (docs/cost.md);
 # the target is 10 µs: lower this as the measurement goes down.
 AGENT_CPU_PER_EXCHANGE_S = 21.4e-6
@@ -178,6 +180,8 @@ class Capture:
         self._lock = threading.Lock()  # serialises drain cycles, starts and the final drain
         self._kernel_stats = dict.fromkeys(STAT_NAMES, 0)
         self.kernel_counts: KernelCounts | None = None  # the kernel's counts of shed exchanges
+        self.budget: CpuBudget | None = None  # with max_cpu: steers the kernel's span rate
+        self._span_rate = 0  # the kernel's span rate set at load (0: no limit)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -207,6 +211,9 @@ class Capture:
         program = self._program or HttpCaptureProgram(options)
         program.load()
         self.program = program
+        self._span_rate = program.options.max_spans_per_second
+        if self._max_cpu > 0 and self._span_rate > 0 and hasattr(program, "set_span_rate"):
+            self.budget = CpuBudget(self._max_cpu, self._span_rate, c["max_spans_per_second"])
         if getattr(program, "shed_counts_fd", -1) >= 0:
             self.kernel_counts = KernelCounts(program.shed_counts_fd, possible_cpus(), self.resolver.get)
         log.info(
@@ -269,14 +276,31 @@ class Capture:
             if budget > 0:
                 # Stay within the budget: a cycle that used c CPU-seconds is followed by enough
                 # idle time that c / (cycle + wait) <= budget. Meanwhile the ring buffer fills and
-                # the kernel counts what it has to drop.
+                # the kernel counts what it has to drop.  (A backstop: the kernel's span rate,
+                # steered below, keeps the whole agent within it.)
                 used = time.thread_time() - cpu_started
                 needed = used / budget - elapsed
                 if needed > wait:
                     self.throttled_s += needed - max(wait, 0.0)
                     wait = needed
+                self._steer_span_rate()
             if wait > 0:
                 self._stop.wait(wait)
+
+    def _steer_span_rate(self) -> None:
+        """Once a second: the kernel's span rate corrected from the agent's CPU (cpu_budget.py)."""
+        budget, program = self.budget, self.program
+        now = time.monotonic()
+        if budget is None or program is None or not budget.due(now):
+            return
+        try:
+            shed = program.kernel_stats()["shed_rate"]
+            rate = budget.adjust(now, time.process_time(), shed)
+            if rate is not None:
+                program.set_span_rate(rate)
+                log.debug("kernel HTTP capture: span rate %d/s (max_cpu %s)", rate, budget.max_cpu)
+        except OSError:  # the program is being closed
+            return
 
     def cycle(self) -> None:
         """One drain: ring buffer -> tracker -> each receiver."""
@@ -411,6 +435,7 @@ class Capture:
         result[("otel_ebpf.ebpf.unpositioned_events", (("reason", "pos_map_full"),))] = kernel["pos_map_full"]
         result[("otel_ebpf.pipeline.errors", (("receiver", "ebpf"),))] = self.consumer_errors
         result[("otel_ebpf.ebpf.throttled_time", ())] = round(self.throttled_s, 3)
+        result[("otel_ebpf.ebpf.span_rate_limit", ())] = self.budget.rate if self.budget else self._span_rate
         result[("otel_ebpf.processes.vanished", ())] = self.resolver.vanished
         for member in self.members:
             result[("otel_ebpf.receiver.accepted_exchanges", (("receiver", member.source.receiver),))] = (

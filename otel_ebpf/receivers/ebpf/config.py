@@ -108,8 +108,10 @@ SCHEMA = Section(
         "max_connections": Int(65536, min=1, max=1 << 24),
         # 50ms: batches big enough to amortise a cycle; measured 20% less agent CPU than 10ms at 4.5k req/s.
         "drain_interval": Duration("50ms", min=0.001, max=1.0),
-        # CPU the capture thread may use, in cores (0 = no limit). Past it, the thread drains less
-        # often: the kernel drops what no longer fits in the ring buffer and counts it
+        # CPU the agent may use, in cores (0 = no limit): the kernel's span rate is steered from the
+        # agent process's CPU once a second (cpu_budget.py), shed exchanges still counted in the
+        # metrics.  The capture thread is held to it too: past it, the thread drains less often and
+        # the kernel drops what no longer fits in the ring buffer and counts it
         # (otel_ebpf.ebpf.dropped{reason=ringbuf_full}), so an overloaded agent never takes the
         # workload's CPU and never loses data silently.
         "max_cpu": Number(0, min=0, max=64),
@@ -118,7 +120,7 @@ SCHEMA = Section(
         # Exchanges per second the kernel sends to the agent (0 = no limit); past it, and whenever
         # the ring buffer is half full, it sheds whole exchanges before copying a byte: no span, but
         # still counted in the HTTP duration metrics (otel_ebpf.ebpf.shed_exchanges{reason}).
-        # With max_cpu, lowered to what that budget allows.
+        # With max_cpu, lowered to what that budget allows (and steered below this, never above).
         "max_spans_per_second": Int(10000, min=0, max=10_000_000),
         # Shed new exchanges while this fraction of the ring buffer waits to be read (the agent is
         # behind): otel_ebpf.ebpf.shed_exchanges{reason=ring_pressure}.  1 = never: events are lost

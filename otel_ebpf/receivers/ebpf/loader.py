@@ -13,10 +13,18 @@ import dataclasses
 import json
 import logging
 import os
+import struct
 from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
-from otel_ebpf.kernel.bpf import map_update, percpu_u64_sum, possible_cpus, program_misses, require_bpf_permission
+from otel_ebpf.kernel.bpf import (
+    map_lookup,
+    map_update,
+    percpu_u64_sum,
+    possible_cpus,
+    program_misses,
+    require_bpf_permission,
+)
 from otel_ebpf.kernel.btf import SOCK_OFFSETS, SOCK_V6_OFFSETS, Btf, BtfError, check_arities, offset_flags
 from otel_ebpf.kernel.errors import LoadError
 from otel_ebpf.kernel.handoff import run_child
@@ -25,7 +33,7 @@ from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_BOUNDS_NS, SHED_OVERF
 from otel_ebpf.kernel.ringbuf import RingBufferReader
 from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
 
-__all__ = ["CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach"]
+__all__ = ["CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach", "per_cpu_rate"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +104,12 @@ class CaptureOptions:
         return flags
 
 
+def per_cpu_rate(per_second: int) -> int:
+    """A rate of exchanges per second as each CPU's token bucket holds it (at least 1 a CPU)."""
+    cpus = os.cpu_count() or 1
+    return -(-per_second // cpus)
+
+
 def kernel_flags() -> list[str]:
     """-D flags describing the running kernel (struct offsets) from its BTF; raises LoadError."""
     try:
@@ -135,9 +149,7 @@ def compile_and_attach(options: CaptureOptions):
             table[ctypes.c_uint16(port)] = ctypes.c_uint8(1)
     config = bpf[b"shed_config"]
     if options.max_spans_per_second:
-        cpus = os.cpu_count() or 1
-        per_cpu = -(-options.max_spans_per_second // cpus)  # at least 1 a CPU
-        config[ctypes.c_int(0)] = ctypes.c_uint64(per_cpu)
+        config[ctypes.c_int(0)] = ctypes.c_uint64(per_cpu_rate(options.max_spans_per_second))
     if options.shed_ring_fill < 1:
         ring_bytes = max(8, options.ring_buffer_size // PAGE_SIZE) * PAGE_SIZE
         config[ctypes.c_int(1)] = ctypes.c_uint64(max(1, int(ring_bytes * options.shed_ring_fill)))
@@ -157,6 +169,7 @@ class HttpCaptureProgram:
         self._stats_fd = -1
         self._ring_fd = -1
         self.shed_counts_fd = -1  # the kernel's counts of shed exchanges (kernel_counts.py reads them)
+        self._shed_config_fd = -1  # the token bucket's rate (set_span_rate)
         self._link_fds: list[int] = []  # raw tracepoint links: closing them detaches
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
@@ -173,7 +186,7 @@ class HttpCaptureProgram:
             what="compiling the BPF program",
             error=LoadError,
         )
-        self._ring_fd, self._stats_fd, self.shed_counts_fd, *attachments = fds
+        self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
         self.programs: list[str] = reply["programs"]  # names, in the order of the program fds
         self._link_fds = attachments[: len(self.tracepoints)]
@@ -190,6 +203,18 @@ class HttpCaptureProgram:
             self._ring.read(out, limit)
         return out
 
+    def set_span_rate(self, per_second: int) -> None:
+        """Exchanges per second the kernel sends to userspace from now on (0: no limit), shared out
+        over the CPUs as at load (`max_spans_per_second`)."""
+        if self._shed_config_fd >= 0:
+            rate = per_cpu_rate(per_second) if per_second > 0 else 0
+            map_update(self._shed_config_fd, struct.pack("=I", 0), struct.pack("=Q", rate))
+
+    def per_cpu_span_rate(self) -> int:
+        """The rate each CPU's token bucket applies now (0: no limit)."""
+        raw = map_lookup(self._shed_config_fd, struct.pack("=I", 0), 8) if self._shed_config_fd >= 0 else None
+        return struct.unpack("=Q", raw)[0] if raw else 0
+
     def kernel_stats(self) -> dict[str, int]:
         """Sums of the per-CPU counters in the `stats` map, and `skipped`: program runs the kernel skipped."""
         stats = {name: percpu_u64_sum(self._stats_fd, i, self._ncpus) for i, name in enumerate(HTTP_STAT_NAMES)}
@@ -205,7 +230,7 @@ class HttpCaptureProgram:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
-        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd):
+        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd):
             if fd >= 0:
                 os.close(fd)
-        self._ring_fd = self._stats_fd = self.shed_counts_fd = -1
+        self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = -1
