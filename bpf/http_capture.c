@@ -907,19 +907,25 @@ RAW_TRACEPOINT_PROBE(inet_sock_set_state) {
     }
     if (newstate != TCP_ESTABLISHED_ && newstate != TCP_SYN_SENT_ && newstate != TCP_SYN_RECV_)
         return 0;
+    /* Each socket's addresses are read and stored once (every TCP connection of the host passes
+     * here: bench/bench_kernel_cost.py --close): a listener's child at SYN_RECV, its 4-tuple final
+     * then; a client at ESTABLISHED, its local port being chosen after SYN_SENT. */
     struct addr_info addr = {};
-    if (newstate == TCP_ESTABLISHED_) {
-        struct addr_info *known = sock_addrs.lookup(&sk);
-        if (known)
-            addr.role = known->role; /* the ports are complete now: a client's is chosen after SYN_SENT */
+    if (newstate == TCP_SYN_SENT_) {
+        stream_positions.delete(&sk); /* in connect(): a new connection (whatever a freed socket here left) */
+        return 0;
+    }
+    if (newstate == TCP_SYN_RECV_) {
+        stream_positions.delete(&sk); /* a new connection */
+        addr.role = oldstate == TCP_SYN_SENT_ ? ROLE_CLIENT /* a simultaneous open */ : ROLE_SERVER; /* a listener's child */
+    } else if (oldstate == TCP_SYN_SENT_) {
+        addr.role = ROLE_CLIENT; /* ESTABLISHED, out of connect() */
     } else {
-        stream_positions.delete(&sk); /* a new connection: whatever a freed socket at this address left */
-        if (newstate == TCP_SYN_SENT_)
-            addr.role = ROLE_CLIENT; /* in connect() */
-        else if (oldstate == TCP_SYN_SENT_)
-            addr.role = ROLE_CLIENT; /* a simultaneous open */
-        else
-            addr.role = ROLE_SERVER; /* a listener's child */
+        struct addr_info *known = sock_addrs.lookup(&sk);
+        if (known && oldstate == TCP_SYN_RECV_)
+            return 0; /* stored at SYN_RECV, unchanged since */
+        if (known)
+            addr.role = known->role;
     }
     addr.family = read_u16(sk, SK_FAMILY);
     addr.local_port = read_u16(sk, SK_NUM);
