@@ -138,20 +138,20 @@ struct stream_pos {
      * event, until a new request. */
     __u8 after_shed;
     __u8 ports;     /* FILTER_PORTS: PORTS_UNKNOWN, PORTS_WANTED or PORTS_NOT (decided once per socket) */
-    /* The process filter's decision (THREAD_*) for thread `tid`, the last one to move data on the
-     * socket, and that thread's name: read once per thread of the socket, not per call (reading the
-     * name and looking it up cost ~110 ns a call: bench/bench_kernel_cost.py --executables).  A socket
-     * of a process not observed gets an entry too, so that its next calls stop at one lookup. */
-    __u8 thread;
+    __u8 observed;  /* an observed thread moved data on it: EVENT_CLOSE reports its end */
     __u32 tgid;     /* the process that last moved data on the socket, and its fd: whose the */
     __s32 fd;       /* EVENT_CLOSE is (it may come from softirq, in no process of its own) */
-    __u32 tid;
-    __u8 observed;  /* an observed thread moved data on it: EVENT_CLOSE reports its end */
-    __u8 pad[3];
+    __u32 pad;
+    /* The process filter's decision for the last thread that moved data on the socket: its tid << 2
+     * | THREAD_WANTED or THREAD_NOT, stored at once (two threads may decide on two CPUs).  Decided
+     * once per thread of the socket, not per call (reading the thread's name and looking it up cost
+     * ~110 ns a call: bench/bench_kernel_cost.py --executables).  A socket of a process not observed
+     * gets an entry too, so that its next calls stop at one lookup. */
+    __u64 thread;
     __u64 start_ns; /* the shed exchange's start (server: its first read; client: its write) */
     __u64 end_ns;   /* its last response write/read so far; 0: no response yet */
     struct shed_key key;
-    char comm[16];  /* thread `tid`'s name */
+    char comm[16];  /* the name of the last observed thread that moved data on it */
     char path[SHED_PATH_BYTES];
     /* The socket's addresses and role, copied from sock_addrs when an observed thread first moves
      * data on it (one LRU lookup per socket instead of one per event); family 0: unknown (the
@@ -243,25 +243,28 @@ static __always_inline int process_wanted(__u32 tgid, char *comm) {
     return 1;
 }
 
-/* The same for the thread moving data on the socket of entry `p`, decided once per thread: the
- * thread's name is kept in p->comm (the events' `comm`), and for an observed thread the socket's
- * addresses are copied into p->addr if they are not there yet.  A thread renamed (prctl, or an
- * exec keeping the socket open) keeps the decision made under its former name. */
+/* The same for the thread moving data on the socket of entry `p`, decided once per thread.  An
+ * observed thread's name is kept in p->comm (the events' `comm`, and a shed exchange's), and the
+ * socket's addresses are copied into p->addr if they are not there yet.  A thread renamed (prctl, or
+ * an exec keeping the socket open) keeps the decision made under its former name. */
 static __always_inline int thread_wanted(struct stream_pos *p, __u64 sk, __u64 id) {
-    if (p->tid == (__u32)id && p->thread != THREAD_UNKNOWN)
-        return p->thread == THREAD_WANTED;
-    bpf_get_current_comm(p->comm, sizeof(p->comm));
-    int wanted = process_wanted(id >> 32, p->comm);
-    p->tid = (__u32)id;
-    p->thread = wanted ? THREAD_WANTED : THREAD_NOT;
-    if (wanted)
-        p->observed = 1;
-    if (wanted && p->addr.family == 0) {
+    __u64 thread = p->thread;
+    if ((thread >> 2) == (__u32)id && (thread & 3) != THREAD_UNKNOWN)
+        return (thread & 3) == THREAD_WANTED;
+    char comm[16] = {};
+    bpf_get_current_comm(comm, sizeof(comm));
+    int wanted = process_wanted(id >> 32, comm);
+    p->thread = ((__u64)(__u32)id << 2) | (wanted ? THREAD_WANTED : THREAD_NOT);
+    if (!wanted)
+        return 0;
+    __builtin_memcpy(p->comm, comm, sizeof(p->comm));
+    p->observed = 1;
+    if (p->addr.family == 0) {
         struct addr_info *addr = sock_addrs.lookup(&sk);
         if (addr)
             __builtin_memcpy(&p->addr, addr, sizeof(p->addr));
     }
-    return wanted;
+    return 1;
 }
 
 /* Copies up to `want` bytes described by the call into s->data; returns the bytes copied. */
@@ -907,9 +910,10 @@ RAW_TRACEPOINT_PROBE(inet_sock_set_state) {
     }
     if (newstate != TCP_ESTABLISHED_ && newstate != TCP_SYN_SENT_ && newstate != TCP_SYN_RECV_)
         return 0;
-    /* Each socket's addresses are read and stored once (every TCP connection of the host passes
-     * here: bench/bench_kernel_cost.py --close): a listener's child at SYN_RECV, its 4-tuple final
-     * then; a client at ESTABLISHED, its local port being chosen after SYN_SENT. */
+    /* Each socket's addresses are read and stored once, at ESTABLISHED (every TCP connection of the
+     * host passes here: bench/bench_kernel_cost.py --close).  Not before: a client's local port is
+     * chosen after SYN_SENT, and a listener's child gets its addresses after SYN_RECV (until Linux
+     * 6.15, "inet: better inet_sock_set_state() for passive flows"). */
     struct addr_info addr = {};
     if (newstate == TCP_SYN_SENT_) {
         stream_positions.delete(&sk); /* in connect(): a new connection (whatever a freed socket here left) */
@@ -917,15 +921,21 @@ RAW_TRACEPOINT_PROBE(inet_sock_set_state) {
     }
     if (newstate == TCP_SYN_RECV_) {
         stream_positions.delete(&sk); /* a new connection */
-        addr.role = oldstate == TCP_SYN_SENT_ ? ROLE_CLIENT /* a simultaneous open */ : ROLE_SERVER; /* a listener's child */
-    } else if (oldstate == TCP_SYN_SENT_) {
-        addr.role = ROLE_CLIENT; /* ESTABLISHED, out of connect() */
+        if (oldstate != TCP_SYN_SENT_)
+            return 0; /* a listener's child: a SERVER, told at ESTABLISHED */
+        addr.role = ROLE_CLIENT; /* a simultaneous open: its role kept until ESTABLISHED */
+        if (sock_addrs.update(&sk, &addr) != 0)
+            count(STAT_ADDR_MAP_FULL);
+        return 0;
+    }
+    if (oldstate == TCP_SYN_SENT_) {
+        addr.role = ROLE_CLIENT; /* out of connect() */
     } else {
         struct addr_info *known = sock_addrs.lookup(&sk);
-        if (known && oldstate == TCP_SYN_RECV_)
-            return 0; /* stored at SYN_RECV, unchanged since */
         if (known)
-            addr.role = known->role;
+            addr.role = known->role; /* a simultaneous open, or addresses read before (TCP repair) */
+        else if (oldstate == TCP_SYN_RECV_)
+            addr.role = ROLE_SERVER; /* a listener's child */
     }
     addr.family = read_u16(sk, SK_FAMILY);
     addr.local_port = read_u16(sk, SK_NUM);

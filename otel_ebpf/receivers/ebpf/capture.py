@@ -30,6 +30,7 @@ from otel_ebpf.model import ExchangeSource, HttpExchange, Role, forget_forks
 from otel_ebpf.protocols.http1_stream import DROP_REASONS
 from otel_ebpf.receivers.ebpf.config import KERNEL_KEYS
 from otel_ebpf.receivers.ebpf.connections import ConnectionTracker
+from otel_ebpf.receivers.ebpf.cpu_budget import PERIOD_S as STEER_PERIOD_S
 from otel_ebpf.receivers.ebpf.cpu_budget import CpuBudget
 from otel_ebpf.receivers.ebpf.events import HEADER_SIZE, STAT_NAMES
 from otel_ebpf.receivers.ebpf.kernel_counts import KernelCounts, ShedCount
@@ -281,9 +282,12 @@ class Capture:
                 used = time.thread_time() - cpu_started
                 needed = used / budget - elapsed
                 if needed > wait:
-                    self.throttled_s += needed - max(wait, 0.0)
-                    wait = needed
-                self._steer_span_rate()
+                    if self.budget is not None:
+                        # The span rate is steered once a period (in cycle()): a backlog drained at
+                        # once must not hold the thread off for longer, or the rate is corrected late.
+                        needed = min(needed, STEER_PERIOD_S)
+                    self.throttled_s += max(0.0, needed - max(wait, 0.0))
+                    wait = max(wait, needed)
             if wait > 0:
                 self._stop.wait(wait)
 
@@ -291,7 +295,7 @@ class Capture:
         """Once a second: the kernel's span rate corrected from the agent's CPU (cpu_budget.py)."""
         budget, program = self.budget, self.program
         now = time.monotonic()
-        if budget is None or program is None or not budget.due(now):
+        if program is None or not budget.due(now):
             return
         try:
             shed = program.kernel_stats()["shed_rate"]
@@ -303,9 +307,11 @@ class Capture:
             return
 
     def cycle(self) -> None:
-        """One drain: ring buffer -> tracker -> each receiver."""
+        """One drain: ring buffer -> tracker -> each receiver; with `max_cpu`, the span rate steered."""
         with self._lock:
             self._cycle()
+            if self.budget is not None:
+                self._steer_span_rate()  # under the lock: stop() closes the program under it
 
     def _cycle(self, final: bool = False) -> None:
         """A drain, with the lock held; the final one also flushes what the tracker holds."""
