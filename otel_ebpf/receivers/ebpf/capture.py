@@ -298,7 +298,7 @@ class Capture:
         if program is None or not budget.due(now):
             return
         try:
-            shed = program.kernel_stats()["shed_rate"]
+            shed = program.kernel_stat("shed_rate")  # one counter, not every one and the programs' misses
             rate = budget.adjust(now, time.process_time(), shed)
             if rate is not None:
                 program.set_span_rate(rate)

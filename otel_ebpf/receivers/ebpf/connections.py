@@ -326,15 +326,8 @@ class ConnectionTracker:
         if name is None:
             name = self._remember(self._names, comm, comm.split(b"\0", 1)[0].decode(errors="replace"))
         if family:
-            addresses = self._addresses
-            local = addresses.get((family, laddr))
-            if local is None:
-                local = self._remember(addresses, (family, laddr), ev.format_address(family, laddr))
-            peer = addresses.get((family, paddr))
-            if peer is None:
-                peer = self._remember(addresses, (family, paddr), ev.format_address(family, paddr))
-            conn.local_address = local
-            conn.peer_address = peer
+            conn.local_address = self._address(family, laddr)
+            conn.peer_address = self._address(family, paddr)
             conn.local_port = lport
             conn.peer_port = pport
         else:
@@ -356,6 +349,13 @@ class ConnectionTracker:
         self.connections[key] = conn
         self.stats.connections_opened += 1
         return conn
+
+    def _address(self, family: int, raw: bytes) -> str:
+        """ev.format_address, remembered."""
+        text = self._addresses.get((family, raw))
+        if text is None:
+            text = self._remember(self._addresses, (family, raw), ev.format_address(family, raw))
+        return text
 
     @staticmethod
     def _remember(memo: dict, key, value: str) -> str:

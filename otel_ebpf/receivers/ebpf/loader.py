@@ -104,6 +104,10 @@ class CaptureOptions:
         return flags
 
 
+# shed_config[0]: each CPU's token-bucket rate (bpf/http_capture.c).
+_RATE_KEY = struct.pack("=I", 0)
+
+
 def per_cpu_rate(per_second: int) -> int:
     """A rate of exchanges per second as each CPU's token bucket holds it (at least 1 a CPU)."""
     cpus = os.cpu_count() or 1
@@ -208,12 +212,16 @@ class HttpCaptureProgram:
         over the CPUs as at load (`max_spans_per_second`)."""
         if self._shed_config_fd >= 0:
             rate = per_cpu_rate(per_second) if per_second > 0 else 0
-            map_update(self._shed_config_fd, struct.pack("=I", 0), struct.pack("=Q", rate))
+            map_update(self._shed_config_fd, _RATE_KEY, struct.pack("=Q", rate))
 
     def per_cpu_span_rate(self) -> int:
         """The rate each CPU's token bucket applies now (0: no limit)."""
-        raw = map_lookup(self._shed_config_fd, struct.pack("=I", 0), 8) if self._shed_config_fd >= 0 else None
+        raw = map_lookup(self._shed_config_fd, _RATE_KEY, 8) if self._shed_config_fd >= 0 else None
         return struct.unpack("=Q", raw)[0] if raw else 0
+
+    def kernel_stat(self, name: str) -> int:
+        """One counter of the `stats` map (a name of HTTP_STAT_NAMES), summed over the CPUs."""
+        return percpu_u64_sum(self._stats_fd, HTTP_STAT_NAMES.index(name), self._ncpus)
 
     def kernel_stats(self) -> dict[str, int]:
         """Sums of the per-CPU counters in the `stats` map, and `skipped`: program runs the kernel skipped."""
