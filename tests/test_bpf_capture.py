@@ -318,24 +318,31 @@ def _thread_cpu_s(native_id: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_cpu_budget_sheds_load_in_the_kernel_and_counts_it(server):
-    require_bpf()
+def _capture(receiver_config: dict, options: CaptureOptions):
+    """A `Capture` (not started) for an `ebpf` receiver's config, with the real program built from
+    `options`, and its one member, whose exchanges go to the list returned."""
     from otel_ebpf.model import ExchangeSource
     from otel_ebpf.receivers.ebpf.capture import Capture, Member, TrafficFilter
     from otel_ebpf.receivers.ebpf.factory import factory
 
-    wrk = require_binary("wrk")
-    received = []
-    config, errors = factory.resolve(
-        {"drain_interval": "10ms", "max_cpu": 0.002, "ring_buffer_size": 8 * 4096, "filter": {"pids": [os.getpid()]}},
-        "receivers.ebpf",
-    )
+    config, errors = factory.resolve(receiver_config, "receivers.ebpf")
     assert not errors
-    # This process is the server: the program must not leave it out as it leaves the agent out.
-    program = HttpCaptureProgram(CaptureOptions(self_pid=0, pids=[os.getpid()], ring_buffer_size=8 * 4096))
+    program = HttpCaptureProgram(options)
     receiver = Capture(config, key=("test",), program=program)
+    received: list = []
     member = Member(ExchangeSource("ebpf"), TrafficFilter.from_config(config["filter"]), received.extend)
     receiver.members.append(member)
+    return receiver, member, program, received
+
+
+def test_cpu_budget_sheds_load_in_the_kernel_and_counts_it(server):
+    require_bpf()
+    wrk = require_binary("wrk")
+    # This process is the server: the program must not leave it out as it leaves the agent out.
+    receiver, member, _, received = _capture(
+        {"drain_interval": "10ms", "max_cpu": 0.002, "ring_buffer_size": 8 * 4096, "filter": {"pids": [os.getpid()]}},
+        CaptureOptions(self_pid=0, pids=[os.getpid()], ring_buffer_size=8 * 4096),
+    )
     receiver.start(member)
     try:
         cpu0 = _thread_cpu_s(receiver._thread.native_id)
@@ -365,21 +372,12 @@ def test_max_cpu_steers_the_kernels_span_rate_from_the_agents_cpu(tmp_path):
     more exchanges than a budget of 1 % of a core pays for, so the rate goes down once a second, the
     exchanges beyond it are shed and counted (still in the metrics), and some still come through."""
     require_bpf()
-    from otel_ebpf.model import ExchangeSource
-    from otel_ebpf.receivers.ebpf.capture import Capture, Member, TrafficFilter
-    from otel_ebpf.receivers.ebpf.factory import factory
-
     wrk = require_binary("wrk")
     nginx = Server("nginx", tmp_path)
-    received = []
-    config, errors = factory.resolve(
-        {"max_cpu": 0.01, "max_spans_per_second": 4000, "filter": {"executables": ["nginx"]}}, "receivers.ebpf"
+    receiver, member, program, received = _capture(
+        {"max_cpu": 0.01, "max_spans_per_second": 4000, "filter": {"executables": ["nginx"]}},
+        CaptureOptions(executables=["nginx"], max_spans_per_second=4000),
     )
-    assert not errors
-    program = HttpCaptureProgram(CaptureOptions(executables=["nginx"], max_spans_per_second=4000))
-    receiver = Capture(config, key=("test",), program=program)
-    member = Member(ExchangeSource("ebpf"), TrafficFilter.from_config(config["filter"]), received.extend)
-    receiver.members.append(member)
     try:
         receiver.start(member)
         url = f"http://127.0.0.1:{nginx.port}/json"
