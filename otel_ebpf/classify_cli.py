@@ -6,11 +6,15 @@ Reads JSON lines (from FILE, or stdin when FILE is absent or ``-``), each either
 * ``{"status": 200, "headers": {...}, "body": "..."}`` (``body_base64`` instead of
   ``body`` for binary bodies; optional ``truncated``),
 
-optionally with ``method``, ``route``, ``path`` (for ``routes`` rules), ``error_type``
-(for a missing response: ``"status": null``) and ``id`` (echoed back).  Writes one JSON
-line per input line, in order::
+optionally with ``method``, ``route``, ``path`` (for ``routes`` rules), ``request_headers``
+(what the client asked for: an HTML login page answering ``Accept: application/json`` is an
+authentication failure), ``error_type`` (for a missing response: ``"status": null``) and
+``id`` (echoed back).  Writes one JSON line per input line, in order, with the rule that
+found the failure (``rule``) and, for a batch where only some items failed,
+``failed_items``/``items``::
 
-    {"business_error": true, "kind": "business", "error_type": "payment", "severity": "critical", ...}
+    {"business_error": true, "kind": "business", "error_type": "payment", "severity": "critical",
+     "detail": "card_declined", "rule": "json.success_flag"}
 
 A line that cannot be read gets ``{"error": "...", "business_error": false, ...}`` and the
 exit status becomes 1; 2 means the command itself could not run (bad config, no file).
@@ -123,6 +127,10 @@ def to_exchange(item: Any) -> HttpExchange:
         value = item.get(key)
         if value is not None and not isinstance(value, str):
             raise InputError(f"{key}: expected a string")
+    request_headers = item.get("request_headers") or {}
+    if not isinstance(request_headers, dict) or not all(isinstance(v, str) for v in request_headers.values()):
+        raise InputError("request_headers: expected an object of strings")
+    x.request_headers = {str(k).lower(): v for k, v in request_headers.items()}
     x.method = item.get("method") or "GET"
     x.route = item.get("route")
     x.path = item.get("path") or ""
@@ -177,7 +185,10 @@ def classify_main(argv: list[str] | None = None, stdin: TextIO | None = None, st
                     error_type=verdict.type,
                     severity=verdict.severity,
                     detail=verdict.detail or None,
+                    rule=verdict.rule or None,
                 )
+                if verdict.failed_items:
+                    out.update(failed_items=verdict.failed_items, items=verdict.items)
             stdout.write(json.dumps(out) + "\n")
     finally:
         if source is not stdin:

@@ -169,7 +169,7 @@ def test_value_detectors(text, expected):
 
 
 def test_nothing_found_returns_the_same_object():
-    text = "business error: payment (rule: json.success=false)"
+    text = "business error: payment (rule: json.success_flag)"
     assert SCRUB(text) is text
 
 

@@ -50,13 +50,23 @@ def test_default_severities_follow_the_spec():
     assert {t: rules.severity(t) for t in expected} == expected
 
 
-def test_non_json_and_non_object_bodies_are_not_failures_fast():
-    assert DEFAULT.classify(200, {"content-type": "text/html"}, b'{"success": false}') is NONE
-    assert DEFAULT.classify(200, JSON, b'[{"success": false}]') is NONE
+def test_bodies_are_read_as_what_they_are_not_as_their_content_type_says():
+    # Issue 12: JSON sent as HTML or text, a batch whose every item failed, an NDJSON stream
+    # whose record is an error envelope: failures, each named by the rule that found it.
+    assert DEFAULT.classify(200, {"content-type": "text/html"}, b'{"success": false}').rule == "json.success_flag"
+    assert DEFAULT.classify(200, JSON, b'[{"success": false}]').rule == "json.batch"
+    for stream in ("application/x-ndjson", "application/jsonl", "application/json-seq"):
+        assert DEFAULT.classify(200, {"content-type": stream}, b'{"success": false}\n').rule == "stream.success_flag"
+
+
+def test_what_carries_no_envelope_is_not_a_failure():
     assert DEFAULT.classify(200, {}, b"") is NONE
     assert DEFAULT.classify(302, {}, b'{"success": false}') is NONE
-    for stream in ("application/x-ndjson", "application/jsonl", "application/json-seq"):
-        assert DEFAULT.classify(200, {"content-type": stream}, b'{"success": false}\n') is NONE
+    assert DEFAULT.classify(200, {"content-type": "image/png"}, b"error: \x89PNG") is NONE
+    assert DEFAULT.classify(200, JSON, b'"error"') is NONE  # a JSON string: a value
+    assert DEFAULT.classify(200, JSON, b'[{"success": true}, {"success": false}]').kind == "none"
+    ordinary = b'{"level": "error", "msg": "disk full", "ts": 1}\n{"level": "info", "msg": "ok", "ts": 2}\n'
+    assert DEFAULT.classify(200, {"content-type": "application/x-ndjson"}, ordinary) is NONE
 
 
 def test_status_only_verdicts_are_shared_objects():
@@ -144,7 +154,8 @@ def test_severity_and_status_type_overrides():
 def test_success_codes_and_ignore_fields():
     c = classifier(success_codes=[10000], ignore_fields=["status"])
     assert verdict({"code": 10000, "msg": "Success"}, c=c)[0] == "none"
-    assert verdict({"code": 10000, "msg": "Success"})[0] == "business"
+    assert verdict({"code": 10000, "msg": "queued"})[0] == "business"
+    assert verdict({"code": 10000, "msg": "Success"})[0] == "none"  # a sibling that says success
     assert verdict({"status": "failed"}, c=c)[0] == "none"
 
 
@@ -194,13 +205,14 @@ def test_validate_config_names_the_bad_key(config, needle):
 # ---------------------------------------------------------------- robustness
 
 
-def _negative_2xx_json_bodies() -> list[tuple[str, bytes, dict]]:
+def _negative_2xx_json_bodies() -> list[tuple[str, bytes, dict, bool]]:
     out = []
     for e in load_corpus():
         if e.get("status") in (200, 201, 202) and e["expect"]["kind"] == "none" and e.get("body", "").startswith("{"):
             headers = {k.lower(): v for k, v in e["headers"].items()}
             if "json" in headers.get("content-type", "json"):
-                out.append((e["id"], e["body"].encode(), headers))
+                reads = e.get("method", "GET") in ("GET", "HEAD")  # as `otel-ebpf classify` reads the entry
+                out.append((e["id"], e["body"].encode(), headers, reads))
     return out
 
 
@@ -208,9 +220,9 @@ def test_no_prefix_of_a_successful_document_reads_as_a_failure():
     """A truncated document must not be read as a failure: every cut of every success body."""
     bodies = _negative_2xx_json_bodies()
     assert len(bodies) >= 40
-    for entry_id, body, headers in bodies:
+    for entry_id, body, headers, reads in bodies:
         for end in range(1, len(body)):
-            v = DEFAULT.classify(200, headers, body[:end], True)
+            v = DEFAULT.classify(200, headers, body[:end], True, reads=reads)
             assert v.kind == "none", (entry_id, body[:end], v)
 
 

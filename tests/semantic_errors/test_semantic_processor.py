@@ -41,21 +41,22 @@ def test_silent_2xx_failure_gets_error_status_and_error_type():
         "otel_ebpf.error.kind": "business",
         "otel_ebpf.error.type": "payment",
         "otel_ebpf.error.severity": "critical",
+        "otel_ebpf.error.rule": "json.success_flag",
         "error.type": "payment",
     }
     assert x.status_override == STATUS_ERROR
     # The type and the rule, never the body's words (bodies are not exported by default).
-    assert x.status_message == "business error: payment (rule: json.success=false)"
+    assert x.status_message == "business error: payment (rule: json.success_flag)"
 
 
 @pytest.mark.parametrize(
     ("body", "rule"),
     [
-        (b'{"success": "false", "message": "card 4111111111111111 declined"}', "json.success=false"),
-        (b'{"status": "error", "message": "invalid token SECRET12 for user"}', "json.status=error"),
-        (b'{"error": "wrong password SECRET27"}', "json.error present"),
-        (b'{"code": "AUTH_FAILED_SECRET12", "data": null}', "json.code is an error code"),
-        (b'{"code": 4111111111111111, "message": "x"}', "json.code not 2xx"),
+        (b'{"success": "false", "message": "card 4111111111111111 declined"}', "json.success_flag"),
+        (b'{"status": "error", "message": "invalid token SECRET12 for user"}', "json.status_word"),
+        (b'{"error": "wrong password SECRET27"}', "json.error_member"),
+        (b'{"code": "AUTH_FAILED_SECRET12", "data": null}', "json.error_code"),
+        (b'{"code": 4111111111111111, "message": "x"}', "json.error_code"),
     ],
 )
 def test_status_message_names_the_rule_never_the_body(body, rule):
@@ -63,6 +64,7 @@ def test_status_message_names_the_rule_never_the_body(body, rule):
     SemanticErrorsProcessor({}).process([x])
     assert x.status_override == STATUS_ERROR
     assert x.status_message.endswith(f"(rule: {rule})")
+    assert x.attributes["otel_ebpf.error.rule"] == rule
     for secret in ("4111", "SECRET", "declined", "wrong", "invalid"):
         assert secret not in x.status_message
 
@@ -76,9 +78,9 @@ def test_status_message_adds_the_redacted_detail_only_when_bodies_are_exported()
     quiet.source = ExchangeSource("ebpf", Redactor())
     capture.source = ExchangeSource("ebpf", Redactor(capture_body=True))
     SemanticErrorsProcessor({}).process([quiet, capture])
-    assert quiet.status_message == "business error: payment (rule: json.success=false)"
+    assert quiet.status_message == "business error: payment (rule: json.success_flag)"
     assert capture.status_message == (
-        "business error: payment (rule: json.success=false, detail: card REDACTED declined)"
+        "business error: payment (rule: json.success_flag, detail: card REDACTED declined)"
     )
 
 
@@ -163,7 +165,7 @@ def test_route_rules_disable_ignore_and_extend():
             "routes": [
                 {"match": "/health*", "enabled": False},
                 {"match": "/jobs/*", "methods": ["GET"], "ignore_fields": ["status"]},
-                {"match": "/legacy/*", "status_words": ["nok"], "severities": {"generic_business_error": "high"}},
+                {"match": "/legacy/*", "status_words": ["bounced"], "severities": {"generic_business_error": "high"}},
             ]
         }
     )
@@ -173,8 +175,8 @@ def test_route_rules_disable_ignore_and_extend():
         exchange(200, failed_job, route="/jobs/{id}", method="GET"),
         exchange(200, failed_job, route="/jobs/{id}", method="POST"),  # other method: default rules
         exchange(200, failed_job, route="/orders"),
-        exchange(200, b'{"status": "NOK"}', route=None, path="/legacy/pay"),  # no route: matched on the path
-        exchange(200, b'{"status": "NOK"}', route="/orders"),
+        exchange(200, b'{"status": "BOUNCED"}', route=None, path="/legacy/pay"),  # no route: matched on the path
+        exchange(200, b'{"status": "BOUNCED"}', route="/orders"),
     ]
     p.process(xs)
     kinds = [(x.attributes.get("otel_ebpf.error.type"), x.attributes.get("otel_ebpf.error.severity")) for x in xs]
@@ -275,7 +277,8 @@ def test_entry_point_classifier_for_a_route(plugin):
     # The classifier's message is read from the body: only its name says where the verdict came from.
     assert xs[0].status_message == "business error: soap_fault (rule: classifier legacy)"
     assert xs[1].attributes["otel_ebpf.error.type"] == "auth_failure"
-    assert xs[2].attributes == {} and xs[3].attributes == {} and xs[4].attributes == {}
+    assert xs[2].attributes == {} and xs[3].attributes == {}
+    assert xs[4].attributes["otel_ebpf.error.rule"] == "xml.fault"  # not its route: the built-in rules
     assert p.custom_errors == 2
     assert [c[1] for c in legacy_rules.CALLS] == [fault, b'{"ok": false, "error": "invalid_auth"}', b"boom", b"junk"]
 
@@ -317,10 +320,12 @@ def test_repeated_bodies_are_judged_once_and_a_fork_reuses_the_verdict(monkeypat
     )
     assert traces.classifier is metrics.classifier  # same rules: one classifier, one cache
     assert SemanticErrorsProcessor({}).classifier is not traces.classifier
-    parsed: list[bytes] = []
-    real = classifier_module.load_json
+    parsed: list[bytes] = []  # the bodies judged (read and ruled on), not answered by the cache
+    real = classifier_module.Classifier._classify_body
     monkeypatch.setattr(
-        classifier_module, "load_json", lambda body, charset=None: parsed.append(body) or real(body, charset)
+        classifier_module.Classifier,
+        "_classify_body",
+        lambda self, status, headers, body, *args: parsed.append(body) or real(self, status, headers, body, *args),
     )
     batch = [exchange(200, bytes(DECLINED)) for _ in range(5)]  # equal bodies, distinct objects
     forks = [x.fork() for x in batch]

@@ -31,7 +31,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import (
 from otel_ebpf.component import Consumer, ExchangeProcessor, MetricsProducer
 from otel_ebpf.model import STATUS_ERROR, HttpExchange, ProcessInfo
 from otel_ebpf.processors.semantic_errors.body import decode_body
-from otel_ebpf.processors.semantic_errors.classifier import NONE, Classification, Classifier
+from otel_ebpf.processors.semantic_errors.classifier import NONE, Classification, Classifier, expects_data
 from otel_ebpf.processors.semantic_errors.rules import (
     ENTRY_POINT_GROUP,
     GENERIC_TYPE,
@@ -58,6 +58,29 @@ ATTR_KIND = "otel_ebpf.error.kind"
 ATTR_TYPE = "otel_ebpf.error.type"
 ATTR_SEVERITY = "otel_ebpf.error.severity"
 ATTR_ERROR_TYPE = "error.type"
+# Which rule found the failure (`json.success_flag`, `xml.fault`, `html.login_page`, ...).
+ATTR_RULE = "otel_ebpf.error.rule"
+# A batch answer where some items failed: not a failure of the call, but said on the span.
+ATTR_FAILED_ITEMS = "otel_ebpf.error.failed_items"
+ATTR_ITEMS = "otel_ebpf.error.items"
+
+
+# Requests that read: an entity they read in a failed state is data (see Classifier.classify).
+_READS = frozenset({"GET", "HEAD"})
+
+
+def _expects_data(x: HttpExchange) -> bool:
+    """Did the request ask for data?  Only an HTML answer needs to know (a login page), so only then asked."""
+    content_type = x.response_headers.get("content-type")
+    if content_type is None or "html" not in content_type:
+        return False
+    return expects_data(x.request_headers, x.path or "")
+
+
+def _annotate_partial(x: HttpExchange, verdict: Classification) -> None:
+    x.attributes[ATTR_FAILED_ITEMS] = verdict.failed_items
+    x.attributes[ATTR_ITEMS] = verdict.items
+
 
 # Semantic conventions: methods outside this set are reported as _OTHER (bounded cardinality).
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"})
@@ -184,9 +207,19 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
                     verdict = self.classify(x)
                 else:
                     verdict = classify(
-                        x.status_code, x.response_headers, x.response_body, x.response_body_truncated, x.error_type
+                        x.status_code,
+                        x.response_headers,
+                        x.response_body,
+                        x.response_body_truncated,
+                        x.error_type,
+                        _expects_data(x),
+                        x.method in _READS,
                     )
-                if verdict is NONE or verdict.kind == "none":
+                if verdict is NONE:
+                    continue
+                if verdict.kind == "none":
+                    if verdict.failed_items:
+                        _annotate_partial(x, verdict)
                     continue
                 self._annotate(x, verdict)
             except Exception:
@@ -220,6 +253,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         attributes[ATTR_KIND] = verdict.kind
         attributes[ATTR_TYPE] = verdict.type
         attributes[ATTR_SEVERITY] = verdict.severity
+        if verdict.rule:
+            attributes[ATTR_RULE] = verdict.rule
         status = x.status_code
         if status is not None and status < 400:
             # A failure the status code hides: the span must say so itself.
@@ -256,7 +291,13 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
                 if verdict is not None:
                     return verdict
         return classifier.classify(
-            x.status_code, x.response_headers, x.response_body, x.response_body_truncated, x.error_type
+            x.status_code,
+            x.response_headers,
+            x.response_body,
+            x.response_body_truncated,
+            x.error_type,
+            _expects_data(x),
+            x.method in _READS,
         )
 
     def _run_custom(self, route: _Route, classifier: Classifier, x: HttpExchange) -> Classification | None:
@@ -374,10 +415,10 @@ def to_classification(result: object, rules: RuleSet) -> Classification | None:
 def status_message(verdict: Classification, redactor: Redactor | None) -> str:
     """The span status message of a silent failure: the kind, the type and the rule that found it.
 
-    ``business error: payment (rule: json.success=false)``.  The body's own words (the verdict's
+    ``business error: payment (rule: json.success_flag)``.  The body's own words (the verdict's
     ``detail``: an error code, a message) are added only when the receiver exports bodies
     (``capture_body``), and then through the value detectors:
-    ``business error: payment (rule: json.success=false, detail: card_declined)``.
+    ``business error: payment (rule: json.success_flag, detail: card_declined)``.
     """
     message = f"{verdict.kind} error: {verdict.type}"
     inner = [f"rule: {verdict.rule}"] if verdict.rule else []

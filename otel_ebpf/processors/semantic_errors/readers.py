@@ -1,0 +1,440 @@
+"""Reading a response body prefix as what it is, whatever its Content-Type says.
+
+APIs report failures in JSON, but also in SOAP and XML-RPC faults, XML error documents, HTML
+pages, plain text and form-encoded or name-value bodies; and they send JSON as ``text/plain``
+or ``text/html``, behind an anti-XSSI prefix or a BOM, as SSE or NDJSON streams, compressed,
+in Shift_JIS or GBK.  :func:`read_body` sniffs the format from the bytes (the declared type
+is a hint), finds the charset (declared in the header, the XML declaration or an HTML
+``<meta>``, else sniffed) and returns a :class:`Document`:
+
+* ``json``, ``xml``, ``form``: a tree of dicts, lists and scalars that the envelope rules
+  read the same way (an XML element is a dict of its attributes and children; a form is a
+  dict of its fields);
+* ``stream``: the records of an SSE or NDJSON stream (a list of trees), with SSE ``error``
+  events flagged;
+* ``html``: the page's title, first heading and whether it holds a password form;
+* ``text``: the first characters of a plain-text body.
+
+Everything is read from the captured prefix: a document cut by the capture limit yields the
+part before the cut.  Nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import NamedTuple
+from urllib.parse import parse_qsl
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+
+from otel_ebpf.processors.semantic_errors.body import charset_of, load_json, to_text
+
+__all__ = ["Document", "HtmlPage", "read_body", "sniff_charset", "visible_text"]
+
+# Anti-XSSI prefixes servers put before JSON so that a <script> include cannot read it.
+_XSSI = (b")]}',", b")]}'", b"while(1);", b"while (1);", b"for(;;);", b"for (;;);", b"&&&START&&&", b"/*-secure-")
+# JSONP: `callback({...})`, Express's `/**/ typeof cb === 'function' && cb({...});`.
+_JSONP = re.compile(
+    rb"(?:/\*\*/\s*)?(?:typeof\s+[\w$.]+\s*===?\s*['\"]function['\"]\s*&&\s*)?[A-Za-z_$][\w$.]*\s*\(\s*(?=[\[{])"
+)
+_JSONP_END = re.compile(rb"\)\s*;?\s*\Z")
+_GUARD_ENDS = (b"&&&END&&&", b"*/")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_SCHEMA_INSTANCE = "{http://www.w3.org/2001/XMLSchema-instance}"
+_MAX_XML_DEPTH = 7  # XML-RPC's faultString sits at depth 6
+_MAX_CHILDREN = 24
+_MAX_REPEATED = 3
+_MAX_RECORDS = 64
+_HTML_PREFIX = 4096  # characters of a page read: the title, the first heading, a login form
+
+_FORM_PAIRS = re.compile(rb"[A-Za-z_][\w.\-\[\]]*=[^\s&=]*(?:&[A-Za-z_][\w.\-\[\]]*=[^\s&]*)+\s*\Z")
+_KV_LINE = re.compile(r"[A-Za-z_][\w.\-]*[ \t]*=[^=\n]*\Z")
+_COLON_LINE = re.compile(r"[A-Za-z_][\w.\-]{0,31}[ \t]*:[ \t]*\S[^\n]*\Z")
+_XML_ENCODING = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9_\-.:]+)")
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-.:]+)", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_HEADING = re.compile(r"<h[12][^>]*>(.*?)</h[12]", re.IGNORECASE | re.DOTALL)
+_PASSWORD = re.compile(r"<input[^>]+type\s*=\s*[\"']?password", re.IGNORECASE)
+# An identity provider's hand-off: a SAML POST form, an OAuth/OIDC authorize redirect, a sign-in widget.
+_SIGN_IN_FORM = re.compile(
+    r"name\s*=\s*[\"']?(?:SAMLRequest|SAMLResponse)|/oauth2?/(?:v\d\.\d/)?authorize|/protocol/openid-connect/auth"
+    r"|okta-sign-in|/saml2?/|login\.microsoftonline\.com",
+    re.IGNORECASE,
+)
+_TAGS = re.compile(r"<[^>]*>")
+_SOAP_FAULT = re.compile(r"<(?:[\w.-]+:)?Fault[\s>]")
+# The words of a SOAP 1.1 or 1.2 fault: faultcode, faultstring, Code/Value, Reason/Text, detail.
+_FAULT_PARTS = re.compile(
+    r"<(?:[\w.-]+:)?(faultcode|faultstring|faultactor|Value|Subcode|Text|detail|Detail)\b[^>]*>(.*?)</", re.DOTALL
+)
+_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+# Charsets tried, in order, on a body that is not UTF-8 and declares none.  The one whose text
+# holds the most words of the lexicon wins (a success reads the same in any of them: nothing to
+# find); without any, the first that decodes.
+SNIFFED_CHARSETS = ("gb18030", "shift_jis", "euc_kr", "big5", "cp1252")
+# Two bytes above 0x7f in a row: not a Latin-1 text.
+_ISOLATED_HIGH = re.compile(rb"[\x80-\xff]{2}")
+
+
+class HtmlPage(NamedTuple):
+    title: str
+    heading: str
+    password_form: bool
+    markup: str  # the page's first characters (see visible_text)
+    sign_in: bool = False  # a SAML or OAuth hand-off form, a sign-in widget
+
+
+def visible_text(page: HtmlPage, limit: int = 300) -> str:
+    """The first words a reader of the page sees (scripts, styles and the head left out); computed
+    only when a rule needs them: ~15 µs on a 1 KiB page."""
+    markup = page.markup
+    body = markup.find("<body")
+    return _clean(_INVISIBLE.sub(" ", markup[body if body >= 0 else 0 :]))[:limit]
+
+
+class Document(NamedTuple):
+    """A body read as its format: ``json``, ``xml``, ``form``, ``stream``, ``html`` or ``text``."""
+
+    format: str
+    value: object  # a tree (json, xml, form), a list of trees (stream), an HtmlPage, a str
+    complete: bool  # False when the capture (or the framing) cut the document
+    error_event: bool = False  # an SSE stream sent an `event: error`
+
+
+def _strip_prefixes(data: bytes) -> tuple[bytes, str | None]:
+    """Removes a BOM, blanks and an anti-XSSI prefix; returns the rest and the BOM's charset."""
+    charset = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            data, charset = data[len(bom) :], name
+            break
+    data = data.lstrip()
+    for prefix in _XSSI:
+        if data.startswith(prefix):
+            data = data[len(prefix) :].lstrip()
+            tail = data.rstrip()
+            for end in _GUARD_ENDS:
+                if tail.endswith(end):
+                    data = tail[: -len(end)]
+                    break
+            break
+    else:
+        if data.startswith(b"/*") and not data.startswith(b"/**/") and data.rstrip().endswith(b"*/"):
+            return data[2:].rstrip()[:-2].strip(), charset  # JSON in a comment (Dojo, Prototype)
+        found = _JSONP.match(data)
+        if found is not None:
+            data = data[found.end() :]
+            end = _JSONP_END.search(data)
+            if end is not None:
+                data = data[: end.start()]
+    return data, charset
+
+
+def sniff_charset(data: bytes, scorer=None) -> str | None:
+    """The charset of a body that declares none: None for UTF-8 (or ASCII), else a guess.
+
+    Args:
+        scorer: ``text -> int``, how many words of the lexicon a decoding holds; the decoding
+            with the most wins.
+    """
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return None  # UTF-8 cut inside a character by the capture
+    best, best_score = None, -1
+    candidates = SNIFFED_CHARSETS
+    if _ISOLATED_HIGH.search(data) is None:
+        # Every byte above 0x7f stands alone between ASCII ones: accented letters of a Latin text
+        # (in GBK or Shift_JIS they come in pairs).
+        candidates = ("cp1252", *SNIFFED_CHARSETS[:-1])
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(data) - 2:
+                continue
+            text = data[: exc.start].decode(name, "replace")
+        score = scorer(text) if scorer is not None else 0
+        if score > best_score:
+            best, best_score = name, score
+            if score > 0:
+                break  # words of the lexicon do not come out of a wrong decoding by chance
+    return best or "cp1252"
+
+
+def read_body(content_type: str | None, data: bytes, complete: bool, scorer=None) -> Document | None:
+    """Reads a decoded body prefix (chunk framing and content codings already undone).
+
+    Args:
+        content_type: the response's Content-Type, or None.
+        data: the body prefix.
+        complete: False when the body was cut before its end.
+        scorer: see :func:`sniff_charset`.
+
+    Returns:
+        The document, or None when there is nothing to read (empty, binary, unknown).
+    """
+    ct = content_type.lower() if content_type else ""
+    charset = charset_of(ct) if "charset" in ct else None
+    data, bom_charset = _strip_prefixes(data)
+    if not data:
+        return None
+    charset = charset or bom_charset
+    first = data[:1]
+    if "event-stream" in ct or (not ct and data.startswith((b"data:", b"event:"))):
+        return _read_sse(data, charset, complete, scorer)
+    if "ndjson" in ct or "jsonl" in ct or "json-seq" in ct:
+        return _read_ndjson(data, charset, complete, scorer)
+    if first in (b"{", b"["):
+        if charset is None:
+            charset = sniff_charset(data[:1024], scorer)
+        doc, whole = load_json(data, charset)
+        if doc is not None:
+            return Document("json", doc, whole and complete)
+        if first == b"{":
+            return _read_ndjson(data, charset, complete, scorer)
+        # "[ERROR] ...": text that starts with a bracket (read below)
+    if first == b"<":
+        head = data[:256].lower()
+        if "html" in ct or head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")):
+            return _read_html(data, charset, complete, scorer)
+        if "xml" in ct or head.startswith(b"<?xml") or not ct or "text/plain" in ct:
+            return _read_xml(data, charset, complete, scorer)
+        return _read_html(data, charset, complete, scorer)
+    if "xml" in ct:
+        return None  # a fragment of markup that does not start as markup: nothing to read
+    if "json" in ct and first != b"[":
+        return None  # a JSON string or number: a value, not an envelope
+    if "form-urlencoded" in ct or _FORM_PAIRS.match(data[:2048]):
+        text = _text(data, charset, scorer)
+        return Document("form", _first_values(parse_qsl(text, keep_blank_values=True)), complete)
+    if ct.startswith(("text/", "application/octet-stream")) or not ct or "json" in ct or "html" in ct:
+        text = _text(data[:1024], charset, scorer)
+        if "\x00" in text[:256]:
+            return None  # binary
+        lines = [line.strip() for line in text.splitlines() if line.strip()][:16]
+        if lines and all(_KV_LINE.match(line) for line in lines):
+            pairs = [line.split("=", 1) for line in lines]
+            return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
+        if len(lines) > 1 and all(_COLON_LINE.match(line) for line in lines):
+            # `result: fail` / `reason: unknown recipient`: name-value lines with colons.
+            pairs = [line.split(":", 1) for line in lines]
+            return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
+        return Document("text", text, complete)
+    return None
+
+
+def _text(data: bytes, charset: str | None, scorer) -> str:
+    if charset is None:
+        charset = sniff_charset(data[:1024], scorer)
+    return to_text(data, charset)
+
+
+def _first_values(pairs) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key not in out:
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------- streams
+
+
+def _read_sse(data: bytes, charset: str | None, complete: bool, scorer) -> Document:
+    """The JSON data of each event of an SSE stream; an `event: error` is flagged."""
+    text = _text(data, charset, scorer)
+    records: list = []
+    error_event = False
+    event = ""
+    payload: list[str] = []
+    lines = text.split("\n")
+    cut_tail = not complete and not text.endswith("\n")
+    for i, raw in enumerate(lines):
+        line = raw.rstrip("\r")
+        if cut_tail and i == len(lines) - 1:
+            break  # the last line was cut by the capture
+        if not line:
+            _end_event(event, payload, records)
+            error_event = error_event or (event == "error" and bool(payload or True))
+            event, payload = "", []
+            continue
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "event":
+            event = value.strip()
+            if event == "error":
+                error_event = True
+        elif field == "data":
+            payload.append(value)
+        if len(records) >= _MAX_RECORDS:
+            break
+    _end_event(event, payload, records)
+    return Document("stream", records, complete, error_event)
+
+
+def _end_event(event: str, payload: list[str], records: list) -> None:
+    if not payload:
+        return
+    text = "\n".join(payload).strip()
+    if not text.startswith(("{", "[")):
+        if event == "error" and text:
+            records.append({"error": text[:256]})  # an error event's words, for its type
+        return  # "[DONE]", plain text tokens: data, not an envelope
+    try:
+        records.append(json.loads(text))
+    except ValueError:
+        pass
+
+
+def _read_ndjson(data: bytes, charset: str | None, complete: bool, scorer) -> Document:
+    """The records of an NDJSON / JSON lines / JSON text sequence stream."""
+    text = _text(data, charset, scorer)
+    records: list = []
+    lines = text.replace("\x1e", "\n").split("\n")
+    if not complete and not text.endswith("\n"):
+        lines = lines[:-1]  # the last line was cut by the capture
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            continue
+        if len(records) >= _MAX_RECORDS:
+            break
+    return Document("stream", records, complete)
+
+
+# ---------------------------------------------------------------- markup
+
+
+def _markup_charset(data: bytes, charset: str | None, pattern: re.Pattern[bytes], scorer) -> str | None:
+    if charset is not None:
+        return charset
+    found = pattern.search(data[:1024])
+    if found is not None:
+        name = found.group(1).decode("ascii", "replace").lower()
+        if name not in ("utf-8", "utf8"):
+            return name
+        return None
+    return sniff_charset(data[:1024], scorer)
+
+
+def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Document | None:
+    """An XML document as a tree: each element a dict of its attributes and children (local names)."""
+    charset = _markup_charset(data, charset, _XML_ENCODING, scorer)
+    text = to_text(data, charset)
+    fault = _SOAP_FAULT.search(text, 0, 4096)
+    if fault is not None:
+        # A SOAP fault, the most common XML failure, read without building the document:
+        # 47 µs → 20 µs on 1 KiB (bench/bench_classifier.py).  Its words are all the rules need.
+        words = {
+            name: _clean(found.group(2))
+            for found in _FAULT_PARTS.finditer(text, fault.end())
+            for name in [found.group(1)]
+        }
+        return Document("xml", {"Fault": words or {"value": "fault"}}, complete)
+    if text.startswith("<?xml"):
+        end = text.find("?>")
+        text = text[end + 2 :] if end >= 0 else ""
+    parser = XMLPullParser(events=("start",))
+    root: Element | None = None
+    try:
+        parser.feed(text)
+        for _event, element in parser.read_events():
+            root = element
+            break
+    except ParseError:
+        pass
+    if root is None:
+        try:
+            for _event, element in parser.read_events():
+                root = element
+                break
+        except ParseError:
+            pass
+    if root is None:
+        return None
+    complete = complete and text.rstrip().endswith(">")
+    names: dict = {}
+    return Document("xml", {_local(root.tag, names): _element_value(root, 0, names)}, complete)
+
+
+def _local(tag: object, names: dict) -> str:
+    """An element's name without its namespace (`{http://...}Fault` and `soap:Fault` → `Fault`)."""
+    name = names.get(tag)
+    if name is None:
+        name = tag if isinstance(tag, str) else ""
+        if name.startswith("{"):
+            name = name.rsplit("}", 1)[-1]
+        name = name.rsplit(":", 1)[-1]
+        names[tag] = name
+    return name
+
+
+def _element_value(element: Element, depth: int, names: dict) -> object:
+    """An element as a tree: its text, or a dict of its attributes and children (a repeated child a
+    list).  Bounded: the rules read a few levels and a few items, so deeper levels, more than
+    _MAX_CHILDREN children and more than _MAX_REPEATED of one name are left out (a SOAP detail of
+    40 line items: 58 µs → 30 µs, bench/bench_classifier.py)."""
+    attrib = element.attrib
+    if not len(element) and not attrib:
+        text = element.text
+        return text.strip() if text else ""
+    out: dict[str, object] = {}
+    for key, value in attrib.items():
+        if not key.startswith(_SCHEMA_INSTANCE):  # xsi:type, xsi:nil: how the value is typed, not data
+            out[_local(key, names)] = value
+    if not out and not len(element):
+        text = element.text
+        return text.strip() if text else ""
+    if depth >= _MAX_XML_DEPTH:
+        return out
+    seen = 0
+    for child in element:
+        seen += 1
+        if seen > _MAX_CHILDREN:
+            break
+        name = _local(child.tag, names)
+        existing = out.get(name)
+        if existing is None:
+            out[name] = _element_value(child, depth + 1, names)
+        elif existing.__class__ is list:
+            if len(existing) < _MAX_REPEATED:
+                existing.append(_element_value(child, depth + 1, names))
+        else:
+            out[name] = [existing, _element_value(child, depth + 1, names)]
+    if not len(element):
+        text = (element.text or "").strip()
+        if text:
+            out["value"] = text
+    return out
+
+
+def _read_html(data: bytes, charset: str | None, complete: bool, scorer) -> Document:
+    """An HTML page's title, first heading and whether it holds a password field."""
+    charset = _markup_charset(data, charset, _META_CHARSET, scorer)
+    text = to_text(data[:_HTML_PREFIX], charset)
+    title = _TITLE.search(text)
+    heading = _HEADING.search(text)
+    password = ("password" in text or "PASSWORD" in text or "Password" in text) and _PASSWORD.search(text) is not None
+    sign_in = _SIGN_IN_FORM.search(text) is not None
+    page = HtmlPage(
+        _clean(title.group(1)) if title else "",
+        _clean(heading.group(1)) if heading else "",
+        password,
+        text,
+        sign_in,
+    )
+    return Document("html", page, complete)
+
+
+def _clean(fragment: str) -> str:
+    return _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", fragment))).strip()[:400]
