@@ -292,3 +292,18 @@ def test_a_body_read_as_each_format_never_raises():
                      b"=&=&", b"a: b\n:", b"<?xml version='1.0' encoding='bogus'?><a/>"):  # fmt: skip
             read_body(content_type, body, False)
             DEFAULT.classify(200, {} if content_type is None else {"content-type": content_type}, body)
+
+
+def test_a_failure_whose_body_names_no_type_takes_the_type_the_path_names():
+    p = SemanticErrorsProcessor({})
+    charge = exchange(200, b"DENIED", headers={"content-type": "text/plain"}, route="/v1/charges")
+    login = exchange(200, b"BLOCKED", headers={"content-type": "text/plain"}, route="/auth/login")
+    other = exchange(200, b"FAIL", headers={"content-type": "text/plain"}, route="/v1/reports")
+    page = exchange(200, b"<title>500 Internal Server Error</title>", headers={"content-type": "text/html"},
+                    route="/v1/payments")  # fmt: skip
+    p.process([charge, login, other, page])
+    assert charge.attributes["otel_ebpf.error.type"] == "payment"
+    assert login.attributes["otel_ebpf.error.type"] == "auth_failure"
+    assert other.attributes["otel_ebpf.error.type"] == "generic_business_error"
+    # An error page says the service failed, not what was refused: the path does not type it.
+    assert page.attributes["otel_ebpf.error.type"] == "generic_business_error"

@@ -175,7 +175,7 @@ def test_route_rules_disable_ignore_and_extend():
         exchange(200, failed_job, route="/jobs/{id}", method="GET"),
         exchange(200, failed_job, route="/jobs/{id}", method="POST"),  # other method: default rules
         exchange(200, failed_job, route="/orders"),
-        exchange(200, b'{"status": "BOUNCED"}', route=None, path="/legacy/pay"),  # no route: matched on the path
+        exchange(200, b'{"status": "BOUNCED"}', route=None, path="/legacy/ship"),  # no route: matched on the path
         exchange(200, b'{"status": "BOUNCED"}', route="/orders"),
     ]
     p.process(xs)

@@ -44,7 +44,10 @@ failing object's words) by keyword in any of the lexicon's languages (:mod:`.lex
 English, Spanish, Portuguese, French, German, Italian, Japanese, Chinese, Russian), most
 specific first: payment, rate_limit, auth_failure, not_found, conflict, validation, else
 ``generic_business_error``; a 4xx number in an envelope code types it like that status when
-that is more specific.  Words are compared normalised: case, accents and separators ignored.
+that is more specific.  A 2xx failure whose body names no type (``DENIED``) takes the type
+its route or path names, when it does so unambiguously (payment: ``/charges``, ``/payments``,
+``/checkout``, ...; auth_failure: ``/login``, ``/session``, ``/token``, ...); an error page does
+not.  Words are compared normalised: case, accents and separators ignored.
 
 Configuration (``processors: semantic_errors:``); every key is optional.  Names and words
 compare case-insensitively with separators ignored (``rate limit`` = ``RATE_LIMIT``).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -85,6 +86,14 @@ def _annotate_partial(x: HttpExchange, verdict: Classification) -> None:
 # Semantic conventions: methods outside this set are reported as _OTHER (bounded cardinality).
 _KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"})
 _ROUTE_CACHE_MAX = 10000
+# Words of a path that name the type of what is called, for a failure whose body names none.
+PATH_TYPES = (
+    ("payment", frozenset({"pay", "payment", "payments", "charge", "charges", "checkout", "billing", "purchase",
+                           "refund", "refunds", "payout", "payouts", "card", "cards"})),
+    ("auth_failure", frozenset({"login", "signin", "logon", "auth", "oauth", "oauth2", "token", "tokens",
+                                "session", "sessions", "password", "otp", "mfa", "sso"})),
+)  # fmt: skip
+_PATH_WORDS = re.compile(r"[a-z0-9]+")
 _UNKNOWN_PROCESS = ProcessInfo(0, "unknown_service", "", {"service.name": "unknown_service"})
 # The key of the series that absorbs counts beyond max_series (attribute otel.metric.overflow=true).
 _OVERFLOW = "__overflow__"
@@ -180,6 +189,7 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
             if route.custom_name:
                 route.custom = _load_entry_point(route.custom_name)
         self._route_cache: dict[tuple[str, str | None, str], _Route | None] = {}
+        self._path_types: dict[str, str | None] = {}  # route or path -> the type its words name
 
         self._lock = threading.Lock()  # counts are written by the receiver thread, read by the exporter
         self._counts: dict[tuple, int] = {}
@@ -215,6 +225,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
                         _expects_data(x),
                         x.method in _READS,
                     )
+                    if verdict.type == GENERIC_TYPE and verdict.kind == "business":
+                        verdict = self._typed_by_path(x, verdict)
                 if verdict is NONE:
                     continue
                 if verdict.kind == "none":
@@ -290,7 +302,7 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
                 verdict = self._run_custom(route, classifier, x)
                 if verdict is not None:
                     return verdict
-        return classifier.classify(
+        verdict = classifier.classify(
             x.status_code,
             x.response_headers,
             x.response_body,
@@ -299,6 +311,27 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
             _expects_data(x),
             x.method in _READS,
         )
+        if verdict.type == GENERIC_TYPE and verdict.kind == "business":
+            verdict = self._typed_by_path(x, verdict)
+        return verdict
+
+    def _typed_by_path(self, x: HttpExchange, verdict: Classification) -> Classification:
+        """A 2xx failure whose body names no type takes the type of what was called, when the path
+        says it unambiguously: `DENIED` answering POST /v1/charges is a payment failure, `EXPIRED`
+        answering /auth/session/refresh an authentication failure."""
+        if x.status_code is None or x.status_code >= 300 or verdict.rule.startswith("html."):
+            return verdict  # an error page says the service failed, not what was refused
+        path = x.route or x.path or ""
+        type_name = self._path_types.get(path, "")
+        if type_name == "":
+            words = set(_PATH_WORDS.findall(path.lower()))
+            type_name = next((t for t, marks in PATH_TYPES if not marks.isdisjoint(words)), None)
+            if len(self._path_types) >= _ROUTE_CACHE_MAX:
+                self._path_types.clear()
+            self._path_types[path] = type_name
+        if type_name is None:
+            return verdict
+        return verdict._replace(type=type_name, severity=self.rules.severity(type_name))
 
     def _run_custom(self, route: _Route, classifier: Classifier, x: HttpExchange) -> Classification | None:
         """Calls a user classifier with the decoded body; None falls through to the rules."""

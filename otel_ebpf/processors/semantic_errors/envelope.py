@@ -1,0 +1,578 @@
+"""The envelope rules: what a tree (a JSON document, an XML document, a form) says about the call.
+
+A tree is read the same way whatever format it came in (:mod:`.readers`): its members play roles
+by their normalised names (a success flag, a status, an error member, an envelope code, a message,
+a payload, a wrapper), and the rules read them at the top and inside the members that wrap the
+answer, a bounded depth down; a list of results is a batch.  See the package docstring for the
+rules and their ids (``json.success_flag``, ``xml.fault``, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
+
+__all__ = ["MAX_TEXT", "FAILURE_STEMS", "EnvelopeRules", "add_text"]
+
+# Roles a member can play (bit flags; one name may have several).
+_SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER = 1, 2, 4, 8, 16, 32, 64, 128, 256
+# The normalised name of GraphQL's / JSend's result member.
+_DATA = "data"
+# Values of an error member that mean "no error".
+_EMPTY_WORDS = frozenset({"", "0", "false", "null", "none", "ok", "success", "nil"})
+# Error member values that describe a failure on their own (an object, a message).
+_DESCRIBED = (dict, str)
+MAX_TEXT = 2048  # characters of error text scanned for type keywords
+_KEY_CACHE_MAX = 4096
+
+
+# Levels of wrapper members the rules look into below the top (`{"data": {"createUser": {...}}}`).
+MAX_DEPTH = 3
+MAX_XML_DEPTH = 5  # SOAP adds two: Envelope, Body
+_WRAPPER_SUFFIXES = ("response", "result", "reply")
+# A batch item or stream record with more members than this is an entity, not a result envelope.
+_MAX_ITEM_MEMBERS = 8
+_MAX_BATCH = 50  # items of a batch looked at
+_MAX_READ_BATCH = 3  # a GET answered with more error objects than this is listing them (Salesforce answers 1-2)
+# What `_find` returns for an object that says it succeeded: nothing below it is read.
+_SUCCESS_FOUND = object()
+# What `_signals` returns for a success status word: its siblings are data, wrapped answers are read.
+_SUCCESS_STATUS = object()
+# PayPal-style exception names: INSTRUMENT_DECLINED, RESOURCE_NOT_FOUND.
+_UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+_FLAG_FALSE = frozenset({"false", "0", "no", "n", "f", "ko", "ng", "nein", "non", "нет", "否"})
+_FLAG_TRUE = frozenset({"true", "1", "yes", "y", "t", "ok", "si", "sim", "oui", "ja", "да", "是"})
+# Success "flags" that may be counts ({"succeeded": 3, "failed": 0}): only booleans and words count.
+_COUNT_LIKE = frozenset({"succeeded", "successful"})
+
+
+def _answers(name: str, value: object) -> bool:
+    """`valid: false` (a validator's answer) or `dry_run: true`: the errors beside it are data.
+    (`IsValid: true` beside errors, Amazon's, says the request was well-formed: not an answer.)"""
+    flag = _flag(value, name)
+    return flag is False if "valid" in name else flag is True
+
+
+_FAIL_LETTERS = frozenset({"f", "e"})
+_RESULT_CODES = frozenset({"result", "resultado", "resultat", "ergebnis", "risultato"})
+_SUFFIX_ROLES = ((("status", "state"), 2), (("error", "errors"), 4))  # _STATUS, _ERROR (defined below)
+_APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada", "aprovado", "aprovada", "approuve",
+                                             "genehmigt", "approvato"))  # fmt: skip
+
+
+def _flag(value: object, name: str) -> bool | None:
+    """A success flag's value: False, True, or None when it is not a flag."""
+    if value is True or value is False:
+        return value
+    cls = value.__class__
+    if cls is int:
+        if name in _COUNT_LIKE:
+            return None
+        return True if value == 1 else False if value == 0 else None
+    if cls is str and len(value) <= 8:
+        word = value.strip().lower()
+        if word in _FLAG_FALSE:
+            return False
+        if word in _FLAG_TRUE:
+            return True
+    return None
+
+
+_ID_MEMBERS = ("id", "sid", "uuid", "guid", "_id", "object")
+
+
+def _is_entity(obj: dict) -> bool:
+    """An object that names itself (an id, Stripe's `object`): a resource, not an envelope (JSON-RPC aside)."""
+    if "jsonrpc" in obj:
+        return False
+    for key in _ID_MEMBERS:
+        value = obj.get(key)
+        if value is not None and value != "":
+            return True
+    return False
+
+
+# Stems of failure words that make a message say a code is an error (ASCII forms, normalised).
+FAILURE_STEMS = ("error", "fail", "invalid", "denied", "declin", "refus", "reject", "notfound", "notexist", "exist",
+                  "expired", "exceed", "insufficient", "unauthori", "forbidden")  # fmt: skip
+
+
+def _is_number(value: object) -> bool:
+    return value.__class__ is str and 0 < len(value) < 12 and value.strip().lstrip("-").isdecimal() and value.isascii()
+
+
+def _json_in_string(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _status_type(value: object, status_types: dict[int, str]) -> str | None:
+    if value.__class__ is str and value.isdecimal() and value.isascii() and len(value) < 12:
+        value = int(value)
+    if value.__class__ is int and 400 <= value <= 499:
+        return status_types.get(value)
+    return None
+
+
+def _has_text(value: object) -> bool:
+    return value.__class__ is str and bool(value.strip())
+
+
+def _all_null(value: object) -> bool:
+    """A GraphQL `data` whose every root field is null: no payload at all."""
+    return value.__class__ is dict and bool(value) and all(v is None for v in value.values())
+
+
+def _is_empty(value: object, depth: int = 0) -> bool:
+    """An error member that is null, false, empty, zero or a no-error word; a dict of only such values."""
+    if value is None or value is False:
+        return True
+    cls = value.__class__
+    if cls is str:
+        return len(value) < 8 and value.strip().lower() in _EMPTY_WORDS
+    if cls is int or cls is float:
+        return value == 0
+    if cls is list:
+        return not value
+    if cls is dict:
+        return not value or (depth == 0 and all(_is_empty(v, 1) for v in value.values()))
+    return False
+
+
+def add_text(value: object, parts: list[str], depth: int = 0, max_depth: int = 4) -> None:
+    """Collects the strings of a member (nested a few levels) for keyword typing."""
+    cls = value.__class__
+    if cls is str:
+        if value.startswith(("http://", "https://")):
+            # Only the last segment of a URL names something (problem+json `type`, `doc_url`).
+            value = value.rstrip("/").rsplit("/", 1)[-1]
+        parts.append(value[:256])
+    elif depth < max_depth:
+        if cls is dict:
+            for item in value.values():
+                add_text(item, parts, depth + 1, max_depth)
+        elif cls is list:
+            for item in value[:5]:
+                add_text(item, parts, depth + 1, max_depth)
+
+
+def _short(value: object) -> str:
+    """A short printable form of a code-like value, or ""."""
+    if value.__class__ is str:
+        value = value.strip()
+        return value if 0 < len(value) <= 64 else ""
+    if value.__class__ is int:
+        return str(value)
+    return ""
+
+
+class EnvelopeRules:
+    """The rules over trees for one :class:`RuleSet`; thread-compatible (its state: name caches)."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        roles: dict[str, int] = {}
+        for names, role in (
+            (rules.success_fields, _SUCCESS),
+            (rules.status_fields, _STATUS),
+            (rules.error_fields, _ERROR),
+            (rules.code_fields, _CODE),
+            (rules.message_fields, _MESSAGE),
+            (rules.payload_fields, _PAYLOAD),
+            (rules.type_fields, _TYPE),
+            (rules.wrapper_fields, _WRAPPER),
+            (rules.data_answer_fields, _ANSWER),
+        ):
+            for name in names - rules.ignore_fields:
+                roles[name] = roles.get(name, 0) | role
+        self.roles = roles
+        self._max_roles = len(roles) + _KEY_CACHE_MAX  # names given a role by their suffix, bounded
+        # raw member name → normalised name when it plays a role, else "": the names seen in
+        # responses repeat, so each is normalised once.
+        self._keys: dict[str, str] = {}
+        self._wrapper_keys: dict[object, bool] = {}
+
+    def describes(self, name: str) -> bool:
+        """Does a member of this (normalised) name say what went wrong (an error or a type field)?"""
+        return bool(self.roles[name] & (_TYPE | _ERROR))
+
+    # ------------------------------------------------------------ 2xx
+
+    def members(self, doc: dict) -> dict[str, object]:
+        """The top-level members that play a role, by normalised name (first occurrence wins)."""
+        keys = self._keys
+        out: dict[str, object] = {}
+        for key, value in doc.items():
+            name = keys.get(key)
+            if name is None:
+                if len(keys) >= _KEY_CACHE_MAX:
+                    keys.clear()
+                name = norm(key) if key.__class__ is str else ""
+                if name not in self.roles:
+                    name = self._role_by_suffix(name)
+                keys[key] = name
+            if name and name not in out:
+                out[name] = value
+        return out
+
+    def _role_by_suffix(self, name: str) -> str:
+        """A name the lists do not hold plays the role its last word says: `paymentStatus`,
+        `X_RETURN_STATUS` are statuses, `NCERROR`, `partialFailureError` errors.  Bounded."""
+        for suffixes, role in _SUFFIX_ROLES:
+            if name.endswith(suffixes) and len(name) > 6:
+                if len(self.roles) >= self._max_roles:
+                    return ""
+                self.roles[name] = role
+                return name
+        return ""
+
+    def judge_tree(self, doc: object, complete: bool, ct: str | None, fmt: str, reads: bool) -> Classification:
+        """Reads the failure signals of a tree (JSON, XML, a form): the envelope, nested wrappers, batches."""
+        if doc.__class__ is dict:
+            if ct is not None and "problem+json" in ct.lower() and self.rules.enabled(f"{fmt}.problem"):
+                return self._failure(self.members(doc), doc, "problem", f"{fmt}.problem")
+            found = self._find(doc, 0, complete, fmt, reads)
+        elif doc.__class__ is list:
+            found = self._batch(doc, fmt, reads)
+        else:
+            return NONE
+        if found is None or found is _SUCCESS_FOUND or found is _SUCCESS_STATUS:
+            return NONE
+        return found
+
+    def _find(self, obj: dict, depth: int, complete: bool, fmt: str, reads: bool) -> Classification | object | None:
+        """The failure an object reports, looking into the members that wrap the answer.
+
+        Returns a verdict, :data:`_SUCCESS_FOUND` when the object says it succeeded (nothing
+        below is read), or None.
+        """
+        fields = self.members(obj)
+        # An identified entity that the request reads: its state and its error members are its
+        # data (GET /pipelines/123 answering `"status": "failed"` read the pipeline fine); only an
+        # explicit success flag, a fault or an exception name speak for the call.
+        entity_read = reads and _is_entity(obj)
+        said_success = False
+        if fields:
+            found = self._signals(fields, obj, complete, fmt, entity_read, entity_read, not entity_read)
+            if found is _SUCCESS_STATUS:
+                said_success = True  # its own members are data; a wrapped answer may still have failed
+            elif found is not None:
+                return found
+        if not said_success:
+            found = self._vendor(obj, fmt)
+            if found is not None:
+                return found
+            roles = self.roles
+            for name, value in fields.items():
+                if roles[name] & _PAYLOAD and value.__class__ is list and value:
+                    found = self._batch(value, fmt, reads)
+                    if found is not None:
+                        return found
+        if depth < (MAX_DEPTH if fmt != "xml" else MAX_XML_DEPTH) and not entity_read:
+            single = len(obj) == 1
+            for key, value in obj.items():
+                if value.__class__ is str and value[:1] == "{" and (single or self._wraps(key)):
+                    value = _json_in_string(value)  # ASP.NET's {"d": "{\"status\": ...}"}
+                if value.__class__ is dict and value and (single or self._wraps(key)):
+                    found = self._find(value, depth + 1, complete, fmt, reads)
+                    if found is not None:
+                        return None if found is _SUCCESS_FOUND and not single else found
+        return _SUCCESS_FOUND if said_success else None
+
+    def _wraps(self, key: object) -> bool:
+        """Does a member of this name wrap the answer (`data`, `Response`, `alipay_trade_pay_response`)?"""
+        wraps = self._wrapper_keys.get(key)
+        if wraps is None:
+            name = norm(key) if key.__class__ is str else ""
+            wraps = name in self.rules.wrapper_fields or name.endswith(_WRAPPER_SUFFIXES)
+            if len(self._wrapper_keys) >= _KEY_CACHE_MAX:
+                self._wrapper_keys.clear()
+            self._wrapper_keys[key] = wraps
+        return wraps
+
+    def _signals(
+        self,
+        fields: dict[str, object],
+        obj: dict,
+        complete: bool,
+        fmt: str,
+        item: bool,
+        entity_read: bool,
+        states: bool,
+    ) -> Classification | object | None:
+        """The signals of one object's own members (see the package docstring).
+
+        `item`: the object is an item of a batch or a stream record (an entity with many members
+        that records an error is data).  `entity_read`: an entity read by the request, where only
+        a success flag counts.  `states`: status words and entity states count.
+
+        Returns a verdict; :data:`_SUCCESS_FOUND` for a success flag (the API's own verdict);
+        :data:`_SUCCESS_STATUS` for a success status word (its sibling members are data); None.
+        """
+        rules = self.rules
+        roles = self.roles
+        success = False
+        for name, value in fields.items():
+            if roles[name] & _SUCCESS:
+                if entity_read and name in _APPROVAL_FLAGS:
+                    continue  # a payment read with GET: `approved: false` is its stored outcome
+                flag = _flag(value, name)
+                if flag is False:
+                    if rules.enabled(f"{fmt}.success_flag"):
+                        return self._failure(fields, obj, name, f"{fmt}.success_flag")
+                elif flag is True:
+                    success = True
+        if success:
+            # An explicit success flag is the API's own verdict: other members are data.
+            return _SUCCESS_FOUND
+        if states:
+            for name, value in fields.items():
+                if not roles[name] & _STATUS:
+                    continue
+                if value.__class__ is str and len(value) <= 40:
+                    word = norm(value)
+                    if word in rules.status_words:
+                        if rules.enabled(f"{fmt}.status_word"):
+                            return self._failure(fields, obj, name, f"{fmt}.status_word", jsend=True)
+                    elif word in rules.entity_state_words:
+                        if rules.enabled(f"{fmt}.entity_state"):
+                            return self._failure(fields, obj, name, f"{fmt}.entity_state")
+                    elif word in rules.success_words:
+                        return _SUCCESS_STATUS
+                    elif name in _RESULT_CODES and _is_number(value) and self._error_code(name, value, fields):
+                        # Realex's {"result": "501", "message": "..."}: a result given as a code.
+                        if rules.enabled(f"{fmt}.error_code"):
+                            return self._failure(fields, obj, name, f"{fmt}.error_code")
+                    elif word in _FAIL_LETTERS and any(roles[n] & _MESSAGE for n in fields if n != name):
+                        # SAP's RETURN TYPE "E" (or A, abort) next to its MESSAGE.
+                        if rules.enabled(f"{fmt}.status_word"):
+                            return self._failure(fields, obj, name, f"{fmt}.status_word")
+                    elif name == "status" and word == "0" and _has_text(obj.get("info")):
+                        # ThinkPHP's and AMap's envelope: {"status": 0, "info": "..."}; 1 is success.
+                        if rules.enabled(f"{fmt}.status_word"):
+                            return self._failure(fields, obj, name, f"{fmt}.status_word")
+                elif value is False and rules.enabled(f"{fmt}.status_word"):
+                    # {"result": false, "message": "..."}: a status given as a flag.
+                    return self._failure(fields, obj, name, f"{fmt}.status_word")
+                elif value is True and not item:
+                    return _SUCCESS_STATUS
+                elif value == 0 and name == "status" and _has_text(obj.get("info")):
+                    if rules.enabled(f"{fmt}.status_word"):
+                        return self._failure(fields, obj, name, f"{fmt}.status_word")
+        payload = None  # computed lazily: is a successful payload present?
+        # A validator's verdict (valid: false) or a dry run: its errors are data.
+        answer = any(roles[n] & _ANSWER and _answers(n, fields[n]) for n in fields)
+        for name, value in fields.items():
+            role = roles[name]
+            if entity_read:
+                break
+            if role & _ERROR and not answer and not _is_empty(value):
+                if value.__class__ is int or value.__class__ is float or _is_number(value):
+                    # `"errors": "2"` (a count), `"error": 404` (a code): a code, read as one.
+                    if self._error_code(name, value, fields, item) and rules.enabled(f"{fmt}.error_code"):
+                        return self._failure(fields, obj, name, f"{fmt}.error_code")
+                    continue
+                if item and len(obj) > _MAX_ITEM_MEMBERS:
+                    continue  # an entity that records an error (a log event, an issue): data
+                if payload is None:
+                    payload = any(
+                        roles[n] & _PAYLOAD and v is not None and v != [] and v != {} and not _all_null(v)
+                        for n, v in fields.items()
+                        if n != name
+                    )
+                if not payload and (complete or value.__class__ in _DESCRIBED or _DATA in fields):
+                    # In a cut document the payload that makes this a partial success may follow
+                    # the cut (graphql-js writes `errors: [...]` first, Elasticsearch's bulk API
+                    # `errors: true` before `items`): a list or a bare flag counts only when the
+                    # null `data` was seen; an error object or message describes a failure itself.
+                    signal = "fault" if name == "fault" else "error_member"
+                    if rules.enabled(f"{fmt}.{signal}"):
+                        return self._failure(fields, obj, name, f"{fmt}.{signal}")
+            if role & _CODE:
+                if self._error_code(name, value, fields, item) and rules.enabled(f"{fmt}.error_code"):
+                    return self._failure(fields, obj, name, f"{fmt}.error_code")
+        return None
+
+    def _error_code(self, name: str, value: object, fields: dict[str, object], item: bool = False) -> bool:
+        """Is an envelope code member an error code?  Zero, 2xx, a success word or a success sibling are not.
+
+        In a batch item, a string code needs a message beside it: `{"code": "ERROR_PAGE", "label": ...}` is data.
+        """
+        rules = self.rules
+        if value.__class__ is str:
+            stripped = value.strip()
+            if stripped.lstrip("-").isdecimal() and stripped.isascii() and len(stripped) < 12:
+                value = int(stripped)
+            elif 0 < len(stripped) <= 64 and " " not in stripped:
+                word = norm(stripped)
+                if word in rules.success_words:
+                    return False
+                if word in _FAIL_LETTERS:
+                    # S/F result codes (Korean and Japanese gateways): F or E with a message beside it.
+                    return any(self.roles[n] & _MESSAGE for n in fields if n != name)
+                if item and not any(self.roles[n] & (_MESSAGE | _ERROR) for n in fields if n != name):
+                    return False
+                if rules.error_code_words.search(word) is not None:
+                    return True
+                # `{"code": "E1002", "msg": "该用户名已被注册"}`: a code whose message names a failure.
+                return self._message_says_failure(name, fields)
+            else:
+                return False
+        if value.__class__ is not int or value == 0 or 200 <= value <= 299 or value in rules.success_codes:
+            return False
+        roles = self.roles
+        described = False
+        for other, other_value in fields.items():
+            if other == name:
+                continue
+            role = roles[other]
+            if role & (_MESSAGE | _STATUS | _CODE) and other_value.__class__ is str:
+                if norm(other_value) in rules.success_words:
+                    return False  # Alipay: {"code": "10000", "msg": "Success"}
+            if role & _MESSAGE or role & _ERROR:
+                described = True
+        return described or (_DATA in fields and fields[_DATA] is None)
+
+    def _message_says_failure(self, code_name: str, fields: dict[str, object]) -> bool:
+        for other, text in fields.items():
+            if other != code_name and self.roles[other] & _MESSAGE and text.__class__ is str and text:
+                normalised = norm(text[:256])
+                if self.rules.type_of_text(normalised)[0] is not None:
+                    return True
+                if any(w in normalised for w in FAILURE_STEMS):
+                    return True
+        return False
+
+    def _vendor(self, obj: dict, fmt: str) -> Classification | None:
+        """Exception names as vendors write them: AWS `__type`, PayPal `name` with a `debug_id`."""
+        kind = obj.get("__type")
+        if kind.__class__ is str and norm(kind).endswith(("exception", "error", "fault")):
+            if self.rules.enabled(f"{fmt}.vendor_error"):
+                return self._failure(self.members(obj), obj, "__type", f"{fmt}.vendor_error")
+        name = obj.get("name")
+        if (
+            name.__class__ is str
+            and ("debug_id" in obj or "information_link" in obj)
+            and _UPPER_CODE.fullmatch(name)
+            and self.rules.error_code_words.search(norm(name))
+            and self.rules.enabled(f"{fmt}.vendor_error")
+        ):
+            return self._failure(self.members(obj), obj, "name", f"{fmt}.vendor_error")
+        return None
+
+    def item_failure(self, item: object, fmt: str, states: bool) -> Classification | None:
+        """The failure an item of a batch reports (one wrapper level: `{"index": {...}}`)."""
+        if item.__class__ is not dict:
+            return None
+        fields = self.members(item)
+        if len(item) == 1 and not fields:
+            inner = next(iter(item.values()))
+            if inner.__class__ is dict:
+                item = inner  # Elasticsearch's bulk: {"index": {"status": 409, "error": {...}}}
+                fields = self.members(item)
+        found = self._signals(fields, item, True, fmt, True, False, states)
+        if found is None:
+            found = self._vendor(item, fmt)
+        return None if found is _SUCCESS_FOUND or found is _SUCCESS_STATUS else found
+
+    def _batch(self, items: list, fmt: str, reads: bool) -> Classification | None:
+        """A list of results: every item failed is a failure; some is a partial success (counted).
+
+        The items' states count only when the request acted (POST /messages/send answering every
+        recipient `rejected`); a list that a GET reads is entities, whatever their state.
+        """
+        if reads and len(items) > _MAX_READ_BATCH:
+            return None  # a list a GET reads is data (an error-code reference); batches answer actions
+        checked = failed = 0
+        first = None
+        for item in items[:_MAX_BATCH]:
+            if item.__class__ is not dict:
+                return None  # a list of values: data
+            checked += 1
+            found = self.item_failure(item, fmt, not reads)
+            if found is not None:
+                failed += 1
+                first = first or found
+        if not failed:
+            return None
+        if failed == checked:
+            if not self.rules.enabled(f"{fmt}.batch"):
+                return None
+            return first._replace(rule=f"{fmt}.batch")
+        return Classification("none", None, None, "", f"{fmt}.batch", failed, checked)
+
+    def _failure(
+        self, fields: dict[str, object], obj: dict, signal: str, rule: str, jsend: bool = False
+    ) -> Classification:
+        """The business error verdict for a 2xx body: type from the error text of the object that failed."""
+        rules = self.rules
+        roles = self.roles
+        parts: list[str] = []
+        for name, value in fields.items():
+            if roles[name] & (_TYPE | _ERROR | _STATUS):
+                add_text(value, parts)
+        if jsend and _DATA in fields:
+            # JSend "fail" explains the failure in `data` ({"email": "is required"}).
+            add_text(fields[_DATA], parts)
+        type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+        from_code = self._type_from_codes(fields)
+        if from_code is not None and (
+            type_name is None or rules.rank.get(from_code, 99) < rules.rank.get(type_name, 99)
+        ):
+            type_name = from_code  # {"code": 401, "message": "token无效"}: the code is more specific than "invalid"
+        if type_name is None:
+            # The failing object's other words (`refusalReason`, `L_LONGMESSAGE0`, a fault's struct).
+            parts = []
+            add_text(obj, parts, 0, 8)
+            type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+        if type_name is None:
+            type_name = GENERIC_TYPE
+        return Classification("business", type_name, rules.severity(type_name), self.detail(fields, signal), rule)
+
+    def _type_from_codes(self, fields: dict[str, object]) -> str | None:
+        """A 4xx number in an envelope code or a problem's `status` (or in the error object's own
+        `code`/`status`) types the error like that status."""
+        for name, value in fields.items():
+            role = self.roles[name]
+            if role & _ERROR and value.__class__ is dict:
+                for inner in ("code", "status", "status_code", "http_status", "httpStatus"):
+                    found = _status_type(value.get(inner), self.rules.status_types)
+                    if found is not None:
+                        return found
+            if role & (_CODE | _STATUS):
+                if value.__class__ is str and value.isdecimal() and value.isascii() and len(value) < 12:
+                    value = int(value)
+                if value.__class__ is int and 400 <= value <= 499:
+                    return self.rules.status_types.get(value)
+        return None
+
+    def detail(self, fields: dict[str, object], signal: str) -> str:
+        """A short code naming the failure, for the span status message."""
+        roles = self.roles
+        for name, value in fields.items():
+            if not roles[name] & (_ERROR | _CODE):
+                continue
+            found = _short(value)
+            if found and " " not in found:
+                return found
+            if value.__class__ is list and value:
+                value = value[0]
+            if value.__class__ is dict:
+                for key in ("code", "type", "error", "reason", "extensions"):
+                    inner = value.get(key)
+                    if inner.__class__ is dict:
+                        inner = inner.get("code")
+                    found = _short(inner)
+                    if found and " " not in found:
+                        return found
+        for name, value in fields.items():
+            if roles[name] & (_STATUS | _MESSAGE | _ERROR):
+                found = _short(value)
+                if found:
+                    return found
+        return signal if signal != "problem" else ""

@@ -1,0 +1,162 @@
+"""The rules for what is not a tree: HTML pages, plain text, and SSE/NDJSON streams of records.
+
+* ``html.error_page``: a page whose title or first heading is an error page's, not a page about
+  errors; answering a call that asked for data, a page whose title names a failure;
+* ``html.login_page``: a sign-in page (a password form, an SSO hand-off) answering a call that
+  asked for data;
+* ``text.error_line``: plain text that starts with an error marker, or a short message naming a
+  failure and no success;
+* ``stream.*``: a stream ends in failure (an ``error`` event, its last record an error envelope).
+"""
+
+from __future__ import annotations
+
+import re
+
+from otel_ebpf.processors.semantic_errors import lexicon
+from otel_ebpf.processors.semantic_errors.envelope import FAILURE_STEMS, MAX_TEXT, EnvelopeRules, add_text
+from otel_ebpf.processors.semantic_errors.readers import Document, HtmlPage, visible_text
+from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
+
+__all__ = ["PageRules", "expects_data", "is_error_title"]
+# The first word of a plain-text body, before `:`, blanks, `-`, `=`, `,`, `!` or the end.
+_TEXT_MARKER = re.compile(r"[-+!*\[]?\s*([^\s:=,.!\]\-]{1,16})(?:[\s:=,.!\]\-]|$)")
+_TEXT_MARKERS = frozenset({"err", "exception", "fatal", "denied", "unauthorized", "forbidden", "traceback", "panic",
+                           "blocked", "expired", "invalid", "rejected", "declined"})  # fmt: skip
+_SHORT_TEXT = 160  # a plain-text answer this short is one message: a failure when it names one
+_WORDS = re.compile(r"\w+")
+# A sign-in page's title or heading, in the lexicon's languages (normalised).
+_SIGN_IN = re.compile(
+    "signin|login|logon|authenticat|iniciarsesion|iniciesesion|entrar|acessar|connexion|seconnecter|anmelden|"
+    "anmeldung|accedi|accesso|ログイン|サインイン|登录|登入|вход|войти|авторизац"
+)
+
+
+def expects_data(request_headers: dict[str, str], path: str) -> bool:
+    """Did the request ask for data (JSON, XML) rather than a page?  A login page answering it is a failure."""
+    accept = request_headers.get("accept")
+    if accept:
+        lowered = accept.lower()
+        if "html" in lowered:
+            return False
+        if "json" in lowered or "xml" in lowered:
+            return True
+    if request_headers.get("x-requested-with") or "json" in (request_headers.get("content-type") or ""):
+        return True
+    return path.startswith("/api") or "/api/" in path or _VERSIONED_PATH.search(path) is not None
+
+
+_VERSIONED_PATH = re.compile(r"/v\d+(?:\.\d+)?/")
+
+_TITLE_SPLIT = re.compile(r"\s+[|\u2013\u2014\-:\u00b7]\s+|\s*[|\u2013\u2014\u00b7]\s*")
+_TITLE_WORD = re.compile(r"[^\W_]+")
+_TITLE_CORE = frozenset(norm(w) for w in lexicon.ERROR_TITLE_CORE)
+_TITLE_WORDS = _TITLE_CORE | frozenset(norm(w) for w in lexicon.ERROR_TITLE_WORDS)
+_TITLE_PHRASES = tuple(norm(w) for w in lexicon.ERROR_TITLE_PHRASES)
+
+
+def is_error_title(text: str) -> bool:
+    """Is a page title (or its first heading) an error page's: every word of one of its parts is one
+    of an error page's, with at least one that says error (`500 Internal Server Error`, `Oops!
+    Something went wrong | Acme`, `Seite nicht gefunden`), and not a page about errors
+    (`Error codes reference`, `How we handle errors`)."""
+    for part in _TITLE_SPLIT.split(text[:200]):
+        words = [norm(w) for w in _TITLE_WORD.findall(part)]
+        words = [w for w in words if w and not w.isdecimal()]
+        if not words:
+            if _STATUS_NUMBER.search(part):
+                return True  # "500", "404"
+            continue
+        if all(w in _TITLE_WORDS for w in words) and any(w in _TITLE_CORE for w in words):
+            return True
+        joined = "".join(words)
+        if len(joined) <= 16 and any(joined == p or (not joined.isascii() and p in joined) for p in _TITLE_PHRASES):
+            return True
+    return False
+
+
+_STATUS_NUMBER = re.compile(r"^\s*[45]\d\d\s*$")
+
+
+class PageRules:
+    """The page, text and stream rules for one :class:`RuleSet` (stateless)."""
+
+    def __init__(self, rules: RuleSet, envelope: EnvelopeRules):
+        self.rules = rules
+        self.envelope = envelope
+
+    def judge_stream(self, document: Document) -> Classification:
+        """An SSE or NDJSON stream ends in failure: an `error` event, its last record an error envelope,
+        or every record one.  In a stream cut by the capture the last record is unknown: every record
+        seen must be an error (`{"error": "model not found"}`)."""
+        records = document.value
+        found = [self.envelope.item_failure(record, "stream", False) for record in records]
+        failed = None
+        if found and document.complete and (found[-1] is not None or all(found)):
+            failed = found[-1] or found[0]
+        elif not document.complete and found and all(f is not None and f.rule != "stream.success_flag" for f in found):
+            failed = found[0]  # every record seen so far is an error (and not a record's own outcome)
+        if failed is None and document.error_event and self.rules.enabled("stream.error_member"):
+            parts: list[str] = []
+            for record in records[-2:]:
+                add_text(record, parts)
+            type_name, _ = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+            type_name = type_name or GENERIC_TYPE
+            return Classification("business", type_name, self.rules.severity(type_name), "", "stream.error_member")
+        return failed or NONE
+
+    def judge_html(self, page: HtmlPage, expects_data: bool) -> Classification:
+        """A page answering with 2xx: a login form where data was expected, or an error page."""
+        rules = self.rules
+        if (
+            expects_data
+            and rules.enabled("html.login_page")
+            and (
+                page.password_form or page.sign_in or _SIGN_IN.search(norm(f"{page.title} {page.heading}")) is not None
+            )
+        ):
+            # A call that asked for data answered with a sign-in page, an SSO hand-off (a SAML or
+            # OAuth form) or a password form: the session is gone.
+            return Classification("business", "auth_failure", rules.severity("auth_failure"), "", "html.login_page")
+        if not rules.enabled("html.error_page"):
+            return NONE
+        error_page = any(text and is_error_title(text) for text in (page.title, page.heading))
+        text = ""
+        if not error_page and not page.title:
+            # No title: PHP's `<b>Fatal error</b>: ...` printed into the answer.
+            text = visible_text(page)
+            error_page = _TEXT_MARKER.match(text) is not None and self.judge_text(text) is not NONE
+        if not error_page and expects_data:
+            # A page answering a call that asked for data, whose title or heading names a failure
+            # (`Sua sessão expirou`, `Service temporarily unavailable`).
+            heading = norm(f"{page.title} {page.heading}")
+            error_page = rules.type_of_text(heading)[0] is not None or any(w in heading for w in FAILURE_STEMS)
+        if error_page:
+            # The type from what the page says: its title, its heading, its first words.
+            text = text or visible_text(page)
+            type_name, _ = rules.type_of_text(norm(f"{page.title} {page.heading} {text[:200]}"))
+            type_name = type_name or GENERIC_TYPE
+            return Classification("business", type_name, rules.severity(type_name), "", "html.error_page")
+        return NONE
+
+    def judge_text(self, text: str) -> Classification:
+        """A plain-text body that starts with an error marker (`ERROR: ...`, `FAIL`, `-ERR ...`), or a
+        short message naming a failure (`该手机号已被注册`, `Invalid API key`) and no success."""
+        head = text.lstrip()[:256]
+        if not self.rules.enabled("text.error_line"):
+            return NONE
+        found = _TEXT_MARKER.match(head)
+        marked = found is not None and (
+            norm(found.group(1)) in self.rules.status_words or norm(found.group(1)) in _TEXT_MARKERS
+        )
+        if not marked:
+            if len(head) > _SHORT_TEXT or head.count("\n") > 2:
+                return NONE
+            if any(norm(w) in self.rules.success_words for w in _WORDS.findall(head)):
+                return NONE
+            if self.rules.type_of_text(norm(head))[0] is None:
+                return NONE
+        type_name, _ = self.rules.type_of_text(norm(head))
+        type_name = type_name or GENERIC_TYPE
+        return Classification("business", type_name, self.rules.severity(type_name), "", "text.error_line")
