@@ -33,6 +33,7 @@ SHAPE_MODULES = (
     # A third round, written for development only (none held out), where the first two were weakest.
     "markup_c",
     "envelopes_c",
+    "nesting_c",
 )
 OUT = HERE / "corpus.jsonl"
 CAPTURE = 1024  # the receiver's default capture limit for bodies

@@ -15,6 +15,7 @@ Nothing here raises on bad input: undecodable bodies come back as None.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import zlib
@@ -147,11 +148,13 @@ def charset_of(content_type: str | None) -> str | None:
 
 
 def to_text(data: bytes, charset: str | None) -> str:
-    """Decodes bytes for keyword scanning; never raises (unknown charsets read as UTF-8)."""
+    """Decodes bytes for keyword scanning; never raises (unknown charsets, and codecs that are not
+    text encodings such as `idna`, `punycode` or `unicode_escape`, read as UTF-8)."""
     if charset and charset not in _UTF8:
         try:
-            return data.decode(charset, "replace")
-        except LookupError:
+            if codecs.lookup(charset)._is_text_encoding and not charset.replace("-", "_").endswith("escape"):
+                return data.decode(charset, "replace")
+        except (LookupError, ValueError, UnicodeError):
             pass
     return data.decode("utf-8", "replace")
 

@@ -100,8 +100,12 @@ FAILURE_STEMS = ("error", "fail", "invalid", "denied", "declin", "refus", "rejec
                   "expired", "exceed", "insufficient", "unauthori", "forbidden")  # fmt: skip
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,11}")
+_MAX_NAME = 64  # characters of a member name read for a role
+
+
 def _is_number(value: object) -> bool:
-    return value.__class__ is str and 0 < len(value) < 12 and value.strip().lstrip("-").isdecimal() and value.isascii()
+    return value.__class__ is str and _INTEGER.fullmatch(value.strip()) is not None
 
 
 def _json_in_string(text: str) -> object:
@@ -165,7 +169,10 @@ def _short(value: object) -> str:
     """A short printable form of a code-like value, or ""."""
     if value.__class__ is str:
         value = value.strip()
-        return value if 0 < len(value) <= 64 else ""
+        if not 0 < len(value) <= 64:
+            return ""
+        # A lone surrogate (`"\ud800"` in the JSON) cannot be encoded into a span: replaced.
+        return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
     if value.__class__ is int:
         return str(value)
     return ""
@@ -210,9 +217,11 @@ class EnvelopeRules:
         for key, value in doc.items():
             name = keys.get(key)
             if name is None:
+                if key.__class__ is not str or len(key) > _MAX_NAME:
+                    continue  # no rule names a member this long; and the cache holds only short keys
                 if len(keys) >= _KEY_CACHE_MAX:
                     keys.clear()
-                name = norm(key) if key.__class__ is str else ""
+                name = norm(key)
                 if name not in self.roles:
                     name = self._role_by_suffix(name)
                 keys[key] = name
@@ -223,8 +232,12 @@ class EnvelopeRules:
     def _role_by_suffix(self, name: str) -> str:
         """A name the lists do not hold plays the role its last word says: `paymentStatus`,
         `X_RETURN_STATUS` are statuses, `NCERROR`, `partialFailureError` errors.  Bounded."""
+        if name in self.rules.ignore_fields:
+            return ""
         for suffixes, role in _SUFFIX_ROLES:
             if name.endswith(suffixes) and len(name) > 6:
+                # At most _KEY_CACHE_MAX such names (<= 64 characters each: ~300 KB): past that,
+                # further ones play no role (the lists' own names always do).
                 if len(self.roles) >= self._max_roles:
                     return ""
                 self.roles[name] = role
@@ -288,7 +301,9 @@ class EnvelopeRules:
         """Does a member of this name wrap the answer (`data`, `Response`, `alipay_trade_pay_response`)?"""
         wraps = self._wrapper_keys.get(key)
         if wraps is None:
-            name = norm(key) if key.__class__ is str else ""
+            if key.__class__ is not str or len(key) > _MAX_NAME:
+                return False
+            name = norm(key)
             wraps = name in self.rules.wrapper_fields or name.endswith(_WRAPPER_SUFFIXES)
             if len(self._wrapper_keys) >= _KEY_CACHE_MAX:
                 self._wrapper_keys.clear()
@@ -406,7 +421,7 @@ class EnvelopeRules:
         rules = self.rules
         if value.__class__ is str:
             stripped = value.strip()
-            if stripped.lstrip("-").isdecimal() and stripped.isascii() and len(stripped) < 12:
+            if _INTEGER.fullmatch(stripped):
                 value = int(stripped)
             elif 0 < len(stripped) <= 64 and " " not in stripped:
                 word = norm(stripped)
@@ -465,8 +480,9 @@ class EnvelopeRules:
             return self._failure(self.members(obj), obj, "name", f"{fmt}.vendor_error")
         return None
 
-    def item_failure(self, item: object, fmt: str, states: bool) -> Classification | None:
-        """The failure an item of a batch reports (one wrapper level: `{"index": {...}}`)."""
+    def item_failure(self, item: object, fmt: str, states: bool, reads: bool = False) -> Classification | None:
+        """The failure an item of a batch reports (one wrapper level: `{"index": {...}}`).  An entity
+        of a list a GET reads (an object with an id) reports nothing but an explicit success flag."""
         if item.__class__ is not dict:
             return None
         fields = self.members(item)
@@ -475,7 +491,8 @@ class EnvelopeRules:
             if inner.__class__ is dict:
                 item = inner  # Elasticsearch's bulk: {"index": {"status": 409, "error": {...}}}
                 fields = self.members(item)
-        found = self._signals(fields, item, True, fmt, True, False, states)
+        entity_read = reads and _is_entity(item)
+        found = self._signals(fields, item, True, fmt, True, entity_read, states and not entity_read)
         if found is None:
             found = self._vendor(item, fmt)
         return None if found is _SUCCESS_FOUND or found is _SUCCESS_STATUS else found
@@ -494,17 +511,18 @@ class EnvelopeRules:
             if item.__class__ is not dict:
                 return None  # a list of values: data
             checked += 1
-            found = self.item_failure(item, fmt, not reads)
+            found = self.item_failure(item, fmt, not reads, reads)
             if found is not None:
                 failed += 1
                 first = first or found
         if not failed:
             return None
-        if failed == checked:
+        if failed == len(items):
             if not self.rules.enabled(f"{fmt}.batch"):
                 return None
             return first._replace(rule=f"{fmt}.batch")
-        return Classification("none", None, None, "", f"{fmt}.batch", failed, checked)
+        # Some items failed (of those looked at: the first _MAX_BATCH): a partial success.
+        return Classification("none", None, None, "", f"{fmt}.batch", failed, len(items))
 
     def _failure(
         self, fields: dict[str, object], obj: dict, signal: str, rule: str, jsend: bool = False

@@ -26,10 +26,15 @@ _TEXT_MARKERS = frozenset({"err", "exception", "fatal", "denied", "unauthorized"
                            "blocked", "expired", "invalid", "rejected", "declined"})  # fmt: skip
 _SHORT_TEXT = 160  # a plain-text answer this short is one message: a failure when it names one
 _WORDS = re.compile(r"\w+")
-# A sign-in page's title or heading, in the lexicon's languages (normalised).
+# A sign-in page's title or heading, in the lexicon's languages: whole words (or two) for the
+# languages written with spaces, substrings for the others.
+_SIGN_IN_WORDS = frozenset({
+    "signin", "login", "logon", "authenticate", "authentication", "iniciarsesion", "iniciesesion",
+    "entrar", "acessar", "connexion", "seconnecter", "anmelden", "anmeldung", "accedi", "accesso", "вход",
+    "войти", "авторизация",
+})  # fmt: skip
 _SIGN_IN = re.compile(
-    "signin|login|logon|authenticat|iniciarsesion|iniciesesion|entrar|acessar|connexion|seconnecter|anmelden|"
-    "anmeldung|accedi|accesso|ログイン|サインイン|登录|登入|вход|войти|авторизац"
+    "|".join(norm(w) for w in ("ログイン", "サインイン", "登录", "登入", "вход", "войти", "авторизац"))
 )
 
 
@@ -79,6 +84,22 @@ def is_error_title(text: str) -> bool:
 _STATUS_NUMBER = re.compile(r"^\s*[45]\d\d\s*$")
 
 
+# Failure words a short English text must hold besides a type's keyword (normalised stems).
+_TEXT_FAILURE_STEMS = (*FAILURE_STEMS, "already", "missing", "required", "toomany", "unable", "cannot",
+                       "cant", "wrong", "incorrect", "nosuch", "blocked", "locked", "limitreached", "notallowed",
+                       "mustbe")  # fmt: skip
+
+
+def _names_sign_in(text: str) -> bool:
+    """Does a title or heading name a sign-in page?  Words, not substrings ("Designing" is no sign-in)."""
+    words = [norm(w) for w in _WORDS.findall(text[:200].lower())]
+    pairs = [a + b for a, b in zip(words, words[1:], strict=False)]
+    for word in (*words, *pairs):
+        if word in _SIGN_IN_WORDS or (not word.isascii() and _SIGN_IN.search(word) is not None):
+            return True
+    return False
+
+
 class PageRules:
     """The page, text and stream rules for one :class:`RuleSet` (stateless)."""
 
@@ -112,9 +133,7 @@ class PageRules:
         if (
             expects_data
             and rules.enabled("html.login_page")
-            and (
-                page.password_form or page.sign_in or _SIGN_IN.search(norm(f"{page.title} {page.heading}")) is not None
-            )
+            and (page.password_form or page.sign_in or _names_sign_in(f"{page.title} {page.heading}"))
         ):
             # A call that asked for data answered with a sign-in page, an SSO hand-off (a SAML or
             # OAuth form) or a password form: the session is gone.
@@ -155,7 +174,12 @@ class PageRules:
                 return NONE
             if any(norm(w) in self.rules.success_words for w in _WORDS.findall(head)):
                 return NONE
-            if self.rules.type_of_text(norm(head))[0] is None:
+            normalised = norm(head)
+            if self.rules.type_of_text(normalised)[0] is None:
+                return NONE
+            if head.isascii() and not any(stem in normalised for stem in _TEXT_FAILURE_STEMS):
+                # "Payment received", "Password updated": a topic is named, no failure.  (CJK and
+                # Cyrillic messages name the failure in the type's own words: 已被注册.)
                 return NONE
         type_name, _ = self.rules.type_of_text(norm(head))
         type_name = type_name or GENERIC_TYPE

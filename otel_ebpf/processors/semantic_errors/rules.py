@@ -100,6 +100,8 @@ TOP_KEYS = ("enabled", "max_series", "routes") + RULE_KEYS
 ENTRY_POINT_GROUP = "otel_ebpf.classifiers"
 
 _NON_ALNUM = re.compile(r"[\W_]+")
+_LONGEST_KEYWORD = 48  # characters: a keyword that holds another starts or ends this close to it
+_ACCENTS = re.compile("[\u0300-\u036f]")  # the combining diacritical marks of Latin, Greek, Cyrillic
 
 # Every rule that can find a failure, by id: the `otel_ebpf.error.rule` attribute, the span status
 # message and `disabled_rules` use these.  `<format>.<signal>`: the format the body was read as
@@ -128,9 +130,10 @@ def norm(text: str) -> str:
     """Normalises a name or a phrase: lower case, accents removed, letters and digits only."""
     text = text.lower()
     if not text.isascii():
-        # NFKD splits an accented letter into the letter and its mark, which \W then drops;
-        # it also folds full-width forms (Ｅｒｒｏｒ) to ASCII.
-        text = unicodedata.normalize("NFKD", text)
+        # NFKD splits an accented letter into the letter and its mark (dropped here: Latin and
+        # Cyrillic accents), and folds full-width forms (Ｅｒｒｏｒ) to ASCII; NFC then puts back
+        # together what other scripts need (a kana and its voicing mark: ロ グ イ ン stays グ).
+        text = unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text)))
     return _NON_ALNUM.sub("", text)
 
 
@@ -270,7 +273,7 @@ def _as_int(value: object) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdecimal() and value.isascii():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
         return int(value)
     return None
 
@@ -378,11 +381,22 @@ class RuleSet:
         """The most specific type whose keyword occurs in `text` (normalised), and the keyword form found."""
         if not text:
             return None, ""
+        best_name, best = None, None
         for name, regex in self.typers:
-            found = regex.search(text)
-            if found is not None:
-                return name, found.group()
-        return None, ""
+            if best is None:
+                best = regex.search(text)
+                best_name = name if best is not None else None
+                continue
+            # A less specific type's longer phrase holding the match ("too many characters" is
+            # validation, though "too many" alone says rate limit) wins: looked for only around it.
+            start, end = best.start(), best.end()
+            for found in regex.finditer(text, max(0, start - _LONGEST_KEYWORD), end + _LONGEST_KEYWORD):
+                if found.start() <= start and found.end() >= end and found.end() - found.start() > end - start:
+                    best_name, best = name, found
+                    break
+        if best is None:
+            return None, ""
+        return best_name, best.group()
 
 
 def merge_rules(base: Mapping, override: Mapping) -> dict:
