@@ -26,6 +26,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # run as a script: `tests` importable
+from tests.semantic_errors.shapes import expect as labels_for  # noqa: E402  (the spec's severity table, one copy)
+
 SHAPE_CATEGORIES = ("markup", "languages", "envelopes", "nesting", "transport", "traps")
 # The modules that build them: a first round, then a second (`_b`) written to widen each category.
 SHAPE_MODULES = (
@@ -38,30 +40,9 @@ SHAPE_MODULES = (
 OUT = HERE / "corpus.jsonl"
 CAPTURE = 1024  # the receiver's default capture limit for bodies
 
-# The spec's severity table.
-SEVERITY = {
-    "payment": "critical",
-    "auth_failure": "high",
-    "rate_limit": "high",
-    "server_error": "high",
-    "timeout": "high",
-    "connection_reset": "high",
-    "validation": "medium",
-    "conflict": "medium",
-    "generic_business_error": "medium",
-    "not_found": "low",
-}
-SYSTEM = {"server_error", "timeout", "connection_reset"}
 JSON_CT = {"Content-Type": "application/json"}
 
 entries: list[dict] = []
-
-
-def _expect(error_type: str | None) -> dict:
-    if error_type is None:
-        return {"kind": "none", "error_type": None, "severity": None}
-    kind = "system" if error_type in SYSTEM else "business"
-    return {"kind": kind, "error_type": error_type, "severity": SEVERITY[error_type]}
 
 
 def _body_text(body) -> str:
@@ -74,14 +55,14 @@ def add(entry_id: str, status, body, expect: str | None, note: str, headers=None
     if body is not None:
         item["body"] = _body_text(body)
     item.update(extra)
-    item["expect"] = _expect(expect)
+    item["expect"] = labels_for(expect)
     item["note"] = note
     entries.append(item)
 
 
 def add_raw(entry_id: str, data: bytes, expect: str | None, note: str) -> None:
     """A raw captured response (status line, headers, body), as the receiver sees it."""
-    entries.append({"id": entry_id, "raw": base64.b64encode(data).decode(), "expect": _expect(expect), "note": note})
+    entries.append({"id": entry_id, "raw": base64.b64encode(data).decode(), "expect": labels_for(expect), "note": note})
 
 
 def response(status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:

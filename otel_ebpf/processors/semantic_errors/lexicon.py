@@ -136,7 +136,9 @@ TYPE_FIELDS = (
 WRAPPER_FIELDS = (
     "data", "result", "response", "body", "payload", "return", "resp", "d", "reply", "meta", "header",
     "head", "envelope", "output", "answer", "status", "resultado", "resultat", "ergebnis", "risultato",
-    "结果", "結果", "результат", "响应", "応答", "ответ", "respuesta", "resposta", "reponse", "antwort", "risposta",
+    "结果", "結果", "результат", "响应", "応答", "ответ", "cuerpo", "cabecera", "corpo", "cabecalho", "corps",
+    "entete", "kopf", "inhalt", "intestazione", "ヘッダ", "ボディ", "respuesta", "resposta", "reponse", "antwort",
+    "risposta",
 )  # fmt: skip
 
 # Substrings that make a string code error-like (`INSUFFICIENT_FUNDS`, `ERROR`, `InvalidParameter`).

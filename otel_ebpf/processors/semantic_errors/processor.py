@@ -211,24 +211,11 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         if not self.enabled or self._shutdown:
             return batch
         routes = self._routes
-        classify = self.classifier.classify
+        classifier = self.classifier
         found: list[tuple[HttpExchange, Classification]] = []
         for x in batch:
             try:
-                if routes:
-                    verdict = self.classify(x)
-                else:
-                    verdict = classify(
-                        x.status_code,
-                        x.response_headers,
-                        x.response_body,
-                        x.response_body_truncated,
-                        x.error_type,
-                        _expects_data(x),
-                        x.method in _READS,
-                    )
-                    if verdict.type == GENERIC_TYPE and verdict.kind == "business":
-                        verdict = self._typed_by_path(x, verdict)
+                verdict = self.classify(x) if routes else self._verdict(classifier, x)
                 if verdict is NONE:
                     continue
                 if verdict.kind == "none":
@@ -304,6 +291,10 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
                 verdict = self._run_custom(route, classifier, x)
                 if verdict is not None:
                     return verdict
+        return self._verdict(classifier, x)
+
+    def _verdict(self, classifier: Classifier, x: HttpExchange) -> Classification:
+        """The classifier's verdict on an exchange, typed by its path when its body names no type."""
         verdict = classifier.classify(
             x.status_code,
             x.response_headers,
