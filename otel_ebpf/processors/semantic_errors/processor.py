@@ -4,8 +4,13 @@ For each :class:`~otel_ebpf.model.HttpExchange` (server and client alike) it pic
 rules of the first matching ``routes`` entry (or the global ones), classifies the
 response, and
 
-* sets ``otel_ebpf.error.kind``, ``otel_ebpf.error.type`` and ``otel_ebpf.error.severity``
-  on ``exchange.attributes`` when the kind is not ``none``;
+* sets ``otel_ebpf.error.kind``, ``otel_ebpf.error.type``, ``otel_ebpf.error.severity`` and
+  ``otel_ebpf.error.rule`` (the rule that found it) on ``exchange.attributes`` when the kind
+  is not ``none``; for a batch answer where only some items failed, ``otel_ebpf.error.failed_items``
+  and ``otel_ebpf.error.items``;
+* tells the classifier what it needs of the request: did it ask for data (a login page in
+  answer is a failure), does it only read (an entity it reads in a failed state is data);
+  a 2xx failure whose body names no type takes the type its route names, when unambiguous;
 * for a failure the HTTP status does not show (a "silent" 2xx), also sets ``error.type``
   and forces the span status to Error with a short message; 4xx/5xx and missing
   responses keep the span builder's semantic-convention status;
