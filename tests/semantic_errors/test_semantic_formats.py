@@ -90,6 +90,12 @@ def test_soap_and_xml_rpc_faults():
     assert judge(SOAP11, "text/xml; charset=utf-8") == ("auth_failure", "xml.fault")
     assert judge(SOAP12, "application/soap+xml") == ("rate_limit", "xml.fault")
     assert judge(XMLRPC, "text/xml") == ("auth_failure", "xml.fault")
+    # Every Value (the code and its subcode) and every Text (each language) is read.
+    subcode = SOAP12.replace(
+        "<env:Value>env:Sender</env:Value>",
+        "<env:Value>env:Sender</env:Value><env:Subcode><env:Value>crm:CustomerNotFound</env:Value></env:Subcode>",
+    ).replace("Quota exceeded", "Nope")
+    assert judge(subcode + "", "application/soap+xml") == ("not_found", "xml.fault")
 
 
 def test_xml_error_documents_and_their_successes():
