@@ -32,10 +32,13 @@ SHAPE_CATEGORIES = ("markup", "languages", "envelopes", "nesting", "transport", 
 # The modules that build them: a first round, then a second (`_b`) written to widen each category.
 SHAPE_MODULES = (
     *(m for c in SHAPE_CATEGORIES for m in (c, f"{c}_b")),
-    # A third round, written for development only (none held out), where the first two were weakest.
+    # A third and fourth round, written for development only (none held out), where the first two were weakest.
     "markup_c",
     "envelopes_c",
     "nesting_c",
+    # A fifth round, also for development, in the two weakest categories.
+    "markup_d",
+    "nesting_d",
 )
 OUT = HERE / "corpus.jsonl"
 CAPTURE = 1024  # the receiver's default capture limit for bodies

@@ -313,3 +313,35 @@ def test_a_failure_whose_body_names_no_type_takes_the_type_the_path_names():
     assert other.attributes["otel_ebpf.error.type"] == "generic_business_error"
     # An error page says the service failed, not what was refused: the path does not type it.
     assert page.attributes["otel_ebpf.error.type"] == "generic_business_error"
+
+
+def test_standards_that_answer_errors_their_own_way():
+    # HL7 v2: the acknowledgement's MSA segment, AA accepted, AE/AR an error or a reject.
+    ack = "MSH|^~\\&|LAB|C|EHR|C|20240604||ACK^R01|1|P|2.5.1\rMSA|{}|ORU1|Required field missing: PID-3\r"
+    assert judge(ack.format("AE"), "x-application/hl7-v2+er7") == ("validation", "text.error_line")
+    assert judge(ack.format("AA"), "x-application/hl7-v2+er7") == (None, "")
+    # FHIR: an OperationOutcome with an issue of severity error (JSON, or XML's value attributes).
+    outcome = {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "duplicate",
+                                                              "diagnostics": "Patient already exists"}]}  # fmt: skip
+    assert judge(json.dumps(outcome), "application/fhir+json") == ("conflict", "json.vendor_error")
+    outcome["issue"][0]["severity"] = "information"
+    assert judge(json.dumps(outcome), "application/fhir+json") == (None, "")
+    xml = ('<OperationOutcome xmlns="http://hl7.org/fhir"><issue><severity value="error"/><code value="expired"/>'
+           '<diagnostics value="Token expired"/></issue></OperationOutcome>')  # fmt: skip
+    assert judge(xml, "application/fhir+xml") == ("auth_failure", "xml.vendor_error")
+    # ISO 20022: a payment status report rejecting the group.
+    pain = ("<Document><CstmrPmtStsRpt><GrpHdr><MsgId>1</MsgId></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>A</OrgnlMsgId>"
+            "<GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts>"
+            "</CstmrPmtStsRpt></Document>")  # fmt: skip
+    assert judge(pain, "application/xml", reads=False) == ("payment", "xml.status_word")
+
+
+def test_batch_items_with_an_http_status_of_their_own_and_flags_that_say_failure_when_true():
+    arm = {"responses": [{"httpStatusCode": 429, "content": {"error": {"message": "Too many requests"}}}] * 2}
+    assert judge(json.dumps(arm), reads=False) == ("rate_limit", "json.batch")
+    arm["responses"][1] = {"httpStatusCode": 200, "content": {"id": "x"}}
+    assert judge(json.dumps(arm), reads=False) == (None, "json.batch")  # one of two: a partial success
+    assert judge('{"refund": {"id": 7, "is_declined": true, "reason": "insufficient balance"}}', reads=False)[0] == (
+        "payment"
+    )
+    assert judge('{"id": 7, "is_declined": true}', reads=True) == (None, "")  # a GET reads its state

@@ -31,13 +31,17 @@ The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` i
   the top and inside the members that wrap the answer (``data``, ``result``, ``Response``,
   ``*_response``, a lone member, ...) up to a bounded depth.  An entity that a GET or HEAD
   reads (an object with an ``id``) is data: a pipeline read in its ``failed`` state is a
-  successful read;
+  successful read.  Standards that answer errors their own way are read too: a FHIR
+  ``OperationOutcome`` with an issue of severity error (``vendor_error``), an ISO 20022 status
+  report (``GrpSts``/``TxSts`` ``RJCT``), batch items carrying an HTTP status of their own (Azure's
+  ``$batch``), flags that say failure when true (``is_declined``);
 * ``html.error_page``: a page whose title or first heading is an error page's (``500 Internal
   Server Error``, ``Oops! Something went wrong``, ``Seite nicht gefunden``), not a page about
   errors; ``html.login_page``: a login form answering a request that asked for data (an
   ``Accept`` of JSON/XML, an ``/api/`` path);
 * ``text.error_line``: a plain-text body that starts with an error marker (``ERROR: ...``,
-  ``FAIL``, ``-ERR``, ``NG``).
+  ``FAIL``, ``-ERR``, ``NG``), a short message that names a failure, or an HL7 v2
+  acknowledgement ``MSA|AE`` / ``MSA|AR``.
 
 The type of a business error comes from the error text (codes, messages, fault strings, the
 failing object's words) by keyword in any of the lexicon's languages (:mod:`.lexicon`:

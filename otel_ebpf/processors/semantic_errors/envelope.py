@@ -15,24 +15,37 @@ import re
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
-__all__ = ["MAX_TEXT", "FAILURE_STEMS", "EnvelopeRules", "add_text"]
+__all__ = ["FAILURE_FLAGS", "FAILURE_STEMS", "MAX_TEXT", "EnvelopeRules", "add_text"]
 
 # Roles a member can play (bit flags; one name may have several).
-_SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER = 1, 2, 4, 8, 16, 32, 64, 128, 256
+_SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, _FAILFLAG = (
+    1,
+    2,
+    4,
+    8,
+    16,
+    32,
+    64,
+    128,
+    256,
+    512,
+)
 # The normalised name of GraphQL's / JSend's result member.
 _DATA = "data"
 # Values of an error member that mean "no error".
-_EMPTY_WORDS = frozenset({"", "0", "false", "null", "none", "ok", "success", "nil"})
+_EMPTY_WORDS = frozenset({"", "0", "false", "null", "none", "ok", "success", "nil", "no_error", "noerror", "no error"})
 # Error member values that describe a failure on their own (an object, a message).
 _DESCRIBED = (dict, str)
-MAX_TEXT = 2048  # characters of error text scanned for type keywords
+MAX_TEXT = 768  # characters of error text scanned for type keywords (its first words say what failed)
 _KEY_CACHE_MAX = 4096
 
 
 # Levels of wrapper members the rules look into below the top (`{"data": {"createUser": {...}}}`).
 MAX_DEPTH = 3
 MAX_XML_DEPTH = 5  # SOAP adds two: Envelope, Body
-_WRAPPER_SUFFIXES = ("response", "result", "reply")
+# ... and names ending so: `alipay_trade_pay_response`, ISO 20022's `OrgnlGrpInfAndSts`, an SMS
+# gateway's `messages`.
+_WRAPPER_SUFFIXES = ("response", "result", "reply", "status", "sts", "messages", "message")
 # A batch item or stream record with more members than this is an entity, not a result envelope.
 _MAX_ITEM_MEMBERS = 8
 _MAX_BATCH = 50  # items of a batch looked at
@@ -47,6 +60,8 @@ _FLAG_FALSE = frozenset({"false", "0", "no", "n", "f", "ko", "ng", "nein", "non"
 _FLAG_TRUE = frozenset({"true", "1", "yes", "y", "t", "ok", "si", "sim", "oui", "ja", "да", "是"})
 # Success "flags" that may be counts ({"succeeded": 3, "failed": 0}): only booleans and words count.
 _COUNT_LIKE = frozenset({"succeeded", "successful"})
+# Flags that say failure when true (normalised).
+FAILURE_FLAGS = frozenset({"isdeclined", "declined", "iserror", "isfailed", "failed", "isfailure"})
 
 
 def _answers(name: str, value: object) -> bool:
@@ -58,7 +73,16 @@ def _answers(name: str, value: object) -> bool:
 
 _FAIL_LETTERS = frozenset({"f", "e"})
 _RESULT_CODES = frozenset({"result", "resultado", "resultat", "ergebnis", "risultato"})
-_SUFFIX_ROLES = ((("status", "state"), 2), (("error", "errors"), 4))  # _STATUS, _ERROR (defined below)
+_ITEM_STATUS_NAMES = frozenset({"status", "statuscode", "httpstatuscode", "httpstatus", "httpcode"})
+# Roles by a name's last word (_STATUS 2, _ERROR 4, _CODE 8, _MESSAGE 16; defined below):
+# `paymentStatus`, `GrpSts`; `NCERROR`, `failed_parcels`; `ssl_result`; `errorText`.
+_SUFFIX_ROLES = (
+    (("status", "state", "sts"), 2),
+    (("error", "errors", "failed", "failurelist", "failureinfo", "rejected"), 4),
+    (("result",), 2 | 8),
+    (("message", "msg", "text", "description"), 16),
+    (("list",), 32),  # Rakuten's `MessageModelList`: a list of results
+)
 _APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada", "aprovado", "aprovada", "approuve",
                                              "genehmigt", "approvato"))  # fmt: skip
 
@@ -123,6 +147,15 @@ def _status_type(value: object, status_types: dict[int, str]) -> str | None:
     return None
 
 
+def _some_succeeded(obj: dict) -> bool:
+    """A non-empty list of successes beside the errors (`success_list`, `successful_receiver_uuids`):
+    a partial success."""
+    for key, value in obj.items():
+        if value.__class__ is list and value and key.__class__ is str and key.lower().startswith("success"):
+            return True
+    return False
+
+
 def _has_text(value: object) -> bool:
     return value.__class__ is str and bool(value.strip())
 
@@ -138,7 +171,7 @@ def _is_empty(value: object, depth: int = 0) -> bool:
         return True
     cls = value.__class__
     if cls is str:
-        return len(value) < 8 and value.strip().lower() in _EMPTY_WORDS
+        return len(value) < 12 and value.strip().lower() in _EMPTY_WORDS
     if cls is int or cls is float:
         return value == 0
     if cls is list:
@@ -194,6 +227,7 @@ class EnvelopeRules:
             (rules.type_fields, _TYPE),
             (rules.wrapper_fields, _WRAPPER),
             (rules.data_answer_fields, _ANSWER),
+            (FAILURE_FLAGS, _FAILFLAG),
         ):
             for name in names - rules.ignore_fields:
                 roles[name] = roles.get(name, 0) | role
@@ -235,7 +269,7 @@ class EnvelopeRules:
         if name in self.rules.ignore_fields:
             return ""
         for suffixes, role in _SUFFIX_ROLES:
-            if name.endswith(suffixes) and len(name) > 6:
+            if name.endswith(suffixes) and len(name) > 5:
                 # At most _KEY_CACHE_MAX such names (<= 64 characters each: ~300 KB): past that,
                 # further ones play no role (the lists' own names always do).
                 if len(self.roles) >= self._max_roles:
@@ -345,6 +379,10 @@ class EnvelopeRules:
         if success:
             # An explicit success flag is the API's own verdict: other members are data.
             return _SUCCESS_FOUND
+        if not entity_read:
+            for key, value in fields.items():
+                if roles[key] & _FAILFLAG and value is True and rules.enabled(f"{fmt}.success_flag"):
+                    return self._failure(fields, obj, key, f"{fmt}.success_flag")  # `is_declined: true`
         if states:
             for name, value in fields.items():
                 if not roles[name] & _STATUS:
@@ -399,7 +437,7 @@ class EnvelopeRules:
                         roles[n] & _PAYLOAD and v is not None and v != [] and v != {} and not _all_null(v)
                         for n, v in fields.items()
                         if n != name
-                    )
+                    ) or _some_succeeded(obj)
                 if not payload and (complete or value.__class__ in _DESCRIBED or _DATA in fields):
                     # In a cut document the payload that makes this a partial success may follow
                     # the cut (graphql-js writes `errors: [...]` first, Elasticsearch's bulk API
@@ -464,7 +502,15 @@ class EnvelopeRules:
         return False
 
     def _vendor(self, obj: dict, fmt: str) -> Classification | None:
-        """Exception names as vendors write them: AWS `__type`, PayPal `name` with a `debug_id`."""
+        """Exception names as vendors write them: AWS `__type`, PayPal `name` with a `debug_id`; a FHIR
+        OperationOutcome with an issue of severity error or fatal."""
+        issues = obj.get("issue")
+        if issues is not None and (obj.get("resourceType") in (None, "OperationOutcome")):
+            for issue in issues if issues.__class__ is list else [issues]:
+                if issue.__class__ is dict and issue.get("severity") in ("error", "fatal"):
+                    if self.rules.enabled(f"{fmt}.vendor_error"):
+                        return self._failure({}, issue, "issue", f"{fmt}.vendor_error")
+                    break
         kind = obj.get("__type")
         if kind.__class__ is str and norm(kind).endswith(("exception", "error", "fault")):
             if self.rules.enabled(f"{fmt}.vendor_error"):
@@ -495,7 +541,29 @@ class EnvelopeRules:
         found = self._signals(fields, item, True, fmt, True, entity_read, states and not entity_read)
         if found is None:
             found = self._vendor(item, fmt)
+        if found is None and not entity_read:
+            found = self._item_status(item, fmt)
         return None if found is _SUCCESS_FOUND or found is _SUCCESS_STATUS else found
+
+    def _item_status(self, item: dict, fmt: str) -> Classification | None:
+        """A batch item that carries an HTTP status of its own (Azure's $batch `httpStatusCode`,
+        Asana's `status_code`, Trello's results keyed `404`): 4xx/5xx is a failed item."""
+        for key, value in item.items():
+            if key.__class__ is not str or len(key) > 24:
+                continue
+            if key.isdecimal():
+                status, words = int(key), value
+            elif norm(key) in _ITEM_STATUS_NAMES and value.__class__ is int:
+                status, words = value, item
+            else:
+                continue
+            if 400 <= status <= 599:
+                parts: list[str] = []
+                add_text(words, parts)
+                type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0]
+                type_name = type_name or self.rules.status_types.get(status) or GENERIC_TYPE
+                return Classification("business", type_name, self.rules.severity(type_name), str(status), fmt)
+        return None
 
     def _batch(self, items: list, fmt: str, reads: bool) -> Classification | None:
         """A list of results: every item failed is a failure; some is a partial success (counted).

@@ -24,6 +24,7 @@ SUCCESS_FIELDS = (
 # Members whose value is a status word (see STATUS_WORDS, ENTITY_STATE_WORDS).
 STATUS_FIELDS = (
     "status", "state", "result", "outcome", "ack", "stat", "decision", "type", "tipo", "typ", "last_event",
+    "message_type", "result_type",
     "estado", "resultado", "situacao", "statut", "etat", "resultat",
     "zustand", "ergebnis", "stato", "esito", "risultato",
     "状态", "狀態", "结果", "結果", "ステータス", "状態", "処理結果",
@@ -35,7 +36,8 @@ STATUS_WORDS = (
     "error", "errors", "fail", "failed", "failure", "errored", "fault", "ko", "ng", "nok", "not_ok",
     "failure_with_warning", "fatal", "invalid", "timeout", "timed_out", "unsuccessful", "aborted",
     "unauthorized", "forbidden", "exception", "not_found",
-    "request_denied", "over_query_limit", "over_daily_limit", "invalid_request", "negative", "not ok", "nicht ok",
+    "request_denied", "over_query_limit", "over_daily_limit", "invalid_request", "rjct", "scartata", "scartato",
+    "negative", "not ok", "nicht ok",
     "non ok", "negativo", "negatif",
     "nao ok", "abgebrochen", "non riuscito", "non riuscita", "no exitoso",
     "fallo", "fallido", "fallida", "fracaso",
@@ -107,6 +109,8 @@ MESSAGE_FIELDS = (
 # Members that carry the successful result: their presence (not null) makes an error member a
 # partial success (GraphQL).
 PAYLOAD_FIELDS = (
+    "responses",
+    "messages",
     "data",
     "result",
     "results",
@@ -135,7 +139,7 @@ TYPE_FIELDS = (
 # Members that wrap the answer: the rules are applied inside them too (a bounded depth).
 WRAPPER_FIELDS = (
     "data", "result", "response", "body", "payload", "return", "resp", "d", "reply", "meta", "header",
-    "head", "envelope", "output", "answer", "status", "resultado", "resultat", "ergebnis", "risultato",
+    "head", "envelope", "output", "answer", "status", "operation", "resultado", "resultat", "ergebnis", "risultato",
     "结果", "結果", "результат", "响应", "応答", "ответ", "cuerpo", "cabecera", "corpo", "cabecalho", "corps",
     "entete", "kopf", "inhalt", "intestazione", "ヘッダ", "ボディ", "respuesta", "resposta", "reponse", "antwort",
     "risposta",
@@ -154,6 +158,7 @@ ERROR_CODE_WORDS = (
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "payment": (
         "insufficient funds",
+        "am04",
         "3d secure",
         "3ds",
         "bank rejected",
@@ -332,6 +337,17 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "auth_failure": (
         "unauthorized",
+        "autenticazione",
+        "autenticacion",
+        "autenticacao",
+        "authentification",
+        "authentifizierung",
+        "request blocked",
+        "been blocked",
+        "ip blocked",
+        "拦截",
+        "封禁",
+        "ブロック",
         "bearer",
         "access key",
         "2fa",
@@ -535,6 +551,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "conflict": (
         "conflict",
+        "du01",
+        "du02",
+        "du03",
+        "du04",
+        "du05",
         "冲突",
         "衝突",
         "already exists",
@@ -602,6 +623,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     ),
     "validation": (
         "invalid",
+        "ff01",
         "too many characters",
         "слишком много символов",
         "fora do intervalo",

@@ -24,6 +24,7 @@ __all__ = ["PageRules", "expects_data", "is_error_title"]
 _TEXT_MARKER = re.compile(r"[-+!*\[]?\s*([^\s:=,.!\]\-]{1,16})(?:[\s:=,.!\]\-]|$)")
 _TEXT_MARKERS = frozenset({"err", "exception", "fatal", "denied", "unauthorized", "forbidden", "traceback", "panic",
                            "blocked", "expired", "invalid", "rejected", "declined"})  # fmt: skip
+_HL7_ACK = re.compile(r"(?:^|[\r\n])MSA\|([ACR][AER])\|")
 _SHORT_TEXT = 160  # a plain-text answer this short is one message: a failure when it names one
 _WORDS = re.compile(r"\w+")
 # A sign-in page's title or heading, in the lexicon's languages: whole words (or two) for the
@@ -165,6 +166,13 @@ class PageRules:
         head = text.lstrip()[:256]
         if not self.rules.enabled("text.error_line"):
             return NONE
+        ack = _HL7_ACK.search(text[:1024])
+        if ack is not None:
+            # An HL7 v2 acknowledgement: MSA|AA accepts; AE/AR (CE/CR) report an error or a reject.
+            if ack.group(1) not in ("AE", "AR", "CE", "CR"):
+                return NONE
+            type_name = self.rules.type_of_text(norm(text[ack.start() : ack.start() + 512]))[0] or GENERIC_TYPE
+            return Classification("business", type_name, self.rules.severity(type_name), "", "text.error_line")
         found = _TEXT_MARKER.match(head)
         marked = found is not None and (
             norm(found.group(1)) in self.rules.status_words or norm(found.group(1)) in _TEXT_MARKERS

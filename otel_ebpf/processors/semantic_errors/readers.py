@@ -68,12 +68,11 @@ _SIGN_IN_FORM = re.compile(
 _TAGS = re.compile(r"<[^<>]*>")
 # A SOAP fault: the first element of a SOAP Body (not a `<Fault>` in a comment, CDATA or data).
 _SOAP_FAULT = re.compile(r"<(?:[\w.-]{1,32}:)?Body\b[^<>]{0,512}>\s*<(?:[\w.-]{1,32}:)?Fault[\s>]")
-# The words of a SOAP 1.1 or 1.2 fault: faultcode, faultstring, Code/Value, Reason/Text, detail.
-_FAULT_PARTS = re.compile(
-    r"<(?:[\w.-]{1,32}:)?(faultcode|faultstring|faultactor|Value|Subcode|Text|detail|Detail)\b[^<>]{0,256}>"
-    r"([^<]{0,512})(?=<)"
-)
+# The words of a SOAP 1.1 or 1.2 fault: every element's text (faultcode, faultstring, Code/Value,
+# Reason/Text, and the elements of its detail: a FaultMessage, a vendor's error code).
+_FAULT_PARTS = re.compile(r"<(?:[\w.-]{1,32}:)?([\w.-]{1,64})\b[^<>]{0,256}>([^<]{0,512})(?=<)")
 _FAULT_WINDOW = 4096  # characters after the fault's start tag read for its words
+_FAULT_PARTS_MAX = 12  # elements of a fault read
 _SPACES = re.compile(r"\s+")
 
 # Charsets tried, in order, on a body that is not UTF-8 and declares none.  The one whose text
@@ -249,20 +248,19 @@ def read_body(content_type: str | None, data: bytes, complete: bool, scorer=None
     if "form-urlencoded" in ct or _FORM_PAIRS.match(data[:2048]):
         text = _text(data, charset, scorer)
         return Document("form", _first_values(parse_qsl(text[:4096], keep_blank_values=True)), complete)
-    if ct.startswith(("text/", "application/octet-stream")) or not ct or "json" in ct or "html" in ct:
-        text = _text(data[:1024], charset, scorer)
-        if "\x00" in text[:256]:
-            return None  # binary
-        lines = [line.strip() for line in text.splitlines() if line.strip()][:16]
-        if lines and all(_KV_LINE.match(line) for line in lines):
-            pairs = [line.split("=", 1) for line in lines]
-            return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
-        if len(lines) > 1 and all(_COLON_LINE.match(line) for line in lines):
-            # `result: fail` / `reason: unknown recipient`: name-value lines with colons.
-            pairs = [line.split(":", 1) for line in lines]
-            return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
-        return Document("text", text, complete)
-    return None
+    # Any other type whose bytes are text (plain text, HL7's x-application/hl7-v2+er7, EDI, CSV).
+    text = _text(data[:1024], charset, scorer)
+    if "\x00" in text[:256]:
+        return None  # binary
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:16]
+    if lines and all(_KV_LINE.match(line) for line in lines):
+        pairs = [line.split("=", 1) for line in lines]
+        return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
+    if len(lines) > 1 and all(_COLON_LINE.match(line) for line in lines):
+        # `result: fail` / `reason: unknown recipient`: name-value lines with colons.
+        pairs = [line.split(":", 1) for line in lines]
+        return Document("form", _first_values((k.strip(), v.strip()) for k, v in pairs), complete)
+    return Document("text", text, complete)
 
 
 def _after_comments(data: bytes) -> bytes:
@@ -401,9 +399,13 @@ def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Docum
         # A SOAP fault, the most common XML failure, read without building the document:
         # 47 µs → 20 µs on 1 KiB (bench/bench_classifier.py).  Its words are all the rules need.
         words: dict[str, str] = {}
-        for found in _FAULT_PARTS.finditer(text, fault.end(), fault.end() + _FAULT_WINDOW):
-            value = _clean(found.group(2))
+        for count, found in enumerate(_FAULT_PARTS.finditer(text, fault.end(), fault.end() + _FAULT_WINDOW)):
+            if count >= _FAULT_PARTS_MAX:
+                break  # a detail of 40 line items: the words that say what failed come first
+            value = found.group(2).strip()
             if value:  # every Text (each language) and Value (code and subcode) counts
+                if "&" in value:
+                    value = html.unescape(value)
                 name = found.group(1)
                 words[name] = f"{words[name]} {value}" if name in words else value
         return Document("xml", {"Fault": words or {"value": "fault"}}, complete)
@@ -480,8 +482,9 @@ def _element_value(element: Element, depth: int, names: dict) -> object:
     for key, value in attrib.items():
         if not key.startswith(_SCHEMA_INSTANCE):  # xsi:type, xsi:nil: how the value is typed, not data
             out[_local(key, names)] = value
-    if not out and not len(element):
-        text = element.text
+    if not len(element) and (not out or (len(out) == 1 and "value" in out)):
+        # <severity value="error"/> (FHIR and other XML that puts values in a `value` attribute)
+        text = out.get("value") or element.text
         return text.strip() if text else ""
     if depth >= _MAX_XML_DEPTH:
         return out
