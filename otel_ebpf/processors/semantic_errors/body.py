@@ -20,7 +20,7 @@ import json
 import re
 import zlib
 
-__all__ = ["charset_of", "decode_body", "dechunk", "inflate", "load_json", "scan_prefix", "to_text"]
+__all__ = ["charset_of", "decode_body", "dechunk", "inflate", "load_json", "recover_json", "scan_prefix", "to_text"]
 
 # Inflating a captured prefix cannot legitimately produce more than this; the bound stops a
 # zip bomb from costing memory or time on the hot path.
@@ -172,13 +172,17 @@ def load_json(data: bytes, charset: str | None = None) -> tuple[object, bool]:
         if charset is None or charset in _UTF8:
             return json.loads(data), True  # bytes: json detects UTF-8/16/32 and a BOM
         return json.loads(to_text(data, charset)), True
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":
-            # Several complete values (NDJSON, JSON text sequences): a stream of records, not one
-            # envelope; a cut document never ends this way.
-            return None, False
-    except (ValueError, RecursionError):
-        pass
+    except (ValueError, RecursionError) as exc:
+        return recover_json(data, exc, charset)
+
+
+def recover_json(data: bytes, error: Exception, charset: str | None = None) -> tuple[object, bool]:
+    """What :func:`load_json` returns once ``json.loads`` raised `error` on `data`: for a caller that
+    parsed already, so that a cut document is not parsed twice."""
+    if isinstance(error, json.JSONDecodeError) and error.msg == "Extra data":
+        # Several complete values (NDJSON, JSON text sequences): a stream of records, not one
+        # envelope; a cut document never ends this way.
+        return None, False
     text = to_text(data, charset)
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import threading
 
-from otel_ebpf.processors.semantic_errors.body import charset_of, decode_body, load_json, to_text
+from otel_ebpf.processors.semantic_errors.body import charset_of, decode_body, load_json, recover_json, to_text
 from otel_ebpf.processors.semantic_errors.envelope import FAILURE_FLAGS, MAX_TEXT, EnvelopeRules, add_text
 from otel_ebpf.processors.semantic_errors.pages import PageRules, expects_data, is_error_title
 from otel_ebpf.processors.semantic_errors.readers import read_body
@@ -219,13 +219,16 @@ class Classifier:
                 if b"error" not in tokens and self._triggers.isdisjoint(tokens.split()):
                     return NONE
             try:
-                doc = json.loads(body)
-            except (ValueError, RecursionError):
-                doc = None  # cut, or not UTF-8: read below, tolerantly
+                doc, whole = json.loads(body), True
+            except UnicodeDecodeError:
+                doc = None  # not UTF-8: its charset is sniffed below
+            except (ValueError, RecursionError) as exc:
+                # Cut by the capture: the members before the cut, without parsing the body again.
+                doc, whole = recover_json(body, exc)
             if doc is not None:
                 if doc.__class__ is not dict:
                     return NONE
-                return self.envelope.judge_tree(doc, not truncated, ct, "json", reads)
+                return self.envelope.judge_tree(doc, whole and not truncated, ct, "json", reads)
         document = read_body(ct, body, not truncated, self._lexicon_score)
         if document is None:
             return NONE

@@ -74,14 +74,14 @@ def _answers(name: str, value: object) -> bool:
 _FAIL_LETTERS = frozenset({"f", "e"})
 _RESULT_CODES = frozenset({"result", "resultado", "resultat", "ergebnis", "risultato"})
 _ITEM_STATUS_NAMES = frozenset({"status", "statuscode", "httpstatuscode", "httpstatus", "httpcode"})
-# Roles by a name's last word (_STATUS 2, _ERROR 4, _CODE 8, _MESSAGE 16; defined below):
-# `paymentStatus`, `GrpSts`; `NCERROR`, `failed_parcels`; `ssl_result`; `errorText`.
+# Roles by a name's last word: `paymentStatus`, `GrpSts`; `NCERROR`, `failed_parcels`; `ssl_result`;
+# `errorText`; Rakuten's `MessageModelList` (a list of results).
 _SUFFIX_ROLES = (
-    (("status", "state", "sts"), 2),
-    (("error", "errors", "failed", "failurelist", "failureinfo", "rejected"), 4),
-    (("result",), 2 | 8),
-    (("message", "msg", "text", "description"), 16),
-    (("list",), 32),  # Rakuten's `MessageModelList`: a list of results
+    (("status", "state", "sts"), _STATUS),
+    (("error", "errors", "failed", "failurelist", "failureinfo", "rejected"), _ERROR),
+    (("result",), _STATUS | _CODE),
+    (("message", "msg", "text", "description"), _MESSAGE),
+    (("list",), _PAYLOAD),
 )
 _APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada", "aprovado", "aprovada", "approuve",
                                              "genehmigt", "approvato"))  # fmt: skip
@@ -139,12 +139,11 @@ def _json_in_string(text: str) -> object:
         return None
 
 
-def _status_type(value: object, status_types: dict[int, str]) -> str | None:
+def _client_status(value: object) -> int | None:
+    """A 4xx status given as a number or a string of digits, else None."""
     if value.__class__ is str and value.isdecimal() and value.isascii() and len(value) < 12:
         value = int(value)
-    if value.__class__ is int and 400 <= value <= 499:
-        return status_types.get(value)
-    return None
+    return value if value.__class__ is int and 400 <= value <= 499 else None
 
 
 def _some_succeeded(obj: dict) -> bool:
@@ -627,14 +626,13 @@ class EnvelopeRules:
             role = self.roles[name]
             if role & _ERROR and value.__class__ is dict:
                 for inner in ("code", "status", "status_code", "http_status", "httpStatus"):
-                    found = _status_type(value.get(inner), self.rules.status_types)
-                    if found is not None:
-                        return found
+                    status = _client_status(value.get(inner))
+                    if status is not None and status in self.rules.status_types:
+                        return self.rules.status_types[status]
             if role & (_CODE | _STATUS):
-                if value.__class__ is str and value.isdecimal() and value.isascii() and len(value) < 12:
-                    value = int(value)
-                if value.__class__ is int and 400 <= value <= 499:
-                    return self.rules.status_types.get(value)
+                status = _client_status(value)
+                if status is not None:
+                    return self.rules.status_types.get(status)
         return None
 
     def detail(self, fields: dict[str, object], signal: str) -> str:
