@@ -78,10 +78,12 @@ _READS = frozenset({"GET", "HEAD"})
 def _expects_data(x: HttpExchange) -> bool:
     """Did the request ask for data?  Only an HTML answer needs to know (a login page), so only then asked."""
     content_type = x.response_headers.get("content-type")
-    if content_type is not None and "json" in content_type:
-        return False  # the hot path: a JSON answer is no page
-    if content_type is not None and "html" not in content_type.lower() and "text/plain" not in content_type:
-        return False
+    if content_type is not None:
+        if "json" in content_type:
+            return False  # the hot path: a JSON answer is no page
+        lowered = content_type.lower()
+        if "html" not in lowered and "text/plain" not in lowered:
+            return False
     return expects_data(x.request_headers, x.path or "")
 
 
