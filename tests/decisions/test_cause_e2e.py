@@ -5,8 +5,9 @@ test drives the frontend from ``a`` at ~80 requests/s.  The agent runs ``semanti
 ``cause_attribution`` (1 s interval, 2 s window) with the ``tcp_flows`` receiver.  After a clean
 baseline phase:
 
-* **network**: nftables drops 20% of the packets arriving at the shop's port
-  (``numgen random mod 100 < 20``) while the shop itself stays healthy: the frontend's checkout
+* **network**: nftables drops every fifth packet arriving at the shop's port
+  (``numgen inc mod 5 0``: 20 %, the same packets every run, where random loss varied the
+  evidence from run to run) while the shop itself stays healthy: the frontend's checkout
   slows down (lost segments wait for a retransmission) and must be judged ``network``;
 * **application**: the network stays clean and the shop answers 20% of checkouts with a silent
   ``200 {"success": false}``: the shop's checkout must be judged ``application``.
@@ -42,6 +43,7 @@ RATE = 80  # requests/s, over all driver connections
 CONNECTIONS = 8  # under 20 % loss a connection waits out RTOs: 4 left the 2 s window near 100 segments
 BASELINE_S = 5.0  # clean traffic before the fault
 FAULT_S = 6.0  # traffic with the fault before the verdict is read
+LOSS_RULE = "numgen inc mod 5 0 drop"  # every fifth packet: deterministic 20 % loss
 
 PROCESSORS = """  semantic_errors: {{}}
   cause_attribution:
@@ -282,7 +284,7 @@ def test_loss_towards_a_healthy_backend_is_a_network_verdict(tmp_path):
         before = net.snmp("a")["RetransSegs"]
         driver.run(BASELINE_S)
         fault_at = time.time()
-        net.nft("b", f"add rule inet t input tcp dport {run['backend_port']} numgen random mod 100 < 20 drop")
+        net.nft("b", f"add rule inet t input tcp dport {run['backend_port']} {LOSS_RULE}")
         driver.run(FAULT_S)
         doc = cause(run["status_port"])
         ended = time.time()
@@ -366,7 +368,7 @@ def test_after_the_network_heals_a_held_health_state_blames_nobody(tmp_path):
         net, driver, agent = run["net"], run["driver"], run["agent"]
         driver.run(BASELINE_S)
         fault_at = time.time()
-        net.nft("b", f"add rule inet t input tcp dport {run['backend_port']} numgen random mod 100 < 20 drop")
+        net.nft("b", f"add rule inet t input tcp dport {run['backend_port']} {LOSS_RULE}")
         driver.run(FAULT_S)
         during = cause(run["status_port"])
         healed_at = time.time()

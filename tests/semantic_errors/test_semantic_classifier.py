@@ -208,6 +208,8 @@ def test_validate_config_names_the_bad_key(config, needle):
 def _negative_2xx_json_bodies() -> list[tuple[str, bytes, dict, bool]]:
     out = []
     for e in load_corpus():
+        if e.get("holdout"):
+            continue  # scored by the corpus test's figures, never named (a failure here prints the body)
         if e.get("status") in (200, 201, 202) and e["expect"]["kind"] == "none" and e.get("body", "").startswith("{"):
             headers = {k.lower(): v for k, v in e["headers"].items()}
             if "json" in headers.get("content-type", "json"):

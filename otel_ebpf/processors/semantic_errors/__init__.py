@@ -11,8 +11,8 @@ Every response gets a *kind* (``none``, ``business``, ``system``), a *type* and 
 * 2xx → business when the body says the operation failed, in whatever format and language
   the API answers (:mod:`.readers` reads the body as what it is, whatever its Content-Type
   says: JSON, also as text or HTML, behind an anti-XSSI prefix or a BOM; XML and SOAP; HTML;
-  plain text; form-encoded and name-value pairs; SSE and NDJSON streams; gzip/deflate and
-  chunked framing undone; the charset declared or sniffed).
+  plain text; form-encoded and name-value pairs; SSE and NDJSON streams; a Python dict printed
+  as the body; gzip/deflate and chunked framing undone; the charset declared or sniffed).
 
 The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` in
 ``otel-ebpf classify``; ``disabled_rules`` turns them off, globally or per route):
@@ -27,9 +27,15 @@ The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` i
   success), ``vendor_error`` (AWS ``__type``, PayPal ``name`` with a ``debug_id``), ``fault``
   (SOAP and XML-RPC faults), ``batch`` (every item of a batch failed; some failed is not a
   failure of the call and is counted on the span as ``otel_ebpf.error.failed_items`` of
-  ``otel_ebpf.error.items``), ``problem`` (``application/problem+json``).  The rules apply at
-  the top and inside the members that wrap the answer (``data``, ``result``, ``Response``,
-  ``*_response``, a lone member, ...) up to a bounded depth.  An entity that a GET or HEAD
+  ``otel_ebpf.error.items``; a list of what failed beside an empty list of what was done,
+  ``{"parcels": [], "failed_parcels": [...]}``, is every item failed too; a positive count of
+  successes beside one failed result makes it partial), ``problem``
+  (``application/problem+json``).  A flag naming the action done (``sent``, ``committed``,
+  ``processed``, ...) that is false beside a message saying why is a ``success_flag`` failure.
+  The rules apply at the top and inside the members that wrap the answer (``data``,
+  ``result``, ``Response``, ``*_response``, a lone member, the only object among scalars,
+  ...) up to a bounded depth; in an answer to anything but a GET or HEAD, the only list of
+  objects (not entities with an ``id``) is read as a batch whatever its name.  An entity that a GET or HEAD
   reads (an object with an ``id``) is data: a pipeline read in its ``failed`` state is a
   successful read.  Standards that answer errors their own way are read too: a FHIR
   ``OperationOutcome`` with an issue of severity error (``vendor_error``), an ISO 20022 status
@@ -40,15 +46,19 @@ The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` i
   errors; ``html.login_page``: a login form answering a request that asked for data (an
   ``Accept`` of JSON/XML, an ``/api/`` path);
 * ``text.error_line``: a plain-text body that starts with an error marker (``ERROR: ...``,
-  ``FAIL``, ``-ERR``, ``NG``), a short message that names a failure, or an HL7 v2
-  acknowledgement ``MSA|AE`` / ``MSA|AR``.
+  ``FAIL``, ``-ERR``, ``NG``, ``エラー：``), a short message that names a failure, or an HL7 v2
+  acknowledgement ``MSA|AE`` / ``MSA|AR``;
+* streams (SSE, NDJSON): an ``error`` event, a last record that reports a failure (its status
+  word counts: ``{"event": "error"}``), or every record an error.
 
 The type of a business error comes from the error text (codes, messages, fault strings, the
-failing object's words) by keyword in any of the lexicon's languages (:mod:`.lexicon`:
-English, Spanish, Portuguese, French, German, Italian, Japanese, Chinese, Russian), most
-specific first: payment, rate_limit, auth_failure, not_found, conflict, validation, else
-``generic_business_error``; a 4xx number in an envelope code types it like that status when
-that is more specific.  A 2xx failure whose body names no type (``DENIED``) takes the type
+failing object's words, then the whole document's) by keyword in any of the lexicon's
+languages (:mod:`.lexicon` and :mod:`.phrases`: English, Spanish, Portuguese, French, German,
+Italian, Dutch, Polish, Turkish, Russian, Ukrainian, Japanese, Chinese, Korean, Vietnamese,
+Indonesian/Malay, Thai), most specific first: payment, rate_limit, auth_failure, not_found,
+conflict, validation, else ``generic_business_error``; a 4xx number in an envelope code types
+it like that status when that is more specific; a card transaction refused
+(``entity_state`` on an object that names a card, its CVV or AVS check) is a payment failure.  A 2xx failure whose body names no type (``DENIED``) takes the type
 its route or path names, when it does so unambiguously (payment: ``/charges``, ``/payments``,
 ``/checkout``, ...; auth_failure: ``/login``, ``/session``, ``/token``, ...); an error page does
 not.  Words are compared normalised: case, accents and separators ignored.
@@ -89,7 +99,8 @@ The built-in lists below are in :mod:`.lexicon` (every language); each list key 
     Members that wrap the answer: the rules apply inside them too (besides a lone member and
     names ending in response/result/reply).
 ``error_code_words`` (default ``[]``; built in: error, fail, invalid, denied, insufficient, ...)
-    Substrings that make a string code error-like.
+    Substrings that make a string code error-like (a status word makes it so as one of the
+    code's words: ``RESULT_NG``, not ``PROCESSING``).
 ``ignore_fields`` (default ``[]``)
     Fields never read as a signal (e.g. ``status`` where "failed" is data).
 ``data_answer_fields`` (default ``[]``; built in: valid, is_valid, dry_run, preview, ...)

@@ -25,10 +25,11 @@ success 6.3 / 0.3, a JSON failure 21 / 0.3, a SOAP fault 30 / 0.3, an HTML page 
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 from otel_ebpf.processors.semantic_errors.body import charset_of, decode_body, load_json, recover_json, to_text
-from otel_ebpf.processors.semantic_errors.envelope import FAILURE_FLAGS, MAX_TEXT, EnvelopeRules, add_text
+from otel_ebpf.processors.semantic_errors.envelope import DONE_FLAGS, FAILURE_FLAGS, MAX_TEXT, EnvelopeRules, add_text
 from otel_ebpf.processors.semantic_errors.pages import PageRules, expects_data, is_error_title
 from otel_ebpf.processors.semantic_errors.readers import read_body
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
@@ -79,7 +80,8 @@ class Classifier:
         }
         for words in rules.type_keywords.values():
             foreign.update(w for w in words if not w.isascii())
-        self._lexicon_chars = frozenset(c for word in foreign for c in word if not c.isascii())
+        chars = sorted({c for word in foreign for c in word if not c.isascii()})
+        self._lexicon_chars = re.compile("[" + "".join(map(re.escape, chars)) + "]") if chars else None
         # The pre-check's words: a JSON body that holds none of them (as a name or a value) has no
         # signal for any rule.  ASCII only: a body with other bytes is always read.
         self._triggers = frozenset(
@@ -98,6 +100,7 @@ class Classifier:
             for w in words
             if w.isascii()
         )
+        self._done_flags = frozenset(w.encode() for w in DONE_FLAGS)
         self._token_table = _TOKENS if any(c.isdigit() for w in self._triggers for c in w.decode()) else _LETTER_TOKENS
         sev = rules.severity
         self._server_error = Classification("system", "server_error", sev("server_error"), "")
@@ -213,11 +216,23 @@ class Classifier:
             # The common case: a JSON object declared as JSON.  First the pre-check: a body in
             # which no word of the rules occurs cannot report a failure, and it costs a tokenizing
             # pass instead of a parse (bench/bench_classifier.py, 1 KiB: 4.3 µs vs 15 µs).
-            if body.isascii() and b"\\u" not in body and b'"__type"' not in body and "problem" not in ct:
+            # (A backslash is looked for first: one byte, found by memchr, where the two-byte
+            # search costs 0.3 µs a KiB; most bodies have none.)
+            if (
+                body.isascii()
+                and (b"\\" not in body or b"\\u" not in body)
+                and b'"__type"' not in body
+                and "problem" not in ct
+            ):
                 tokens = body.translate(self._token_table, b"_")
                 # `error` anywhere: a member named by its suffix (partialFailureError) is read too.
-                if b"error" not in tokens and self._triggers.isdisjoint(tokens.split()):
-                    return NONE
+                if b"error" not in tokens:
+                    words = tokens.split()
+                    # `"sent": false` says failure beside a message; `"created": 1680000000` is data.
+                    if self._triggers.isdisjoint(words) and (
+                        b"false" not in tokens or self._done_flags.isdisjoint(words)
+                    ):
+                        return NONE
             try:
                 doc, whole = json.loads(body), True
             except UnicodeDecodeError:
@@ -261,8 +276,11 @@ class Classifier:
     def _lexicon_score(self, text: str) -> int:
         """How many distinct characters of the lexicon's CJK and Cyrillic words a decoding holds
         (charset sniffing): a wrong decoding gives characters at random, the right one the words'
-        own.  A set intersection: 2 µs where a search for the words took 6 µs a decoding."""
-        return len(self._lexicon_chars.intersection(text[:_SCORED_CHARS]))
+        own.  One character class (1.6 µs a decoding of 256 characters) where a set intersection took
+        3.6 µs and a search for the words 6 µs."""
+        if self._lexicon_chars is None:
+            return 0
+        return len(set(self._lexicon_chars.findall(text, 0, _SCORED_CHARS)))
 
     # ------------------------------------------------------------ 4xx
 

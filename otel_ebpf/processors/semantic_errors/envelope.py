@@ -18,7 +18,7 @@ from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 __all__ = ["FAILURE_FLAGS", "FAILURE_STEMS", "MAX_TEXT", "EnvelopeRules", "add_text"]
 
 # Roles a member can play (bit flags; one name may have several).
-_SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, _FAILFLAG = (
+_SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, _FAILFLAG, _DONEFLAG = (
     1,
     2,
     4,
@@ -29,6 +29,7 @@ _SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, 
     128,
     256,
     512,
+    1024,
 )
 # The normalised name of GraphQL's / JSend's result member.
 _DATA = "data"
@@ -62,6 +63,11 @@ _FLAG_TRUE = frozenset({"true", "1", "yes", "y", "t", "ok", "si", "sim", "oui", 
 _COUNT_LIKE = frozenset({"succeeded", "successful"})
 # Flags that say failure when true (normalised).
 FAILURE_FLAGS = frozenset({"isdeclined", "declined", "iserror", "isfailed", "failed", "isfailure"})
+# Flags that say the call's action was done (`{"sent": false, "reason": "Too many codes requested"}`):
+# false is a failure when a message beside it says why (a `verified: false` alone is an entity's data).
+DONE_FLAGS = frozenset({"sent", "committed", "processed", "created", "saved", "delivered", "executed",
+                        "published", "confirmed", "submitted", "queued", "scheduled", "cancelled", "canceled",
+                        "deleted", "updated", "charged", "captured", "refunded", "booked", "registered"})  # fmt: skip
 
 
 def _answers(name: str, value: object) -> bool:
@@ -75,14 +81,17 @@ _FAIL_LETTERS = frozenset({"f", "e"})
 _RESULT_CODES = frozenset({"result", "resultado", "resultat", "ergebnis", "risultato"})
 _ITEM_STATUS_NAMES = frozenset({"status", "statuscode", "httpstatuscode", "httpstatus", "httpcode"})
 # Roles by a name's last word: `paymentStatus`, `GrpSts`; `NCERROR`, `failed_parcels`; `ssl_result`;
-# `errorText`; Rakuten's `MessageModelList` (a list of results).
+# `errorText`, Oracle's `X_MSG_DATA`; Rakuten's `MessageModelList`, QuickBooks' `BatchItemResponse` (lists of results).
 _SUFFIX_ROLES = (
     (("status", "state", "sts"), _STATUS),
     (("error", "errors", "failed", "failurelist", "failureinfo", "rejected"), _ERROR),
     (("result",), _STATUS | _CODE),
-    (("message", "msg", "text", "description"), _MESSAGE),
-    (("list",), _PAYLOAD),
+    (("message", "msg", "msgdata", "text", "description"), _MESSAGE),
+    (("list", "responses", "itemresponse"), _PAYLOAD),
 )
+# Lists of what a call could not do, named by their first word (`failed_parcels`, `rejectedRecords`):
+# beside an empty list of what it did (`parcels: []`), nothing was done.
+_FAILED_PREFIXES = ("failed", "unprocessed", "rejected", "errored")
 _APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada", "aprovado", "aprovada", "approuve",
                                              "genehmigt", "approvato"))  # fmt: skip
 
@@ -155,6 +164,52 @@ def _some_succeeded(obj: dict) -> bool:
     return False
 
 
+def _counts_successes(obj: dict) -> bool:
+    """A positive count of successes among the members or a summary's (`MessagesSuccessful: 24`)."""
+    for key, value in obj.items():
+        if value.__class__ is dict and key.__class__ is str and "summary" in key.lower():
+            if _counts_successes(value):
+                return True
+        elif value.__class__ is int and value > 0 and key.__class__ is str:
+            name = key.lower()
+            if "successful" in name or "succeeded" in name or name.startswith("success"):
+                return True
+        elif value.__class__ is str and value.isdecimal() and value != "0" and key.__class__ is str:
+            name = key.lower()
+            if "successful" in name or "succeeded" in name:
+                return True
+    return False
+
+
+# Member names (lower case, as substrings) of a card transaction: a card, its checks, its authorisation.
+# (An amount alone does not make one: a transfer or a withdrawal refused is not a card declined.)
+_CARD_NAMES = ("card", "cvv", "cvc", "cv2", "avs", "authcode", "ccauth")
+
+
+def _holds_card(obj: dict, depth: int = 0) -> bool:
+    """Does the object (or one it holds, two levels down) name a card or its checks?"""
+    for key, value in obj.items():
+        if key.__class__ is str and len(key) <= 32:
+            name = key.lower().replace("_", "")
+            if any(word in name for word in _CARD_NAMES):
+                return True
+        if value.__class__ is dict and depth < 2 and _holds_card(value, depth + 1):
+            return True
+    return False
+
+
+def _one_object(obj: dict) -> bool:
+    """Exactly one member is an object, and none is a list."""
+    objects = 0
+    for value in obj.values():
+        cls = value.__class__
+        if cls is dict:
+            objects += 1
+        elif cls is list:
+            return False
+    return objects == 1
+
+
 def _has_text(value: object) -> bool:
     return value.__class__ is str and bool(value.strip())
 
@@ -162,6 +217,11 @@ def _has_text(value: object) -> bool:
 def _all_null(value: object) -> bool:
     """A GraphQL `data` whose every root field is null: no payload at all."""
     return value.__class__ is dict and bool(value) and all(v is None for v in value.values())
+
+
+def _all_empty_items(value: object) -> bool:
+    """`"results": [{}, {}]` (Google Ads with partial failure on): a result per operation, none done."""
+    return value.__class__ is list and all(item == {} for item in value)
 
 
 def _is_empty(value: object, depth: int = 0) -> bool:
@@ -227,6 +287,7 @@ class EnvelopeRules:
             (rules.wrapper_fields, _WRAPPER),
             (rules.data_answer_fields, _ANSWER),
             (FAILURE_FLAGS, _FAILFLAG),
+            (DONE_FLAGS, _DONEFLAG),
         ):
             for name in names - rules.ignore_fields:
                 roles[name] = roles.get(name, 0) | role
@@ -289,6 +350,14 @@ class EnvelopeRules:
             return NONE
         if found is None or found is _SUCCESS_FOUND or found is _SUCCESS_STATUS:
             return NONE
+        if found.type == GENERIC_TYPE and found.kind == "business":
+            # The object that said "failed" named no type; a sibling may (a `Header` says FEHLER, the
+            # `Body` beside it why): the whole document's words, once.
+            parts: list[str] = []
+            add_text(doc, parts, 0, 6)
+            type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0]
+            if type_name is not None:
+                return found._replace(type=type_name, severity=self.rules.severity(type_name))
         return found
 
     def _find(self, obj: dict, depth: int, complete: bool, fmt: str, reads: bool) -> Classification | object | None:
@@ -319,16 +388,69 @@ class EnvelopeRules:
                     found = self._batch(value, fmt, reads)
                     if found is not None:
                         return found
+            if not reads and not any(roles[n] & _ANSWER and _answers(n, fields[n]) for n in fields):
+                only = self._only_list(obj)
+                if only is not None:
+                    found = self._batch(only, fmt, reads)
+                    if found is not None and found.kind != "none":
+                        return found
+            if not reads:
+                found = self._nothing_done(obj, fmt)
+                if found is not None:
+                    return found
         if depth < (MAX_DEPTH if fmt != "xml" else MAX_XML_DEPTH) and not entity_read:
-            single = len(obj) == 1
+            # The only object among scalars is the answer, whatever its name (`{"transazione": {...},
+            # "importo": 2490}`); an object of many objects is read through its wrappers only.
+            single = len(obj) == 1 or (not reads and _one_object(obj))
             for key, value in obj.items():
                 if value.__class__ is str and value[:1] == "{" and (single or self._wraps(key)):
                     value = _json_in_string(value)  # ASP.NET's {"d": "{\"status\": ...}"}
                 if value.__class__ is dict and value and (single or self._wraps(key)):
                     found = self._find(value, depth + 1, complete, fmt, reads)
                     if found is not None:
-                        return None if found is _SUCCESS_FOUND and not single else found
+                        if found is _SUCCESS_FOUND:
+                            return None if not single else found
+                        if found.kind != "none" and _counts_successes(obj):
+                            return None  # one failed result beside a count of successes: a partial success
+                        return found
         return _SUCCESS_FOUND if said_success else None
+
+    def _only_list(self, obj: dict) -> list | None:
+        """The one list of objects among the members, not an error member (those the signals read):
+        the results of the call whatever their name (`{"auftrag": ..., "auszahlungen": [...]}`)."""
+        found = None
+        for key, value in obj.items():
+            if value.__class__ is list:
+                if found is not None:
+                    return None
+                found = value
+                name = self._keys.get(key) if key.__class__ is str else None
+                if name and self.roles.get(name, 0) & _ERROR:
+                    return None
+        # Entities (with an `id`) under an unknown name are records, whatever they hold (a GraphQL
+        # query of `failed_jobs`); results of an action are read under a payload name only.
+        return found if found and found[0].__class__ is dict and not _is_entity(found[0]) else None
+
+    def _nothing_done(self, obj: dict, fmt: str) -> Classification | None:
+        """`{"parcels": [], "failed_parcels": [...]}`: the list of what the call did is empty and the
+        list of what it could not do is not: every item failed (typed from the failed items)."""
+        failed = None
+        done_empty = False
+        for key, value in obj.items():
+            if value.__class__ is not list or key.__class__ is not str:
+                continue
+            if not value:
+                done_empty = True
+            elif failed is None and norm(key).startswith(_FAILED_PREFIXES):
+                failed = value
+            else:
+                return None  # something was done
+        if failed is None or not done_empty or not self.rules.enabled(f"{fmt}.batch"):
+            return None
+        parts: list[str] = []
+        add_text(failed, parts)
+        type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
+        return Classification("business", type_name, self.rules.severity(type_name), "", f"{fmt}.batch")
 
     def _wraps(self, key: object) -> bool:
         """Does a member of this name wrap the answer (`data`, `Response`, `alipay_trade_pay_response`)?"""
@@ -382,6 +504,13 @@ class EnvelopeRules:
             for key, value in fields.items():
                 if roles[key] & _FAILFLAG and value is True and rules.enabled(f"{fmt}.success_flag"):
                     return self._failure(fields, obj, key, f"{fmt}.success_flag")  # `is_declined: true`
+                if (
+                    roles[key] & _DONEFLAG
+                    and value is False
+                    and any(roles[n] & _MESSAGE and _has_text(v) for n, v in fields.items())
+                    and rules.enabled(f"{fmt}.success_flag")
+                ):
+                    return self._failure(fields, obj, key, f"{fmt}.success_flag")
         if states:
             for name, value in fields.items():
                 if not roles[name] & _STATUS:
@@ -433,7 +562,12 @@ class EnvelopeRules:
                     continue  # an entity that records an error (a log event, an issue): data
                 if payload is None:
                     payload = any(
-                        roles[n] & _PAYLOAD and v is not None and v != [] and v != {} and not _all_null(v)
+                        roles[n] & _PAYLOAD
+                        and v is not None
+                        and v != []
+                        and v != {}
+                        and not _all_null(v)
+                        and not _all_empty_items(v)
                         for n, v in fields.items()
                         if n != name
                     ) or _some_succeeded(obj)
@@ -469,7 +603,7 @@ class EnvelopeRules:
                     return any(self.roles[n] & _MESSAGE for n in fields if n != name)
                 if item and not any(self.roles[n] & (_MESSAGE | _ERROR) for n in fields if n != name):
                     return False
-                if rules.error_code_words.search(word) is not None:
+                if rules.code_says_error(stripped):
                     return True
                 # `{"code": "E1002", "msg": "该用户名已被注册"}`: a code whose message names a failure.
                 return self._message_says_failure(name, fields)
@@ -519,7 +653,7 @@ class EnvelopeRules:
             name.__class__ is str
             and ("debug_id" in obj or "information_link" in obj)
             and _UPPER_CODE.fullmatch(name)
-            and self.rules.error_code_words.search(norm(name))
+            and self.rules.code_says_error(name)
             and self.rules.enabled(f"{fmt}.vendor_error")
         ):
             return self._failure(self.members(obj), obj, "name", f"{fmt}.vendor_error")
@@ -615,6 +749,8 @@ class EnvelopeRules:
             parts = []
             add_text(obj, parts, 0, 8)
             type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+        if type_name is None and rule.endswith(".entity_state") and _holds_card(obj):
+            type_name = "payment"  # a card transaction refused: a payment declined
         if type_name is None:
             type_name = GENERIC_TYPE
         return Classification("business", type_name, rules.severity(type_name), self.detail(fields, signal), rule)

@@ -6,11 +6,15 @@ are one word and ``fondos insuficientes`` matches ``FONDOS_INSUFICIENTES``.  Scr
 case or spaces (Chinese, Japanese) are matched as written.
 
 Languages: English, Spanish, Portuguese, French, German, Italian, Japanese, Chinese
-(simplified and traditional) and Russian.  A user adds words with the processor's list keys
+(simplified and traditional) and Russian here; :mod:`.phrases` adds type phrases, failure words
+and refused states in those and in Dutch, Polish, Turkish, Ukrainian, Korean, Vietnamese,
+Indonesian/Malay and Thai.  A user adds words with the processor's list keys
 (``success_fields``, ``status_words``, ``keywords``, ...), globally or per route.
 """
 
 from __future__ import annotations
+
+from otel_ebpf.processors.semantic_errors import phrases
 
 # Members whose value is a success flag: false/0/"no" marks a failure, true/1/"yes" a success.
 SUCCESS_FIELDS = (
@@ -24,7 +28,7 @@ SUCCESS_FIELDS = (
 # Members whose value is a status word (see STATUS_WORDS, ENTITY_STATE_WORDS).
 STATUS_FIELDS = (
     "status", "state", "result", "outcome", "ack", "stat", "decision", "type", "tipo", "typ", "last_event",
-    "message_type", "result_type",
+    "message_type", "result_type", "event",
     "estado", "resultado", "situacao", "statut", "etat", "resultat",
     "zustand", "ergebnis", "stato", "esito", "risultato",
     "状态", "狀態", "结果", "結果", "ステータス", "状態", "処理結果",
@@ -722,6 +726,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "недопустим",
     ),
 }
+
+# The phrases of :mod:`.phrases` (17 languages, written apart from the corpus) add to the lists above.
+KEYWORDS = {name: (*words, *phrases.TYPE_PHRASES.get(name, ())) for name, words in KEYWORDS.items()}
+STATUS_WORDS = (*STATUS_WORDS, *phrases.FAILURE_STATUS_WORDS)
+ENTITY_STATE_WORDS = (*ENTITY_STATE_WORDS, *phrases.ENTITY_FAILED_STATES)
 
 # An HTML page answering with 2xx is an error page when a part of its title (or its first
 # heading) is made only of these words, one of them from the core (see classifier.is_error_title).

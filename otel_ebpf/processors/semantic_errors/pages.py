@@ -21,7 +21,8 @@ from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
 __all__ = ["PageRules", "expects_data", "is_error_title"]
 # The first word of a plain-text body, before `:`, blanks, `-`, `=`, `,`, `!` or the end.
-_TEXT_MARKER = re.compile(r"[-+!*\[]?\s*([^\s:=,.!\]\-]{1,16})(?:[\s:=,.!\]\-]|$)")
+# A leading word and its separator; CJK text separates with full-width marks (`エラー：在庫...`).
+_TEXT_MARKER = re.compile(r"[-+!*\[【]?\s*([^\s:=,.!\]\-：，。！、】]{1,16})(?:[\s:=,.!\]\-：，。！、】]|$)")
 _TEXT_MARKERS = frozenset({"err", "exception", "fatal", "denied", "unauthorized", "forbidden", "traceback", "panic",
                            "blocked", "expired", "invalid", "rejected", "declined"})  # fmt: skip
 _HL7_ACK = re.compile(r"(?:^|[\r\n])MSA\|([ACR][AER])\|")
@@ -114,6 +115,10 @@ class PageRules:
         seen must be an error (`{"error": "model not found"}`)."""
         records = document.value
         found = [self.envelope.item_failure(record, "stream", False) for record in records]
+        if found and found[-1] is None and document.complete:
+            # The last record is the stream's outcome: its status word counts (`{"event": "error"}`),
+            # where an earlier record's state is progress.
+            found[-1] = self.envelope.item_failure(records[-1], "stream", True)
         failed = None
         if found and document.complete and (found[-1] is not None or all(found)):
             failed = found[-1] or found[0]

@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import ahocorasick
+
 from otel_ebpf.processors.semantic_errors import lexicon
 
 KINDS = ("none", "business", "system")
@@ -100,7 +102,8 @@ TOP_KEYS = ("enabled", "max_series", "routes") + RULE_KEYS
 ENTRY_POINT_GROUP = "otel_ebpf.classifiers"
 
 _NON_ALNUM = re.compile(r"[\W_]+")
-_LONGEST_KEYWORD = 48  # characters: a keyword that holds another starts or ends this close to it
+# The words of a code: `RESULT_NG` → RESULT, NG; `errNotFound` → err, Not, Found; `E1002` → E.
+_CODE_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_]+")
 _ACCENTS = re.compile("[\u0300-\u036f]")  # the combining diacritical marks of Latin, Greek, Cyrillic
 
 # Every rule that can find a failure, by id: the `otel_ebpf.error.rule` attribute, the span status
@@ -316,9 +319,9 @@ class RuleSet:
         success_fields, status_fields, error_fields, code_fields, message_fields,
         payload_fields, type_fields, ignore_fields: frozensets of normalised field names.
         status_words: frozenset of normalised words.
-        error_code_words: compiled matcher for error-like code strings.
+        error_code_words: compiled matcher of the error words a code string may hold (see code_says_error).
         success_codes: envelope codes meaning success besides 0 and 200-299.
-        typers: ``(type, compiled keyword matcher)`` in priority order.
+        type_keywords: type → its normalised keywords (matched by :meth:`type_of_text`).
         rank: type → priority (lower is more specific).
         severities: type → severity.
         status_types: 4xx status → type.
@@ -342,7 +345,7 @@ class RuleSet:
         self.success_words = sets["success_words"]
         self.wrapper_fields = sets["wrapper_fields"]
         self.data_answer_fields = sets["data_answer_fields"]
-        self.error_code_words = keyword_regex(sets["error_code_words"] | self.status_words)
+        self.error_code_words = keyword_regex(sets["error_code_words"])
         self.disabled_rules = rule_matcher(config.get("disabled_rules") or ())
         codes = (_as_int(v) for v in config.get("success_codes") or ())
         self.success_codes = frozenset(c for c in codes if c is not None)
@@ -350,15 +353,20 @@ class RuleSet:
         extra = config.get("keywords") or {}
         # User-defined types are checked before the built-in ones: they are the more specific rules.
         order = [t for t in extra if t not in DEFAULT_KEYWORDS] + list(BUILTIN_TYPES)
-        typers = []
         self.type_keywords: dict[str, frozenset[str]] = {}
-        for name in order:
+        # One automaton for every type's keywords: a keyword → (rank of its most specific type,
+        # length, type).  Aho-Corasick finds them all in one pass: ~3 µs on 300 characters where a
+        # regular expression per type (a trie each) took 150 µs with ~2,000 keywords.
+        self._keywords = ahocorasick.Automaton()
+        for rank, name in enumerate(order):
             words = (*DEFAULT_KEYWORDS.get(name, ()), *(extra.get(name) or ()))
-            self.type_keywords[name] = frozenset(norm(w) for w in words if norm(w))
-            regex = keyword_regex(words)
-            if regex is not None:
-                typers.append((name, regex))
-        self.typers: tuple[tuple[str, re.Pattern[str]], ...] = tuple(typers)
+            forms = frozenset(norm(w) for w in words if norm(w))
+            self.type_keywords[name] = forms
+            for form in forms:
+                if form not in self._keywords:  # a keyword of two types belongs to the more specific
+                    self._keywords.add_word(form, (rank, len(form), name))
+        if len(self._keywords):
+            self._keywords.make_automaton()
 
         self.rank = {name: i for i, name in enumerate(order)}
         self.rank[GENERIC_TYPE] = len(order)
@@ -369,6 +377,14 @@ class RuleSet:
             if code is not None:
                 self.status_types[code] = name
 
+    def code_says_error(self, code: str) -> bool:
+        """Is a code string error-like: an error word inside it (`InvalidParameter`, `CARD_DECLINED`),
+        or a status word as one of its words (`RESULT_NG`, `E-FAIL`)?  A status word inside another
+        word is not one (`ng` in `PROCESSING`, `err` in `SUMMER-ERR10`... is: a word of its own)."""
+        if self.error_code_words is not None and self.error_code_words.search(norm(code)) is not None:
+            return True
+        return any(norm(part) in self.status_words for part in _CODE_WORDS.findall(code))
+
     def enabled(self, rule: str) -> bool:
         """False when `disabled_rules` turns the rule off."""
         return self.disabled_rules is None or self.disabled_rules.fullmatch(rule) is None
@@ -378,25 +394,25 @@ class RuleSet:
         return self.severities.get(type_name or "", "medium")
 
     def type_of_text(self, text: str) -> tuple[str | None, str]:
-        """The most specific type whose keyword occurs in `text` (normalised), and the keyword form found."""
-        if not text:
+        """The most specific type whose keyword occurs in `text` (normalised), and the keyword form found.
+
+        Of the most specific type's keywords, the leftmost (the longest there) is the one found; a
+        less specific type's longer phrase that holds it wins over it ("too many characters" is
+        validation, though "too many" alone says rate limit), less specific types tried in order."""
+        if not text or not len(self._keywords):
             return None, ""
-        best_name, best = None, None
-        for name, regex in self.typers:
-            if best is None:
-                best = regex.search(text)
-                best_name = name if best is not None else None
-                continue
-            # A less specific type's longer phrase holding the match ("too many characters" is
-            # validation, though "too many" alone says rate limit) wins: looked for only around it.
-            start, end = best.start(), best.end()
-            for found in regex.finditer(text, max(0, start - _LONGEST_KEYWORD), end + _LONGEST_KEYWORD):
-                if found.start() <= start and found.end() >= end and found.end() - found.start() > end - start:
-                    best_name, best = name, found
-                    break
-        if best is None:
+        found = [(end - length + 1, end + 1, rank, name) for end, (rank, length, name) in self._keywords.iter(text)]
+        if not found:
             return None, ""
-        return best_name, best.group()
+        top = min(rank for _, _, rank, _ in found)
+        start, end, rank, name = min((m for m in found if m[2] == top), key=lambda m: (m[0], -m[1]))
+        for other in sorted({m[2] for m in found if m[2] > top}):
+            holding = [
+                m for m in found if m[2] == other and m[0] <= start and m[1] >= end and m[1] - m[0] > end - start
+            ]
+            if holding:
+                start, end, rank, name = min(holding, key=lambda m: (m[0], -m[1]))
+        return name, text[start:end]
 
 
 def merge_rules(base: Mapping, override: Mapping) -> dict:
