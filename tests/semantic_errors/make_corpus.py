@@ -44,6 +44,11 @@ SHAPE_MODULES = (
     "languages_e",
     "envelopes_e",
     "nesting_e",
+    # A seventh round written the same way, for development: what the rules miss on new APIs.
+    "markup_f",
+    "languages_f",
+    "envelopes_f",
+    "nesting_f",
 )
 OUT = HERE / "corpus.jsonl"
 CAPTURE = 1024  # the receiver's default capture limit for bodies

@@ -58,7 +58,8 @@ Italian, Dutch, Polish, Turkish, Russian, Ukrainian, Japanese, Chinese, Korean, 
 Indonesian/Malay, Thai), most specific first: payment, rate_limit, auth_failure, not_found,
 conflict, validation, else ``generic_business_error``; a 4xx number in an envelope code types
 it like that status when that is more specific; a card transaction refused
-(``entity_state`` on an object that names a card, its CVV or AVS check) is a payment failure.  A 2xx failure whose body names no type (``DENIED``) takes the type
+(``entity_state`` on an object that names a card, its CVV or AVS check) is a payment failure.
+A 2xx failure whose body names no type (``DENIED``) takes the type
 its route or path names, when it does so unambiguously (payment: ``/charges``, ``/payments``,
 ``/checkout``, ...; auth_failure: ``/login``, ``/session``, ``/token``, ...); an error page does
 not.  Words are compared normalised: case, accents and separators ignored.

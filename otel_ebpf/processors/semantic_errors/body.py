@@ -159,8 +159,8 @@ def to_text(data: bytes, charset: str | None) -> str:
     return data.decode("utf-8", "replace")
 
 
-def load_json(data: bytes, charset: str | None = None) -> tuple[object, bool]:
-    """Parses a JSON document from a body prefix.
+def load_json(data: bytes, charset: str | None = None, text: str | None = None) -> tuple[object, bool]:
+    """Parses a JSON document from a body prefix (`text`: `data` already decoded in `charset`).
 
     Returns:
         ``(document, complete)``: the parsed value and True when the whole document parsed;
@@ -169,9 +169,9 @@ def load_json(data: bytes, charset: str | None = None) -> tuple[object, bool]:
         or when the body holds several JSON values (NDJSON).
     """
     try:
-        if charset is None or charset in _UTF8:
+        if text is None and (charset is None or charset in _UTF8):
             return json.loads(data), True  # bytes: json detects UTF-8/16/32 and a BOM
-        return json.loads(to_text(data, charset)), True
+        return json.loads(text if text is not None else to_text(data, charset)), True
     except (ValueError, RecursionError) as exc:
         return recover_json(data, exc, charset)
 

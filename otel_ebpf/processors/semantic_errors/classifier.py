@@ -29,7 +29,15 @@ import re
 import threading
 
 from otel_ebpf.processors.semantic_errors.body import charset_of, decode_body, load_json, recover_json, to_text
-from otel_ebpf.processors.semantic_errors.envelope import DONE_FLAGS, FAILURE_FLAGS, MAX_TEXT, EnvelopeRules, add_text
+from otel_ebpf.processors.semantic_errors.envelope import (
+    DONE_FLAGS,
+    FAILED_PREFIXES,
+    FAILURE_FLAGS,
+    MAX_TEXT,
+    NAMED_CODES,
+    EnvelopeRules,
+    add_text,
+)
 from otel_ebpf.processors.semantic_errors.pages import PageRules, expects_data, is_error_title
 from otel_ebpf.processors.semantic_errors.readers import read_body
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
@@ -54,6 +62,9 @@ _NEVER_AN_ENVELOPE = ("image/", "audio/", "video/", "font/", "application/pdf", 
 # are blanks too unless a word of the rules holds one (a third fewer tokens in a typical body).
 _TOKENS = bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 _LETTER_TOKENS = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+
+
+_FAILED_LISTS = tuple(p.encode() for p in FAILED_PREFIXES)
 
 
 def _plain_json(content_type: str) -> bool:
@@ -96,11 +107,13 @@ class Classifier:
                 # given as a code or a flag; SAP's TYPE "E", an S/F result code.
                 {"debugid", "informationlink", "info", "result", "resultado", "resultat", "ergebnis", "e", "f"},
                 FAILURE_FLAGS,  # `is_declined: true`
+                NAMED_CODES,  # `status_code`, `ReplyCode`: codes by their name's last word
             )
             for w in words
             if w.isascii()
         )
-        self._done_flags = frozenset(w.encode() for w in DONE_FLAGS)
+        # A done flag followed by `false` (the tokens of `"sent": false`).
+        self._done_false = re.compile(rb"\b(?:" + b"|".join(w.encode() for w in sorted(DONE_FLAGS)) + rb") +false\b")
         self._token_table = _TOKENS if any(c.isdigit() for w in self._triggers for c in w.decode()) else _LETTER_TOKENS
         sev = rules.severity
         self._server_error = Classification("system", "server_error", sev("server_error"), "")
@@ -228,9 +241,12 @@ class Classifier:
                 # `error` anywhere: a member named by its suffix (partialFailureError) is read too.
                 if b"error" not in tokens:
                     words = tokens.split()
-                    # `"sent": false` says failure beside a message; `"created": 1680000000` is data.
-                    if self._triggers.isdisjoint(words) and (
-                        b"false" not in tokens or self._done_flags.isdisjoint(words)
+                    if (
+                        self._triggers.isdisjoint(words)
+                        # `"sent": false` may say failure; `"created": 1680000000, "livemode": false` not.
+                        and (b"false" not in tokens or self._done_false.search(tokens) is None)
+                        # `"parcels": [], "failed_parcels": [...]`: nothing done.
+                        and (b"[]" not in body or not any(w.startswith(_FAILED_LISTS) for w in words))
                     ):
                         return NONE
             try:
@@ -253,7 +269,7 @@ class Classifier:
         if fmt == "text":
             return self.pages.judge_text(document.value)
         if fmt == "stream":
-            return self.pages.judge_stream(document)
+            return self.pages.judge_stream(document, reads)
         return self.envelope.judge_tree(document.value, document.complete, ct, fmt, reads)
 
     def _no_response(self, error_type: str | None) -> Classification:

@@ -12,10 +12,22 @@ from __future__ import annotations
 import json
 import re
 
+import ahocorasick
+
+from otel_ebpf.processors.semantic_errors import lexicon
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
-__all__ = ["FAILURE_FLAGS", "FAILURE_STEMS", "MAX_TEXT", "EnvelopeRules", "add_text"]
+__all__ = [
+    "DONE_FLAGS",
+    "FAILED_PREFIXES",
+    "NAMED_CODES",
+    "FAILURE_FLAGS",
+    "FAILURE_STEMS",
+    "MAX_TEXT",
+    "EnvelopeRules",
+    "add_text",
+]
 
 # Roles a member can play (bit flags; one name may have several).
 _SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, _FAILFLAG, _DONEFLAG = (
@@ -79,19 +91,25 @@ def _answers(name: str, value: object) -> bool:
 
 _FAIL_LETTERS = frozenset({"f", "e"})
 _RESULT_CODES = frozenset({"result", "resultado", "resultat", "ergebnis", "risultato"})
-_ITEM_STATUS_NAMES = frozenset({"status", "statuscode", "httpstatuscode", "httpstatus", "httpcode"})
+_ITEM_STATUS_NAMES = frozenset({"status", "statuscode", "httpstatuscode", "httpstatus", "httpcode", "code"})
+_HTTP_STATUS_TEXT = re.compile(r"([1-5][0-9][0-9])(?: [A-Za-z]|$)")
 # Roles by a name's last word: `paymentStatus`, `GrpSts`; `NCERROR`, `failed_parcels`; `ssl_result`;
 # `errorText`, Oracle's `X_MSG_DATA`; Rakuten's `MessageModelList`, QuickBooks' `BatchItemResponse` (lists of results).
 _SUFFIX_ROLES = (
     (("status", "state", "sts"), _STATUS),
     (("error", "errors", "failed", "failurelist", "failureinfo", "rejected"), _ERROR),
     (("result",), _STATUS | _CODE),
-    (("message", "msg", "msgdata", "text", "description"), _MESSAGE),
+    (("message", "msg", "msgdata", "text", "txt", "description", "desc"), _MESSAGE),
     (("list", "responses", "itemresponse"), _PAYLOAD),
 )
+# A code named by what it reports (`ReplyCode`, `status_code`, `ResultCode`): an envelope code.  (A
+# `postCode` or a `countryCode` is data.)
+_CODE_PREFIXES = frozenset({"reply", "result", "return", "response", "resp", "status", "error", "err", "ret",
+                            "rtn", "rt", "ack", "outcome", "answer", "reason"})  # fmt: skip
+NAMED_CODES = frozenset(prefix + "code" for prefix in _CODE_PREFIXES)
 # Lists of what a call could not do, named by their first word (`failed_parcels`, `rejectedRecords`):
 # beside an empty list of what it did (`parcels: []`), nothing was done.
-_FAILED_PREFIXES = ("failed", "unprocessed", "rejected", "errored")
+FAILED_PREFIXES = ("failed", "unprocessed", "rejected", "errored")
 _APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada", "aprovado", "aprovada", "approuve",
                                              "genehmigt", "approvato"))  # fmt: skip
 
@@ -134,6 +152,10 @@ FAILURE_STEMS = ("error", "fail", "invalid", "denied", "declin", "refus", "rejec
 
 
 _INTEGER = re.compile(r"-?[0-9]{1,11}")
+# A status value that is a code: digits, or letters then digits (`999`, `LIB10003`, `E-1001`).
+_STATUS_CODE = re.compile(r"[A-Za-z]{0,8}[-_]?[0-9]{1,11}")
+# A message that says the call succeeded ("completed successfully", "Success."), not "unsuccessful".
+_SAYS_SUCCESS = re.compile(r"(?<![\w-])(?<!not )(?:success|successful|successfully)\b", re.IGNORECASE)
 _MAX_NAME = 64  # characters of a member name read for a role
 
 
@@ -164,11 +186,11 @@ def _some_succeeded(obj: dict) -> bool:
     return False
 
 
-def _counts_successes(obj: dict) -> bool:
+def _counts_successes(obj: dict, depth: int = 0) -> bool:
     """A positive count of successes among the members or a summary's (`MessagesSuccessful: 24`)."""
     for key, value in obj.items():
         if value.__class__ is dict and key.__class__ is str and "summary" in key.lower():
-            if _counts_successes(value):
+            if depth == 0 and _counts_successes(value, 1):
                 return True
         elif value.__class__ is int and value > 0 and key.__class__ is str:
             name = key.lower()
@@ -181,33 +203,53 @@ def _counts_successes(obj: dict) -> bool:
     return False
 
 
-# Member names (lower case, as substrings) of a card transaction: a card, its checks, its authorisation.
-# (An amount alone does not make one: a transfer or a withdrawal refused is not a card declined.)
-_CARD_NAMES = ("card", "cvv", "cvc", "cv2", "avs", "authcode", "ccauth")
+# The words of a card transaction's member names: a card, its checks, its authorisation.  (An amount
+# alone does not make one: a transfer or a withdrawal refused is not a card declined.)
+_CARD_WORDS = frozenset({"card", "cards", "cvv", "cvc", "cv2", "avs", "avscv2", "authcode", "ccauth", "pan"})
+_NAME_WORDS = re.compile(r"[A-Z][A-Z0-9]*(?![a-z])|[A-Z]?[a-z0-9]+")
 
 
 def _holds_card(obj: dict, depth: int = 0) -> bool:
-    """Does the object (or one it holds, two levels down) name a card or its checks?"""
+    """Does the object (or one it holds, two levels down) have a member named for a card or its
+    checks (`card`, `cardNumber`, `cvv_result`, `ccAuthReply`; not `discarded_at`, `scorecard`)?"""
     for key, value in obj.items():
         if key.__class__ is str and len(key) <= 32:
-            name = key.lower().replace("_", "")
-            if any(word in name for word in _CARD_NAMES):
+            words = [w.lower() for w in _NAME_WORDS.findall(key)]
+            if not _CARD_WORDS.isdisjoint(words) or "".join(words[:2]) == "ccauth":
                 return True
         if value.__class__ is dict and depth < 2 and _holds_card(value, depth + 1):
             return True
     return False
 
 
+# Members that hold verdicts on the answer's data (EasyPost's address `verifications`): a failed
+# check there is the data's, not the call's.
+_VERDICT_MEMBERS = frozenset({"verifications", "verification", "checks", "validation", "validations"})
+
+
+# ... and members that name another thing than the answer: `previous_deployment`, `lastBuild`, `retry_of`.
+_OTHER_THING_PREFIXES = ("previous", "last", "prior", "parent", "original", "retry", "source", "related")
+
+
 def _one_object(obj: dict) -> bool:
-    """Exactly one member is an object, and none is a list."""
-    objects = 0
-    for value in obj.values():
+    """Exactly one member is an object, and none is a list; that object is not a verdict on the
+    data or a reference to another thing."""
+    found = None
+    for key, value in obj.items():
         cls = value.__class__
         if cls is dict:
-            objects += 1
+            if found is not None:
+                return False
+            found = key, value
         elif cls is list:
             return False
-    return objects == 1
+    if found is None:
+        return False
+    key, value = found
+    if key.__class__ is not str:
+        return False
+    name = key.lower()
+    return name not in _VERDICT_MEMBERS and not name.startswith(_OTHER_THING_PREFIXES)
 
 
 def _has_text(value: object) -> bool:
@@ -297,6 +339,17 @@ class EnvelopeRules:
         # responses repeat, so each is normalised once.
         self._keys: dict[str, str] = {}
         self._wrapper_keys: dict[object, bool] = {}
+        self._named_codes = NAMED_CODES - rules.code_fields  # the lists' own code names are codes as such
+        # Failure stems in every language: the English ones, the longer failure words, and more.
+        self._failure_stems = ahocorasick.Automaton()
+        for stem in (
+            *FAILURE_STEMS,
+            *(w for w in rules.status_words if len(w) >= (5 if w.isascii() else 2)),
+            *(norm(w) for w in lexicon.MESSAGE_FAILURE_STEMS),
+        ):
+            if stem:
+                self._failure_stems.add_word(stem, stem)
+        self._failure_stems.make_automaton()
 
     def describes(self, name: str) -> bool:
         """Does a member of this (normalised) name say what went wrong (an error or a type field)?"""
@@ -326,8 +379,13 @@ class EnvelopeRules:
     def _role_by_suffix(self, name: str) -> str:
         """A name the lists do not hold plays the role its last word says: `paymentStatus`,
         `X_RETURN_STATUS` are statuses, `NCERROR`, `partialFailureError` errors.  Bounded."""
-        if name in self.rules.ignore_fields:
-            return ""
+        if name in self.rules.ignore_fields or name.startswith(_OTHER_THING_PREFIXES):
+            return ""  # `last_login_status`, `previousState`: another thing's, not the answer's
+        if name.endswith("code") and name[:-4] in _CODE_PREFIXES:
+            if len(self.roles) >= self._max_roles:
+                return ""
+            self.roles[name] = _CODE
+            return name  # (one of NAMED_CODES)
         for suffixes, role in _SUFFIX_ROLES:
             if name.endswith(suffixes) and len(name) > 5:
                 # At most _KEY_CACHE_MAX such names (<= 64 characters each: ~300 KB): past that,
@@ -350,11 +408,12 @@ class EnvelopeRules:
             return NONE
         if found is None or found is _SUCCESS_FOUND or found is _SUCCESS_STATUS:
             return NONE
-        if found.type == GENERIC_TYPE and found.kind == "business":
+        if found.type == GENERIC_TYPE and found.kind == "business" and doc.__class__ is dict:
             # The object that said "failed" named no type; a sibling may (a `Header` says FEHLER, the
-            # `Body` beside it why): the whole document's words, once.
+            # `Body` beside it why): the messages, codes and reasons of the whole document, once
+            # (not its data: an `issuer` URL or a town named Springfield names no failure).
             parts: list[str] = []
-            add_text(doc, parts, 0, 6)
+            self._described_text(doc, parts, 0)
             type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0]
             if type_name is not None:
                 return found._replace(type=type_name, severity=self.rules.severity(type_name))
@@ -388,12 +447,6 @@ class EnvelopeRules:
                     found = self._batch(value, fmt, reads)
                     if found is not None:
                         return found
-            if not reads and not any(roles[n] & _ANSWER and _answers(n, fields[n]) for n in fields):
-                only = self._only_list(obj)
-                if only is not None:
-                    found = self._batch(only, fmt, reads)
-                    if found is not None and found.kind != "none":
-                        return found
             if not reads:
                 found = self._nothing_done(obj, fmt)
                 if found is not None:
@@ -415,42 +468,42 @@ class EnvelopeRules:
                         return found
         return _SUCCESS_FOUND if said_success else None
 
-    def _only_list(self, obj: dict) -> list | None:
-        """The one list of objects among the members, not an error member (those the signals read):
-        the results of the call whatever their name (`{"auftrag": ..., "auszahlungen": [...]}`)."""
-        found = None
-        for key, value in obj.items():
-            if value.__class__ is list:
-                if found is not None:
-                    return None
-                found = value
-                name = self._keys.get(key) if key.__class__ is str else None
-                if name and self.roles.get(name, 0) & _ERROR:
-                    return None
-        # Entities (with an `id`) under an unknown name are records, whatever they hold (a GraphQL
-        # query of `failed_jobs`); results of an action are read under a payload name only.
-        return found if found and found[0].__class__ is dict and not _is_entity(found[0]) else None
+    def _described_text(self, obj: dict, parts: list[str], depth: int) -> None:
+        """The texts of the members that say what went wrong (messages, codes, reasons, errors), a
+        few levels down."""
+        for name, value in self.members(obj).items():
+            if self.roles[name] & (_TYPE | _ERROR | _MESSAGE):
+                add_text(value, parts)
+        if depth < MAX_DEPTH:
+            for value in obj.values():
+                if value.__class__ is dict:
+                    self._described_text(value, parts, depth + 1)
 
     def _nothing_done(self, obj: dict, fmt: str) -> Classification | None:
         """`{"parcels": [], "failed_parcels": [...]}`: the list of what the call did is empty and the
-        list of what it could not do is not: every item failed (typed from the failed items)."""
-        failed = None
-        done_empty = False
-        for key, value in obj.items():
-            if value.__class__ is not list or key.__class__ is not str:
-                continue
-            if not value:
-                done_empty = True
-            elif failed is None and norm(key).startswith(_FAILED_PREFIXES):
-                failed = value
-            else:
-                return None  # something was done
-        if failed is None or not done_empty or not self.rules.enabled(f"{fmt}.batch"):
+        list of what it could not do, named after the same things, is not: every item failed (typed
+        from them).
+        An entity's lists (`failed_tests` of a build) are its data."""
+        if _is_entity(obj):
             return None
-        parts: list[str] = []
-        add_text(failed, parts)
-        type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
-        return Classification("business", type_name, self.rules.severity(type_name), "", f"{fmt}.batch")
+        lists = {norm(k): v for k, v in obj.items() if v.__class__ is list and k.__class__ is str}
+        for name, failed in lists.items():
+            if not failed:
+                continue
+            for prefix in FAILED_PREFIXES:
+                stem = name[len(prefix) :]
+                # `parcels` beside `failed_parcels`, `createdOrders` beside `failedOrders`.
+                if name.startswith(prefix) and stem and any(n.endswith(stem) and not v for n, v in lists.items()):
+                    break
+            else:
+                continue
+            if any(v for n, v in lists.items() if n != name) or not self.rules.enabled(f"{fmt}.batch"):
+                return None  # something was done
+            parts: list[str] = []
+            add_text(failed, parts)
+            type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
+            return Classification("business", type_name, self.rules.severity(type_name), "", f"{fmt}.batch")
+        return None
 
     def _wraps(self, key: object) -> bool:
         """Does a member of this name wrap the answer (`data`, `Response`, `alipay_trade_pay_response`)?"""
@@ -504,13 +557,6 @@ class EnvelopeRules:
             for key, value in fields.items():
                 if roles[key] & _FAILFLAG and value is True and rules.enabled(f"{fmt}.success_flag"):
                     return self._failure(fields, obj, key, f"{fmt}.success_flag")  # `is_declined: true`
-                if (
-                    roles[key] & _DONEFLAG
-                    and value is False
-                    and any(roles[n] & _MESSAGE and _has_text(v) for n, v in fields.items())
-                    and rules.enabled(f"{fmt}.success_flag")
-                ):
-                    return self._failure(fields, obj, key, f"{fmt}.success_flag")
         if states:
             for name, value in fields.items():
                 if not roles[name] & _STATUS:
@@ -537,6 +583,20 @@ class EnvelopeRules:
                         # ThinkPHP's and AMap's envelope: {"status": 0, "info": "..."}; 1 is success.
                         if rules.enabled(f"{fmt}.status_word"):
                             return self._failure(fields, obj, name, f"{fmt}.status_word")
+                    elif _STATUS_CODE.fullmatch(value.strip()) and self._message_says_failure(name, fields):
+                        # A status given as a code (`"Status": "LIB10003"`, `"status": "999"`) beside a
+                        # message that names a failure.
+                        if rules.enabled(f"{fmt}.error_code"):
+                            return self._failure(fields, obj, name, f"{fmt}.error_code")
+                elif (
+                    value.__class__ is int
+                    and value != 0
+                    and value != 200
+                    and self._message_says_failure(name, fields)
+                    and rules.enabled(f"{fmt}.error_code")
+                ):
+                    # Baidu's and Tencent's {"status": 302, "message": "天配额超限"}: 0 is success.
+                    return self._failure(fields, obj, name, f"{fmt}.error_code")
                 elif value is False and rules.enabled(f"{fmt}.status_word"):
                     # {"result": false, "message": "..."}: a status given as a flag.
                     return self._failure(fields, obj, name, f"{fmt}.status_word")
@@ -545,6 +605,17 @@ class EnvelopeRules:
                 elif value == 0 and name == "status" and _has_text(obj.get("info")):
                     if rules.enabled(f"{fmt}.status_word"):
                         return self._failure(fields, obj, name, f"{fmt}.status_word")
+        if not entity_read and not _is_entity(obj):
+            for key, value in fields.items():
+                # `{"sent": false, "reason": "Too many codes requested"}`: the action named was not
+                # done, and a message says it failed (a `deleted: false` beside a description is data).
+                if (
+                    value is False
+                    and roles[key] & _DONEFLAG
+                    and self._message_says_failure(key, fields)
+                    and rules.enabled(f"{fmt}.success_flag")
+                ):
+                    return self._failure(fields, obj, key, f"{fmt}.success_flag")
         payload = None  # computed lazily: is a successful payload present?
         # A validator's verdict (valid: false) or a dry run: its errors are data.
         answer = any(roles[n] & _ANSWER and _answers(n, fields[n]) for n in fields)
@@ -609,28 +680,39 @@ class EnvelopeRules:
                 return self._message_says_failure(name, fields)
             else:
                 return False
-        if value.__class__ is not int or value == 0 or 200 <= value <= 299 or value in rules.success_codes:
+        if value.__class__ is not int or value == 0 or value == 200 or value in rules.success_codes:
             return False
+        if 200 < value <= 299 or name in self._named_codes:
+            # A 2xx other than 200 (201 Created) is a success unless its message names a failure
+            # (BPJS's {"code": "201", "message": "Peserta Tidak Ditemukan"}); so is a code named by
+            # what it reports (`status_code`: an uptime check's 503 beside "Service Unavailable" is
+            # data, Bitly's 403 beside RATE_LIMIT_EXCEEDED is not).
+            return self._message_says_failure(name, fields)
         roles = self.roles
         described = False
         for other, other_value in fields.items():
             if other == name:
                 continue
             role = roles[other]
+            if other_value.__class__ is dict and other_value.get("value").__class__ is str:
+                other_value = other_value["value"]  # an XML element with attributes: `<msg lang="en">...`
             if role & (_MESSAGE | _STATUS | _CODE) and other_value.__class__ is str:
                 if norm(other_value) in rules.success_words:
                     return False  # Alipay: {"code": "10000", "msg": "Success"}
+                if role & _MESSAGE and _SAYS_SUCCESS.search(other_value[:256]):
+                    return False  # EPP: {"code": 1000, "msg": "Command completed successfully"}
             if role & _MESSAGE or role & _ERROR:
                 described = True
         return described or (_DATA in fields and fields[_DATA] is None)
 
     def _message_says_failure(self, code_name: str, fields: dict[str, object]) -> bool:
+        """Does a message beside the code name a failure: a type's keyword or a failure stem?"""
         for other, text in fields.items():
             if other != code_name and self.roles[other] & _MESSAGE and text.__class__ is str and text:
                 normalised = norm(text[:256])
                 if self.rules.type_of_text(normalised)[0] is not None:
                     return True
-                if any(w in normalised for w in FAILURE_STEMS):
+                if next(self._failure_stems.iter(normalised), None) is not None:
                     return True
         return False
 
@@ -686,7 +768,13 @@ class EnvelopeRules:
                 continue
             if key.isdecimal():
                 status, words = int(key), value
-            elif norm(key) in _ITEM_STATUS_NAMES and value.__class__ is int:
+            elif norm(key) in _ITEM_STATUS_NAMES and (value.__class__ is int or value.__class__ is str):
+                if value.__class__ is str:
+                    # FHIR's batch-response: `"status": "404 Not Found"`.
+                    found = _HTTP_STATUS_TEXT.match(value)
+                    if found is None:
+                        continue
+                    value = int(found.group(1))
                 status, words = value, item
             else:
                 continue

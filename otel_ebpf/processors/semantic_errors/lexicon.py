@@ -28,7 +28,7 @@ SUCCESS_FIELDS = (
 # Members whose value is a status word (see STATUS_WORDS, ENTITY_STATE_WORDS).
 STATUS_FIELDS = (
     "status", "state", "result", "outcome", "ack", "stat", "decision", "type", "tipo", "typ", "last_event",
-    "message_type", "result_type", "event",
+    "message_type", "result_type", "finish_reason",
     "estado", "resultado", "situacao", "statut", "etat", "resultat",
     "zustand", "ergebnis", "stato", "esito", "risultato",
     "状态", "狀態", "结果", "結果", "ステータス", "状態", "処理結果",
@@ -726,6 +726,23 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "недопустим",
     ),
 }
+
+
+# Stems that make a message say a code reports a failure (normalised, matched as substrings), beyond
+# the failure words of STATUS_WORDS: `{"status": 112, "message": "IP未被授权"}`.
+MESSAGE_FAILURE_STEMS = (
+    "超限", "未授权", "未被授权", "无效", "無效", "不存在", "不正确", "不正確", "不合法", "非法", "过期",
+    "過期", "失效", "拒绝", "拒絕", "重复", "重複", "已存在", "找不到", "未找到", "查无", "查無", "不足",
+    "できません", "無効", "不正", "見つかりません", "存在しません", "超過",
+    "초과", "잘못된", "유효하지", "존재하지", "찾을수없",
+    "неверн", "ненайден", "превышен", "недостаточно", "запрещ",
+    "bulunamad", "gecersiz", "tidakditemukan", "tidakvalid", "tidakcukup",
+    "khonghople", "khongtimthay", "khongthanhcong", "khongdung", "datontai",
+    "erroao", "ocorreuumerro", "houveumerro", "naoencontr", "naoexiste",
+    "ungultig", "nichtgefunden", "existiertnicht", "noencontr", "noexiste", "introuvable", "nexistepas",
+    "nonvalide", "invalide", "nontrovat", "nonesiste", "nonvalid", "ongeldig", "nietgevonden",
+    "bestaatniet", "niepoprawn", "nieprawidlow", "nieznalezion", "nieistnieje",
+)  # fmt: skip
 
 # The phrases of :mod:`.phrases` (17 languages, written apart from the corpus) add to the lists above.
 KEYWORDS = {name: (*words, *phrases.TYPE_PHRASES.get(name, ())) for name, words in KEYWORDS.items()}

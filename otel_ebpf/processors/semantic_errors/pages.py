@@ -25,6 +25,14 @@ __all__ = ["PageRules", "expects_data", "is_error_title"]
 _TEXT_MARKER = re.compile(r"[-+!*\[【]?\s*([^\s:=,.!\]\-：，。！、】]{1,16})(?:[\s:=,.!\]\-：，。！、】]|$)")
 _TEXT_MARKERS = frozenset({"err", "exception", "fatal", "denied", "unauthorized", "forbidden", "traceback", "panic",
                            "blocked", "expired", "invalid", "rejected", "declined"})  # fmt: skip
+# Members naming a stream record's event.
+_EVENT_NAMES = ("event", "event_type", "eventType", "type")
+
+
+_NO_COUNT = re.compile(
+    r"\s*(?:0+(?![0-9.,:/-])|none\b|nil\b|n/a\b|なし|無し|无|無|нет|keine?\b|aucune?\b|ningun[oa]?\b|nenhum[a]?\b|nessun[oa]?\b)",
+    re.IGNORECASE,
+)
 _HL7_ACK = re.compile(r"(?:^|[\r\n])MSA\|([ACR][AER])\|")
 _SHORT_TEXT = 160  # a plain-text answer this short is one message: a failure when it names one
 _WORDS = re.compile(r"\w+")
@@ -109,16 +117,17 @@ class PageRules:
         self.rules = rules
         self.envelope = envelope
 
-    def judge_stream(self, document: Document) -> Classification:
+    def judge_stream(self, document: Document, reads: bool = False) -> Classification:
         """An SSE or NDJSON stream ends in failure: an `error` event, its last record an error envelope,
         or every record one.  In a stream cut by the capture the last record is unknown: every record
         seen must be an error (`{"error": "model not found"}`)."""
         records = document.value
-        found = [self.envelope.item_failure(record, "stream", False) for record in records]
-        if found and found[-1] is None and document.complete:
-            # The last record is the stream's outcome: its status word counts (`{"event": "error"}`),
-            # where an earlier record's state is progress.
-            found[-1] = self.envelope.item_failure(records[-1], "stream", True)
+        found = [self.envelope.item_failure(record, "stream", False, reads) for record in records]
+        if found and found[-1] is None and document.complete and not reads and self._terminal(records):
+            # The last record is the stream's outcome (`{"event": "error"}`, `"finish_reason":
+            # "ERROR"`): its status word counts, where an earlier record's state is progress.
+            last = records[-1]
+            found[-1] = self.envelope.item_failure(last, "stream", True) or self._event_failure(last)
         failed = None
         if found and document.complete and (found[-1] is not None or all(found)):
             failed = found[-1] or found[0]
@@ -132,6 +141,36 @@ class PageRules:
             type_name = type_name or GENERIC_TYPE
             return Classification("business", type_name, self.rules.severity(type_name), "", "stream.error_member")
         return failed or NONE
+
+    def _terminal(self, records: list) -> bool:
+        """Is the last record the stream's outcome, not one more row?  Rows report their own outcome in
+        the same member (`{"row": 3, "status": "failed"}` after `{"row": 1, "status": "ok"}`): a
+        partial success."""
+        last = records[-1]
+        if last.__class__ is not dict:
+            return False
+        for record in records[:-1]:
+            if record.__class__ is not dict:
+                continue
+            for key, value in record.items():
+                if key in last and value.__class__ is str and norm(value) in self.rules.success_words:
+                    return False
+        return True
+
+    def _event_failure(self, record: object) -> Classification | None:
+        """A record whose event name is a failure word (`{"event": "error", "msg": "..."}`)."""
+        if record.__class__ is not dict or not self.rules.enabled("stream.status_word"):
+            return None
+        for key in _EVENT_NAMES:
+            value = record.get(key)
+            if value.__class__ is str and len(value) <= 40 and norm(value) in self.rules.status_words:
+                parts: list[str] = []
+                add_text(record, parts)
+                type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
+                return Classification(
+                    "business", type_name, self.rules.severity(type_name), value, "stream.status_word"
+                )
+        return None
 
     def judge_html(self, page: HtmlPage, expects_data: bool) -> Classification:
         """A page answering with 2xx: a login form where data was expected, or an error page."""
@@ -179,8 +218,11 @@ class PageRules:
             type_name = self.rules.type_of_text(norm(text[ack.start() : ack.start() + 512]))[0] or GENERIC_TYPE
             return Classification("business", type_name, self.rules.severity(type_name), "", "text.error_line")
         found = _TEXT_MARKER.match(head)
-        marked = found is not None and (
-            norm(found.group(1)) in self.rules.status_words or norm(found.group(1)) in _TEXT_MARKERS
+        marked = (
+            found is not None
+            and (norm(found.group(1)) in self.rules.status_words or norm(found.group(1)) in _TEXT_MARKERS)
+            # `Errors: 0`, `失败：0，成功：10`, `エラー：なし`: a count or "none" after it is no error.
+            and _NO_COUNT.match(head, found.end()) is None
         )
         if not marked:
             if len(head) > _SHORT_TEXT or head.count("\n") > 2:

@@ -1376,7 +1376,6 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "già elaborat",
         "già pagat",
         "già annullat",
-        "già stat",
         "duplicat",
         "conflitto di versione",
         # Dutch

@@ -81,11 +81,14 @@ _SPACES = re.compile(r"\s+")
 # find); without any, the first that decodes.
 SNIFFED_CHARSETS = ("gb18030", "shift_jis", "euc_kr", "big5", "cp1252")
 _SURE_SCORE = 3
+_SNIFFED_BYTES = 1024  # bytes of a body its charset is guessed from
 # Two bytes above 0x7f in a row: not a Latin-1 text.
 _ISOLATED_HIGH = re.compile(rb"[\x80-\xff]{2}")
 
 
-_PYTHON_LITERAL_MAX = 2048  # characters of a printed Python value parsed (ast.literal_eval: ~140 µs a KiB)
+# Bytes of a printed Python value parsed: ast.literal_eval costs 100-200 µs a KiB (once: the verdict
+# is cached), so only a body within the default capture is read so.
+_PYTHON_LITERAL_MAX = 1024
 
 
 class HtmlPage(NamedTuple):
@@ -179,31 +182,40 @@ def sniff_charset(data: bytes, scorer=None) -> str | None:
         scorer: ``text -> int``, how many words of the lexicon a decoding holds; the decoding
             with the most wins.
     """
+    return _sniff(data, scorer)[0]
+
+
+def _sniff(data: bytes, scorer) -> tuple[str | None, str | None]:
+    """:func:`sniff_charset`, and the whole of `data` decoded in that charset when it decoded
+    cleanly (None otherwise): the caller need not decode it again (2 µs a KiB)."""
     try:
         data.decode("utf-8")
-        return None
+        return None, None  # (JSON is parsed from the bytes: it tells UTF-16 and 32 apart itself)
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return None  # UTF-8 cut inside a character by the capture
-    best, best_score = None, -1
+            return None, None  # UTF-8 cut inside a character by the capture
+    best, best_score, best_text = None, -1, None
     candidates = SNIFFED_CHARSETS
     if _ISOLATED_HIGH.search(data) is None:
         # Every byte above 0x7f stands alone between ASCII ones: accented letters of a Latin text
         # (in GBK or Shift_JIS they come in pairs).
         candidates = ("cp1252", *SNIFFED_CHARSETS[:-1])
     for name in candidates:
+        whole = True
         try:
             text = data.decode(name)
         except UnicodeDecodeError as exc:
             if exc.start < len(data) - 2:
                 continue
-            text = data[: exc.start].decode(name, "replace")
+            text, whole = data[: exc.start].decode(name, "replace"), False
         score = scorer(text) if scorer is not None else 0
         if score > best_score:
-            best, best_score = name, score
+            best, best_score, best_text = name, score, text if whole else None
             if score >= _SURE_SCORE:
                 break  # this many of the lexicon's characters do not come out of a wrong decoding
-    return best or "cp1252"
+    if best is None:
+        return "cp1252", None
+    return best, best_text
 
 
 def read_body(content_type: str | None, data: bytes, complete: bool, scorer=None) -> Document | None:
@@ -230,13 +242,16 @@ def read_body(content_type: str | None, data: bytes, complete: bool, scorer=None
     if "ndjson" in ct or "jsonl" in ct or "json-seq" in ct:
         return _read_ndjson(data, charset, complete, scorer)
     if first in (b"{", b"["):
+        text = None
         if charset is None:
-            charset = sniff_charset(data[:1024], scorer)
-        if data.startswith((b"{'", b"[{'")) and complete:
-            doc = _python_literal(to_text(data, charset))
+            charset, text = _sniff(data[:_SNIFFED_BYTES], scorer)
+            if len(data) > _SNIFFED_BYTES:
+                text = None  # the decoding covers the first KiB only
+        if data.startswith((b"{'", b"[{'")) and complete and len(data) <= _PYTHON_LITERAL_MAX:
+            doc = _python_literal(text if text is not None else to_text(data, charset))
             if doc is not None:
                 return Document("json", doc, True)
-        doc, whole = load_json(data, charset)
+        doc, whole = load_json(data, charset, text)
         if doc is not None:
             return Document("json", doc, whole and complete)
         if first == b"{":
@@ -274,8 +289,6 @@ def read_body(content_type: str | None, data: bytes, complete: bool, scorer=None
 def _python_literal(text: str) -> object:
     """A Python dict or list printed as the body (`str(result)` in a Flask or Django view:
     `{'ok': False, 'error': 'invalid_token'}`), read as the JSON it stands for; None otherwise."""
-    if len(text) > _PYTHON_LITERAL_MAX:
-        return None
     try:
         value = ast.literal_eval(text)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
