@@ -106,7 +106,14 @@ _SUFFIX_ROLES = (
 # `postCode` or a `countryCode` is data.)
 _CODE_PREFIXES = frozenset({"reply", "result", "return", "response", "resp", "status", "error", "err", "ret",
                             "rtn", "rt", "ack", "outcome", "answer", "reason"})  # fmt: skip
-NAMED_CODES = frozenset(prefix + "code" for prefix in _CODE_PREFIXES)
+# ... and in the languages that name the code first: Paybox's `CODEREPONSE`, Chorus Pro's `codeRetour`.
+_ROMANCE_CODES = frozenset(
+    f"{code}{what}"
+    for code in ("code", "codigo", "codice")
+    for what in ("reponse", "retour", "erreur", "respuesta", "resposta", "retorno", "resultado", "risposta", "esito",
+                 "errore", "error", "erro")
+)  # fmt: skip
+NAMED_CODES = frozenset(prefix + "code" for prefix in _CODE_PREFIXES) | _ROMANCE_CODES
 # Lists of what a call could not do, named by their first word (`failed_parcels`, `rejectedRecords`):
 # beside an empty list of what it did (`parcels: []`), nothing was done.
 FAILED_PREFIXES = ("failed", "unprocessed", "rejected", "errored")
@@ -381,7 +388,7 @@ class EnvelopeRules:
         `X_RETURN_STATUS` are statuses, `NCERROR`, `partialFailureError` errors.  Bounded."""
         if name in self.rules.ignore_fields or name.startswith(_OTHER_THING_PREFIXES):
             return ""  # `last_login_status`, `previousState`: another thing's, not the answer's
-        if name.endswith("code") and name[:-4] in _CODE_PREFIXES:
+        if (name.endswith("code") and name[:-4] in _CODE_PREFIXES) or name in _ROMANCE_CODES:
             if len(self.roles) >= self._max_roles:
                 return ""
             self.roles[name] = _CODE
@@ -821,7 +828,7 @@ class EnvelopeRules:
         roles = self.roles
         parts: list[str] = []
         for name, value in fields.items():
-            if roles[name] & (_TYPE | _ERROR | _STATUS):
+            if roles[name] & (_TYPE | _ERROR | _STATUS | _MESSAGE):
                 add_text(value, parts)
         if jsend and _DATA in fields:
             # JSend "fail" explains the failure in `data` ({"email": "is required"}).

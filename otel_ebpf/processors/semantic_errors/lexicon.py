@@ -161,6 +161,9 @@ ERROR_CODE_WORDS = (
 # Type keywords, most specific type first (see rules.BUILTIN_TYPES for the order).
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "payment": (
+        "issuer unavailable",
+        "issuer not available",
+        "issuer inoperative",
         "insufficient funds",
         "am04",
         "3d secure",
@@ -192,7 +195,6 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "funds",
         "credit limit",
         "spending limit",
-        "issuer",
         "cvv mismatch",
         "invalid cvv",
         "incorrect cvc",
@@ -266,6 +268,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "cap reached",
         "слишком част",
         "频率",
+        "配额",
+        "配額",
+        "超限",
         "plafond",
         "call volume",
         "volume di chiamate",
@@ -364,6 +369,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "許可されていません",
         "无权",
         "未登錄",
+        "未授权",
+        "未被授权",
+        "未授權",
         "unauthorised",
         "unauthenticated",
         "forbidden",
@@ -503,6 +511,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "токен",
     ),
     "not_found": (
+        "查无",
+        "查無",
+        "无此",
+        "無此",
         "not found",
         "unknown id",
         "is unknown",
@@ -626,6 +638,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "дубликат",
     ),
     "validation": (
+        "không đúng",
         "invalid",
         "ff01",
         "too many characters",

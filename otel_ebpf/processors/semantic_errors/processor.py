@@ -324,7 +324,14 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         path = x.route or x.path or ""
         type_name = self._path_types.get(path, "")
         if type_name == "":
-            words = set(_PATH_WORDS.findall(path.lower()))
+            # The words of the path's segments; a dotted one (`sale.advance.payment.inv`, a file) names
+            # a model or a file, not the resource called.
+            words = {
+                w
+                for segment in path.lower().split("?", 1)[0].split("/")
+                if "." not in segment
+                for w in _PATH_WORDS.findall(segment)
+            }
             type_name = next((t for t, marks in PATH_TYPES if not marks.isdisjoint(words)), None)
             if len(self._path_types) >= _ROUTE_CACHE_MAX:
                 self._path_types.clear()
