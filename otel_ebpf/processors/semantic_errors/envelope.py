@@ -55,7 +55,7 @@ _KEY_CACHE_MAX = 4096
 
 # Levels of wrapper members the rules look into below the top (`{"data": {"createUser": {...}}}`).
 MAX_DEPTH = 3
-MAX_XML_DEPTH = 5  # SOAP adds two: Envelope, Body
+MAX_XML_DEPTH = 7  # SOAP adds two (Envelope, Body), a document carried as text one or two more
 # ... and names ending so: `alipay_trade_pay_response`, ISO 20022's `OrgnlGrpInfAndSts`, an SMS
 # gateway's `messages`.
 _WRAPPER_SUFFIXES = ("response", "result", "reply", "status", "sts", "messages", "message")
@@ -590,6 +590,15 @@ class EnvelopeRules:
                         # ThinkPHP's and AMap's envelope: {"status": 0, "info": "..."}; 1 is success.
                         if rules.enabled(f"{fmt}.status_word"):
                             return self._failure(fields, obj, name, f"{fmt}.status_word")
+                    elif (found := _HTTP_STATUS_TEXT.match(value)) is not None and 400 <= int(found.group(1)) <= 599:
+                        # An HTTP status as text (XML-RPC APIs: `"status": "407 Download limit reached"`).
+                        if rules.enabled(f"{fmt}.error_code"):
+                            verdict = self._failure(fields, obj, name, f"{fmt}.error_code")
+                            if verdict.type == GENERIC_TYPE:
+                                status_type = rules.status_types.get(int(found.group(1)))
+                                if status_type is not None:
+                                    verdict = verdict._replace(type=status_type, severity=rules.severity(status_type))
+                            return verdict
                     elif _STATUS_CODE.fullmatch(value.strip()) and self._message_says_failure(name, fields):
                         # A status given as a code (`"Status": "LIB10003"`, `"status": "999"`) beside a
                         # message that names a failure.

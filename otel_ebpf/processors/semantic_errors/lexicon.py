@@ -566,6 +566,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "не существует",
     ),
     "conflict": (
+        "object exists",
+        "ja informad",
         "conflict",
         "du01",
         "du02",

@@ -25,9 +25,11 @@ import ast
 import html
 import json
 import re
+import xmlrpc.client
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+from xml.parsers.expat import ExpatError
 
 from otel_ebpf.processors.semantic_errors.body import charset_of, load_json, to_text
 
@@ -42,8 +44,9 @@ _JSONP = re.compile(
 _GUARD_ENDS = (b"&&&END&&&", b"*/")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _SCHEMA_INSTANCE = "{http://www.w3.org/2001/XMLSchema-instance}"
-_MAX_XML_DEPTH = 7  # XML-RPC's faultString sits at depth 6
+_MAX_XML_DEPTH = 9  # XML-RPC's faultString sits at depth 6; a SOAP reply carrying a document as text, 8
 _PREFIXES = re.compile(r"<(/?)[A-Za-z_][\w.-]{0,32}:")
+_XML_DECLARATION = re.compile(r"<\?xml[^>]{0,256}\?>\s*")
 _XML_PREFIX = 16384  # characters of a document parsed: its failure is near its start
 _MAX_CHILDREN = 24
 _MAX_REPEATED = 3
@@ -456,7 +459,17 @@ def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Docum
         return None
     complete = complete and text.rstrip().endswith(">")
     names: dict = {}
-    return Document("xml", {_local(root.tag, names): _element_value(root, 0, names)}, complete)
+    tag = _local(root.tag, names)
+    if tag == "methodResponse" and complete:
+        # XML-RPC: its structs read as the objects they are (`{"status": "407 Download limit
+        # reached"}`), not as lists of name/value members.  A <fault> is read as the tree below.
+        try:
+            params, _ = xmlrpc.client.loads(text, use_builtin_types=True)
+        except (xmlrpc.client.Fault, ExpatError, ValueError, TypeError, OverflowError, RecursionError):
+            params = None
+        if params and params[0].__class__ is dict:
+            return Document("xml", {tag: params[0]}, complete)
+    return Document("xml", {tag: _element_value(root, 0, names)}, complete)
 
 
 def _root(text: str) -> Element | None:
@@ -511,8 +524,14 @@ def _element_value(element: Element, depth: int, names: dict) -> object:
     40 line items: 58 µs → 30 µs, bench/bench_classifier.py)."""
     attrib = element.attrib
     if not len(element) and not attrib:
-        text = element.text
-        return text.strip() if text else ""
+        text = element.text.strip() if element.text else ""
+        if text[:1] == "<" and text[-1:] == ">" and depth < _MAX_XML_DEPTH:
+            # A document carried as text (escaped) in an element: ABRASF's `outputXML`, Redsys's
+            # `trataPeticionReturn`.  Read as the element's tree.
+            inner = _root(_without_dtd(_XML_DECLARATION.sub("", text, 1)))
+            if inner is not None:
+                return {_local(inner.tag, names): _element_value(inner, depth + 1, names)}
+        return text
     out: dict[str, object] = {}
     for key, value in attrib.items():
         if not key.startswith(_SCHEMA_INSTANCE):  # xsi:type, xsi:nil: how the value is typed, not data
