@@ -566,6 +566,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "не существует",
     ),
     "conflict": (
+        "duplicidade",
+        "timbre previo",
+        "ya fue timbrado",
         "object exists",
         "ja informad",
         "conflict",
@@ -640,6 +643,11 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "дубликат",
     ),
     "validation": (
+        "invalide",
+        "ongeldig",
+        "ungultig",
+        "pas valide",
+        "pas une date valide",
         "không đúng",
         "invalid",
         "ff01",
