@@ -34,6 +34,14 @@ fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KREL=$(uname -r)
+
+# Some tests run the agent as user nobody (its privilege errors): the clone must be readable by other
+# users.  Said now, not as failures after the suite has run.
+if [ "$WITH_TESTS" = 1 ] && ! setpriv --reuid nobody --regid nogroup --clear-groups test -r "$ROOT/pyproject.toml"; then
+    echo "setup.sh: user nobody cannot read $ROOT, and some tests run the agent as nobody:" >&2
+    echo "          clone the repository where other users can read it (e.g. /opt/otel-ebpf, not under /root)" >&2
+    exit 1
+fi
 export DEBIAN_FRONTEND=noninteractive
 
 need_pkgs="python3 python3-venv python3-pip python3-bpfcc bpfcc-tools libbpfcc ca-certificates"

@@ -56,8 +56,29 @@ def require_binary(name: str) -> str:
 AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
 
 
+_NOBODY_MAY_RUN: list[bool] = []
+
+
+def require_nobody_may_run_the_agent() -> None:
+    """The tests that run the agent as nobody need the clone and its venv readable by other users;
+    a clone under /root (mode 0700) is not: say so, instead of a failure deep in the test."""
+    if not _NOBODY_MAY_RUN:
+        package = Path(__file__).resolve().parents[1] / "otel_ebpf" / "__init__.py"
+        probe = subprocess.run([*AS_NOBODY, "test", "-x", sys.executable, "-a", "-r", str(package)], check=False)
+        _NOBODY_MAY_RUN.append(probe.returncode == 0)
+    if not _NOBODY_MAY_RUN[0]:
+        reason = (
+            "user nobody cannot run this clone's Python: clone the repository where other users can read it"
+            " (e.g. /opt/otel-ebpf, not under /root); scripts/setup.sh --test checks it"
+        )
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def ambient_as_nobody(caps: str) -> list[str]:
     """capsh as user nobody with ``caps`` ambient (the recipe of docs/reference.md §5.3); a shell command follows."""
+    require_nobody_may_run_the_agent()
     return [
         "capsh",
         f"--caps=cap_setpcap,cap_setuid,cap_setgid+ep {caps}+eip",

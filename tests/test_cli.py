@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from otel_ebpf import PROJECT_ROOT, __version__, cli
-from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody
+from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody, require_nobody_may_run_the_agent
 
 GOOD = """
 receivers:
@@ -144,6 +144,8 @@ _root_tools = pytest.mark.skipif(
 
 
 def _run_as(prefix: list[str], *args: str) -> subprocess.CompletedProcess:
+    if prefix is AS_NOBODY:
+        require_nobody_may_run_the_agent()
     command = " ".join([sys.executable, "-m", "otel_ebpf", *args])
     argv = [*prefix, *command.split()] if prefix is AS_NOBODY else [*prefix, command]
     return subprocess.run(argv, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
@@ -191,6 +193,7 @@ def test_run_as_nobody_without_dac_read_search_names_it():
 def test_ensure_tracefs_tells_unreadable_from_unmounted():
     # The receivers' own check, behind the CLI's: as nobody, tracefs is there but not readable.
     code = "from otel_ebpf.kernel.mounts import ensure_tracefs; ensure_tracefs()"
+    require_nobody_may_run_the_agent()
     result = subprocess.run(
         [*AS_NOBODY, sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
     )

@@ -26,7 +26,7 @@ from otel_ebpf.preflight import (
     render,
     run_checks,
 )
-from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody
+from tests.harness import AS_NOBODY, IN_CI, ambient_as_nobody, require_nobody_may_run_the_agent
 
 RELEASE = "6.18.44-test"
 ALL_CAPS = 0x000001FFFEFFFFFF  # this project's machines: everything but CAP_SYS_RESOURCE
@@ -355,6 +355,8 @@ _TRACEFS_PRIVATE = os.path.isdir("/sys/kernel/tracing/events") and not os.stat("
 
 
 def _check_as(prefix: list[str]) -> subprocess.CompletedProcess:
+    if prefix is AS_NOBODY:
+        require_nobody_may_run_the_agent()
     command = [*prefix, f"{sys.executable} -m otel_ebpf check"]
     if prefix is AS_NOBODY:
         command = [*prefix, sys.executable, "-m", "otel_ebpf", "check"]

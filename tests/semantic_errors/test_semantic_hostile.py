@@ -119,6 +119,9 @@ def test_ignore_fields_hold_for_names_given_a_role_by_their_suffix():
         {"RETURN": {"TYPE": "E", "MESSAGE": "Customer does not exist"}},
         {"partialFailureError": {"reason": "invalid argument"}},
         {"name": "PERMISSION_DENIED", "information_link": "https://example.com/docs"},
+        {"users": [], "rejectedUsers": [{"email": "a@b.c", "reason": "invalid address"}]},
+        {"status_code": 403, "status_txt": "RATE_LIMIT_EXCEEDED", "data": None},
+        {"data": {"sent": False, "reason": "Too many codes requested, try again in 30 seconds"}},
     ],
 )
 def test_the_json_pre_check_reads_what_the_full_reading_reads(body):
@@ -179,3 +182,188 @@ def test_the_request_is_asked_whatever_the_case_of_the_content_type():
     x.request_headers = {"accept": "application/json"}
     SemanticErrorsProcessor({}).process([x])
     assert x.attributes["otel_ebpf.error.rule"] == "html.login_page"
+
+
+# Successes that rules of the second session flagged before a review (each input kept): an entity's
+# flags and sub-objects, lists that are data, rows of a stream, counts after a marker.
+SUCCESSES_FLAGGED_BEFORE = [
+    (
+        "charge refunded false",
+        "application/json",
+        False,
+        {
+            "id": "ch_3",
+            "object": "charge",
+            "captured": True,
+            "refunded": False,
+            "paid": True,
+            "status": "succeeded",
+            "description": "My First Test Charge",
+        },
+    ),
+    (
+        "deleted false beside a description",
+        "application/json",
+        False,
+        {"id": 42, "name": "Widget", "description": "A blue widget", "deleted": False},
+    ),
+    (
+        "created false, record updated",
+        "application/json",
+        False,
+        {"created": False, "updated": True, "message": "Record updated"},
+    ),
+    (
+        "a warnings list",
+        "application/json",
+        False,
+        {"order_no": "A1", "total": 10, "warnings": [{"code": "DEPRECATED_PARAM", "message": "use currency"}]},
+    ),
+    (
+        "payment attempts",
+        "application/json",
+        False,
+        {"payment_ref": "p1", "state": "captured", "attempts": [{"status": "failed", "reason": "insufficient_funds"}]},
+    ),
+    (
+        "a POST search of declined payments",
+        "application/json",
+        False,
+        {
+            "total": 2,
+            "payments": [{"payment_id": "p1", "status": "declined"}, {"payment_id": "p2", "status": "declined"}],
+        },
+    ),
+    (
+        "a GraphQL query of failed runs",
+        "application/json",
+        False,
+        {"data": {"workflowRuns": [{"name": "build", "status": "FAILED"}]}},
+    ),
+    (
+        "retry of a failed job",
+        "application/json",
+        False,
+        {"id": "job_2", "status": "queued", "retry_of": {"id": "job_1", "status": "failed"}},
+    ),
+    (
+        "last build failed",
+        "application/json",
+        False,
+        {"data": {"viewer": {"login": "octo", "lastBuild": {"number": 41, "status": "FAILED"}}}},
+    ),
+    (
+        "last login status",
+        "application/json",
+        False,
+        {"access_token": "x", "token_type": "Bearer", "user": {"id": 1, "last_login_status": "failed"}},
+    ),
+    (
+        "an address verification",
+        "application/json",
+        False,
+        {
+            "id": "adr_1",
+            "object": "Address",
+            "verifications": {"delivery": {"success": False, "errors": [{"message": "Address not found"}]}},
+        },
+    ),
+    (
+        "a build's failed tests",
+        "application/json",
+        False,
+        {"id": "build_1", "warnings": [], "failed_tests": [{"name": "test_login", "message": "AssertionError"}]},
+    ),
+    (
+        "an entity read as a stream",
+        "application/x-ndjson",
+        True,
+        '{"id":"p1","status":"running"}\n{"id":"p1","status":"failed"}\n',
+    ),
+    (
+        "one failed row of three",
+        "application/x-ndjson",
+        False,
+        '{"row":1,"status":"ok"}\n{"row":2,"status":"ok"}\n{"row":3,"status":"failed","reason":"duplicate email"}\n',
+    ),
+    ("an analytics event name", "application/json", True, {"event": "Payment Failed", "count": 123}),
+    (
+        "an uptime check",
+        "application/json",
+        True,
+        {"url": "https://shop.example.com/health", "status_code": 503, "reason": "Service Unavailable"},
+    ),
+    (
+        "a code that holds ng",
+        "application/json",
+        False,
+        {"code": "PROCESSING", "message": "Your order is being processed"},
+    ),
+    ("a coupon code that holds err", "application/json", False, {"code": "SUMMER-ERR10", "discount": 10}),
+    ("failed: 0", "text/plain", False, "失败：0，成功：10"),
+    ("error: none", "text/plain", False, "エラー：なし"),
+    (
+        "EPP command completed",
+        "text/xml",
+        False,
+        '<epp><response><result code="1000"><msg lang="en">Command completed successfully</msg></result>'
+        "</response></epp>",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "content_type", "reads", "body"), SUCCESSES_FLAGGED_BEFORE,
+                         ids=[c[0] for c in SUCCESSES_FLAGGED_BEFORE])  # fmt: skip
+def test_successes_the_review_found_flagged_stay_successes(name, content_type, reads, body):
+    c = Classifier(RuleSet(default_config()))
+    data = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
+    verdict = c.classify(200, {"content-type": content_type}, data, reads=reads)
+    assert verdict.kind == "none", verdict
+
+
+def test_a_refused_status_is_a_payment_only_where_a_card_is_named():
+    c = Classifier(RuleSet(default_config()))
+    json_ct = {"content-type": "application/json"}
+    discarded = json.dumps({"status": "rejected", "reason": "spam", "discarded_at": "2024-01-01"}).encode()
+    assert c.classify(200, json_ct, discarded).type == "generic_business_error"
+    card = json.dumps({"status": "REJECTED", "card": {"last4": "4242"}, "AVSCV2": "NO DATA MATCHES"}).encode()
+    assert c.classify(200, json_ct, card).type == "payment"
+
+
+def test_a_python_literal_is_read_only_within_the_capture():
+    c = Classifier(RuleSet(default_config()))
+    html = {"content-type": "text/html; charset=utf-8"}
+    small = b"{'ok': False, 'error': 'invalid_token', 'message': 'Token signature verification failed'}"
+    assert (c.classify(200, html, small).type, c.classify(200, html, small).rule) == (
+        "auth_failure",
+        "json.success_flag",
+    )
+    big = b"{'ok': False, 'items': [" + b"{'id': 1, 'name': 'widget'}, " * 100 + b"]}"
+    start = time.process_time()
+    c.classify(200, html, big)
+    assert time.process_time() - start < 0.25  # not parsed: ast.literal_eval costs ~150 us a KiB
+
+
+def test_xml_rpc_structs_and_documents_carried_as_text():
+    c = Classifier(RuleSet(default_config()))
+    xml = {"content-type": "text/xml"}
+    rpc = (
+        b"<?xml version='1.0'?><methodResponse><params><param><value><struct>"
+        b"<member><name>status</name><value><string>407 Download limit reached</string></value></member>"
+        b"<member><name>seconds</name><value><double>0.006</double></value></member>"
+        b"</struct></value></param></params></methodResponse>"
+    )
+    assert (c.classify(200, xml, rpc).type, c.classify(200, xml, rpc).rule) == ("rate_limit", "xml.error_code")
+    ok = rpc.replace(b"407 Download limit reached", b"200 OK")
+    assert c.classify(200, xml, ok).kind == "none"
+    carried = (
+        b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><R><outputXML>'
+        b"&lt;Resposta&gt;&lt;Erro&gt;&lt;Codigo&gt;E10&lt;/Codigo&gt;"
+        b"&lt;Mensagem&gt;RPS already exists&lt;/Mensagem&gt;&lt;/Erro&gt;&lt;/Resposta&gt;"
+        b"</outputXML></R></soap:Body></soap:Envelope>"
+    )
+    assert c.classify(200, xml, carried).type == "conflict"
+    laughs = carried.replace(b"&lt;Resposta&gt;", b"&lt;!DOCTYPE r [&lt;!ENTITY a 'aaaa'&gt;]&gt;&lt;Resposta&gt;")
+    start = time.process_time()
+    c.classify(200, xml, laughs)
+    assert time.process_time() - start < 0.25

@@ -12,7 +12,8 @@ Every response gets a *kind* (``none``, ``business``, ``system``), a *type* and 
   the API answers (:mod:`.readers` reads the body as what it is, whatever its Content-Type
   says: JSON, also as text or HTML, behind an anti-XSSI prefix or a BOM; XML and SOAP; HTML;
   plain text; form-encoded and name-value pairs; SSE and NDJSON streams; a Python dict printed
-  as the body; gzip/deflate and chunked framing undone; the charset declared or sniffed).
+  as the body; XML-RPC structs as objects; a document carried as text inside an XML element;
+  gzip/deflate and chunked framing undone; the charset declared or sniffed).
 
 The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` in
 ``otel-ebpf classify``; ``disabled_rules`` turns them off, globally or per route):
@@ -22,20 +23,25 @@ The 2xx rules, each with an id (``otel_ebpf.error.rule`` on the span, ``rule`` i
   with a failure word in any language: ``error``, ``échec``, ``失败``, ``NG``),
   ``entity_state`` (the answer's own state: ``declined``, ``rejected``,
   ``requires_payment_method``), ``error_member`` (a non-empty error member and no payload:
-  GraphQL partial data is a success), ``error_code`` (an envelope code that is not 0, 2xx,
+  GraphQL partial data is a success), ``error_code`` (an envelope code that is not 0, 200,
   ``SUCCESS``/``OK`` or a configured success code, next to a message; not when a sibling says
-  success), ``vendor_error`` (AWS ``__type``, PayPal ``name`` with a ``debug_id``), ``fault``
+  success; another 2xx, a code named by what it reports such as ``status_code`` or
+  ``ReplyCode``, a numeric or code-like status such as ``302`` or ``LIB10003``, only beside a
+  message that names a failure; an HTTP status as text, ``407 Download limit reached``),
+  ``vendor_error`` (AWS ``__type``, PayPal ``name`` with a ``debug_id``), ``fault``
   (SOAP and XML-RPC faults), ``batch`` (every item of a batch failed; some failed is not a
   failure of the call and is counted on the span as ``otel_ebpf.error.failed_items`` of
-  ``otel_ebpf.error.items``; a list of what failed beside an empty list of what was done,
-  ``{"parcels": [], "failed_parcels": [...]}``, is every item failed too; a positive count of
-  successes beside one failed result makes it partial), ``problem``
-  (``application/problem+json``).  A flag naming the action done (``sent``, ``committed``,
-  ``processed``, ...) that is false beside a message saying why is a ``success_flag`` failure.
-  The rules apply at the top and inside the members that wrap the answer (``data``,
-  ``result``, ``Response``, ``*_response``, a lone member, the only object among scalars,
-  ...) up to a bounded depth; in an answer to anything but a GET or HEAD, the only list of
-  objects (not entities with an ``id``) is read as a batch whatever its name.  An entity that a GET or HEAD
+  ``otel_ebpf.error.items``; an item's own HTTP status counts, ``429`` or ``"404 Not Found"``;
+  a list of what failed beside an empty list of the same things, ``{"parcels": [],
+  "failed_parcels": [...]}``, is every item failed too; a positive count of successes beside
+  one failed result makes it partial), ``problem`` (``application/problem+json``).  A flag
+  naming the action done (``sent``, ``committed``, ``processed``, ...) that is false beside a
+  message naming a failure is a ``success_flag`` failure (not on an entity: a charge's
+  ``refunded: false`` is data).  The rules apply at the top and inside the members that wrap
+  the answer (``data``, ``result``, ``Response``, ``*_response``, a lone member, in an answer
+  to anything but a GET or HEAD the only object among scalars unless it is a verdict on the
+  data, ``verifications``, or names another thing, ``previous_*``, ``last*``, ``retry_of``, ...)
+  up to a bounded depth.  An entity that a GET or HEAD
   reads (an object with an ``id``) is data: a pipeline read in its ``failed`` state is a
   successful read.  Standards that answer errors their own way are read too: a FHIR
   ``OperationOutcome`` with an issue of severity error (``vendor_error``), an ISO 20022 status
