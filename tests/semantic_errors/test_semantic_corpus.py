@@ -136,14 +136,14 @@ def test_corpus_figures(results):
     before = figures(first)
     assert before["precision"] >= 0.98 and before["recall"] >= 0.97 and before["type_accuracy"] >= 0.95
     # Issue 12 asks precision >= 0.98, recall >= 0.97 and type accuracy >= 0.95.  They are not met
-    # on responses the rules were not written against: development 0.993 / 0.897 / 0.846, held out
-    # 0.973 / 0.845 / 0.726, of which the sixth round (APIs the rules were never shown) 0.964 /
-    # 0.785 / 0.641.  These floors (the figures reached, less a margin) keep them from going back.
+    # on responses the rules were not written against: development 0.993 / 0.903 / 0.869, held out
+    # 0.973 / 0.853 / 0.737, of which the sixth round (APIs the rules were never shown) 0.964 /
+    # 0.800 / 0.662.  These floors (the figures reached, less a margin) keep them from going back.
     development = figures([r for r in second if not r[0].get("holdout")])
     assert development["precision"] >= 0.98
-    assert development["recall"] >= 0.88
-    assert development["type_accuracy"] >= 0.83
+    assert development["recall"] >= 0.89
+    assert development["type_accuracy"] >= 0.85
     assert overall["precision"] >= 0.98
-    assert overall["recall"] >= 0.88
-    assert overall["type_accuracy"] >= 0.82
+    assert overall["recall"] >= 0.89
+    assert overall["type_accuracy"] >= 0.84
     assert trap_fp <= 12

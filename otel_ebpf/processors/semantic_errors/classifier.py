@@ -19,7 +19,7 @@ asked for data; it only reads).  The cache is bounded in entries and in body byt
 (:data:`VERDICT_CACHE_ENTRIES`, :data:`VERDICT_CACHE_BYTES`); when full it is emptied and the
 entries dropped are counted (``Classifier.verdicts_evicted``).  Measured with
 ``bench/bench_classifier.py`` (2 vCPUs, µs per response never seen / seen before): a 1 KiB JSON
-success 6.3 / 0.3, a JSON failure 21 / 0.3, a SOAP fault 30 / 0.3, an HTML page 19 / 0.3.
+success 6.9 / 0.3, a JSON failure 17 / 0.3, a SOAP fault 29 / 0.3, an HTML page 20 / 0.3.
 """
 
 from __future__ import annotations
