@@ -36,11 +36,11 @@ from otel_ebpf.processors.semantic_errors.envelope import (
     MAX_TEXT,
     NAMED_CODES,
     EnvelopeRules,
-    add_text,
 )
 from otel_ebpf.processors.semantic_errors.pages import PageRules, expects_data, is_error_title
 from otel_ebpf.processors.semantic_errors.readers import read_body
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.processors.semantic_errors.values import add_text
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 from otel_ebpf.telemetry.secrets import DEFAULT_SCRUBBER
 

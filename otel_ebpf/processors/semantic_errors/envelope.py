@@ -9,13 +9,31 @@ rules and their ids (``json.success_flag``, ``xml.fault``, ...).
 
 from __future__ import annotations
 
-import json
 import re
 
 import ahocorasick
 
 from otel_ebpf.processors.semantic_errors import lexicon
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.processors.semantic_errors.values import (
+    INTEGER,
+    OTHER_THING_PREFIXES,
+    add_text,
+    all_empty_items,
+    all_null,
+    client_status,
+    counts_successes,
+    flag_value,
+    has_text,
+    holds_card,
+    is_empty,
+    is_entity,
+    is_number,
+    json_in_string,
+    one_object,
+    short_code,
+    some_succeeded,
+)
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
 __all__ = [
@@ -26,7 +44,6 @@ __all__ = [
     "FAILURE_STEMS",
     "MAX_TEXT",
     "EnvelopeRules",
-    "add_text",
 ]
 
 # Roles a member can play (bit flags; one name may have several).
@@ -45,8 +62,6 @@ _SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, 
 )
 # The normalised name of GraphQL's / JSend's result member.
 _DATA = "data"
-# Values of an error member that mean "no error".
-_EMPTY_WORDS = frozenset({"", "0", "false", "null", "none", "ok", "success", "nil", "no_error", "noerror", "no error"})
 # Error member values that describe a failure on their own (an object, a message).
 _DESCRIBED = (dict, str)
 MAX_TEXT = 768  # characters of error text scanned for type keywords (its first words say what failed)
@@ -69,10 +84,6 @@ _SUCCESS_FOUND = object()
 _SUCCESS_STATUS = object()
 # PayPal-style exception names: INSTRUMENT_DECLINED, RESOURCE_NOT_FOUND.
 _UPPER_CODE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
-_FLAG_FALSE = frozenset({"false", "0", "no", "n", "f", "ko", "ng", "nein", "non", "нет", "否"})
-_FLAG_TRUE = frozenset({"true", "1", "yes", "y", "t", "ok", "si", "sim", "oui", "ja", "да", "是"})
-# Success "flags" that may be counts ({"succeeded": 3, "failed": 0}): only booleans and words count.
-_COUNT_LIKE = frozenset({"succeeded", "successful"})
 # Flags that say failure when true (normalised).
 FAILURE_FLAGS = frozenset({"isdeclined", "declined", "iserror", "isfailed", "failed", "isfailure"})
 # Flags that say the call's action was done (`{"sent": false, "reason": "Too many codes requested"}`):
@@ -85,7 +96,7 @@ DONE_FLAGS = frozenset({"sent", "committed", "processed", "created", "saved", "d
 def _answers(name: str, value: object) -> bool:
     """`valid: false` (a validator's answer) or `dry_run: true`: the errors beside it are data.
     (`IsValid: true` beside errors, Amazon's, says the request was well-formed: not an answer.)"""
-    flag = _flag(value, name)
+    flag = flag_value(value, name)
     return flag is False if "valid" in name else flag is True
 
 
@@ -121,202 +132,17 @@ _APPROVAL_FLAGS = frozenset(norm(w) for w in ("approved", "aprobado", "aprobada"
                                              "genehmigt", "approvato"))  # fmt: skip
 
 
-def _flag(value: object, name: str) -> bool | None:
-    """A success flag's value: False, True, or None when it is not a flag."""
-    if value is True or value is False:
-        return value
-    cls = value.__class__
-    if cls is int:
-        if name in _COUNT_LIKE:
-            return None
-        return True if value == 1 else False if value == 0 else None
-    if cls is str and len(value) <= 8:
-        word = value.strip().lower()
-        if word in _FLAG_FALSE:
-            return False
-        if word in _FLAG_TRUE:
-            return True
-    return None
-
-
-_ID_MEMBERS = ("id", "sid", "uuid", "guid", "_id", "object")
-
-
-def _is_entity(obj: dict) -> bool:
-    """An object that names itself (an id, Stripe's `object`): a resource, not an envelope (JSON-RPC aside)."""
-    if "jsonrpc" in obj:
-        return False
-    for key in _ID_MEMBERS:
-        value = obj.get(key)
-        if value is not None and value != "":
-            return True
-    return False
-
-
 # Stems of failure words that make a message say a code is an error (ASCII forms, normalised).
 FAILURE_STEMS = ("error", "fail", "invalid", "denied", "declin", "refus", "reject", "notfound", "notexist", "exist",
                   "expired", "exceed", "insufficient", "unauthori", "forbidden")  # fmt: skip
 
-
-_INTEGER = re.compile(r"-?[0-9]{1,11}")
 # A status value that is a code: digits, or letters then digits (`999`, `LIB10003`, `E-1001`).
 _STATUS_CODE = re.compile(r"[A-Za-z]{0,8}[-_]?[0-9]{1,11}")
+
 # A message that says the call succeeded ("completed successfully", "Success."), not "unsuccessful".
 _SAYS_SUCCESS = re.compile(r"(?<![\w-])(?<!not )(?:success|successful|successfully)\b", re.IGNORECASE)
+
 _MAX_NAME = 64  # characters of a member name read for a role
-
-
-def _is_number(value: object) -> bool:
-    return value.__class__ is str and _INTEGER.fullmatch(value.strip()) is not None
-
-
-def _json_in_string(text: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _client_status(value: object) -> int | None:
-    """A 4xx status given as a number or a string of digits, else None."""
-    if value.__class__ is str and value.isdecimal() and value.isascii() and len(value) < 12:
-        value = int(value)
-    return value if value.__class__ is int and 400 <= value <= 499 else None
-
-
-def _some_succeeded(obj: dict) -> bool:
-    """A non-empty list of successes beside the errors (`success_list`, `successful_receiver_uuids`):
-    a partial success."""
-    for key, value in obj.items():
-        if value.__class__ is list and value and key.__class__ is str and key.lower().startswith("success"):
-            return True
-    return False
-
-
-def _counts_successes(obj: dict, depth: int = 0) -> bool:
-    """A positive count of successes among the members or a summary's (`MessagesSuccessful: 24`)."""
-    for key, value in obj.items():
-        if value.__class__ is dict and key.__class__ is str and "summary" in key.lower():
-            if depth == 0 and _counts_successes(value, 1):
-                return True
-        elif value.__class__ is int and value > 0 and key.__class__ is str:
-            name = key.lower()
-            if "successful" in name or "succeeded" in name or name.startswith("success"):
-                return True
-        elif value.__class__ is str and value.isdecimal() and value != "0" and key.__class__ is str:
-            name = key.lower()
-            if "successful" in name or "succeeded" in name:
-                return True
-    return False
-
-
-# The words of a card transaction's member names: a card, its checks, its authorisation.  (An amount
-# alone does not make one: a transfer or a withdrawal refused is not a card declined.)
-_CARD_WORDS = frozenset({"card", "cards", "cvv", "cvc", "cv2", "avs", "avscv2", "authcode", "ccauth", "pan"})
-_NAME_WORDS = re.compile(r"[A-Z][A-Z0-9]*(?![a-z])|[A-Z]?[a-z0-9]+")
-
-
-def _holds_card(obj: dict, depth: int = 0) -> bool:
-    """Does the object (or one it holds, two levels down) have a member named for a card or its
-    checks (`card`, `cardNumber`, `cvv_result`, `ccAuthReply`; not `discarded_at`, `scorecard`)?"""
-    for key, value in obj.items():
-        if key.__class__ is str and len(key) <= 32:
-            words = [w.lower() for w in _NAME_WORDS.findall(key)]
-            if not _CARD_WORDS.isdisjoint(words) or "".join(words[:2]) == "ccauth":
-                return True
-        if value.__class__ is dict and depth < 2 and _holds_card(value, depth + 1):
-            return True
-    return False
-
-
-# Members that hold verdicts on the answer's data (EasyPost's address `verifications`): a failed
-# check there is the data's, not the call's.
-_VERDICT_MEMBERS = frozenset({"verifications", "verification", "checks", "validation", "validations"})
-
-
-# ... and members that name another thing than the answer: `previous_deployment`, `lastBuild`, `retry_of`.
-_OTHER_THING_PREFIXES = ("previous", "last", "prior", "parent", "original", "retry", "source", "related")
-
-
-def _one_object(obj: dict) -> bool:
-    """Exactly one member is an object, and none is a list; that object is not a verdict on the
-    data or a reference to another thing."""
-    found = None
-    for key, value in obj.items():
-        cls = value.__class__
-        if cls is dict:
-            if found is not None:
-                return False
-            found = key, value
-        elif cls is list:
-            return False
-    if found is None:
-        return False
-    key, value = found
-    if key.__class__ is not str:
-        return False
-    name = key.lower()
-    return name not in _VERDICT_MEMBERS and not name.startswith(_OTHER_THING_PREFIXES)
-
-
-def _has_text(value: object) -> bool:
-    return value.__class__ is str and bool(value.strip())
-
-
-def _all_null(value: object) -> bool:
-    """A GraphQL `data` whose every root field is null: no payload at all."""
-    return value.__class__ is dict and bool(value) and all(v is None for v in value.values())
-
-
-def _all_empty_items(value: object) -> bool:
-    """`"results": [{}, {}]` (Google Ads with partial failure on): a result per operation, none done."""
-    return value.__class__ is list and all(item == {} for item in value)
-
-
-def _is_empty(value: object, depth: int = 0) -> bool:
-    """An error member that is null, false, empty, zero or a no-error word; a dict of only such values."""
-    if value is None or value is False:
-        return True
-    cls = value.__class__
-    if cls is str:
-        return len(value) < 12 and value.strip().lower() in _EMPTY_WORDS
-    if cls is int or cls is float:
-        return value == 0
-    if cls is list:
-        return not value
-    if cls is dict:
-        return not value or (depth == 0 and all(_is_empty(v, 1) for v in value.values()))
-    return False
-
-
-def add_text(value: object, parts: list[str], depth: int = 0, max_depth: int = 4) -> None:
-    """Collects the strings of a member (nested a few levels) for keyword typing."""
-    cls = value.__class__
-    if cls is str:
-        if value.startswith(("http://", "https://")):
-            # Only the last segment of a URL names something (problem+json `type`, `doc_url`).
-            value = value.rstrip("/").rsplit("/", 1)[-1]
-        parts.append(value[:256])
-    elif depth < max_depth:
-        if cls is dict:
-            for item in value.values():
-                add_text(item, parts, depth + 1, max_depth)
-        elif cls is list:
-            for item in value[:5]:
-                add_text(item, parts, depth + 1, max_depth)
-
-
-def _short(value: object) -> str:
-    """A short printable form of a code-like value, or ""."""
-    if value.__class__ is str:
-        value = value.strip()
-        if not 0 < len(value) <= 64:
-            return ""
-        # A lone surrogate (`"\ud800"` in the JSON) cannot be encoded into a span: replaced.
-        return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
-    if value.__class__ is int:
-        return str(value)
-    return ""
 
 
 class EnvelopeRules:
@@ -386,7 +212,7 @@ class EnvelopeRules:
     def _role_by_suffix(self, name: str) -> str:
         """A name the lists do not hold plays the role its last word says: `paymentStatus`,
         `X_RETURN_STATUS` are statuses, `NCERROR`, `partialFailureError` errors.  Bounded."""
-        if name in self.rules.ignore_fields or name.startswith(_OTHER_THING_PREFIXES):
+        if name in self.rules.ignore_fields or name.startswith(OTHER_THING_PREFIXES):
             return ""  # `last_login_status`, `previousState`: another thing's, not the answer's
         if (name.endswith("code") and name[:-4] in _CODE_PREFIXES) or name in _ROMANCE_CODES:
             if len(self.roles) >= self._max_roles:
@@ -436,7 +262,7 @@ class EnvelopeRules:
         # An identified entity that the request reads: its state and its error members are its
         # data (GET /pipelines/123 answering `"status": "failed"` read the pipeline fine); only an
         # explicit success flag, a fault or an exception name speak for the call.
-        entity_read = reads and _is_entity(obj)
+        entity_read = reads and is_entity(obj)
         said_success = False
         if fields:
             found = self._signals(fields, obj, complete, fmt, entity_read, entity_read, not entity_read)
@@ -461,16 +287,16 @@ class EnvelopeRules:
         if depth < (MAX_DEPTH if fmt != "xml" else MAX_XML_DEPTH) and not entity_read:
             # The only object among scalars is the answer, whatever its name (`{"transazione": {...},
             # "importo": 2490}`); an object of many objects is read through its wrappers only.
-            single = len(obj) == 1 or (not reads and _one_object(obj))
+            single = len(obj) == 1 or (not reads and one_object(obj))
             for key, value in obj.items():
                 if value.__class__ is str and value[:1] == "{" and (single or self._wraps(key)):
-                    value = _json_in_string(value)  # ASP.NET's {"d": "{\"status\": ...}"}
+                    value = json_in_string(value)  # ASP.NET's {"d": "{\"status\": ...}"}
                 if value.__class__ is dict and value and (single or self._wraps(key)):
                     found = self._find(value, depth + 1, complete, fmt, reads)
                     if found is not None:
                         if found is _SUCCESS_FOUND:
                             return None if not single else found
-                        if found.kind != "none" and _counts_successes(obj):
+                        if found.kind != "none" and counts_successes(obj):
                             return None  # one failed result beside a count of successes: a partial success
                         return found
         return _SUCCESS_FOUND if said_success else None
@@ -491,7 +317,7 @@ class EnvelopeRules:
         list of what it could not do, named after the same things, is not: every item failed (typed
         from them).
         An entity's lists (`failed_tests` of a build) are its data."""
-        if _is_entity(obj):
+        if is_entity(obj):
             return None
         lists = {norm(k): v for k, v in obj.items() if v.__class__ is list and k.__class__ is str}
         for name, failed in lists.items():
@@ -551,7 +377,7 @@ class EnvelopeRules:
             if roles[name] & _SUCCESS:
                 if entity_read and name in _APPROVAL_FLAGS:
                     continue  # a payment read with GET: `approved: false` is its stored outcome
-                flag = _flag(value, name)
+                flag = flag_value(value, name)
                 if flag is False:
                     if rules.enabled(f"{fmt}.success_flag"):
                         return self._failure(fields, obj, name, f"{fmt}.success_flag")
@@ -578,7 +404,7 @@ class EnvelopeRules:
                             return self._failure(fields, obj, name, f"{fmt}.entity_state")
                     elif word in rules.success_words:
                         return _SUCCESS_STATUS
-                    elif name in _RESULT_CODES and _is_number(value) and self._error_code(name, value, fields):
+                    elif name in _RESULT_CODES and is_number(value) and self._error_code(name, value, fields):
                         # Realex's {"result": "501", "message": "..."}: a result given as a code.
                         if rules.enabled(f"{fmt}.error_code"):
                             return self._failure(fields, obj, name, f"{fmt}.error_code")
@@ -586,7 +412,7 @@ class EnvelopeRules:
                         # SAP's RETURN TYPE "E" (or A, abort) next to its MESSAGE.
                         if rules.enabled(f"{fmt}.status_word"):
                             return self._failure(fields, obj, name, f"{fmt}.status_word")
-                    elif name == "status" and word == "0" and _has_text(obj.get("info")):
+                    elif name == "status" and word == "0" and has_text(obj.get("info")):
                         # ThinkPHP's and AMap's envelope: {"status": 0, "info": "..."}; 1 is success.
                         if rules.enabled(f"{fmt}.status_word"):
                             return self._failure(fields, obj, name, f"{fmt}.status_word")
@@ -618,10 +444,10 @@ class EnvelopeRules:
                     return self._failure(fields, obj, name, f"{fmt}.status_word")
                 elif value is True and not item:
                     return _SUCCESS_STATUS
-                elif value == 0 and name == "status" and _has_text(obj.get("info")):
+                elif value == 0 and name == "status" and has_text(obj.get("info")):
                     if rules.enabled(f"{fmt}.status_word"):
                         return self._failure(fields, obj, name, f"{fmt}.status_word")
-        if not entity_read and not _is_entity(obj):
+        if not entity_read and not is_entity(obj):
             for key, value in fields.items():
                 # `{"sent": false, "reason": "Too many codes requested"}`: the action named was not
                 # done, and a message says it failed (a `deleted: false` beside a description is data).
@@ -639,8 +465,8 @@ class EnvelopeRules:
             role = roles[name]
             if entity_read:
                 break
-            if role & _ERROR and not answer and not _is_empty(value):
-                if value.__class__ is int or value.__class__ is float or _is_number(value):
+            if role & _ERROR and not answer and not is_empty(value):
+                if value.__class__ is int or value.__class__ is float or is_number(value):
                     # `"errors": "2"` (a count), `"error": 404` (a code): a code, read as one.
                     if self._error_code(name, value, fields, item) and rules.enabled(f"{fmt}.error_code"):
                         return self._failure(fields, obj, name, f"{fmt}.error_code")
@@ -653,11 +479,11 @@ class EnvelopeRules:
                         and v is not None
                         and v != []
                         and v != {}
-                        and not _all_null(v)
-                        and not _all_empty_items(v)
+                        and not all_null(v)
+                        and not all_empty_items(v)
                         for n, v in fields.items()
                         if n != name
-                    ) or _some_succeeded(obj)
+                    ) or some_succeeded(obj)
                 if not payload and (complete or value.__class__ in _DESCRIBED or _DATA in fields):
                     # In a cut document the payload that makes this a partial success may follow
                     # the cut (graphql-js writes `errors: [...]` first, Elasticsearch's bulk API
@@ -679,7 +505,7 @@ class EnvelopeRules:
         rules = self.rules
         if value.__class__ is str:
             stripped = value.strip()
-            if _INTEGER.fullmatch(stripped):
+            if INTEGER.fullmatch(stripped):
                 value = int(stripped)
             elif 0 < len(stripped) <= 64 and " " not in stripped:
                 word = norm(stripped)
@@ -768,7 +594,7 @@ class EnvelopeRules:
             if inner.__class__ is dict:
                 item = inner  # Elasticsearch's bulk: {"index": {"status": 409, "error": {...}}}
                 fields = self.members(item)
-        entity_read = reads and _is_entity(item)
+        entity_read = reads and is_entity(item)
         found = self._signals(fields, item, True, fmt, True, entity_read, states and not entity_read)
         if found is None:
             found = self._vendor(item, fmt)
@@ -853,7 +679,7 @@ class EnvelopeRules:
             parts = []
             add_text(obj, parts, 0, 8)
             type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
-        if type_name is None and rule.endswith(".entity_state") and _holds_card(obj):
+        if type_name is None and rule.endswith(".entity_state") and holds_card(obj):
             type_name = "payment"  # a card transaction refused: a payment declined
         if type_name is None:
             type_name = GENERIC_TYPE
@@ -866,11 +692,11 @@ class EnvelopeRules:
             role = self.roles[name]
             if role & _ERROR and value.__class__ is dict:
                 for inner in ("code", "status", "status_code", "http_status", "httpStatus"):
-                    status = _client_status(value.get(inner))
+                    status = client_status(value.get(inner))
                     if status is not None and status in self.rules.status_types:
                         return self.rules.status_types[status]
             if role & (_CODE | _STATUS):
-                status = _client_status(value)
+                status = client_status(value)
                 if status is not None:
                     return self.rules.status_types.get(status)
         return None
@@ -881,7 +707,7 @@ class EnvelopeRules:
         for name, value in fields.items():
             if not roles[name] & (_ERROR | _CODE):
                 continue
-            found = _short(value)
+            found = short_code(value)
             if found and " " not in found:
                 return found
             if value.__class__ is list and value:
@@ -891,12 +717,12 @@ class EnvelopeRules:
                     inner = value.get(key)
                     if inner.__class__ is dict:
                         inner = inner.get("code")
-                    found = _short(inner)
+                    found = short_code(inner)
                     if found and " " not in found:
                         return found
         for name, value in fields.items():
             if roles[name] & (_STATUS | _MESSAGE | _ERROR):
-                found = _short(value)
+                found = short_code(value)
                 if found:
                     return found
         return signal if signal != "problem" else ""

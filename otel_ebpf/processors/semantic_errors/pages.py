@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from otel_ebpf.processors.semantic_errors import lexicon
-from otel_ebpf.processors.semantic_errors.envelope import FAILURE_STEMS, MAX_TEXT, EnvelopeRules, add_text
+from otel_ebpf.processors.semantic_errors.envelope import FAILURE_STEMS, MAX_TEXT, EnvelopeRules
 from otel_ebpf.processors.semantic_errors.readers import Document, HtmlPage, visible_text
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
+from otel_ebpf.processors.semantic_errors.values import add_text
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
 __all__ = ["PageRules", "expects_data", "is_error_title"]
