@@ -296,11 +296,12 @@ def handshake_through_fault(receiver, net, side: str, rule: str, lift_after_s: f
     input (see connect_through_fault); returns (port, the client's measured connect time, the points
     collected after it, its handshake histograms, b's RetransSegs before it).
 
-    The kernel skips a raw tracepoint's program when it would interrupt itself on its CPU (counted; on
-    a busy machine a handshake's state change can be one): a handshake not seen whole while the kernel
-    skipped runs is tried once more, on a new port.
+    The kernel skips a raw tracepoint's program when it would interrupt itself on its CPU (counted as
+    otel_ebpf.tcp.events.missed; on a busy machine a handshake's state change or a SYN-ACK retransmit can
+    be one: CI once exported 1 of 3 SYN-ACK retransmits): an attempt during which the kernel skipped
+    runs measures the kernel's skips, not the agent's accounting, and is tried again on a new port.
     """
-    for _ in range(2):
+    for _ in range(3):
         skipped = skipped_runs(receiver)
         ls, port = serve(net, "b")
         before = net.snmp("b")["RetransSegs"]
@@ -310,7 +311,7 @@ def handshake_through_fault(receiver, net, side: str, rule: str, lift_after_s: f
         pts = points(receiver.collect())
         hist = handshake_histograms(pts, port)
         skipped = skipped_runs(receiver) - skipped
-        if set(hist) == {"client", "server"} or not skipped:
+        if not skipped:
             break
     assert set(hist) == {"client", "server"}, f"handshake histograms {sorted(hist)}; runs skipped meanwhile {skipped}"
     return port, elapsed, pts, hist, before
@@ -366,7 +367,13 @@ def test_server_handshake_latency_with_dropped_syn_ack(receiver, net):
         f"client measured {result['elapsed']:.4f}s, server vs measured {diff_ms:.2f} ms; "
         f"SYN-ACK retransmits exported {syn_acks}, kernel RetransSegs delta {kernel}"
     )
-    assert syn_acks == kernel > 0
+    # CI failed here once (exported 1 of 3): the counters and every SYN-ACK flow of the port say why next time.
+    flows = [
+        (p["attrs"], p["resource"], p["value"])
+        for p in pts
+        if p["name"] == "otel_ebpf.tcp.retransmits" and p["attrs"].get("server.port") == port
+    ]
+    assert syn_acks == kernel > 0, (syn_acks, kernel, receiver.counters(), flows)
     assert hist["server"].count == 1
     assert server_side >= 1.0
     # The server's figure has ms resolution and starts at its first SYN-ACK, just after the SYN.
