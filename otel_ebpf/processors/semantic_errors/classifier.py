@@ -33,14 +33,13 @@ from otel_ebpf.processors.semantic_errors.envelope import (
     DONE_FLAGS,
     FAILED_PREFIXES,
     FAILURE_FLAGS,
-    MAX_TEXT,
     NAMED_CODES,
     EnvelopeRules,
 )
 from otel_ebpf.processors.semantic_errors.pages import PageRules, expects_data, is_error_title
 from otel_ebpf.processors.semantic_errors.readers import read_body
-from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
-from otel_ebpf.processors.semantic_errors.values import add_text
+from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet
+from otel_ebpf.processors.semantic_errors.values import add_text, typing_text
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 from otel_ebpf.telemetry.secrets import DEFAULT_SCRUBBER
 
@@ -337,7 +336,7 @@ class Classifier:
         else:
             parts.append(to_text(body[:1024], charset))
         rules = self.rules
-        found, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+        found, _ = rules.type_of_text(typing_text(parts))
         base_type = rules.status_types.get(status)
         if found is None or (base_type is not None and rules.rank.get(found, 99) >= rules.rank.get(base_type, 99)):
             type_name = base_type or GENERIC_TYPE

@@ -33,6 +33,7 @@ from otel_ebpf.processors.semantic_errors.values import (
     one_object,
     short_code,
     some_succeeded,
+    typing_text,
 )
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
@@ -42,7 +43,6 @@ __all__ = [
     "NAMED_CODES",
     "FAILURE_FLAGS",
     "FAILURE_STEMS",
-    "MAX_TEXT",
     "EnvelopeRules",
 ]
 
@@ -64,7 +64,6 @@ _SUCCESS, _STATUS, _ERROR, _CODE, _MESSAGE, _PAYLOAD, _TYPE, _WRAPPER, _ANSWER, 
 _DATA = "data"
 # Error member values that describe a failure on their own (an object, a message).
 _DESCRIBED = (dict, str)
-MAX_TEXT = 768  # characters of error text scanned for type keywords (its first words say what failed)
 _KEY_CACHE_MAX = 4096
 
 
@@ -247,7 +246,7 @@ class EnvelopeRules:
             # (not its data: an `issuer` URL or a town named Springfield names no failure).
             parts: list[str] = []
             self._described_text(doc, parts, 0)
-            type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0]
+            type_name = self.rules.type_of_text(typing_text(parts))[0]
             if type_name is not None:
                 return found._replace(type=type_name, severity=self.rules.severity(type_name))
         return found
@@ -334,7 +333,7 @@ class EnvelopeRules:
                 return None  # something was done
             parts: list[str] = []
             add_text(failed, parts)
-            type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
+            type_name = self.rules.type_of_text(typing_text(parts))[0] or GENERIC_TYPE
             return Classification("business", type_name, self.rules.severity(type_name), "", f"{fmt}.batch")
         return None
 
@@ -623,7 +622,7 @@ class EnvelopeRules:
             if 400 <= status <= 599:
                 parts: list[str] = []
                 add_text(words, parts)
-                type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0]
+                type_name = self.rules.type_of_text(typing_text(parts))[0]
                 type_name = type_name or self.rules.status_types.get(status) or GENERIC_TYPE
                 return Classification("business", type_name, self.rules.severity(type_name), str(status), fmt)
         return None
@@ -668,7 +667,7 @@ class EnvelopeRules:
         if jsend and _DATA in fields:
             # JSend "fail" explains the failure in `data` ({"email": "is required"}).
             add_text(fields[_DATA], parts)
-        type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+        type_name, _ = rules.type_of_text(typing_text(parts))
         from_code = self._type_from_codes(fields)
         if from_code is not None and (
             type_name is None or rules.rank.get(from_code, 99) < rules.rank.get(type_name, 99)
@@ -678,7 +677,7 @@ class EnvelopeRules:
             # The failing object's other words (`refusalReason`, `L_LONGMESSAGE0`, a fault's struct).
             parts = []
             add_text(obj, parts, 0, 8)
-            type_name, _ = rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+            type_name, _ = rules.type_of_text(typing_text(parts))
         if type_name is None and rule.endswith(".entity_state") and holds_card(obj):
             type_name = "payment"  # a card transaction refused: a payment declined
         if type_name is None:

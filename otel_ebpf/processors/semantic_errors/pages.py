@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 
 from otel_ebpf.processors.semantic_errors import lexicon
-from otel_ebpf.processors.semantic_errors.envelope import FAILURE_STEMS, MAX_TEXT, EnvelopeRules
+from otel_ebpf.processors.semantic_errors.envelope import FAILURE_STEMS, EnvelopeRules
 from otel_ebpf.processors.semantic_errors.readers import Document, HtmlPage, visible_text
 from otel_ebpf.processors.semantic_errors.rules import GENERIC_TYPE, RuleSet, norm
-from otel_ebpf.processors.semantic_errors.values import add_text
+from otel_ebpf.processors.semantic_errors.values import add_text, typing_text
 from otel_ebpf.processors.semantic_errors.verdict import NONE, Classification
 
 __all__ = ["PageRules", "expects_data", "is_error_title"]
@@ -138,7 +138,7 @@ class PageRules:
             parts: list[str] = []
             for record in records[-2:]:
                 add_text(record, parts)
-            type_name, _ = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))
+            type_name, _ = self.rules.type_of_text(typing_text(parts))
             type_name = type_name or GENERIC_TYPE
             return Classification("business", type_name, self.rules.severity(type_name), "", "stream.error_member")
         return failed or NONE
@@ -167,7 +167,7 @@ class PageRules:
             if value.__class__ is str and len(value) <= 40 and norm(value) in self.rules.status_words:
                 parts: list[str] = []
                 add_text(record, parts)
-                type_name = self.rules.type_of_text(norm(" ".join(parts)[:MAX_TEXT]))[0] or GENERIC_TYPE
+                type_name = self.rules.type_of_text(typing_text(parts))[0] or GENERIC_TYPE
                 return Classification(
                     "business", type_name, self.rules.severity(type_name), value, "stream.status_word"
                 )

@@ -46,7 +46,6 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 _SCHEMA_INSTANCE = "{http://www.w3.org/2001/XMLSchema-instance}"
 _MAX_XML_DEPTH = 9  # XML-RPC's faultString sits at depth 6; a SOAP reply carrying a document as text, 8
 _PREFIXES = re.compile(r"<(/?)[A-Za-z_][\w.-]{0,32}:")
-_XML_DECLARATION = re.compile(r"<\?xml[^>]{0,256}\?>\s*")
 _XML_PREFIX = 16384  # characters of a document parsed: its failure is near its start
 _MAX_CHILDREN = 24
 _MAX_REPEATED = 3
@@ -311,7 +310,7 @@ def _after_comments(data: bytes) -> bytes:
 
 def _text(data: bytes, charset: str | None, scorer) -> str:
     if charset is None:
-        charset = sniff_charset(data[:1024], scorer)
+        charset = sniff_charset(data[:_SNIFFED_BYTES], scorer)
     return to_text(data, charset)
 
 
@@ -423,7 +422,7 @@ def _markup_charset(data: bytes, charset: str | None, pattern: re.Pattern[bytes]
         if name.startswith(("utf-16", "utf16", "utf-32", "utf32", "ucs")) and b"\x00" not in data[:64]:
             return None  # .NET's StringWriter declares utf-16 over 8-bit bytes
         return name
-    return sniff_charset(data[:1024], scorer)
+    return sniff_charset(data[:_SNIFFED_BYTES], scorer)
 
 
 def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Document | None:
@@ -447,10 +446,7 @@ def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Docum
                 name = found.group(1)
                 words[name] = f"{words[name]} {value}" if name in words else value
         return Document("xml", {"Fault": words or {"value": "fault"}}, complete)
-    if text.startswith("<?xml"):
-        end = text.find("?>")
-        text = text[end + 2 :] if end >= 0 else ""
-    text = _without_dtd(text[:_XML_PREFIX])
+    text = _without_dtd(_without_declaration(text)[:_XML_PREFIX])
     root = _root(text)
     if root is None and ":" in text[:256]:
         # A fragment that uses a prefix it never declares (`<soap:Fault>` alone): without prefixes.
@@ -470,6 +466,14 @@ def _read_xml(data: bytes, charset: str | None, complete: bool, scorer) -> Docum
         if params and params[0].__class__ is dict:
             return Document("xml", {tag: params[0]}, complete)
     return Document("xml", {tag: _element_value(root, 0, names)}, complete)
+
+
+def _without_declaration(text: str) -> str:
+    """The document after its XML declaration (`<?xml version="1.0" encoding="..."?>`), if any."""
+    if text.startswith("<?xml"):
+        end = text.find("?>")
+        return text[end + 2 :] if end >= 0 else ""
+    return text
 
 
 def _root(text: str) -> Element | None:
@@ -528,7 +532,7 @@ def _element_value(element: Element, depth: int, names: dict) -> object:
         if text[:1] == "<" and text[-1:] == ">" and depth < _MAX_XML_DEPTH:
             # A document carried as text (escaped) in an element: ABRASF's `outputXML`, Redsys's
             # `trataPeticionReturn`.  Read as the element's tree.
-            inner = _root(_without_dtd(_XML_DECLARATION.sub("", text, 1)))
+            inner = _root(_without_dtd(_without_declaration(text)))
             if inner is not None:
                 return {_local(inner.tag, names): _element_value(inner, depth + 1, names)}
         return text

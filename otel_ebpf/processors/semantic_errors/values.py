@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from otel_ebpf.processors.semantic_errors.rules import norm
+
 # Values of an error member that mean "no error".
 _EMPTY_WORDS = frozenset({"", "0", "false", "null", "none", "ok", "success", "nil", "no_error", "noerror", "no error"})
 _FLAG_FALSE = frozenset({"false", "0", "no", "n", "f", "ko", "ng", "nein", "non", "нет", "否"})
@@ -171,6 +173,15 @@ def is_empty(value: object, depth: int = 0) -> bool:
     if cls is dict:
         return not value or (depth == 0 and all(is_empty(v, 1) for v in value.values()))
     return False
+
+
+MAX_TEXT = 768  # characters of error text scanned for type keywords (its first words say what failed)
+
+
+def typing_text(parts: list[str]) -> str:
+    """The texts collected by :func:`add_text`, as the type keywords are matched against: joined, cut
+    to MAX_TEXT characters, normalised."""
+    return norm(" ".join(parts)[:MAX_TEXT])
 
 
 def add_text(value: object, parts: list[str], depth: int = 0, max_depth: int = 4) -> None:
