@@ -18,16 +18,23 @@ Two phases, each run without the agent then with it:
     and kernel events lost.
 Then the agent's peak RSS over the whole run (VmHWM; target <= 100 MB).
 
+With --tls, nginx serves HTTPS (TLS 1.3, a self-signed certificate) and wrk speaks it: the agent
+reads nginx's plaintext with uprobes on libssl (SSL_read, SSL_write and their _ex forms, entry
+and return), so the nginx CPU per request with ÷ without includes what the uprobes cost
+(reported in µs per request as well).
+
 Run as root after `sh scripts/setup.sh --test`, alone on the machine for figures that mean
 something (every other process takes CPU from nginx, wrk and the agent):
-    .venv/bin/python bench/bench_nginx.py [--duration 20] [--rate 5000] [--max-cpu 0.2] [--all-processes]
-Results: bench/results/nginx[-all][-cpuX].json.
+    .venv/bin/python bench/bench_nginx.py [--duration 20] [--rate 5000] [--max-cpu 0.2] [--all-processes] [--tls]
+Results: bench/results/nginx[-all][-cpuX][-tls].json.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import ssl
+import subprocess
 import tempfile
 import time
 import urllib.request
@@ -43,9 +50,13 @@ PACED_CONNECTIONS = 50
 SATURATION_CONNECTIONS = 4
 
 
+SCHEME = "http"  # "https" with --tls
+
+
 def served(port: int) -> int:
     """Requests nginx has served since it started (stub_status; this request included)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/nginx_status", timeout=10) as resp:
+    context = ssl._create_unverified_context() if SCHEME == "https" else None  # noqa: S323 - our own cert
+    with urllib.request.urlopen(f"{SCHEME}://127.0.0.1:{port}/nginx_status", timeout=10, context=context) as resp:
         text = resp.read().decode()
     return int(re.search(r"^\s*\d+\s+\d+\s+(\d+)\s*$", text, re.M).group(1))
 
@@ -84,7 +95,9 @@ def paced(server: Server, args, tmp: Path, agent: Agent | None) -> dict:
     n0 = served(server.port)
     before = Counts(agent, agent.settle()) if agent else None
     cpu0, agent_cpu0 = cpu_seconds(nginx), agent.cpu() if agent else 0.0
-    run = wrk(f"http://127.0.0.1:{server.port}/json", args.duration, PACED_CONNECTIONS, paced_script(tmp, args.rate))
+    run = wrk(
+        f"{SCHEME}://127.0.0.1:{server.port}/json", args.duration, PACED_CONNECTIONS, paced_script(tmp, args.rate)
+    )
     cpu1 = cpu_seconds(nginx)
     n1 = served(server.port)
     out = {"wrk": run, "served": n1 - n0, "nginx_cpu_s": cpu1 - cpu0, "n1": n1}
@@ -98,7 +111,7 @@ def saturation(server: Server, args, agent: Agent | None, previous: dict) -> dic
     """The saturation phase, right after the paced one: its last reads are this one's first."""
     n0, before = previous["n1"], previous.get("after")
     agent_cpu0 = agent.cpu() if agent else 0.0
-    run = wrk(f"http://127.0.0.1:{server.port}/json", args.duration, SATURATION_CONNECTIONS)
+    run = wrk(f"{SCHEME}://127.0.0.1:{server.port}/json", args.duration, SATURATION_CONNECTIONS)
     n1 = served(server.port)
     out = {"wrk": run, "served": n1 - n0}
     if agent:
@@ -115,14 +128,25 @@ def main() -> int:
     parser.add_argument(
         "--max-cpu", type=float, default=0.0, help="receivers.ebpf.max_cpu, cores (default 0: no limit)"
     )
+    parser.add_argument("--tls", action="store_true", help="HTTPS: nginx with libssl 3, read by uprobes")
     args = parser.parse_args()
 
+    global SCHEME
     tmp = Path(tempfile.mkdtemp(prefix="otel-ebpf-bench-"))
-    server = Server("nginx", tmp)
+    tls = None
+    if args.tls:
+        SCHEME = "https"
+        tls = (tmp / "cert.pem", tmp / "key.pem")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", str(tls[1]), "-out", str(tls[0]), "-days", "1", "-subj", "/CN=localhost"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    server = Server("nginx", tmp, tls=tls)
     rotel, otlp_port = start_rotel(tmp)
     agent = None
     try:
-        wrk(f"http://127.0.0.1:{server.port}/json", 2, SATURATION_CONNECTIONS)  # warm-up
+        wrk(f"{SCHEME}://127.0.0.1:{server.port}/json", 2, SATURATION_CONNECTIONS)  # warm-up
         base_paced = paced(server, args, tmp, None)
         base_sat = saturation(server, args, None, base_paced)
         agent = Agent(tmp, otlp_port, None if args.all_processes else ["nginx"], args.max_cpu)
@@ -141,6 +165,7 @@ def main() -> int:
         stop_process(rotel)
 
     mode = ("all processes" if args.all_processes else "nginx only") + f", max_cpu={args.max_cpu}"
+    mode += ", HTTPS (uprobes on libssl)" if args.tls else ""
     report = Report(f"nginx + wrk, {args.duration}s per run, agent observing {mode} (figures: see bench_nginx.py)")
     p, s = with_paced, with_sat
     report.info("paced.rate_requested", args.rate)
@@ -164,6 +189,7 @@ def main() -> int:
     cpu_with = p["nginx_cpu_s"] / p["served"] * 1e6
     report.info("paced.nginx_cpu_us_per_request_without", cpu_without)
     report.info("paced.nginx_cpu_us_per_request_with", cpu_with)
+    report.info("paced.nginx_cpu_us_per_request_added", cpu_with - cpu_without)
     report.add("paced.nginx_cpu_ratio", cpu_with / cpu_without, ("<=", 1.2))
     report.info("paced.agent_idle_cpu_percent (before)", p["before"].idle_cpu_percent)
     report.info("paced.kernel_lost_events", int(p["after"].lost() - p["before"].lost()))
@@ -202,6 +228,7 @@ def main() -> int:
     )
     report.print()
     name = ("nginx-all" if args.all_processes else "nginx") + (f"-cpu{args.max_cpu}" if args.max_cpu else "")
+    name += "-tls" if args.tls else ""
     path = report.write(name + ".json", {"mode": mode, "duration_s": args.duration})
     print(f"  results: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     return 0

@@ -60,6 +60,9 @@
 #ifndef MAX_SHED_KEYS
 #define MAX_SHED_KEYS 4096
 #endif
+#ifndef MAX_TLS_CALLS
+#define MAX_TLS_CALLS 16384 /* threads inside a TLS library read or write at once */
+#endif
 #define MAX_IOV 8
 #define NS_PER_EXCHANGE 1000000000ULL /* a token of the rate bucket, in its fixed-point unit */
 
@@ -141,7 +144,9 @@ struct stream_pos {
     __u8 observed;  /* an observed thread moved data on it: EVENT_CLOSE reports its end */
     __u32 tgid;     /* the process that last moved data on the socket, and its fd: whose the */
     __s32 fd;       /* EVENT_CLOSE is (it may come from softirq, in no process of its own) */
-    __u32 pad;
+    __u8 tls;       /* its bytes are TLS records: the socket path sends no data event, the uprobes
+                     * on the TLS library send the plaintext (tls_ciphertext) */
+    __u8 pad[3];
     /* The process filter's decision for the last thread that moved data on the socket: its tid << 2
      * | THREAD_WANTED or THREAD_NOT, stored at once (two threads may decide on two CPUs).  Decided
      * once per thread of the socket, not per call (reading the thread's name and looking it up cost
@@ -214,6 +219,50 @@ BPF_HASH(filter_comms, struct comm_key, __u8, 64);
 #ifdef FILTER_PORTS
 BPF_HASH(filter_ports, __u16, __u8, 256);
 #endif
+
+/* ---- TLS: the calls into the TLS library in progress, and which socket each connection uses ---- */
+
+/* An SSL_read/SSL_write (or _ex) between its entry and its return, per thread. */
+struct tls_call {
+    __u64 ssl;      /* the library's connection (SSL *) */
+    __u64 buf;      /* the plaintext buffer */
+    __u64 done_ptr; /* SSL_*_ex: where the library stores the bytes moved; 0: the return value is */
+    __u64 sk;       /* the socket a syscall inside the call moved ciphertext on; 0: none did */
+    __s32 fd;
+    __u32 pad;
+};
+/* A TLS connection of a process: (SSL *, tgid); two processes may hold equal pointers. */
+struct tls_key {
+    __u64 ssl;
+    __u32 tgid;
+    __u32 pad;
+};
+struct tls_sock {
+    __u64 sk;
+    __s32 fd;
+    __u32 pad;
+    __u64 ts; /* tls_last_read: when */
+};
+/* pid_tgid -> the thread's call in progress (entry to return). */
+BPF_HASH(tls_calls, __u64, struct tls_call, MAX_TLS_CALLS);
+/* Go's crypto/tls: a goroutine's call in progress, by (goroutine, process).  Not by thread: a
+ * goroutine that blocks in Read is parked and may resume on another thread.  Its g is in R14
+ * (Go's register ABI, Go >= 1.17), at the call, at its returns and at any syscall it makes. */
+struct go_key {
+    __u64 g;
+    __u32 tgid;
+    __u32 pad;
+};
+BPF_HASH(go_tls_calls, struct go_key, struct tls_call, MAX_TLS_CALLS);
+/* The socket of each TLS connection, learnt from the syscall inside one of its calls: a read served
+ * from the library's buffer makes none.  LRU: connections are not followed to their end here. */
+BPF_TABLE("lru_hash", struct tls_key, struct tls_sock, tls_socks, MAX_CONNECTIONS);
+/* pid_tgid -> the TLS socket the thread last read ciphertext from outside a TLS call.  A library
+ * that reads the socket itself into a memory BIO (Node.js: libuv reads, then SSL_read decrypts
+ * in the same callback) makes no syscall inside SSL_read: its first SSL_read of a connection is
+ * tied to that socket when it comes within TLS_LAST_READ_NS of the read. */
+BPF_TABLE("lru_hash", __u64, struct tls_sock, tls_last_read, MAX_TLS_CALLS);
+#define TLS_LAST_READ_NS 10000000ULL
 
 static __always_inline void count(int index) {
     __u64 *value = stats.lookup(&index);
@@ -494,7 +543,8 @@ static __always_inline int would_shed(__u64 now) {
 
 /* Starts counting a shed exchange whose request line begins at user address `head`. */
 static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct socket_call *call, __u8 method,
-                                       __u64 head, __u32 mlen, __u64 seglen, __u16 port, __u8 role, __u64 ts_exit) {
+                                       __u64 head, __u32 mlen, __u64 seglen, __u16 port, __u8 role, __u64 ts_exit,
+                                       __u8 tls) {
     p->shed = 1;
     p->resync = 1;
     p->req_dir = call->direction;
@@ -506,6 +556,7 @@ static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct so
     p->key.method = method;
     p->key.port = port;
     p->key.minor = 1; /* p->comm is the calling thread's (thread_wanted) */
+    p->key.tls = tls;
     /* The path: read once, hashed up to '?' or ' ' (FNV-1a), kept for userspace's http.route. */
     __u64 n = seglen > mlen ? seglen - mlen : 0;
     __builtin_memset(p->path, 0, sizeof(p->path));
@@ -571,7 +622,7 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
                     }
 #endif
                     count(reason);
-                    start_shed(p, id, call, method, head, mlen, seglen, port, role, now);
+                    start_shed(p, id, call, method, head, mlen, seglen, port, role, now, (*flags & EVENT_TLS) != 0);
                     return 1;
                 }
             } else if ((w & 0xffffffffffffffULL) == 0x2e312f50545448ULL /* "HTTP/1." */) {
@@ -653,21 +704,59 @@ static __always_inline int read_syscall(struct socket_call *call) {
     return 1;
 }
 
-/* sock_{send,recv}_length(struct sock *sk, int ret, int flags): inside sock_sendmsg/sock_recvmsg. */
-static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, __u8 direction) {
-    __u64 sk = ctx->args[0];
-    long ret = (int)ctx->args[1];
-    if (direction == DIR_INBOUND && ((int)ctx->args[2] & MSG_PEEK_))
-        return; /* the bytes stay in the socket: the read that takes them is the one to see */
-    __u8 type;
-    if (ret > 0)
-        type = EVENT_DATA;
-    else if (ret == 0 && direction == DIR_INBOUND)
-        type = EVENT_EOF;
-    else if (ret == -104 || ret == -32 || ret == -110 || ret == -103) /* ECONNRESET EPIPE ETIMEDOUT ECONNABORTED */
-        type = EVENT_ERROR;
-    else
-        return; /* would-block and other non-events */
+/* Whether a socket call of the thread `id` moved TLS ciphertext: it runs inside one of the thread's
+ * SSL_read/SSL_write calls (whose socket it then tells: tls_return), or the socket's first bytes
+ * seen here were a TLS record (a handshake, or the records of a connection older than the agent).
+ * Its bytes make no event and move no stream position: the positions count plaintext, sent by
+ * the uprobes.  EOF and errors are the connection's own: still reported (returns 0). */
+static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 sk, struct socket_call *call,
+                                          __u8 type, long ret, __u8 direction) {
+    struct tls_call *c = tls_calls.lookup(&id);
+    if (!c && p->tls) {
+        /* A Go program's TLS call: its goroutine is in the syscall's saved R14. */
+        struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+        struct go_key key = {};
+        bpf_probe_read_kernel(&key.g, sizeof(key.g), &regs->r14);
+        key.tgid = id >> 32;
+        c = go_tls_calls.lookup(&key);
+    }
+    if (c) {
+        c->sk = sk;
+        c->fd = call->fd;
+        p->tls = 1;
+        return type == EVENT_DATA;
+    }
+    if (p->tls) {
+        if (type == EVENT_DATA && direction == DIR_INBOUND) {
+            struct tls_sock last = {};
+            last.sk = sk;
+            last.fd = call->fd;
+            last.ts = bpf_ktime_get_ns();
+            tls_last_read.update(&id, &last);
+        }
+        return type == EVENT_DATA;
+    }
+    if (type != EVENT_DATA || p->last_dir != 0)
+        return 0;
+    __u64 len = (__u64)ret;
+    __u64 head = first_segment(call, &len);
+    if (!head || len < 3)
+        return 0;
+    __u8 record[3] = {};
+    bpf_probe_read_user(record, sizeof(record), (void *)head);
+    /* A record header: content type 20-23 (change_cipher_spec, alert, handshake, application_data),
+     * then the version's major byte 3 (SSL 3.0 to TLS 1.3 all write 3.x). */
+    if (record[0] >= 20 && record[0] <= 23 && record[1] == 3 && record[2] <= 4) {
+        p->tls = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Data, EOF or an error on socket `sk`: from the socket call the thread is in (`tls_buf` 0), or
+ * the plaintext a TLS library call of the thread moved (`tls_buf`: its buffer, `tls_fd` its
+ * socket's fd): the event, the stream positions and the HTTP/1 state, from there on the same. */
+static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd) {
     /* A socket with positions is TCP over IPv4/IPv6 (only those get some): its struct sock is read
      * only the first time.  (bench/bench_kernel_cost.py, with the port filter decided once per
      * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.)
@@ -696,17 +785,23 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
     if (p && !thread_wanted(p, sk, id))
         return;
     struct socket_call call = {};
-    if (!read_syscall(&call))
+    if (tls_buf) {
+        call.buf = tls_buf;
+        call.fd = tls_fd;
+        call.kind = BUF_PLAIN;
+    } else if (!read_syscall(&call)) {
         return;
+    }
+    if (p) {
+        p->tgid = id >> 32;
+        p->fd = call.fd;
+        if (!tls_buf && tls_ciphertext(p, id, sk, &call, type, ret, direction))
+            return;
+    }
     __u64 now = bpf_ktime_get_ns();
     call.sk = sk;
     call.ts_enter = now;
     call.direction = direction;
-
-    if (p) {
-        p->tgid = id >> 32;
-        p->fd = call.fd;
-    }
     if (type == EVENT_DATA && p) {
         /* Counted before anything can fail (and for calls not followed): whatever happens to this
          * call's event, the next event of the socket starts `ret` bytes further. */
@@ -727,7 +822,7 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         return; /* its positions are kept (cheap), nothing else */
 #endif
 
-    __u16 flags = 0;
+    __u16 flags = tls_buf ? EVENT_TLS : 0;
     /* The common case reads nothing more: a new phase of a socket known to be HTTP, nothing shed
      * on it, and an exchange starting now would not be shed.  Whether it starts one (and takes a
      * token) is then read from the payload copied for the event. */
@@ -825,6 +920,24 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
     }
 }
 
+/* sock_{send,recv}_length(struct sock *sk, int ret, int flags): inside sock_sendmsg/sock_recvmsg. */
+static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, __u8 direction) {
+    __u64 sk = ctx->args[0];
+    long ret = (int)ctx->args[1];
+    if (direction == DIR_INBOUND && ((int)ctx->args[2] & MSG_PEEK_))
+        return; /* the bytes stay in the socket: the read that takes them is the one to see */
+    __u8 type;
+    if (ret > 0)
+        type = EVENT_DATA;
+    else if (ret == 0 && direction == DIR_INBOUND)
+        type = EVENT_EOF;
+    else if (ret == -104 || ret == -32 || ret == -110 || ret == -103) /* ECONNRESET EPIPE ETIMEDOUT ECONNABORTED */
+        type = EVENT_ERROR;
+    else
+        return; /* would-block and other non-events */
+    on_transfer(sk, ret, type, direction, 0, 0);
+}
+
 RAW_TRACEPOINT_PROBE(sock_recv_length) {
     on_socket_call(ctx, DIR_INBOUND);
     return 0;
@@ -833,6 +946,154 @@ RAW_TRACEPOINT_PROBE(sock_send_length) {
     on_socket_call(ctx, DIR_OUTBOUND);
     return 0;
 }
+
+/* ---- TLS plaintext: uprobes on the TLS library's SSL_read, SSL_write, SSL_read_ex, SSL_write_ex ----
+ *
+ * Attached by userspace (otel_ebpf/receivers/ebpf/tls.py) to each libssl file and to executables
+ * that link OpenSSL statically: at entry the thread's call is remembered (tls_calls); the syscall
+ * the library makes inside it moves ciphertext on the socket, which tls_ciphertext names and keeps
+ * from becoming an event; at return the plaintext is sent as that socket's data, flagged EVENT_TLS.
+ * (OpenSSL 1.1 and 3: int SSL_read(SSL *, void *, int), int SSL_read_ex(SSL *, void *, size_t,
+ * size_t *readbytes), the same for writes; BoringSSL has the first two.) */
+
+/* Whether the calling process's TLS calls are followed: not the agent's, nor those the filters
+ * leave out (the uprobes are on the file: every process that maps it hits them). */
+static __always_inline int tls_process_wanted(__u64 id) {
+#if defined(FILTER_PIDS) || defined(FILTER_COMMS)
+    char comm[16] = {};
+    bpf_get_current_comm(comm, sizeof(comm));
+    return process_wanted(id >> 32, comm);
+#else
+    return (id >> 32) != SELF_PID;
+#endif
+}
+
+static __always_inline int tls_enter(struct pt_regs *ctx, __u64 done_ptr) {
+    __u64 id = bpf_get_current_pid_tgid();
+    if (!tls_process_wanted(id))
+        return 0;
+    struct tls_call c = {};
+    c.ssl = PT_REGS_PARM1(ctx);
+    c.buf = PT_REGS_PARM2(ctx);
+    c.done_ptr = done_ptr;
+    c.fd = -1;
+    if (tls_calls.update(&id, &c) != 0)
+        count(STAT_TLS_CALLS_FULL);
+    return 0;
+}
+
+/* The socket of a TLS call that made no syscall: the ciphertext the thread has just read (a memory
+ * BIO), else the connection's last known socket, if that socket is still the process's open TLS
+ * connection (an SSL * freed and allocated again for a new connection must not inherit the old
+ * one's socket: closed, its positions are gone).  Returns 0 when there is none. */
+static __always_inline int tls_link(struct tls_key *key, __u64 id, __u8 direction, struct tls_call *c) {
+    struct tls_sock *link = 0;
+    if (direction == DIR_INBOUND) {
+        link = tls_last_read.lookup(&id);
+        if (link && bpf_ktime_get_ns() - link->ts > TLS_LAST_READ_NS)
+            link = 0;
+    }
+    if (!link)
+        link = tls_socks.lookup(key);
+    if (!link)
+        return 0;
+    __u64 sk = link->sk;
+    __s32 fd = link->fd;
+    struct stream_pos *p = stream_positions.lookup(&sk);
+    if (!p || !p->tls || p->fd != fd || p->tgid != key->tgid)
+        return 0;
+    struct tls_sock fresh = {};
+    fresh.sk = sk;
+    fresh.fd = fd;
+    tls_socks.update(key, &fresh);
+    c->sk = sk;
+    c->fd = fd;
+    return 1;
+}
+
+/* The plaintext of a TLS call that moved `ret` > 0 bytes: sent as the data of its socket. */
+static __always_inline void tls_deliver(struct tls_call *c, long ret, __u8 direction, __u64 id) {
+    struct tls_key key = {};
+    key.ssl = c->ssl;
+    key.tgid = id >> 32;
+    if (c->sk) {
+        struct tls_sock link = {};
+        link.sk = c->sk;
+        link.fd = c->fd;
+        tls_socks.update(&key, &link);
+    } else if (!tls_link(&key, id, direction, c)) {
+        count(STAT_TLS_UNLINKED); /* no syscall of this connection seen yet (a memory BIO's first write) */
+        return;
+    }
+    on_transfer(c->sk, ret, EVENT_DATA, direction, c->buf, c->fd);
+}
+
+static __always_inline int tls_return(struct pt_regs *ctx, __u8 direction) {
+    __u64 id = bpf_get_current_pid_tgid();
+    struct tls_call *found = tls_calls.lookup(&id);
+    if (!found)
+        return 0;
+    struct tls_call c = *found;
+    tls_calls.delete(&id);
+    long ret = (int)PT_REGS_RC(ctx);
+    if (c.done_ptr) {
+        if (ret != 1)
+            return 0;
+        __u64 done = 0;
+        bpf_probe_read_user(&done, sizeof(done), (void *)c.done_ptr);
+        ret = (long)done;
+    }
+    if (ret > 0) /* else: would block, close_notify, an error: the socket path reports the connection's end */
+        tls_deliver(&c, ret, direction, id);
+    return 0;
+}
+
+int tls_read_enter(struct pt_regs *ctx) { return tls_enter(ctx, 0); }
+int tls_read_ex_enter(struct pt_regs *ctx) { return tls_enter(ctx, PT_REGS_PARM4(ctx)); }
+int tls_write_enter(struct pt_regs *ctx) { return tls_enter(ctx, 0); }
+int tls_write_ex_enter(struct pt_regs *ctx) { return tls_enter(ctx, PT_REGS_PARM4(ctx)); }
+int tls_read_return(struct pt_regs *ctx) { return tls_return(ctx, DIR_INBOUND); }
+int tls_write_return(struct pt_regs *ctx) { return tls_return(ctx, DIR_OUTBOUND); }
+
+/* Go: func (c *tls.Conn) Read(b []byte) (int, error) and Write, register ABI: c in RAX, b's pointer
+ * in RBX; n returned in RAX.  No uretprobe (it would rewrite the return address on a goroutine
+ * stack the runtime moves): userspace puts go_tls_*_return on each RET instruction. */
+static __always_inline int go_tls_enter(struct pt_regs *ctx) {
+    __u64 id = bpf_get_current_pid_tgid();
+    if (!tls_process_wanted(id))
+        return 0;
+    struct go_key key = {};
+    key.g = ctx->r14;
+    key.tgid = id >> 32;
+    struct tls_call c = {};
+    c.ssl = ctx->ax;
+    c.buf = ctx->bx;
+    c.fd = -1;
+    if (go_tls_calls.update(&key, &c) != 0)
+        count(STAT_TLS_CALLS_FULL);
+    return 0;
+}
+
+static __always_inline int go_tls_return(struct pt_regs *ctx, __u8 direction) {
+    __u64 id = bpf_get_current_pid_tgid();
+    struct go_key key = {};
+    key.g = ctx->r14;
+    key.tgid = id >> 32;
+    struct tls_call *found = go_tls_calls.lookup(&key);
+    if (!found)
+        return 0;
+    struct tls_call c = *found;
+    go_tls_calls.delete(&key);
+    long ret = (long)ctx->ax;
+    if (ret > 0)
+        tls_deliver(&c, ret, direction, id);
+    return 0;
+}
+
+int go_tls_read_enter(struct pt_regs *ctx) { return go_tls_enter(ctx); }
+int go_tls_write_enter(struct pt_regs *ctx) { return go_tls_enter(ctx); }
+int go_tls_read_return(struct pt_regs *ctx) { return go_tls_return(ctx, DIR_INBOUND); }
+int go_tls_write_return(struct pt_regs *ctx) { return go_tls_return(ctx, DIR_OUTBOUND); }
 
 /* ---- the end of a connection ---- */
 

@@ -19,6 +19,8 @@
 #define EVENT_RESYNC 2    /* the first event of the socket after exchanges the kernel shed (counted in
                            * `shed_counts`, no event sent): the gap in the stream before it is intentional.
                            * `turn` is its phase (also on EVENT_EOF/EVENT_ERROR/EVENT_CLOSE) */
+#define EVENT_TLS 4       /* EVENT_DATA(_MORE): TLS plaintext, read by a uprobe on the TLS library's
+                           * read/write functions (the socket itself only carries ciphertext) */
 
 /* event_header.direction */
 #define DIR_INBOUND 0  /* read by the process */
@@ -67,7 +69,9 @@ struct event_header {
 #define STAT_SHED_RING_PRESSURE 5 /* exchanges shed: the ring buffer was fuller than RING_PRESSURE_BYTES */
 #define STAT_SHED_RATE 6       /* exchanges shed: the per-CPU token bucket (max_spans_per_second) was empty */
 #define STAT_SHED_OVERFLOW 7   /* shed exchanges counted in the overflow entry: `shed_counts` was full */
-#define STAT_COUNT 8
+#define STAT_TLS_UNLINKED 8    /* TLS plaintext of a connection whose socket is unknown: no event */
+#define STAT_TLS_CALLS_FULL 9  /* a TLS read/write could not be remembered between entry and return */
+#define STAT_COUNT 10
 
 /* ---- Exchanges the kernel shed: counted per (process, role, method, status, path) ---- */
 
@@ -95,7 +99,8 @@ struct shed_key {
     __u8 role;        /* ROLE_SERVER or ROLE_CLIENT (from the direction of the request if unknown) */
     __u8 method;      /* HTTP_* */
     __u8 minor;       /* HTTP/1.<minor> of the response (of 1 when there was none) */
-    __u8 pad[5];
+    __u8 tls;         /* 1: over TLS (plaintext from the uprobes): url.scheme https */
+    __u8 pad[4];
 };
 
 /* Per CPU; userspace sums the CPUs.  comm and path are set by the CPU that made the entry. */

@@ -389,6 +389,43 @@ def check_lockdown(host: Host) -> Check | None:
     return Check("lockdown", Status.INFO, mode)
 
 
+def check_tls(host: Host) -> list[Check]:
+    """The TLS libraries and executables found (as the agent finds them at start), and whether the
+    uprobes attach to each: a do-nothing program of the uprobes' type is attached and detached."""
+    if host.access("/sys/bus/event_source/devices/uprobe/type") is not Access.PRESENT:
+        return [Check("uprobes", Status.WARN, "no uprobe PMU: HTTPS stays invisible", "a kernel with CONFIG_UPROBES")]
+    if host.root != Path("/"):
+        return [Check("uprobes", Status.INFO, "available")]
+    from otel_ebpf.config.schema import defaults  # noqa: PLC0415
+    from otel_ebpf.kernel.bpf import load_noop_kprobe  # noqa: PLC0415
+    from otel_ebpf.receivers.ebpf.config import SCHEMA  # noqa: PLC0415
+    from otel_ebpf.receivers.ebpf.tls import TlsProbes  # noqa: PLC0415
+
+    try:
+        program = load_noop_kprobe()
+    except OSError as exc:
+        return [Check("uprobes", Status.WARN, f"cannot try them: the kernel refused a program ({exc.strerror})")]
+    probes = TlsProbes(lambda name: program, defaults(SCHEMA)["tls"])
+    try:
+        probes.start(watch=False)
+    finally:
+        probes.close()
+        os.close(program)
+    checks = [Check("uprobes", Status.OK, "available; TLS capture attaches to the files below")]
+    for target in sorted(probes.targets.values(), key=lambda t: (t.kind, t.path)):
+        if not target.library:
+            continue  # no TLS library in it
+        label = f"TLS {target.kind}"
+        what = f"{target.path}: {target.library}"
+        if target.symbols and not target.error:
+            checks.append(Check(label, Status.OK, f"{what}: uprobes attach ({', '.join(target.symbols)})"))
+        else:
+            checks.append(Check(label, Status.WARN, f"{what}: not attached ({target.error})"))
+    if len(checks) == 1:
+        checks.append(Check("TLS libraries", Status.INFO, "none found yet (processes started later are found then)"))
+    return checks
+
+
 def run_checks(host: Host | None = None) -> list[Check]:
     """Runs every check against ``host`` (the real machine by default)."""
     host = host or Host()
@@ -407,6 +444,7 @@ def run_checks(host: Host | None = None) -> list[Check]:
         check_kprobes(host, events),
         check_ring_buffer(host),
         check_memlock(host),
+        *check_tls(host),
     ]
     lockdown = check_lockdown(host)
     if lockdown is not None:

@@ -3,7 +3,7 @@
 # Idempotent: run it as often as you like.
 #
 #   sh scripts/setup.sh          # the agent: bcc, kernel headers, tracefs, a venv in .venv
-#   sh scripts/setup.sh --test   # the above plus what the tests use: nginx, Node.js, curl, wrk, gcc, rotel, pytest
+#   sh scripts/setup.sh --test   # the above plus what the tests use: nginx, Node.js, Go, curl, wrk, gcc, rotel, pytest
 #   sh scripts/setup.sh --bench  # --test plus what bench/bench_flask.py runs: Flask, gunicorn, the OpenTelemetry SDK
 #                                # and its Flask instrumentation (pyproject's `bench` extra); perf (linux-perf)
 #
@@ -52,8 +52,9 @@ if [ "$WITH_TESTS" = 1 ]; then
     # openssl and capsh (libcap2-bin): the TLS and dropped-capability tests.
     # gcc and binutils (objcopy): tests/test_kernel_records.py compiles the bpf/*.h headers with
     # `gcc -gbtf` and reads their BTF, to check the Python records against the C structs.
+    # golang-go: tests/test_tls_e2e.py builds a Go HTTPS server (crypto/tls uprobes).
     # prometheus: a real Prometheus scrapes the prometheus exporter (and promtool lints it).
-    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils"
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils golang-go"
     need_pkgs="$need_pkgs prometheus"
 fi
 # perf: bench/bench_syscall_tax.py (perf bench syscall basic) and profiling the observed service.

@@ -127,14 +127,44 @@ def stop_process(proc: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10
             proc.wait()
 
 
-class Server:
-    """A real HTTP server process on a loopback port."""
+def build_go_server(tmp: Path) -> Path:
+    """tests/apps/go_server built with the machine's Go (a skip outside CI without one)."""
+    go = require_binary("go")
+    exe = tmp / "go_server"
+    if not exe.exists():
+        subprocess.run([go, "build", "-o", str(exe), "."], cwd=APPS / "go_server", check=True, capture_output=True)
+    return exe
 
-    def __init__(self, kind: str, tmp: Path, upstream_port: int = 0, env: dict | None = None, access_log: bool = False):
+
+class Server:
+    """A real HTTP server process on a loopback port.
+
+    Args:
+        port: The port (0: a free one).
+        tls: (certificate, key) PEM files: serve HTTPS (kinds python, nginx, node, go).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        tmp: Path,
+        upstream_port: int = 0,
+        env: dict | None = None,
+        access_log: bool = False,
+        port: int = 0,
+        tls: tuple[Path, Path] | None = None,
+    ):
         self.kind = kind
-        self.port = free_port()
+        self.port = port or free_port()
         penv = dict(os.environ, **(env or {}))
-        if kind == "python":
+        if tls:
+            penv.update(TLS_CERT=str(tls[0]), TLS_KEY=str(tls[1]))
+        if kind == "go":
+            if not tls:
+                raise ValueError("the Go server serves HTTPS only")
+            args = [str(build_go_server(tmp)), str(self.port), str(tls[0]), str(tls[1])]
+            self.exe = "go_server"
+        elif kind == "python":
             args = [sys.executable, str(APPS / "pyserver.py"), str(self.port)]
             if upstream_port:
                 args.append(str(upstream_port))
@@ -151,6 +181,13 @@ class Server:
             )
             if access_log:  # one line per request served: what exact counts are checked against
                 conf = conf.replace("access_log off;", f"access_log {tmp}/access.log;")
+            if tls:
+                listen = f"listen 127.0.0.1:{self.port};"
+                conf = conf.replace(
+                    listen,
+                    f"{listen[:-1]} ssl; ssl_protocols TLSv1.2 TLSv1.3;"
+                    f" ssl_certificate {tls[0]}; ssl_certificate_key {tls[1]};",
+                )
             (tmp / "static").mkdir(exist_ok=True)
             (tmp / "static" / "big.bin").write_bytes(random.Random(64).randbytes(64 * 1024))  # the same every run
             (tmp / "nginx.conf").write_text(conf)
@@ -297,6 +334,16 @@ class AgentProcess:
 
     def metrics(self) -> list[dict]:
         return flatten_metrics(self.requests())
+
+    def self_metrics(self) -> dict[tuple[str, tuple], float]:
+        """The latest value of every self-metric point (``otel_ebpf.*``), by (name, sorted attributes)."""
+        latest: dict[tuple[str, tuple], float] = {}
+        for p in self.metrics():
+            if p["name"].startswith("otel_ebpf."):
+                point = p["point"]
+                value = point.get("asInt", point.get("asDouble", 0))
+                latest[(p["name"], tuple(sorted(p["attributes"].items())))] = float(value)
+        return latest
 
     def wait_for_spans(self, predicate, count: int, timeout: float = 20.0) -> list[dict]:
         deadline = time.monotonic() + timeout

@@ -58,13 +58,7 @@ def _agent(
 
 def _counters(agent: AgentProcess) -> dict[tuple[str, tuple], float]:
     """The latest value of every self-metric point, by (name, attributes)."""
-    latest: dict[tuple[str, tuple], float] = {}
-    for p in agent.metrics():
-        if p["name"].startswith("otel_ebpf."):
-            point = p["point"]
-            value = point.get("asInt", point.get("asDouble", 0))
-            latest[(p["name"], tuple(sorted(p["attributes"].items())))] = float(value)
-    return latest
+    return agent.self_metrics()
 
 
 def _dropped_requests(counters: dict) -> dict[str, float]:

@@ -57,8 +57,8 @@ class _Map:
         return self.items.pop(key, None) is not None
 
 
-def _key(tgid=77, role=ROLE_SERVER, method=1, status=200, port=8080, path_hash=5, minor=1) -> bytes:
-    return SHED_KEY.struct.pack(path_hash, tgid, status, port, role, method, minor)
+def _key(tgid=77, role=ROLE_SERVER, method=1, status=200, port=8080, path_hash=5, minor=1, tls=0) -> bytes:
+    return SHED_KEY.struct.pack(path_hash, tgid, status, port, role, method, minor, tls)
 
 
 def test_the_reader_sums_cpus_and_hands_over_what_each_entry_gained():
@@ -130,6 +130,28 @@ def test_counts_go_into_the_series_of_the_same_exchanges():
     assert point.count == 3 and point.sum == pytest.approx(0.043)
     assert list(point.bucket_counts)[:3] == [1, 0, 2] and point.min == 0.003 and point.max == 0.025
     assert BOUNDS_S == DURATION_BUCKETS
+
+
+def test_counts_over_tls_go_into_the_https_series():
+    metrics = HttpMetrics()
+    x = HttpExchange()
+    x.role, x.process, x.method, x.status_code, x.route, x.http_version = Role.SERVER, PROCESS, "GET", 200, "/r", "1.1"
+    x.scheme, x.start_time_ns, x.end_time_ns = "https", 0, 3_000_000
+    metrics.record([x])
+    kmap = _Map()
+    tls_entry = _value(2, 40_000_000, [0, 0, 2] + [0] * 12, 15_000_000, 25_000_000, b"nginx", b"/r")
+    kmap.items[_key(tls=1)] = [tls_entry, _value()]
+    kmap.items[_key(path_hash=6)] = [
+        _value(1, 1_000_000, [1] + [0] * 14, 1_000_000, 1_000_000, b"nginx", b"/r"),
+        _value(),
+    ]
+    sheds = KernelCounts(0, 2, lambda pid, comm: PROCESS, read=kmap.read).poll(now=0.0)
+    assert sorted(s.count.scheme for s in sheds) == ["http", "https"]
+    metrics.record_counts([dataclasses.replace(s.count, route="/r") for s in sheds])
+    (rm,) = metrics.collect(10)
+    points = rm.scope_metrics[0].metrics[0].histogram.data_points
+    by_scheme = {next(a.value.string_value for a in p.attributes if a.key == "url.scheme"): p.count for p in points}
+    assert by_scheme == {"https": 3, "http": 1}
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
 import subprocess
 import time
 from dataclasses import dataclass
@@ -28,6 +29,29 @@ class Sent:
     status: int
     client_port: int
     via: str  # keepalive | fresh | curl | pipelined
+    tls: str = ""  # over TLS: the version ("TLSv1.2", "TLSv1.3")
+
+
+def client_context(version: str) -> ssl.SSLContext:
+    """A client context that trusts anything (the tests' self-signed certificates) and speaks only
+    TLS `version` ("TLSv1.2" or "TLSv1.3")."""
+    context = ssl._create_unverified_context()  # noqa: S323 - the tests' own self-signed servers
+    context.minimum_version = context.maximum_version = ssl.TLSVersion[version.replace(".", "_")]
+    return context
+
+
+_VERSIONS = ("TLSv1.3", "TLSv1.2")
+
+
+def _connection(port: int, tls: bool, n: int) -> http.client.HTTPConnection:
+    """A connection to the server; over TLS, the n-th one speaks TLS 1.3 or 1.2 in turn."""
+    if tls:
+        return http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=client_context(_VERSIONS[n % 2]))
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+
+def _version(conn: http.client.HTTPConnection) -> str:
+    return conn.sock.version() if isinstance(conn.sock, ssl.SSLSocket) else ""
 
 
 def _request(conn: http.client.HTTPConnection, method: str, path: str) -> int:
@@ -39,8 +63,9 @@ def _request(conn: http.client.HTTPConnection, method: str, path: str) -> int:
     return resp.status
 
 
-def run_mixed_workload(port: int, total: int = 1000) -> list[Sent]:
-    """Keep-alive connections, fresh connections, curl processes and one pipelined batch."""
+def run_mixed_workload(port: int, total: int = 1000, tls: bool = False) -> list[Sent]:
+    """Keep-alive connections, fresh connections, curl processes and one pipelined batch; with
+    `tls`, over HTTPS, half the connections in TLS 1.3 and half in TLS 1.2."""
     sent: list[Sent] = []
     plan = [(MIX[i % len(MIX)][0], MIX[i % len(MIX)][1].format(n=i + 1), MIX[i % len(MIX)][2]) for i in range(total)]
     n_keepalive, n_fresh, n_curl = int(total * 0.6), int(total * 0.3), int(total * 0.05)
@@ -49,25 +74,26 @@ def run_mixed_workload(port: int, total: int = 1000) -> list[Sent]:
     # 60%: four keep-alive connections
     per_conn = n_keepalive // 4
     for c in range(4):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = _connection(port, tls, c)
         count = per_conn if c < 3 else n_keepalive - 3 * per_conn
         for _ in range(count):
             method, path, expected = plan[i]
             i += 1
             status = _request(conn, method, path)
             assert status == expected, (method, path, status)
-            sent.append(Sent(method, path, status, conn.sock.getsockname()[1], "keepalive"))
+            sent.append(Sent(method, path, status, conn.sock.getsockname()[1], "keepalive", _version(conn)))
         conn.close()
     # 30%: a fresh connection per request
-    for _ in range(n_fresh):
+    for n in range(n_fresh):
         method, path, expected = plan[i]
         i += 1
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = _connection(port, tls, n)
         status = _request(conn, method, path)
-        sent.append(Sent(method, path, status, conn.sock.getsockname()[1], "fresh"))
+        sent.append(Sent(method, path, status, conn.sock.getsockname()[1], "fresh", _version(conn)))
         conn.close()
-    # 5%: curl processes (other clients, other syscalls)
-    for _ in range(n_curl):
+    # 5%: curl processes (other clients, other syscalls; over TLS, libssl's SSL_read/SSL_write)
+    scheme = "https" if tls else "http"
+    for n in range(n_curl):
         method, path, expected = plan[i]
         i += 1
         args = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{local_port}", "-X", method]
@@ -75,18 +101,26 @@ def run_mixed_workload(port: int, total: int = 1000) -> list[Sent]:
             args = ["curl", "-s", "-o", "/dev/null", "-I", "-w", "%{http_code} %{local_port}"]
         if method in ("POST", "PUT"):
             args += ["-H", "Content-Type: application/json", "-d", '{"name":"widget"}']
-        out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=10)
+        version = ""
+        if tls:
+            version = _VERSIONS[n % 2]
+            args += ["-k", "--http1.1", "--tlsv1.2", "--tls-max", version[4:]]
+        out = subprocess.run(args + [f"{scheme}://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=10)
         code, local_port = out.stdout.split()
-        sent.append(Sent(method, path, int(code), int(local_port), "curl"))
+        sent.append(Sent(method, path, int(code), int(local_port), "curl", version))
     # the rest: one pipelined batch of GETs written in a single send
-    sent.extend(pipelined_batch(port, [f"/items/{i + k + 1}" for k in range(n_pipelined)]))
+    sent.extend(pipelined_batch(port, [f"/items/{i + k + 1}" for k in range(n_pipelined)], tls=tls))
     return sent
 
 
-def pipelined_batch(port: int, paths: list[str]) -> list[Sent]:
+def pipelined_batch(port: int, paths: list[str], tls: bool = False) -> list[Sent]:
     """Writes all requests at once, then reads the responses in order."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     client_port = sock.getsockname()[1]
+    version = ""
+    if tls:
+        sock = client_context("TLSv1.3").wrap_socket(sock)
+        version = sock.version()
     payload = b"".join(f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() for p in paths)
     sock.sendall(payload)
     reader = sock.makefile("rb")
@@ -103,15 +137,15 @@ def pipelined_batch(port: int, paths: list[str]) -> list[Sent]:
             if name.strip().lower() == "content-length":
                 length = int(value.strip())
         reader.read(length)
-        sent.append(Sent("GET", p, status, client_port, "pipelined"))
+        sent.append(Sent("GET", p, status, client_port, "pipelined", version))
     reader.close()
     sock.close()
     return sent
 
 
-def timed_get(port: int, path: str) -> float:
+def timed_get(port: int, path: str, tls: bool = False) -> float:
     """Round trip of one request on a fresh connection, measured by the client, in seconds."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = _connection(port, tls, 0)
     conn.connect()
     started = time.perf_counter()
     conn.request("GET", path)

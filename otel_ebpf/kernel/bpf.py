@@ -19,6 +19,7 @@ import ctypes
 import errno
 import os
 import platform
+import re
 import struct
 
 from otel_ebpf.kernel.capabilities import describe_missing, effective_capabilities, missing_capabilities
@@ -33,6 +34,7 @@ __all__ = [
     "bpf_syscall_number",
     "link_program_fd",
     "link_raw_tracepoint",
+    "load_noop_kprobe",
     "map_delete",
     "map_exists",
     "map_info",
@@ -140,6 +142,7 @@ BPF_MAP_LOOKUP_ELEM = 1
 BPF_MAP_UPDATE_ELEM = 2
 BPF_MAP_DELETE_ELEM = 3
 BPF_MAP_GET_NEXT_KEY = 4
+BPF_PROG_LOAD = 5
 BPF_OBJ_PIN = 6
 BPF_OBJ_GET = 7
 BPF_PROG_GET_FD_BY_ID = 13
@@ -153,6 +156,7 @@ _COMMAND_NAMES = {
     BPF_MAP_UPDATE_ELEM: "map update",
     BPF_MAP_DELETE_ELEM: "map delete",
     BPF_MAP_GET_NEXT_KEY: "map get_next_key",
+    BPF_PROG_LOAD: "prog load",
     BPF_OBJ_PIN: "obj pin",
     BPF_OBJ_GET: "obj get",
     BPF_PROG_GET_FD_BY_ID: "prog get_fd_by_id",
@@ -196,6 +200,39 @@ def require_bpf_permission() -> None:
             " of docs/reference.md §5.3 (otel-ebpf check)"
         ) from None
     os.close(fd)
+
+
+class _ProgLoadAttr(ctypes.Structure):
+    _fields_ = [("prog_type", ctypes.c_uint32), ("insn_cnt", ctypes.c_uint32), ("insns", ctypes.c_uint64),
+                ("license", ctypes.c_uint64), ("log_level", ctypes.c_uint32), ("log_size", ctypes.c_uint32),
+                ("log_buf", ctypes.c_uint64), ("kern_version", ctypes.c_uint32),
+                ("prog_flags", ctypes.c_uint32)]  # fmt: skip
+
+
+_BPF_PROG_TYPE_KPROBE = 2
+# r0 = 0; exit
+_NOOP_INSNS = bytes.fromhex("b7000000000000009500000000000000")
+_LICENSE = b"GPL\0"
+
+
+def load_noop_kprobe() -> int:
+    """Loads a program of the kprobe type (the uprobes' type) that does nothing; returns its fd.
+
+    ``otel-ebpf check`` attaches it where the TLS uprobes would go, to tell whether they attach.
+    Raises OSError when the kernel refuses it.
+    """
+    insns = ctypes.create_string_buffer(_NOOP_INSNS, len(_NOOP_INSNS))
+    license_ = ctypes.create_string_buffer(_LICENSE)
+    major, minor, patch = (list(map(int, re.findall(r"\d+", platform.release())[:3])) + [0, 0, 0])[:3]
+    attr = _ProgLoadAttr(
+        prog_type=_BPF_PROG_TYPE_KPROBE,
+        insn_cnt=len(_NOOP_INSNS) // 8,
+        insns=ctypes.addressof(insns),
+        license=ctypes.addressof(license_),
+        # Kernels before 5.0 check it for kprobe programs: LINUX_VERSION_CODE (patch capped at 255).
+        kern_version=(major << 16) + (minor << 8) + min(patch, 255),
+    )
+    return _bpf(BPF_PROG_LOAD, attr)
 
 
 class _MapElemAttr(ctypes.Structure):

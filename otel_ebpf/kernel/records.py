@@ -34,6 +34,7 @@ __all__ = [
     "EVENT_HEADER",
     "EVENT_POS_VALID",
     "EVENT_RESYNC",
+    "EVENT_TLS",
     "FLOW_CLIENT",
     "FLOW_KEY",
     "FLOW_SERVER",
@@ -172,6 +173,7 @@ EVENT_DATA_MORE = 5  # the next piece of a large read
 # event_header.flags
 EVENT_POS_VALID = 1  # stream_pos and other_pos are known
 EVENT_RESYNC = 2  # the first event after exchanges the kernel shed: the gap before it is intentional
+EVENT_TLS = 4  # TLS plaintext, from the uprobes on the TLS library
 # event_header.direction
 DIR_INBOUND = 0  # read by the process
 DIR_OUTBOUND = 1  # written by the process
@@ -190,6 +192,8 @@ _HTTP_STATS = (
     ("STAT_SHED_RING_PRESSURE", "shed_ring_pressure"),
     ("STAT_SHED_RATE", "shed_rate"),
     ("STAT_SHED_OVERFLOW", "shed_overflow"),
+    ("STAT_TLS_UNLINKED", "tls_unlinked"),
+    ("STAT_TLS_CALLS_FULL", "tls_calls_full"),
 )
 HTTP_STAT_NAMES = tuple(name for _, name in _HTTP_STATS)
 # Why the kernel shed exchanges: the `reason` of otel_ebpf.ebpf.shed_exchanges (its stat is shed_<reason>).
@@ -256,7 +260,8 @@ SHED_KEY = Record(
         ("role", "B"),
         ("method", "B"),
         ("minor", "B"),
-        ("pad", "5x"),
+        ("tls", "B"),
+        ("pad", "4x"),
     ],
 )
 SHED_VALUE = Record(
@@ -272,7 +277,7 @@ SHED_VALUE = Record(
     ],
 )
 # The key of the entry that counts what no longer fits in `shed_counts` (made at load).
-SHED_OVERFLOW_KEY = SHED_KEY.struct.pack(0, SHED_OVERFLOW_TGID, 0, 0, 0, 0, 0)
+SHED_OVERFLOW_KEY = SHED_KEY.struct.pack(0, SHED_OVERFLOW_TGID, 0, 0, 0, 0, 0, 0)
 
 HTTP_EVENTS_H = Header(
     "http_events.h",
@@ -286,6 +291,7 @@ HTTP_EVENTS_H = Header(
             "EVENT_DATA_MORE": EVENT_DATA_MORE,
             "EVENT_POS_VALID": EVENT_POS_VALID,
             "EVENT_RESYNC": EVENT_RESYNC,
+            "EVENT_TLS": EVENT_TLS,
             "DIR_INBOUND": DIR_INBOUND,
             "DIR_OUTBOUND": DIR_OUTBOUND,
             "ROLE_UNKNOWN": ROLE_UNKNOWN,

@@ -84,6 +84,8 @@ class HttpExchange:
         "local_port",
         "peer_address",
         "peer_port",
+        # url.scheme: "https" when the exchange was read from a TLS library (plaintext), else "http"
+        "scheme",
         # the kernel's struct sock * of the connection (0: unknown), the key of its TCP evidence
         "sk",
         # outcome when there was no (complete) response: "connection_reset", "timeout", ...
@@ -131,6 +133,7 @@ class HttpExchange:
         self.local_port = 0
         self.peer_address = ""
         self.peer_port = 0
+        self.scheme = "http"
         self.sk = 0
         self.error_type: str | None = None
         self.trace_id = b""

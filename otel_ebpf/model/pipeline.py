@@ -132,6 +132,7 @@ class RequestCount:
         http_version: ``network.protocol.version`` (kernel counts).
         server_address: ``server.address`` of client requests (kernel counts: the peer's address).
         server_port: ``server.port`` of client requests.
+        scheme: ``url.scheme``: ``https`` for requests over TLS.
         min_s: The shortest duration, or None when unknown.
         max_s: The longest duration, or None when unknown.
     """
@@ -154,3 +155,4 @@ class RequestCount:
     server_port: int = 0
     min_s: float | None = None
     max_s: float | None = None
+    scheme: str = "http"

@@ -6,7 +6,7 @@ which the agent calls once per export interval and which returns cumulative hist
 
 Series are keyed per resource (``exchange.process.key``) and per metric by a tuple of
 attribute *values* in a fixed order (see ``_SERVER_KEYS``/``_CLIENT_KEYS``); ``url.scheme``
-is always ``http`` and is added at collect time.  ``url.path`` is never an attribute.
+is ``https`` for exchanges read from a TLS library, else ``http``.  ``url.path`` is never an attribute.
 
 Cardinality: at most ``max_series`` series per metric per resource; further combinations are
 recorded into the series ``otel.metric.overflow=true`` (the SDK's convention) and counted in
@@ -52,6 +52,7 @@ _SERVER_KEYS = (
     "http.route",
     "network.protocol.version",
     "error.type",
+    "url.scheme",
 )
 _CLIENT_KEYS = _SERVER_KEYS + ("server.address", "server.port")
 _ERROR_KIND = "otel_ebpf.error.kind"  # set by semantic_errors on business and system errors
@@ -155,7 +156,7 @@ class HttpMetrics:
                     _, err = classify(ex)
                     if role == _SERVER:
                         series_map = state.server  # type: ignore[union-attr]
-                        attrs: tuple = (method, ex.status_code, ex.route, ex.http_version, err)
+                        attrs: tuple = (method, ex.status_code, ex.route, ex.http_version, err, ex.scheme)
                     elif role == _CLIENT:
                         series_map = state.client  # type: ignore[union-attr]
                         host_header = ex.request_headers.get("host")
@@ -166,6 +167,7 @@ class HttpMetrics:
                             ex.route,
                             ex.http_version,
                             err,
+                            ex.scheme,
                             server_addr or ex.peer_address,
                             ex.peer_port,
                         )
@@ -226,7 +228,7 @@ class HttpMetrics:
                 if state is None:
                     state = self._states[process.key] = _ResourceState(process)
                 method = c.method if c.method in KNOWN_METHODS else OTHER
-                attrs: tuple = (method, c.status_code, c.route, c.http_version, c.error_type)
+                attrs: tuple = (method, c.status_code, c.route, c.http_version, c.error_type, c.scheme)
                 if c.role == _SERVER:
                     series_map = state.server
                 elif c.role == _CLIENT:
@@ -332,7 +334,6 @@ class HttpMetrics:
             if value is None or value == "" or (name == "server.port" and not value):
                 continue
             out.append((name, value))
-        out.append(("url.scheme", "http"))
         return tuple(out)
 
     def self_metrics(self) -> dict[tuple[str, Attrs], int]:

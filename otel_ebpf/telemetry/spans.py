@@ -114,6 +114,7 @@ _K_RESP_BODY = key_prefix("otel_ebpf.http.response.body")
 
 # Fully pre-encoded constant attributes.
 _SCHEME_HTTP = str_attr(key_prefix("url.scheme"), "http")
+_SCHEME_HTTPS = str_attr(key_prefix("url.scheme"), "https")
 _METHOD_OTHER = str_attr(_K_METHOD, OTHER)
 _m_method: dict[str, bytes] = {}  # known methods only; cleared when the known set changes
 register_method_memo(_m_method)
@@ -208,7 +209,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
             parts.append(_m_path.get(path) or cached_str_attr(_m_path, _K_PATH, path))
         else:
             parts.append(str_attr(_K_PATH, path))
-    parts.append(_SCHEME_HTTP)
+    parts.append(_SCHEME_HTTPS if ex.scheme == "https" else _SCHEME_HTTP)
     query = ex.query
     if query:
         query = redactor.redact_query(query)
@@ -257,7 +258,8 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     if server_port:
         parts.append(_m_server_port.get(server_port) or cached_int_attr(_m_server_port, _K_SERVER_PORT, server_port))
     if is_client:
-        url = f"http://{authority}{path}?{query}" if query else f"http://{authority}{path}"
+        scheme = ex.scheme
+        url = f"{scheme}://{authority}{path}?{query}" if query else f"{scheme}://{authority}{path}"
         parts.append(str_attr(_K_FULL, url))
     else:
         client_addr = peer_addr

@@ -1,5 +1,8 @@
-// The same routes as pyserver.py, served by Node's http module (writev/read on the wire).
+// The same routes as pyserver.py, served by Node's http module (writev/read on the wire), or by
+// its https module when TLS_CERT and TLS_KEY name PEM files.
+const fs = require("fs");
 const http = require("http");
+const https = require("https");
 const port = parseInt(process.argv[2], 10);
 
 function reply(res, status, body, headers = {}) {
@@ -12,7 +15,10 @@ function reply(res, status, body, headers = {}) {
   res.end(body);
 }
 
-const server = http.createServer((req, res) => {
+const tls = process.env.TLS_CERT
+  ? { cert: fs.readFileSync(process.env.TLS_CERT), key: fs.readFileSync(process.env.TLS_KEY) }
+  : null;
+const handler = (req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
@@ -24,8 +30,11 @@ const server = http.createServer((req, res) => {
     if (path === "/old") return reply(res, 301, "", { Location: "/new" });
     if (path === "/fail") return reply(res, 500, '{"error":"boom"}');
     if (path === "/sleep") return setTimeout(() => reply(res, 200, '{"slept":true}'), 50);
+    if (path === "/checkout")
+      return reply(res, 200, '{"success": false, "error": {"code": "card_declined", "message": "Your card was declined"}}');
     return reply(res, 404, '{"error":"not found"}');
   });
-});
+};
+const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
 server.keepAliveTimeout = 30000;
 server.listen(port, "127.0.0.1", () => console.log("ready"));

@@ -1,12 +1,15 @@
 """A small HTTP/1.1 keep-alive server with the routes the integration tests exercise.
 
 Usage: python pyserver.py PORT [UPSTREAM_PORT]
+With TLS_CERT and TLS_KEY in the environment (PEM files) it serves HTTPS (TLS 1.2 and 1.3).
 With UPSTREAM_PORT, GET /chain calls GET /items/7 on that port, forwarding the
 incoming traceparent header unchanged (what a context-propagating app does).
 """
 
 import http.client
 import json
+import os
+import ssl
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: with Nagle the second waits for the client's delayed ACK
+    # (40 ms a request over TLS, where each write is a record of its own).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # keep the test output clean
         pass
@@ -80,5 +86,9 @@ UPSTREAM = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 if __name__ == "__main__":
     server = ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
     server.daemon_threads = True
+    if os.environ.get("TLS_CERT"):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(os.environ["TLS_CERT"], os.environ["TLS_KEY"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print("ready", flush=True)
     server.serve_forever()

@@ -36,6 +36,7 @@ from otel_ebpf.receivers.ebpf.events import HEADER_SIZE, STAT_NAMES
 from otel_ebpf.receivers.ebpf.kernel_counts import KernelCounts, ShedCount
 from otel_ebpf.receivers.ebpf.loader import CaptureOptions, HttpCaptureProgram
 from otel_ebpf.receivers.ebpf.telemetry_exclusion import TelemetryExclusion
+from otel_ebpf.receivers.ebpf.tls import TlsProbes
 from otel_ebpf.receivers.helper.processes import shared_resolver
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ class Capture:
         self.kernel_counts: KernelCounts | None = None  # the kernel's counts of shed exchanges
         self.budget: CpuBudget | None = None  # with max_cpu: steers the kernel's span rate
         self._span_rate = 0  # the kernel's span rate set at load (0: no limit)
+        self.tls: TlsProbes | None = None  # the uprobes on TLS libraries (tls.enabled)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -208,10 +210,14 @@ class Capture:
             pids=sorted(union.pids),
             executables=sorted(union.executables),
             ports=sorted(union.ports),
+            tls=c["tls"]["enabled"],
         )
         program = self._program or HttpCaptureProgram(options)
         program.load()
         self.program = program
+        if options.tls and hasattr(program, "program_fd"):
+            self.tls = TlsProbes(program.program_fd, c["tls"], options.self_pid)
+            self.tls.start()
         self._span_rate = program.options.max_spans_per_second
         if self._max_cpu > 0 and self._span_rate > 0 and hasattr(program, "set_span_rate"):
             self.budget = CpuBudget(self._max_cpu, self._span_rate, c["max_spans_per_second"])
@@ -259,6 +265,8 @@ class Capture:
             self._cycle(final=True)
         finally:
             try:
+                if self.tls is not None:
+                    self.tls.close()
                 self.program.close()
             finally:
                 self._lock.release()
@@ -435,6 +443,12 @@ class Capture:
         for reason in SHED_REASONS:
             result[("otel_ebpf.ebpf.shed_exchanges", (("reason", reason),))] = kernel[f"shed_{reason}"]
         result[("otel_ebpf.ebpf.shed_counts.overflow", ())] = kernel["shed_overflow"]
+        # TLS plaintext the kernel could not send: no socket known for the connection yet (a library
+        # that moves ciphertext through memory, not the socket), or no room to remember a call.
+        for reason in ("tls_unlinked", "tls_calls_full"):
+            result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel.get(reason, 0)
+        if self.tls is not None:
+            result.update(self.tls.counters())
         if self.kernel_counts is not None:
             result[("otel_ebpf.ebpf.shed_counts.delivered", ())] = self.kernel_counts.counted
         # Data events whose stream position the kernel could not give: a gap of unknown size.

@@ -140,6 +140,21 @@ SCHEMA = Section(
             "telemetry_executables": List(Str(check=check_not_empty), default=TELEMETRY_EXECUTABLES),
             "telemetry_ports": List(Int(min=1, max=65535), default=TELEMETRY_PORTS),
         },
+        # HTTPS: the plaintext of TLS libraries, read by uprobes (receivers/ebpf/tls.py).  The first
+        # ebpf receiver's settings apply to the agent's one kernel program.
+        "tls": {
+            "enabled": Bool(True),
+            # OpenSSL and its forks: libssl.so* files, and executables that export SSL_read/SSL_write.
+            "openssl": Bool(True),
+            # Go's crypto/tls in Go executables (Go >= 1.17, with their symbol table).
+            "go": Bool(True),
+            # More library files to attach to (besides the system's and those processes map).
+            "libraries": List(Str(check=check_not_empty)),
+            # Files attached at most (each costs 8 uprobes); past it counted, not attached.
+            "max_attachments": Int(256, min=1, max=4096),
+            # How often /proc is scanned for processes and libraries that appeared.
+            "rescan_interval": Duration("1s", min=0.1, max=60.0),
+        },
         "http": {
             "routes": {
                 "patterns": List(Str(check=_check_route)),

@@ -36,6 +36,8 @@ _EVENT_DATA = ev.EVENT_DATA
 _EVENT_DATA_MORE = ev.EVENT_DATA_MORE
 _DIR_OUTBOUND = ev.DIR_OUTBOUND
 _POS_VALID = ev.EVENT_POS_VALID
+_POS_VALID_TLS = ev.EVENT_POS_VALID | ev.EVENT_TLS
+_TLS = ev.EVENT_TLS
 _CLIENT = Role.CLIENT
 _new = object.__new__
 _NAMES_MAX = 4096  # addresses and process names remembered by a tracker
@@ -87,6 +89,7 @@ class Connection:
         "sk",
         "destination",
         "next_pos",
+        "scheme",
     )
 
     def __init__(self, pid: int, fd: int, http: Http1Connection, sk: int = 0):
@@ -105,6 +108,7 @@ class Connection:
         # Where the next event of each direction (DIR_INBOUND, DIR_OUTBOUND) must start in the
         # socket's stream (the kernel's stream_pos); -1 until the first event with a position.
         self.next_pos = [-1, -1]
+        self.scheme = "http"  # "https": its data events are TLS plaintext (EVENT_TLS)
 
 
 class TrackerStats:
@@ -188,6 +192,8 @@ class ConnectionTracker:
                 conn = connections.get(key)
                 if conn is None:
                     conn = self._open(key, role, family, raw)
+                    if flags & _TLS:
+                        conn.scheme = "https"
                 payload = raw[HEADER_SIZE : HEADER_SIZE + captured]
                 if conn.ignored:
                     if more:
@@ -198,7 +204,9 @@ class ConnectionTracker:
                 http = conn.http
                 next_pos = conn.next_pos
                 expected = next_pos[direction]
-                if flags == _POS_VALID and (stream_pos == expected or (expected < 0 and stream_pos == 0)):
+                if (flags == _POS_VALID or flags == _POS_VALID_TLS) and (
+                    stream_pos == expected or (expected < 0 and stream_pos == 0)
+                ):
                     # The usual event: right where the last one of its direction ended, or the first
                     # bytes of a direction (what _check_positions does when there is no gap, without
                     # the call).
@@ -416,6 +424,7 @@ class ConnectionTracker:
         x.local_port = conn.local_port
         x.peer_address = conn.peer_address
         x.peer_port = conn.peer_port
+        x.scheme = conn.scheme
         x.sk = conn.sk
         x.parent_span_id = b""
         x.sampled = True

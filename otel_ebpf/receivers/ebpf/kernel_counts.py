@@ -160,7 +160,7 @@ class KernelCounts:
         return count, sum_ns, tuple(buckets), low, high, _text(comm), _text(path)
 
     def _record(self, key, n, sum_ns, buckets, low, high, comm, path, time_ns) -> ShedCount:
-        path_hash, tgid, status, port, role, method, minor = SHED_KEY.struct.unpack(key)
+        path_hash, tgid, status, port, role, method, minor, tls = SHED_KEY.struct.unpack(key)
         if tgid == SHED_OVERFLOW_TGID:
             tgid, role_, status_code, process = 0, Role.SERVER, None, None
             error_type = "_OTHER"  # what the requests were is not known
@@ -186,6 +186,7 @@ class KernelCounts:
             role=role_,
             http_version=version,
             server_port=port if role_ == Role.CLIENT else 0,
+            scheme="https" if tls else "http",
             min_s=low / 1e9 if low != _NO_MIN else None,
             max_s=high / 1e9,
         )

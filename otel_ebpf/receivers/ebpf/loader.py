@@ -33,7 +33,7 @@ from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_BOUNDS_NS, SHED_OVERF
 from otel_ebpf.kernel.ringbuf import RingBufferReader
 from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
 
-__all__ = ["CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach", "per_cpu_rate"]
+__all__ = ["TLS_PROGRAMS", "CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach", "per_cpu_rate"]
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,20 @@ TRACEPOINTS = {
     "inet_sock_set_state": ("inet_sock_set_state", 3),  # sk, oldstate, newstate
     "tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
 }
+# The uprobe programs on the TLS library (bpf/http_capture.c), loaded with the rest when TLS capture is
+# on and attached by the agent (otel_ebpf/receivers/ebpf/tls.py) to the files it finds.
+TLS_PROGRAMS = (
+    "tls_read_enter",
+    "tls_read_ex_enter",
+    "tls_write_enter",
+    "tls_write_ex_enter",
+    "tls_read_return",
+    "tls_write_return",
+    "go_tls_read_enter",
+    "go_tls_write_enter",
+    "go_tls_read_return",
+    "go_tls_write_return",
+)
 # -D flag -> (struct, member path, size) read at that offset by bpf/http_capture.c.
 KERNEL_OFFSETS = {
     **SOCK_OFFSETS,
@@ -77,6 +91,7 @@ class CaptureOptions:
     executables: list[str] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
     self_pid: int = field(default_factory=os.getpid)
+    tls: bool = True  # load TLS_PROGRAMS (attached to TLS libraries by the agent)
 
     def cflags(self) -> list[str]:
         pow2 = 1
@@ -137,6 +152,12 @@ def compile_and_attach(options: CaptureOptions):
         bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=[*options.cflags(), *kernel_flags()])
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
         raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
+    if options.tls:
+        for name in TLS_PROGRAMS:
+            try:
+                bpf.load_func(name.encode(), bcc.BPF.KPROBE)
+            except Exception as exc:
+                raise LoadError(f"loading {SOURCE_FILE.name}'s {name} failed: {exc}") from exc
     if options.pids:
         table = bpf[b"filter_pids"]
         for pid in options.pids:
@@ -198,6 +219,13 @@ class HttpCaptureProgram:
         pages = max(8, self.options.ring_buffer_size // PAGE_SIZE)
         self._ring = RingBufferReader(self._ring_fd, pages * PAGE_SIZE)
         log.debug("attached %d raw tracepoints", len(self._link_fds))
+
+    def program_fd(self, name: str) -> int:
+        """The fd of the loaded program `name` (-1 if it was not loaded)."""
+        try:
+            return self._prog_fds[self.programs.index(name)]
+        except (AttributeError, ValueError):
+            return -1
 
     def drain(self, limit: int = 0) -> list[bytes]:
         """The events waiting in the ring buffer (header + payload bytes), at most `limit` (0: every

@@ -55,6 +55,7 @@ _WANTED = frozenset(
         "url.path",
         "url.query",
         "url.full",
+        "url.scheme",
         "http.target",
         "http.url",
         "error.type",
@@ -186,6 +187,8 @@ def _exchange(span, attrs: dict, role: Role) -> HttpExchange:
     route = _str(attrs, "http.route")
     ex.route = route or None
     _fill_target(ex, attrs)
+    if _str(attrs, "url.scheme") == "https" or (_str(attrs, "url.full", "http.url") or "").startswith("https:"):
+        ex.scheme = "https"
     ex.error_type = _str(attrs, "error.type") or None
     version = _str(attrs, "network.protocol.version", "http.flavor")
     if version:
