@@ -147,6 +147,7 @@ struct stream_pos {
     __u8 tls;       /* its bytes are TLS records: the socket path sends no data event, the uprobes
                      * on the TLS library send the plaintext (tls_ciphertext) */
     __u8 pad[3];
+    __u64 tls_ssl;  /* the TLS connection (SSL *, *tls.Conn) whose call last moved its ciphertext; 0: none */
     /* The process filter's decision for the last thread that moved data on the socket: its tid << 2
      * | THREAD_WANTED or THREAD_NOT, stored at once (two threads may decide on two CPUs).  Decided
      * once per thread of the socket, not per call (reading the thread's name and looking it up cost
@@ -243,8 +244,10 @@ struct tls_sock {
     __u32 pad;
     __u64 ts; /* tls_last_read: when */
 };
-/* pid_tgid -> the thread's call in progress (entry to return). */
-BPF_HASH(tls_calls, __u64, struct tls_call, MAX_TLS_CALLS);
+/* pid_tgid -> the thread's call in progress (entry to return).  LRU: a call whose return never
+ * comes (its process exited inside it) must not hold a place for ever; sched_process_exit removes
+ * a thread's entry, so that a new process given the same pid finds none. */
+BPF_TABLE("lru_hash", __u64, struct tls_call, tls_calls, MAX_TLS_CALLS);
 /* Go's crypto/tls: a goroutine's call in progress, by (goroutine, process).  Not by thread: a
  * goroutine that blocks in Read is parked and may resume on another thread.  Its g is in R14
  * (Go's register ABI, Go >= 1.17), at the call, at its returns and at any syscall it makes. */
@@ -253,7 +256,10 @@ struct go_key {
     __u32 tgid;
     __u32 pad;
 };
-BPF_HASH(go_tls_calls, struct go_key, struct tls_call, MAX_TLS_CALLS);
+BPF_TABLE("lru_hash", struct go_key, struct tls_call, go_tls_calls, MAX_TLS_CALLS);
+/* Processes that made a Go TLS call: their sockets not (yet) known as TLS are looked up by goroutine
+ * too (a connection older than the agent, first seen mid-record, is not recognised by its bytes). */
+BPF_TABLE("lru_hash", __u32, __u8, go_tls_processes, 4096);
 /* The socket of each TLS connection, learnt from the syscall inside one of its calls: a read served
  * from the library's buffer makes none.  LRU: connections are not followed to their end here. */
 BPF_TABLE("lru_hash", struct tls_key, struct tls_sock, tls_socks, MAX_CONNECTIONS);
@@ -712,18 +718,26 @@ static __always_inline int read_syscall(struct socket_call *call) {
 static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 sk, struct socket_call *call,
                                           __u8 type, long ret, __u8 direction) {
     struct tls_call *c = tls_calls.lookup(&id);
-    if (!c && p->tls) {
-        /* A Go program's TLS call: its goroutine is in the syscall's saved R14. */
-        struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-        struct go_key key = {};
-        bpf_probe_read_kernel(&key.g, sizeof(key.g), &regs->r14);
-        key.tgid = id >> 32;
-        c = go_tls_calls.lookup(&key);
+    if (!c && (p->tls || p->http == HTTP_NOT)) {
+        /* A Go program's TLS call: its goroutine is in the syscall's saved R14.  Looked up for the
+         * sockets known as TLS, and for those whose first bytes were not HTTP (a connection older
+         * than the agent, seen first mid-record) of a process that made Go TLS calls. */
+        __u32 tgid = id >> 32;
+        if (p->tls || go_tls_processes.lookup(&tgid)) {
+            struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+            struct go_key key = {};
+            bpf_probe_read_kernel(&key.g, sizeof(key.g), &regs->r14);
+            key.tgid = tgid;
+            c = go_tls_calls.lookup(&key);
+        }
     }
-    if (c) {
+    /* A socket that carried plaintext HTTP is not TLS: a stale call (a thread id reused) must not
+     * silence it. */
+    if (c && (p->tls || p->last_dir == 0 || p->http == HTTP_NOT)) {
         c->sk = sk;
         c->fd = call->fd;
         p->tls = 1;
+        p->tls_ssl = c->ssl;
         return type == EVENT_DATA;
     }
     if (p->tls) {
@@ -797,6 +811,13 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         p->fd = call.fd;
         if (!tls_buf && tls_ciphertext(p, id, sk, &call, type, ret, direction))
             return;
+    } else if (!tls_buf) {
+        struct tls_call *c = tls_calls.lookup(&id); /* no positions for it (the map is full) */
+        if (c) {
+            c->sk = sk;
+            c->fd = call.fd;
+            return;
+        }
     }
     __u64 now = bpf_ktime_get_ns();
     call.sk = sk;
@@ -982,26 +1003,35 @@ static __always_inline int tls_enter(struct pt_regs *ctx, __u64 done_ptr) {
     return 0;
 }
 
-/* The socket of a TLS call that made no syscall: the ciphertext the thread has just read (a memory
- * BIO), else the connection's last known socket, if that socket is still the process's open TLS
- * connection (an SSL * freed and allocated again for a new connection must not inherit the old
- * one's socket: closed, its positions are gone).  Returns 0 when there is none. */
+/* The socket of a TLS call that made no syscall (its data was already decrypted in the library's
+ * buffer): the connection's last known socket, if that socket is still open, this process's, and
+ * last moved ciphertext for this connection (an SSL * freed and allocated again for a new
+ * connection must not inherit the old one's socket).  Else, for a read, the TLS socket the thread
+ * has just read outside any TLS call, unless another connection owns it (a memory BIO: Node.js
+ * reads the socket with libuv, then decrypts with SSL_read in the same callback).  0: none. */
 static __always_inline int tls_link(struct tls_key *key, __u64 id, __u8 direction, struct tls_call *c) {
-    struct tls_sock *link = 0;
-    if (direction == DIR_INBOUND) {
-        link = tls_last_read.lookup(&id);
-        if (link && bpf_ktime_get_ns() - link->ts > TLS_LAST_READ_NS)
-            link = 0;
+    struct tls_sock *link = tls_socks.lookup(key);
+    if (link) {
+        __u64 sk = link->sk;
+        struct stream_pos *p = stream_positions.lookup(&sk);
+        if (p && p->tls && p->tls_ssl == key->ssl && p->fd == link->fd && p->tgid == key->tgid) {
+            c->sk = sk;
+            c->fd = link->fd;
+            return 1;
+        }
     }
-    if (!link)
-        link = tls_socks.lookup(key);
-    if (!link)
+    if (direction != DIR_INBOUND)
+        return 0;
+    link = tls_last_read.lookup(&id);
+    if (!link || bpf_ktime_get_ns() - link->ts > TLS_LAST_READ_NS)
         return 0;
     __u64 sk = link->sk;
     __s32 fd = link->fd;
+    tls_last_read.delete(&id); /* one connection's read: not a later call's */
     struct stream_pos *p = stream_positions.lookup(&sk);
-    if (!p || !p->tls || p->fd != fd || p->tgid != key->tgid)
+    if (!p || !p->tls || p->fd != fd || p->tgid != key->tgid || (p->tls_ssl && p->tls_ssl != key->ssl))
         return 0;
+    p->tls_ssl = key->ssl;
     struct tls_sock fresh = {};
     fresh.sk = sk;
     fresh.fd = fd;
@@ -1071,6 +1101,10 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx) {
     c.fd = -1;
     if (go_tls_calls.update(&key, &c) != 0)
         count(STAT_TLS_CALLS_FULL);
+    if (!go_tls_processes.lookup(&key.tgid)) {
+        __u8 one = 1;
+        go_tls_processes.update(&key.tgid, &one);
+    }
     return 0;
 }
 
@@ -1094,6 +1128,14 @@ int go_tls_read_enter(struct pt_regs *ctx) { return go_tls_enter(ctx); }
 int go_tls_write_enter(struct pt_regs *ctx) { return go_tls_enter(ctx); }
 int go_tls_read_return(struct pt_regs *ctx) { return go_tls_return(ctx, DIR_INBOUND); }
 int go_tls_write_return(struct pt_regs *ctx) { return go_tls_return(ctx, DIR_OUTBOUND); }
+
+/* sched_process_exit(struct task_struct *p, ...): a thread ends; a TLS call it was in never returns. */
+RAW_TRACEPOINT_PROBE(sched_process_exit) {
+    __u64 id = bpf_get_current_pid_tgid();
+    tls_calls.delete(&id);
+    tls_last_read.delete(&id);
+    return 0;
+}
 
 /* ---- the end of a connection ---- */
 

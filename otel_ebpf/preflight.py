@@ -67,6 +67,7 @@ CAPTURE_TRACEPOINTS = (
     ("sock", "sock_send_length"),
     ("sock", "inet_sock_set_state"),
     ("tcp", "tcp_destroy_sock"),
+    ("sched", "sched_process_exit"),
 )
 RINGBUF_KERNEL = (5, 8)  # BPF_MAP_TYPE_RINGBUF
 MEMCG_ACCOUNTING_KERNEL = (5, 11)  # BPF memory charged to the cgroup instead of RLIMIT_MEMLOCK

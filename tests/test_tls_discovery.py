@@ -155,9 +155,9 @@ def test_a_library_copy_mapped_by_a_new_process_is_found_and_bounded(tmp_path, n
     copy = tmp_path / "lib" / "libssl.so.3"
     copy.parent.mkdir()
     shutil.copy(_libssl(), copy)
-    probes = _probes(lambda name: noop_program, max_attachments=256 if room else 1)
-    probes._consider(_libssl(), "library", explicit=True)  # attached: the one file allowed without room
-    probes.rescan(time.monotonic(), force=True)
+    # The system's libssl, configured: attached first, the one file allowed without room.
+    probes = _probes(lambda name: noop_program, max_attachments=256 if room else 1, libraries=[_libssl()])
+    probes.start(watch=False)
     env = dict(os.environ, LD_LIBRARY_PATH=str(copy.parent))
     child = subprocess.Popen(
         [sys.executable, "-c", "import ssl, sys; print(ssl.OPENSSL_VERSION, flush=True); sys.stdin.read()"],
@@ -178,3 +178,36 @@ def test_a_library_copy_mapped_by_a_new_process_is_found_and_bounded(tmp_path, n
         child.kill()
         child.wait()
         probes.close()
+
+
+STATIC_OPENSSL_C = r"""
+#include <stdio.h>
+/* Stand-ins with OpenSSL's names, exported (-rdynamic) as an executable linking OpenSSL statically
+ * exports them (official Node.js builds). */
+__attribute__((noinline)) int SSL_read(void *ssl, void *buf, int num) { return ssl ? num : 0; }
+__attribute__((noinline)) int SSL_write(void *ssl, const void *buf, int num) { return ssl ? num : 0; }
+int main(void) { printf("ready\n"); fflush(stdout); return getchar() == EOF ? SSL_read(0, 0, 0) : SSL_write(0, 0, 0); }
+"""
+
+
+def test_an_executable_exporting_the_openssl_api_is_found_and_released_when_it_is_gone(tmp_path, noop_program):
+    require_binary("gcc")
+    (tmp_path / "static.c").write_text(STATIC_OPENSSL_C)
+    exe = tmp_path / "static_openssl"
+    subprocess.run(["gcc", "-O1", "-rdynamic", "-o", str(exe), str(tmp_path / "static.c")], check=True)
+    probes = _probes(lambda name: noop_program)
+    probes.rescan(time.monotonic(), force=True)
+    child = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert child.stdout.readline() == b"ready\n"
+        probes.rescan(time.monotonic() + 10)  # the new process
+        target = {t.path: t for t in probes.targets.values()}[str(exe)]
+        assert (target.kind, target.library, target.symbols) == ("executable", "openssl", ("SSL_read", "SSL_write"))
+        assert len(target.fds) == 4  # entry and return of each
+    finally:
+        child.kill()
+        child.wait()
+    probes.rescan(time.monotonic() + 100, force=True)  # a full scan: no process runs it any more
+    assert str(exe) not in {t.path for t in probes.targets.values()}
+    assert not target.fds
+    probes.close()

@@ -215,7 +215,9 @@ class Capture:
         program = self._program or HttpCaptureProgram(options)
         program.load()
         self.program = program
-        if options.tls and hasattr(program, "program_fd"):
+        if options.tls and getattr(program, "tls_error", ""):
+            log.warning("HTTPS is not captured: %s (cleartext capture goes on)", program.tls_error)
+        elif options.tls and hasattr(program, "program_fd"):
             self.tls = TlsProbes(program.program_fd, c["tls"], options.self_pid)
             self.tls.start()
         self._span_rate = program.options.max_spans_per_second

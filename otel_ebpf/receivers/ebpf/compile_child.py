@@ -31,7 +31,9 @@ def build(options_json: str) -> tuple[dict, list[int]]:
     # The programs themselves, for the kernel's count of runs it skipped.
     programs = {name.decode(): fn.fd for name, fn in bpf.funcs.items()}
     fds += list(programs.values())
-    return {"tracepoints": [name.decode() for name in attached], "programs": list(programs)}, fds
+    reply = {"tracepoints": [name.decode() for name in attached], "programs": list(programs)}
+    reply["tls_error"] = bpf.otel_tls_error
+    return reply, fds
 
 
 def main(sock_fd: int, options_json: str) -> None:

@@ -146,7 +146,7 @@ SCHEMA = Section(
             "enabled": Bool(True),
             # OpenSSL and its forks: libssl.so* files, and executables that export SSL_read/SSL_write.
             "openssl": Bool(True),
-            # Go's crypto/tls in Go executables (Go >= 1.17, with their symbol table).
+            # Go's crypto/tls in Go executables (Go >= 1.18, with their symbol table).
             "go": Bool(True),
             # More library files to attach to (besides the system's and those processes map).
             "libraries": List(Str(check=check_not_empty)),

@@ -47,6 +47,7 @@ TRACEPOINTS = {
     "sock_recv_length": ("sock_recv_length", 3),
     "inet_sock_set_state": ("inet_sock_set_state", 3),  # sk, oldstate, newstate
     "tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
+    "sched_process_exit": ("sched_process_exit", 0),  # a thread ends: its TLS call in progress is forgotten
 }
 # The uprobe programs on the TLS library (bpf/http_capture.c), loaded with the rest when TLS capture is
 # on and attached by the agent (otel_ebpf/receivers/ebpf/tls.py) to the files it finds.
@@ -152,12 +153,14 @@ def compile_and_attach(options: CaptureOptions):
         bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=[*options.cflags(), *kernel_flags()])
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
         raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
+    bpf.otel_tls_error = ""  # why the TLS programs are not loaded (HTTPS not captured; the rest is)
     if options.tls:
         for name in TLS_PROGRAMS:
             try:
                 bpf.load_func(name.encode(), bcc.BPF.KPROBE)
-            except Exception as exc:
-                raise LoadError(f"loading {SOURCE_FILE.name}'s {name} failed: {exc}") from exc
+            except Exception as exc:  # bcc raises plain Exception with the verifier's output
+                bpf.otel_tls_error = f"loading {name} failed: {(str(exc).strip().splitlines() or [''])[-1]}"
+                break
     if options.pids:
         table = bpf[b"filter_pids"]
         for pid in options.pids:
@@ -213,6 +216,7 @@ class HttpCaptureProgram:
         )
         self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
+        self.tls_error: str = reply.get("tls_error", "")
         self.programs: list[str] = reply["programs"]  # names, in the order of the program fds
         self._link_fds = attachments[: len(self.tracepoints)]
         self._prog_fds = attachments[len(self.tracepoints) :]

@@ -95,7 +95,10 @@ class TlsProbes:
         self._proc = proc
         self._max = config["max_attachments"]
         self._interval = config["rescan_interval"]
-        self.targets: dict[tuple[int, int], TlsTarget] = {}  # (st_dev, st_ino) -> target
+        # (st_dev, st_ino, st_mtime_ns) -> target: each file once, an inode reused by a new file anew
+        self.targets: dict[tuple[int, int, int], TlsTarget] = {}
+        self._pinned: set[tuple[int, int, int]] = set()  # the system's and configured libraries
+        self._seen: set[tuple[int, int, int]] = set()  # the files met during the current full scan
         self._seen_pids: set[int] = set()
         self._next_scan = 0.0
         self._next_full_scan = 0.0
@@ -108,27 +111,38 @@ class TlsProbes:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def start(self, watch: bool = True) -> None:
-        """Attaches to the system's libraries, the configured ones, and what running processes use;
-        then (`watch`) looks for new ones every rescan_interval on the ``tls-discovery`` thread."""
+        """Attaches to the system's libraries and the configured ones (a few files: at once), then
+        to what running processes use: with `watch`, on the ``tls-discovery`` thread, which then
+        looks for new ones every rescan_interval (reading every executable of a busy host takes a
+        while: the capture thread is draining meanwhile); without, here."""
         with self._lock:
             for path in self._config["libraries"]:
-                self._consider(path, "library", explicit=True)
+                self._pin(self._consider(path, "library", explicit=True))
             for directory in LIBRARY_DIRS:
                 for path in sorted(glob(os.path.join(directory, "libssl.so*"))):
-                    self._consider(path, "library")
-            self._rescan(time.monotonic(), force=True)
+                    self._pin(self._consider(path, "library"))
         attached = self.attached()
         log.info("TLS capture: uprobes on %d file(s): %s", len(attached), ", ".join(t.path for t in attached) or "none")
         if watch:
             self._thread = threading.Thread(target=self._watch, name="tls-discovery", daemon=True)
             self._thread.start()
+        else:
+            self.rescan(time.monotonic(), force=True)
+
+    def _pin(self, key: tuple[int, int, int] | None) -> None:
+        if key is not None:
+            self._pinned.add(key)
 
     def _watch(self) -> None:
-        while not self._stop.wait(self._interval):
+        force = True  # the running processes, first
+        while True:
             try:
-                self.rescan(time.monotonic())
+                self.rescan(time.monotonic(), force=force)
             except Exception:  # a bug must not end discovery silently: logged, the next scan goes on
                 log.exception("TLS capture: scanning /proc failed")
+            force = False
+            if self._stop.wait(self._interval):
+                return
 
     def close(self) -> None:
         """Stops discovery and detaches every uprobe."""
@@ -163,10 +177,25 @@ class TlsProbes:
         except OSError:
             return
         todo = pids if full else pids - self._seen_pids
-        self._seen_pids = pids
+        self._seen = set()
         for pid in sorted(todo):
-            if pid != self._self_pid:
+            if pid != self._self_pid and not self._stop.is_set():
                 self._scan_process(pid)
+        self._seen_pids = pids
+        if full:
+            self._forget_unused()
+
+    def _forget_unused(self) -> None:
+        """After a full scan: the files no process uses any more are detached and forgotten (a
+        deleted binary's inode is freed, and the attachment counts no more against the limit);
+        those never attached are forgotten too, to be read again should a process use them."""
+        for key in [k for k in self.targets if k not in self._seen and k not in self._pinned]:
+            target = self.targets.pop(key)
+            for fd in target.fds:
+                os.close(fd)
+            if target.fds:
+                log.info("TLS capture: uprobes removed from %s (no process uses it)", target.path)
+            target.fds = []
 
     def _scan_process(self, pid: int) -> None:
         root = f"{self._proc}/{pid}"
@@ -185,40 +214,58 @@ class TlsProbes:
                     libraries.add(text)
         for path in sorted(libraries):
             # Through the process's root: a container's library, in its own mount namespace.
-            self._consider(f"{root}/root{path}", "library")
+            self._consider(f"{root}/root{path}", "library", name=self._name_in(pid, path))
 
-    def _consider(self, path: str, kind: str, explicit: bool = False) -> None:
-        """Attaches the probes to file `path` unless its inode was considered before."""
+    def _name_in(self, pid: int, path: str) -> str:
+        """How to name a file that process `pid` maps at `path`: the path, and whose it is when
+        this agent's `path` is another file (a container's)."""
+        try:
+            theirs, ours = os.stat(f"{self._proc}/{pid}/root{path}"), os.stat(path)
+            if (theirs.st_dev, theirs.st_ino) == (ours.st_dev, ours.st_ino):
+                return path
+        except OSError:
+            pass
+        return f"{path} (in the root of pid {pid})"
+
+    def _consider(self, path: str, kind: str, explicit: bool = False, name: str = "") -> tuple[int, int, int] | None:
+        """Attaches the probes to file `path` unless it was considered before; returns its key."""
         try:
             st = os.stat(path)
         except OSError as exc:
             if explicit:
                 self._fail(TlsTarget(path, kind), "unreadable", str(exc))
-            return
-        key = (st.st_dev, st.st_ino)
+            return None
+        key = (st.st_dev, st.st_ino, st.st_mtime_ns)
+        self._seen.add(key)
         if key in self.targets:
-            return
-        target = self.targets[key] = TlsTarget(os.path.realpath(path), kind)
+            return key
+        if kind == "executable" and not name:
+            try:
+                name = os.readlink(path)  # /proc/PID/exe: the path the process was started from
+            except OSError:
+                name = path
+        target = self.targets[key] = TlsTarget(name or os.path.realpath(path), kind)
         try:
             probes = self._openssl_probes(target, path)
             if probes is None and kind == "executable":
                 probes = self._go_probes(target, path)
-        except (OSError, ValueError) as exc:
-            if explicit or kind == "library":
-                self._fail(target, "unreadable", str(exc))
+        except Exception as exc:  # noqa: BLE001 - any file, however malformed, is one failure, never a crash
+            if explicit or kind == "library" or not isinstance(exc, (OSError, ValueError)):
+                self._fail(target, "unreadable", f"{exc.__class__.__name__}: {exc}")
             else:
                 target.error = "not ELF"  # scripts, kernel threads' absent exe: nothing to count
-            return
+            return key
         if probes is None:
             if explicit:
                 self._fail(target, "no_symbols", "neither SSL_read/SSL_write nor crypto/tls found")
             elif not target.error:
                 target.error = "no TLS library"
-            return
+            return key
         if sum(1 for t in self.targets.values() if t.fds) >= self._max:
             self._fail(target, "limit", f"max_attachments ({self._max}) reached")
-            return
+            return key
         self._attach(target, path, probes)
+        return key
 
     def _openssl_probes(self, target: TlsTarget, path: str) -> list[tuple[str, int, bool]] | None:
         """The OpenSSL probes of a file that exports SSL_read and SSL_write, else None."""
@@ -239,14 +286,15 @@ class TlsProbes:
     def _go_probes(self, target: TlsTarget, path: str) -> list[tuple[str, int, bool]] | None:
         """The crypto/tls probes of a Go executable (register ABI), else None."""
         version, functions = go_functions(path, tuple(GO_PROBES))
-        if version is None:
-            return None
-        target.library = f"go {version or '< 1.18'}"
+        if version is None or not functions:
+            return None  # not Go, or no crypto/tls in it
+        target.library = f"go {version or '(version unknown: built before Go 1.18)'}"
         if not register_abi(version):
-            self._fail(target, "go_version", f"Go {version or '< 1.18'}: the probes need Go >= 1.17")
+            # The register ABI came with Go 1.17, but only Go 1.18 writes its version where it is read.
+            self._fail(target, "go_version", f"{target.library}: the probes need Go >= 1.18")
             return None
         if len(functions) < len(GO_PROBES):
-            target.error = "no crypto/tls" if not functions else "crypto/tls incomplete"
+            target.error = "crypto/tls incomplete"
             return None
         target.symbols = tuple(functions)
         if not self._config["go"]:
