@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import http.client
+import re
 import subprocess
 import time
 
@@ -106,6 +107,8 @@ def test_https_workload_yields_server_and_client_spans(stack, name):
             assert a["network.protocol.version"] == "1.1"
             if kind == "SERVER":
                 assert a["network.peer.address"] == "127.0.0.1" and a["network.peer.port"] in client_ports, span
+                # The route as the heuristic makes it from the path (/items/7 -> /items/{id}).
+                assert a["http.route"] == re.sub(r"/\d+$", "/{id}", a["url.path"]), span
             else:
                 assert a["url.full"].startswith(f"https://127.0.0.1:{port}/"), span
     by_client = collections.Counter(r.via for r in sent)
