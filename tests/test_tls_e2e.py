@@ -90,6 +90,7 @@ def test_https_workload_yields_server_and_client_spans(stack, name):
         spans = _spans(agent, kind, port, len(sent))
         # At least 99.9% (one request in a thousand may be lost, counted: tls_unlinked, below).
         missed = len(sent) - len(spans)
+        print(f"{name}: {len(spans)} {kind} spans for {len(sent)} requests")  # pytest -s: the figures
         assert 0 <= missed <= max(1, len(sent) // 1000), f"{name}: {len(spans)} {kind} spans for {len(sent)}"
         got = collections.Counter(
             (
