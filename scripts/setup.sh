@@ -52,9 +52,10 @@ if [ "$WITH_TESTS" = 1 ]; then
     # openssl and capsh (libcap2-bin): the TLS and dropped-capability tests.
     # gcc and binutils (objcopy): tests/test_kernel_records.py compiles the bpf/*.h headers with
     # `gcc -gbtf` and reads their BTF, to check the Python records against the C structs.
-    # golang-go: tests/test_tls_e2e.py builds a Go HTTPS server (crypto/tls uprobes).
+    # golang-go: tests/test_tls_e2e.py builds a Go HTTPS server (crypto/tls uprobes); libc6-dev: test_tls_discovery.py
+    # builds a small C program that exports OpenSSL's names (as Node.js does), bench_uprobe_cost.py a C loop.
     # prometheus: a real Prometheus scrapes the prometheus exporter (and promtool lints it).
-    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc binutils golang-go"
+    need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc libc6-dev binutils golang-go"
     need_pkgs="$need_pkgs prometheus"
 fi
 # perf: bench/bench_syscall_tax.py (perf bench syscall basic) and profiling the observed service.
