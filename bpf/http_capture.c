@@ -715,13 +715,25 @@ static __always_inline int read_syscall(struct socket_call *call) {
  * seen here were a TLS record (a handshake, or the records of a connection older than the agent).
  * Its bytes make no event and move no stream position: the positions count plaintext, sent by
  * the uprobes.  EOF and errors are the connection's own: still reported (returns 0). */
+/* Whether the call's data starts with a TLS record header: content type 20-23 (change_cipher_spec,
+ * alert, handshake, application_data), then the version's major byte 3 (SSL 3.0 to TLS 1.3). */
+static __always_inline int tls_record(struct socket_call *call, long ret) {
+    __u64 len = (__u64)ret;
+    __u64 head = first_segment(call, &len);
+    if (!head || len < 3)
+        return 0;
+    __u8 record[3] = {};
+    bpf_probe_read_user(record, sizeof(record), (void *)head);
+    return record[0] >= 20 && record[0] <= 23 && record[1] == 3 && record[2] <= 4;
+}
+
 static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 sk, struct socket_call *call,
                                           __u8 type, long ret, __u8 direction) {
     struct tls_call *c = tls_calls.lookup(&id);
-    if (!c && (p->tls || p->http == HTTP_NOT)) {
+    if (!c && (p->tls || p->last_dir == 0 || p->http == HTTP_NOT)) {
         /* A Go program's TLS call: its goroutine is in the syscall's saved R14.  Looked up for the
-         * sockets known as TLS, and for those whose first bytes were not HTTP (a connection older
-         * than the agent, seen first mid-record) of a process that made Go TLS calls. */
+         * sockets known as TLS, and, in a process that made Go TLS calls, for new sockets and those
+         * whose first bytes were not HTTP (a connection older than the agent, seen mid-record). */
         __u32 tgid = id >> 32;
         if (p->tls || go_tls_processes.lookup(&tgid)) {
             struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
@@ -731,9 +743,10 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
             c = go_tls_calls.lookup(&key);
         }
     }
-    /* A socket that carried plaintext HTTP is not TLS: a stale call (a thread id reused) must not
-     * silence it. */
-    if (c && (p->tls || p->last_dir == 0 || p->http == HTTP_NOT)) {
+    /* A socket that carried plaintext HTTP is not taken for TLS by a call alone (a stale call must
+     * not silence it), only when these bytes are TLS records too (TLS after a CONNECT to a proxy). */
+    if (c && (p->tls || p->last_dir == 0 || p->http == HTTP_NOT
+              || (type == EVENT_DATA && tls_record(call, ret)))) {
         c->sk = sk;
         c->fd = call->fd;
         p->tls = 1;
@@ -752,15 +765,7 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
     }
     if (type != EVENT_DATA || p->last_dir != 0)
         return 0;
-    __u64 len = (__u64)ret;
-    __u64 head = first_segment(call, &len);
-    if (!head || len < 3)
-        return 0;
-    __u8 record[3] = {};
-    bpf_probe_read_user(record, sizeof(record), (void *)head);
-    /* A record header: content type 20-23 (change_cipher_spec, alert, handshake, application_data),
-     * then the version's major byte 3 (SSL 3.0 to TLS 1.3 all write 3.x). */
-    if (record[0] >= 20 && record[0] <= 23 && record[1] == 3 && record[2] <= 4) {
+    if (tls_record(call, ret)) {
         p->tls = 1;
         return 1;
     }
@@ -770,7 +775,8 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
 /* Data, EOF or an error on socket `sk`: from the socket call the thread is in (`tls_buf` 0), or
  * the plaintext a TLS library call of the thread moved (`tls_buf`: its buffer, `tls_fd` its
  * socket's fd): the event, the stream positions and the HTTP/1 state, from there on the same. */
-static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd) {
+static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd,
+                                        __u64 tls_ssl) {
     /* A socket with positions is TCP over IPv4/IPv6 (only those get some): its struct sock is read
      * only the first time.  (bench/bench_kernel_cost.py, with the port filter decided once per
      * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.)
@@ -809,8 +815,13 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
     if (p) {
         p->tgid = id >> 32;
         p->fd = call.fd;
-        if (!tls_buf && tls_ciphertext(p, id, sk, &call, type, ret, direction))
+        if (tls_buf) {
+            /* (An entry made for this plaintext, after an eviction, must know the socket is TLS.) */
+            p->tls = 1;
+            p->tls_ssl = tls_ssl;
+        } else if (tls_ciphertext(p, id, sk, &call, type, ret, direction)) {
             return;
+        }
     } else if (!tls_buf) {
         struct tls_call *c = tls_calls.lookup(&id); /* no positions for it (the map is full) */
         if (c) {
@@ -956,7 +967,7 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         type = EVENT_ERROR;
     else
         return; /* would-block and other non-events */
-    on_transfer(sk, ret, type, direction, 0, 0);
+    on_transfer(sk, ret, type, direction, 0, 0, 0);
 }
 
 RAW_TRACEPOINT_PROBE(sock_recv_length) {
@@ -1055,7 +1066,7 @@ static __always_inline void tls_deliver(struct tls_call *c, long ret, __u8 direc
         count(STAT_TLS_UNLINKED); /* no syscall of this connection seen yet (a memory BIO's first write) */
         return;
     }
-    on_transfer(c->sk, ret, EVENT_DATA, direction, c->buf, c->fd);
+    on_transfer(c->sk, ret, EVENT_DATA, direction, c->buf, c->fd, c->ssl);
 }
 
 static __always_inline int tls_return(struct pt_regs *ctx, __u8 direction) {
@@ -1134,6 +1145,9 @@ RAW_TRACEPOINT_PROBE(sched_process_exit) {
     __u64 id = bpf_get_current_pid_tgid();
     tls_calls.delete(&id);
     tls_last_read.delete(&id);
+    __u32 tgid = id >> 32;
+    if (tgid == (__u32)id)
+        go_tls_processes.delete(&tgid); /* the main thread: the process ends */
     return 0;
 }
 

@@ -196,18 +196,19 @@ def test_an_executable_exporting_the_openssl_api_is_found_and_released_when_it_i
     exe = tmp_path / "static_openssl"
     subprocess.run(["gcc", "-O1", "-rdynamic", "-o", str(exe), str(tmp_path / "static.c")], check=True)
     probes = _probes(lambda name: noop_program)
-    probes.rescan(time.monotonic(), force=True)
     child = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert child.stdout.readline() == b"ready\n"
-        probes.rescan(time.monotonic() + 10)  # the new process
+        probes.rescan(time.monotonic(), force=True)  # every process, the new one included
         target = {t.path: t for t in probes.targets.values()}[str(exe)]
         assert (target.kind, target.library, target.symbols) == ("executable", "openssl", ("SSL_read", "SSL_write"))
         assert len(target.fds) == 4  # entry and return of each
+        child.kill()
+        child.wait()
+        probes.rescan(time.monotonic() + 100, force=True)  # a full scan: no process runs it any more
+        assert str(exe) not in {t.path for t in probes.targets.values()}
+        assert not target.fds
     finally:
         child.kill()
         child.wait()
-    probes.rescan(time.monotonic() + 100, force=True)  # a full scan: no process runs it any more
-    assert str(exe) not in {t.path for t in probes.targets.values()}
-    assert not target.fds
-    probes.close()
+        probes.close()

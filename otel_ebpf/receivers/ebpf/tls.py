@@ -77,6 +77,7 @@ class TlsTarget:
     symbols: tuple[str, ...] = ()
     error: str = ""  # why it is not attached ("" when it is)
     fds: list[int] = field(default_factory=list)
+    key: tuple[int, int, int] | None = None  # (st_dev, st_ino, st_mtime_ns)
 
 
 class TlsProbes:
@@ -99,6 +100,7 @@ class TlsProbes:
         self.targets: dict[tuple[int, int, int], TlsTarget] = {}
         self._pinned: set[tuple[int, int, int]] = set()  # the system's and configured libraries
         self._seen: set[tuple[int, int, int]] = set()  # the files met during the current full scan
+        self._counted: set[tuple[int, int, int]] = set()  # files whose failure was counted (once each)
         self._seen_pids: set[int] = set()
         self._next_scan = 0.0
         self._next_full_scan = 0.0
@@ -189,13 +191,20 @@ class TlsProbes:
         """After a full scan: the files no process uses any more are detached and forgotten (a
         deleted binary's inode is freed, and the attachment counts no more against the limit);
         those never attached are forgotten too, to be read again should a process use them."""
+        freed = False
         for key in [k for k in self.targets if k not in self._seen and k not in self._pinned]:
             target = self.targets.pop(key)
             for fd in target.fds:
                 os.close(fd)
             if target.fds:
+                freed = True
                 log.info("TLS capture: uprobes removed from %s (no process uses it)", target.path)
             target.fds = []
+        if freed:  # room again: the files refused for the limit are read again at the next scan
+            for key in [k for k, t in self.targets.items() if t.error.startswith("limit")]:
+                del self.targets[key]
+        if len(self._counted) > 4 * self._max + 4096:
+            self._counted.clear()  # bounded: a file failing again after this is counted again
 
     def _scan_process(self, pid: int) -> None:
         root = f"{self._proc}/{pid}"
@@ -208,13 +217,25 @@ class TlsProbes:
         libraries = set()
         for line in maps.split(b"\n"):
             path = line.partition(b"/")[2]
-            if b"libssl.so" in path and not path.endswith(b"(deleted)"):
+            if b"libssl.so" in path and path.endswith(b"(deleted)"):
+                self._still_used(root, line)
+                continue
+            if b"libssl.so" in path:
                 text = "/" + path.decode(errors="replace")
                 if _LIBSSL.search(text):
                     libraries.add(text)
         for path in sorted(libraries):
             # Through the process's root: a container's library, in its own mount namespace.
             self._consider(f"{root}/root{path}", "library", name=self._name_in(pid, path))
+
+    def _still_used(self, root: str, line: bytes) -> None:
+        """A library a process still maps after it was deleted (replaced by an upgrade): its probes
+        stay (map_files/ reaches the deleted inode), no new ones are set on it."""
+        try:
+            st = os.stat(f"{root}/map_files/{line.split(b' ', 1)[0].decode()}")
+        except (OSError, UnicodeDecodeError):
+            return
+        self._seen.add((st.st_dev, st.st_ino, st.st_mtime_ns))
 
     def _name_in(self, pid: int, path: str) -> str:
         """How to name a file that process `pid` maps at `path`: the path, and whose it is when
@@ -244,7 +265,7 @@ class TlsProbes:
                 name = os.readlink(path)  # /proc/PID/exe: the path the process was started from
             except OSError:
                 name = path
-        target = self.targets[key] = TlsTarget(name or os.path.realpath(path), kind)
+        target = self.targets[key] = TlsTarget(name or os.path.realpath(path), kind, key=key)
         try:
             probes = self._openssl_probes(target, path)
             if probes is None and kind == "executable":
@@ -331,7 +352,12 @@ class TlsProbes:
         )
 
     def _fail(self, target: TlsTarget, reason: str, detail: str) -> None:
+        """Counts (and logs) a file not attached, once per file however often it is read again."""
         target.error = f"{reason}: {detail}"
+        if target.key is not None:
+            if target.key in self._counted:
+                return
+            self._counted.add(target.key)
         self.failures[reason] = self.failures.get(reason, 0) + 1
         log.warning("TLS capture: %s not attached (%s)", target.path, target.error)
 
