@@ -435,7 +435,9 @@ class Capture:
                 pass
         kernel = self._kernel_stats
         result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
-        for reason in ("ringbuf_full", "addr_map_full"):
+        # tls_unlinked: TLS plaintext of a connection whose socket is not known yet (a library that
+        # moves ciphertext through memory, not the socket); tls_calls_full: a call not remembered.
+        for reason in ("ringbuf_full", "addr_map_full", "tls_unlinked", "tls_calls_full"):
             result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
         # Socket calls whose program the kernel did not run (it would have interrupted itself on
         # that CPU): their data never reached the ring buffer.
@@ -445,10 +447,6 @@ class Capture:
         for reason in SHED_REASONS:
             result[("otel_ebpf.ebpf.shed_exchanges", (("reason", reason),))] = kernel[f"shed_{reason}"]
         result[("otel_ebpf.ebpf.shed_counts.overflow", ())] = kernel["shed_overflow"]
-        # TLS plaintext the kernel could not send: no socket known for the connection yet (a library
-        # that moves ciphertext through memory, not the socket), or no room to remember a call.
-        for reason in ("tls_unlinked", "tls_calls_full"):
-            result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel.get(reason, 0)
         if self.tls is not None:
             result.update(self.tls.counters())
         if self.kernel_counts is not None:

@@ -282,7 +282,7 @@ class TlsProbes:
             elif not target.error:
                 target.error = "no TLS library"
             return key
-        if sum(1 for t in self.targets.values() if t.fds) >= self._max:
+        if len(self.attached()) >= self._max:
             self._fail(target, "limit", f"max_attachments ({self._max}) reached")
             return key
         self._attach(target, path, probes)
