@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 
+from otel_ebpf.receivers.ebpf.elf_symbols import file_offset, load_segments
+
 __all__ = ["GoFunction", "go_functions", "go_version", "register_abi"]
 
 _BUILDINFO_MAGIC = b"\xff Go buildinf:"
@@ -103,15 +105,14 @@ def go_functions(path: str, names: tuple[str, ...]) -> tuple[str | None, dict[st
             if table is None:
                 return version, found  # stripped (-ldflags=-s): nothing to attach to
             symbols = _find_symbols(elf, table, names)
-            loads = [s.header for s in elf.iter_segments() if s.header.p_type == "PT_LOAD"]
+            loads = load_segments(elf)
             from capstone import CS_ARCH_X86, CS_MODE_64, Cs  # noqa: PLC0415 (a Go executable with crypto/tls)
 
             disassembler = Cs(CS_ARCH_X86, CS_MODE_64)
             for name, (address, size) in symbols.items():
-                segment = next((s for s in loads if s.p_vaddr <= address < s.p_vaddr + s.p_filesz), None)
-                if segment is None or not size:
+                offset = file_offset(loads, address)
+                if offset is None or not size:
                     continue
-                offset = address - segment.p_vaddr + segment.p_offset
                 f.seek(offset)
                 code = f.read(size)
                 returns = tuple(
