@@ -7,8 +7,11 @@ cost only the filter's decision), drains the ring buffer in a thread
 from /proc/self/fdinfo of the program fds (kernel.bpf_stats_enabled is set for the run).
 
 Run as root:  flock /tmp/otel_ebpf_tests.lock .venv/bin/python bench/bench_kernel_cost.py [--duration 5] [--rate 0]
-             [--executables] [--close]
-(--rate: max_spans_per_second for the kernel's token bucket; 0 = unlimited, when the build has one).
+             [--executables] [--close] [--capture-path syscall_tracepoints]
+(--rate: max_spans_per_second for the kernel's token bucket; 0 = unlimited, when the build has one;
+--capture-path: the path to build, auto by default.  On the syscall path `sys_exit` runs for every
+syscall of the machine, nginx's and wrk's non-socket ones too: its ns per call is over all of them,
+and the per-request total counts them all.)
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=-1)
     parser.add_argument("--executables", action="store_true", help="filter on nginx's name, not its port")
     parser.add_argument("--close", action="store_true", help="a connection per request (Connection: close)")
+    parser.add_argument("--capture-path", default="auto", choices=("auto", "sock_tracepoints", "syscall_tracepoints"))
     args = parser.parse_args()
     stats_path = Path("/proc/sys/kernel/bpf_stats_enabled")
     old = stats_path.read_text().strip()
@@ -56,6 +60,7 @@ def main() -> None:
             options = CaptureOptions(ports=[server.port])
         if args.rate > 0:
             options.max_spans_per_second = args.rate
+        options.capture_path = args.capture_path
         program = HttpCaptureProgram(options)
         program.load()
         stop = threading.Event()
@@ -88,6 +93,7 @@ def main() -> None:
             program.close()
             server.stop()
     requests = int(next(line for line in wrk.stdout.splitlines() if "requests in" in line).split()[0])
+    print(f"capture path {program.capture_path.name}")
     print(f"requests {requests} ({requests / args.duration:.0f}/s), events drained {drained[0]}")
     total = 0
     for fd in program_fds_sorted(before):

@@ -18,6 +18,10 @@ Two phases, each run without the agent then with it:
     and kernel events lost.
 Then the agent's peak RSS over the whole run (VmHWM; target <= 100 MB).
 
+With --capture-path both, the agent runs both phases twice, on the sock path (Linux 6.3+) and on the
+syscall path (forced: what kernels 5.8-6.2 get), and the report puts each one's in-kernel tax (nginx
+CPU µs per request added, paced) and throughput ratio side by side.
+
 With --tls, nginx serves HTTPS (TLS 1.3, a self-signed certificate) and wrk speaks it: the agent
 reads nginx's plaintext with uprobes on libssl (SSL_read, SSL_write and their _ex forms, entry
 and return), so the nginx CPU per request with ÷ without includes what the uprobes cost
@@ -26,7 +30,8 @@ and return), so the nginx CPU per request with ÷ without includes what the upro
 Run as root after `sh scripts/setup.sh --test`, alone on the machine for figures that mean
 something (every other process takes CPU from nginx, wrk and the agent):
     .venv/bin/python bench/bench_nginx.py [--duration 20] [--rate 5000] [--max-cpu 0.2] [--all-processes] [--tls]
-Results: bench/results/nginx[-all][-cpuX][-tls].json.
+        [--capture-path auto|sock_tracepoints|syscall_tracepoints|both]
+Results: bench/results/nginx[-all][-cpuX][-tls][-PATH].json.
 """
 
 from __future__ import annotations
@@ -129,7 +134,14 @@ def main() -> int:
         "--max-cpu", type=float, default=0.0, help="receivers.ebpf.max_cpu, cores (default 0: no limit)"
     )
     parser.add_argument("--tls", action="store_true", help="HTTPS: nginx with libssl 3, read by uprobes")
+    parser.add_argument(
+        "--capture-path",
+        default="auto",
+        choices=("auto", "sock_tracepoints", "syscall_tracepoints", "both"),
+        help="the agent's capture path (both: sock, then syscall, side by side)",
+    )
     args = parser.parse_args()
+    paths = ("sock_tracepoints", "syscall_tracepoints") if args.capture_path == "both" else (args.capture_path,)
 
     global SCHEME
     tmp = Path(tempfile.mkdtemp(prefix="otel-ebpf-bench-"))
@@ -145,16 +157,21 @@ def main() -> int:
     server = Server("nginx", tmp, tls=tls)
     rotel, otlp_port = start_rotel(tmp)
     agent = None
+    runs = {}  # capture path -> (paced, saturation, peak RSS) with the agent
     try:
         wrk(f"{SCHEME}://127.0.0.1:{server.port}/json", 2, SATURATION_CONNECTIONS)  # warm-up
         base_paced = paced(server, args, tmp, None)
         base_sat = saturation(server, args, None, base_paced)
-        agent = Agent(tmp, otlp_port, None if args.all_processes else ["nginx"], args.max_cpu)
-        with_paced = paced(server, args, tmp, agent)
-        with_sat = saturation(server, args, agent, with_paced)
-        rss = peak_rss_mb(agent.pid)
-        agent.stop()
-        agent = None
+        for path in paths:
+            executables = None if args.all_processes else ["nginx"]
+            home = tmp / path  # its own config, log and metrics file
+            home.mkdir()
+            agent = Agent(home, otlp_port, executables, args.max_cpu, "" if path == "auto" else path)
+            with_paced = paced(server, args, tmp, agent)
+            with_sat = saturation(server, args, agent, with_paced)
+            runs[path] = (with_paced, with_sat, peak_rss_mb(agent.pid))
+            agent.stop()
+            agent = None
         # Saturation without the agent again: the ratio uses the mean of the runs before and
         # after, so that a drift of the machine during the run does not pass for the agent's cost.
         base_sat_after = saturation(server, args, None, {"n1": served(server.port)})
@@ -166,8 +183,17 @@ def main() -> int:
 
     mode = ("all processes" if args.all_processes else "nginx only") + f", max_cpu={args.max_cpu}"
     mode += ", HTTPS (uprobes on libssl)" if args.tls else ""
+    mode += f", capture path {args.capture_path}"
     report = Report(f"nginx + wrk, {args.duration}s per run, agent observing {mode} (figures: see bench_nginx.py)")
-    p, s = with_paced, with_sat
+    cpu_without = base_paced["nginx_cpu_s"] / base_paced["served"] * 1e6
+    without = (base_sat["wrk"]["rps"] + base_sat_after["wrk"]["rps"]) / 2
+    if len(runs) > 1:  # each path's tax side by side; the full report below is the last path's
+        for path, (p, s, _rss) in runs.items():
+            added = p["nginx_cpu_s"] / p["served"] * 1e6 - cpu_without
+            report.info(f"{path}.paced.nginx_cpu_us_per_request_added", added)
+            report.info(f"{path}.paced.agent_cpu_s_per_100k_requests", p["agent_cpu_s"] / p["served"] * 1e5)
+            report.info(f"{path}.saturation.throughput_ratio", s["wrk"]["rps"] / without)
+    p, s, rss = runs[paths[-1]]
     report.info("paced.rate_requested", args.rate)
     report.info("paced.served_without", base_paced["served"])
     report.info("paced.served_with", p["served"])
@@ -185,7 +211,6 @@ def main() -> int:
             check=lambda v: round(v, 3) == 1.0,
         )
     report.info("paced.duration_count_per_request", (p["after"].duration - p["before"].duration) / p["served"])
-    cpu_without = base_paced["nginx_cpu_s"] / base_paced["served"] * 1e6
     cpu_with = p["nginx_cpu_s"] / p["served"] * 1e6
     report.info("paced.nginx_cpu_us_per_request_without", cpu_without)
     report.info("paced.nginx_cpu_us_per_request_with", cpu_with)
@@ -194,7 +219,6 @@ def main() -> int:
     report.info("paced.agent_idle_cpu_percent (before)", p["before"].idle_cpu_percent)
     report.info("paced.kernel_lost_events", int(p["after"].lost() - p["before"].lost()))
 
-    without = (base_sat["wrk"]["rps"] + base_sat_after["wrk"]["rps"]) / 2
     report.info("saturation.rps_without (before the agent)", base_sat["wrk"]["rps"])
     report.info("saturation.rps_without (after it stopped)", base_sat_after["wrk"]["rps"])
     report.info("saturation.rps_with", s["wrk"]["rps"])
@@ -229,6 +253,7 @@ def main() -> int:
     report.print()
     name = ("nginx-all" if args.all_processes else "nginx") + (f"-cpu{args.max_cpu}" if args.max_cpu else "")
     name += "-tls" if args.tls else ""
+    name += "" if args.capture_path == "auto" else f"-{args.capture_path}"
     path = report.write(name + ".json", {"mode": mode, "duration_s": args.duration})
     print(f"  results: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     return 0

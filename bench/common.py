@@ -213,7 +213,9 @@ class Agent:
         max_cpu: `receivers.ebpf.max_cpu` (0: no limit).
     """
 
-    def __init__(self, tmp: Path, otlp_port: int, executables: list[str] | None, max_cpu: float = 0.0):
+    def __init__(
+        self, tmp: Path, otlp_port: int, executables: list[str] | None, max_cpu: float = 0.0, capture_path: str = ""
+    ):
         self.metrics_file = tmp / "agent-metrics.jsonl"
         self.internal_port = free_port()
         # The bench's own scrapes of the internal endpoint are telemetry: without this,
@@ -232,6 +234,8 @@ class Agent:
         (tmp / "agent.yaml").write_text(config)
         self.log_path = tmp / "agent.log"
         env = dict(os.environ, OTEL_METRIC_EXPORT_INTERVAL=str(METRIC_INTERVAL_MS))
+        if capture_path:  # receivers.ebpf.capture_path, through its environment variable
+            env["OTEL_EBPF_CAPTURE_PATH"] = capture_path
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "otel_ebpf", "run", "--config", str(tmp / "agent.yaml")],
             stdout=open(self.log_path, "wb"),  # noqa: SIM115 - the child holds it

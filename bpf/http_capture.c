@@ -1,9 +1,11 @@
 /* Capture of TCP socket payloads for HTTP/1.x, from raw tracepoints only.
  *
- * No kprobes and no fentry: they are not available on every kernel (and not on ours).  And no
- * syscall tracepoint either: attaching any one of them (raw_syscalls:* or syscalls:*) puts every
- * thread of every process on the host on the kernel's slow syscall path, observed or not
- * (+190 ns a syscall measured here: docs/cost.md, "The syscall tax").
+ * No kprobes and no fentry: they are not available on every kernel (and not on ours).  And, where
+ * the kernel has sock_*_length (Linux 6.3+), no syscall tracepoint either: attaching any one of them
+ * (raw_syscalls:* or syscalls:*) puts every thread of every process on the host on the kernel's slow
+ * syscall path, observed or not (+190 ns a syscall measured here: docs/cost.md, "The syscall tax").
+ * Older kernels get the syscall path instead (built with -DSYSCALL_PATH, "the syscall path" below),
+ * which pays it.
  *
  *   sock:sock_{recv,send}_length  fires inside sock_recvmsg/sock_sendmsg, for sockets only, with
  *                                 the data already in (or still in) the user buffer.  The
@@ -32,12 +34,14 @@
  * Build options (-D flags from the loader): CAPTURE_BYTES, CAPTURE_POW2 (a power of two
  * >= CAPTURE_BYTES), READ_CHUNKS, RINGBUF_PAGES, MAX_CONNECTIONS, SELF_PID, MAX_SHED_KEYS, the
  * SK_* offsets, and the optional filters FILTER_PIDS, FILTER_COMMS, FILTER_PORTS (maps filled by
- * userspace).  x86-64 only (syscall numbers and registers).
+ * userspace); SYSCALL_PATH with its TASK_* ... SOCKET_SK offsets; NO_ATOMIC_FETCH (before 5.12).
+ * Syscall numbers and registers come from arch.h: x86-64 is built and tested, arm64 written only.
  */
 #include <uapi/linux/ptrace.h>
 #include <linux/uio.h>
 #include <linux/socket.h>
 #include "http_events.h"
+#include "arch.h"
 
 #ifndef CAPTURE_BYTES
 #define CAPTURE_BYTES 1024
@@ -78,9 +82,10 @@
 #define TCP_LAST_ACK_ 9
 #define SHUTDOWN_MASK_ 3 /* RCV_SHUTDOWN | SEND_SHUTDOWN: set by close(2), before the state changes */
 #define MSG_PEEK_ 2
+#define S_IFMT_ 00170000
+#define S_IFSOCK_ 0140000
 /* Makes the compiler use `var` as computed here rather than an equal value it already holds. */
 #define barrier_var(var) asm volatile("" : "+r"(var))
-#define USER_CS_64 0x33  /* the code segment of a 64-bit user frame (kernel threads: 0; 32-bit: 0x23) */
 
 /* How the user buffer of a syscall is described. */
 #define BUF_PLAIN 0  /* read/write/sendto/recvfrom: one buffer */
@@ -92,6 +97,7 @@
 /* One socket call, as the program sees it: the socket from the tracepoint, the rest from the
  * syscall's saved user registers. */
 struct socket_call {
+    struct pt_regs *regs; /* the syscall's saved user registers, if the program has them (0: the task's) */
     __u64 buf;      /* user pointer: buffer, iovec array or msghdr */
     __u64 ts_enter; /* now: the data was just moved (== the event's ts_exit) */
     __u64 sk;       /* the TCP socket */
@@ -659,50 +665,52 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
     return 0;
 }
 
-/* The registers a syscall saved on entry, as far as they matter here: adjacent in struct pt_regs
- * (x86-64), read at once. */
-struct syscall_frame {
-    __u64 dx, si, di; /* the third, second and first argument */
-    __u64 orig_ax;    /* the syscall number */
-    __u64 ip, cs;
-};
-
-/* The current task's syscall frame; 0 when it is no 64-bit user frame (a kernel thread's or an
- * io_uring worker's is zeroed, so cs is not the user one; a 32-bit syscall has other numbers). */
-static __always_inline int read_syscall_frame(struct syscall_frame *r) {
-    struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-    __builtin_memset(r, 0, sizeof(*r));
-    bpf_probe_read_kernel(r, sizeof(*r), &regs->dx);
-    return r->cs == USER_CS_64;
+/* The current task's saved user registers.  The socket path runs inside sock_sendmsg/sock_recvmsg
+ * (Linux 6.3+) and has bpf_task_pt_regs (5.15+); the syscall path runs on older kernels too, where
+ * they are found as the kernel's task_pt_regs() finds them: at the top of the task's kernel stack,
+ * `task->stack` read at its BTF offset, plus THREAD_SIZE (16 KiB on x86-64 and arm64; the compile
+ * headers' value, which a KASAN kernel would double). */
+static __always_inline struct pt_regs *current_user_regs(void) {
+#ifdef SYSCALL_PATH
+    __u64 stack = 0;
+    bpf_probe_read_kernel(&stack, sizeof(stack), (void *)(bpf_get_current_task() + TASK_STACK));
+    return user_regs_below(stack + THREAD_SIZE);
+#else
+    return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+#endif
 }
 
-/* Fills the call from the syscall's saved user registers (x86-64 ABI: rdi, rsi, rdx; orig_ax holds
- * the syscall number).  Returns 0 for a call made by no user syscall (a kernel thread or an
- * io_uring worker: their frames are zeroed, so cs is not the user one). */
-static __always_inline int read_syscall(struct socket_call *call) {
+/* Fills the call from the syscall's saved user registers (`regs`; 0: the current task's).  Returns 0
+ * for a call made by no user syscall (a kernel thread or an io_uring worker). */
+static __always_inline int read_syscall(struct socket_call *call, struct pt_regs *regs, __u8 direction) {
     struct syscall_frame r;
-    if (!read_syscall_frame(&r))
+    if (!load_syscall_frame(regs ? regs : current_user_regs(), &r))
         return 0;
-    call->fd = r.di;
-    call->buf = r.si;
-    switch (r.orig_ax) {
-    case 0:  /* read */
-    case 1:  /* write */
-    case 44: /* sendto */
-    case 45: /* recvfrom */
+    call->fd = (__s32)r.arg1;
+    call->buf = r.arg2;
+    switch (r.nr) {
+    case NR_READ:
+    case NR_WRITE:
+    case NR_SENDTO:
+    case NR_RECVFROM:
         call->kind = BUF_PLAIN;
         break;
-    case 19: /* readv */
-    case 20: /* writev */
+    case NR_READV:
+    case NR_WRITEV:
         call->kind = BUF_IOV;
-        call->iovcnt = r.dx;
+        call->iovcnt = r.arg3;
         break;
-    case 46: /* sendmsg */
-    case 47: /* recvmsg */
+    case NR_SENDMSG:
+    case NR_RECVMSG:
         call->kind = BUF_MSG;
         break;
-    case 40: /* sendfile: bytes and timing, no payload; one event per socket call */
+    case NR_SENDFILE: /* bytes and timing, no payload; one event per socket call */
         call->kind = BUF_NONE;
+        break;
+    case NR_SPLICE: /* splice(fd_in, off_in, fd_out, ...): counted, never copied */
+        call->kind = BUF_UNFOLLOWED;
+        if (direction == DIR_OUTBOUND)
+            call->fd = (__s32)r.arg3; /* the socket is fd_out */
         break;
     default:
         call->kind = BUF_UNFOLLOWED;
@@ -736,9 +744,9 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
          * whose first bytes were not HTTP (a connection older than the agent, seen mid-record). */
         __u32 tgid = id >> 32;
         if (p->tls || go_tls_processes.lookup(&tgid)) {
-            struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+            struct pt_regs *regs = call->regs ? call->regs : current_user_regs();
             struct go_key key = {};
-            bpf_probe_read_kernel(&key.g, sizeof(key.g), &regs->r14);
+            bpf_probe_read_kernel(&key.g, sizeof(key.g), &GO_G(regs));
             key.tgid = tgid;
             c = go_tls_calls.lookup(&key);
         }
@@ -776,7 +784,7 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
  * the plaintext a TLS library call of the thread moved (`tls_buf`: its buffer, `tls_fd` its
  * socket's fd): the event, the stream positions and the HTTP/1 state, from there on the same. */
 static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd,
-                                        __u64 tls_ssl) {
+                                        __u64 tls_ssl, struct pt_regs *regs) {
     /* A socket with positions is TCP over IPv4/IPv6 (only those get some): its struct sock is read
      * only the first time.  (bench/bench_kernel_cost.py, with the port filter decided once per
      * socket below: sock_recv_length 684 -> 596-616 ns a call, sock_send_length 879 -> 791-821.)
@@ -805,11 +813,12 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
     if (p && !thread_wanted(p, sk, id))
         return;
     struct socket_call call = {};
+    call.regs = regs;
     if (tls_buf) {
         call.buf = tls_buf;
         call.fd = tls_fd;
         call.kind = BUF_PLAIN;
-    } else if (!read_syscall(&call)) {
+    } else if (!read_syscall(&call, regs, direction)) {
         return;
     }
     if (p) {
@@ -843,7 +852,14 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
             call.phase_start = 1;
         }
         call.turn = p->turn;
+#ifndef NO_ATOMIC_FETCH
         call.pos = __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
+#else
+        /* No fetching atomics before Linux 5.12: two threads moving data on one socket at the same
+         * instant may get one position (their bytes are still all counted: the add is atomic). */
+        call.pos = p->pos[direction & 1];
+        __sync_fetch_and_add(&p->pos[direction & 1], (__u64)ret);
+#endif
         call.other_pos = p->pos[(direction ^ 1) & 1];
         call.pos_valid = 1;
     }
@@ -935,8 +951,12 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
     if (send_event(s, captured) == 0 && flags && p)
         p->resync = 0; /* userspace has been told */
 
-    /* A bounded loop (kernel >= 5.3 verifies it): no unrolling needed. */
+    /* A bounded loop (kernel >= 5.3 verifies it).  `k` is made opaque to clang: it would otherwise
+     * count the loop by offset and end it on offset != more * CAPTURE_BYTES, which the verifiers
+     * before 6.x cannot bound ("the sequence of 8193 jumps is too complex" on 6.1), and it declines
+     * to unroll it. */
     for (int k = 1; k < READ_CHUNKS; k++) {
+        barrier_var(k);
         if (k > more)
             break;
         __u32 offset = k * CAPTURE_BYTES;
@@ -967,9 +987,10 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         type = EVENT_ERROR;
     else
         return; /* would-block and other non-events */
-    on_transfer(sk, ret, type, direction, 0, 0, 0);
+    on_transfer(sk, ret, type, direction, 0, 0, 0, 0);
 }
 
+#ifndef SYSCALL_PATH
 RAW_TRACEPOINT_PROBE(sock_recv_length) {
     on_socket_call(ctx, DIR_INBOUND);
     return 0;
@@ -978,6 +999,117 @@ RAW_TRACEPOINT_PROBE(sock_send_length) {
     on_socket_call(ctx, DIR_OUTBOUND);
     return 0;
 }
+#else
+/* ---- the syscall path: kernels without sock_{send,recv}_length (before Linux 6.3) ----
+ *
+ * raw_syscalls:sys_exit runs at the end of every syscall of every thread, with the syscall's saved
+ * user registers and its return value: the number says whether it is a payload syscall (and its
+ * direction), the first argument is the fd, and the data is still in the user buffer, as at
+ * sock_*_length.  Only the exit is needed: a syscall leaves its argument registers as it found them.
+ * The fd becomes the `struct sock *` the rest of the program keys on through the task's file table,
+ * read at BTF offsets (TASK_FILES ... SOCKET_SK): no kprobe, no map of fds to keep right across
+ * dup2, fork and SCM_RIGHTS.  From there on the call is the socket path's (on_transfer).
+ *
+ * Costs (docs/cost.md, "The syscall path"): every syscall of the host runs this program up to the
+ * switch on its number, and every read/write also walks the file table (a pipe's or a file's
+ * stops at the inode's mode). */
+
+/* The TCP-or-other socket behind the calling task's `fd` (its `struct sock *`), 0 if the fd is no
+ * socket.  fd < max_fds is checked: the table may have been replaced since, not shrunk under us. */
+static __always_inline __u64 socket_of_fd(__u64 fd) {
+    __u64 files = 0, fdt = 0, array = 0, file = 0, inode = 0, socket = 0, sk = 0;
+    __u32 max_fds = 0;
+    __u16 mode = 0;
+    if (fd >= (1U << 30))
+        return 0; /* negative, or beyond any fd table */
+    bpf_probe_read_kernel(&files, sizeof(files), (void *)(bpf_get_current_task() + TASK_FILES));
+    if (!files)
+        return 0;
+    bpf_probe_read_kernel(&fdt, sizeof(fdt), (void *)(files + FILES_FDT));
+    bpf_probe_read_kernel(&max_fds, sizeof(max_fds), (void *)(fdt + FDT_MAX_FDS));
+    if (fd >= max_fds)
+        return 0;
+    bpf_probe_read_kernel(&array, sizeof(array), (void *)(fdt + FDT_FD));
+    bpf_probe_read_kernel(&file, sizeof(file), (void *)(array + fd * sizeof(__u64)));
+    if (!file)
+        return 0;
+    bpf_probe_read_kernel(&inode, sizeof(inode), (void *)(file + FILE_INODE));
+    bpf_probe_read_kernel(&mode, sizeof(mode), (void *)(inode + INODE_MODE));
+    if ((mode & S_IFMT_) != S_IFSOCK_)
+        return 0;
+    bpf_probe_read_kernel(&socket, sizeof(socket), (void *)(file + FILE_PRIVATE_DATA));
+    bpf_probe_read_kernel(&sk, sizeof(sk), (void *)(socket + SOCKET_SK));
+    return sk;
+}
+
+RAW_TRACEPOINT_PROBE(sys_exit) {
+    struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+    long ret = ctx->args[1];
+    __u64 nr = 0;
+    bpf_probe_read_kernel(&nr, sizeof(nr), SYSCALL_NR_PTR(regs));
+    __u8 direction;
+    switch (nr) {
+    case NR_READ:
+    case NR_READV:
+    case NR_RECVFROM:
+    case NR_RECVMSG:
+        direction = DIR_INBOUND;
+        break;
+    case NR_WRITE:
+    case NR_WRITEV:
+    case NR_SENDTO:
+    case NR_SENDMSG:
+    case NR_SENDFILE:
+    case NR_SPLICE:
+        direction = DIR_OUTBOUND;
+        break;
+    default:
+        return 0;
+    }
+    __u8 type;
+    if (ret > 0)
+        type = EVENT_DATA;
+    else if (ret == 0 && direction == DIR_INBOUND)
+        type = EVENT_EOF; /* (a zero-length read is told apart below) */
+    else if (ret == -104 || ret == -32 || ret == -110 || ret == -103) /* ECONNRESET EPIPE ETIMEDOUT ECONNABORTED */
+        type = EVENT_ERROR;
+    else
+        return 0; /* would-block and other non-events */
+#ifdef FILTER_PIDS
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    if (!filter_pids.lookup(&tgid))
+        return 0; /* before the file table's walk: the cheapest "no" */
+#endif
+    struct syscall_frame f;
+    if (!load_syscall_frame(regs, &f))
+        return 0;
+    __u32 fd = (__u32)f.arg1; /* an int: the upper half of the register is not the fd's */
+    if (nr == NR_SPLICE) {
+        /* splice(fd_in, off_in, fd_out, ...): bytes into or out of a socket, counted, never copied. */
+        __u64 sk = socket_of_fd((__u32)f.arg3);
+        if (!sk) {
+            sk = socket_of_fd(fd);
+            direction = DIR_INBOUND;
+        }
+        if (sk && type == EVENT_DATA)
+            on_transfer(sk, ret, type, direction, 0, 0, 0, regs);
+        return 0;
+    }
+    if (type == EVENT_EOF && (nr == NR_READ || nr == NR_RECVFROM || nr == NR_READV) && f.arg3 == 0)
+        return 0; /* read(fd, buf, 0), readv(fd, iov, 0): no EOF (the sock path never sees them) */
+    if (direction == DIR_INBOUND && (nr == NR_RECVFROM || nr == NR_RECVMSG)) {
+        __u64 flags = f.arg3; /* recvmsg(fd, msg, flags) */
+        if (nr == NR_RECVFROM)
+            bpf_probe_read_kernel(&flags, sizeof(flags), SYSCALL_ARG4_PTR(regs));
+        if (flags & MSG_PEEK_)
+            return 0; /* the bytes stay in the socket: the read that takes them is the one to see */
+    }
+    __u64 sk = socket_of_fd(fd);
+    if (sk)
+        on_transfer(sk, ret, type, direction, 0, 0, 0, regs);
+    return 0;
+}
+#endif
 
 /* ---- TLS plaintext: uprobes on the TLS library's SSL_read, SSL_write, SSL_read_ex, SSL_write_ex ----
  *
@@ -1066,7 +1198,7 @@ static __always_inline void tls_deliver(struct tls_call *c, long ret, __u8 direc
         count(STAT_TLS_UNLINKED); /* no syscall of this connection seen yet (a memory BIO's first write) */
         return;
     }
-    on_transfer(c->sk, ret, EVENT_DATA, direction, c->buf, c->fd, c->ssl);
+    on_transfer(c->sk, ret, EVENT_DATA, direction, c->buf, c->fd, c->ssl, 0);
 }
 
 static __always_inline int tls_return(struct pt_regs *ctx, __u8 direction) {
@@ -1104,11 +1236,11 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx) {
     if (!tls_process_wanted(id))
         return 0;
     struct go_key key = {};
-    key.g = ctx->r14;
+    key.g = GO_G(ctx);
     key.tgid = id >> 32;
     struct tls_call c = {};
-    c.ssl = ctx->ax;
-    c.buf = ctx->bx;
+    c.ssl = GO_PARAM1(ctx);
+    c.buf = GO_PARAM2(ctx);
     c.fd = -1;
     if (go_tls_calls.update(&key, &c) != 0)
         count(STAT_TLS_CALLS_FULL);
@@ -1122,14 +1254,14 @@ static __always_inline int go_tls_enter(struct pt_regs *ctx) {
 static __always_inline int go_tls_return(struct pt_regs *ctx, __u8 direction) {
     __u64 id = bpf_get_current_pid_tgid();
     struct go_key key = {};
-    key.g = ctx->r14;
+    key.g = GO_G(ctx);
     key.tgid = id >> 32;
     struct tls_call *found = go_tls_calls.lookup(&key);
     if (!found)
         return 0;
     struct tls_call c = *found;
     go_tls_calls.delete(&key);
-    long ret = (long)ctx->ax;
+    long ret = (long)GO_RET1(ctx);
     if (ret > 0)
         tls_deliver(&c, ret, direction, id);
     return 0;
@@ -1200,11 +1332,11 @@ static __always_inline int closed_by_its_process(__u64 sk, struct stream_pos *p,
     if (shut != SHUTDOWN_MASK_)
         return 0;
     struct syscall_frame r;
-    if (!read_syscall_frame(&r))
+    if (!load_syscall_frame(current_user_regs(), &r))
         return 0;
-    __u64 nr = r.orig_ax;
-    return nr == 3 /* close */ || nr == 231 /* exit_group */ || nr == 60 /* exit */ || nr == 33 /* dup2 */
-        || nr == 292 /* dup3 */ || nr == 436 /* close_range */;
+    __u64 nr = r.nr;
+    return nr == NR_CLOSE || nr == NR_EXIT_GROUP || nr == NR_EXIT || nr == NR_DUP2 || nr == NR_DUP3
+        || nr == NR_CLOSE_RANGE;
 }
 
 /* inet_sock_set_state(const struct sock *sk, const int oldstate, const int newstate) */

@@ -178,7 +178,7 @@ static __always_inline int connect_bucket(__u64 ns) {
 /* Adds the segments the socket sent and received since the last call to its flow.  The kernel's
  * own per-socket counters (tcp_sock.segs_in/segs_out) are read on every received segment
  * (tcp_probe) and when the socket is destroyed, so nothing per transmitted segment is traced. */
-static __always_inline void add_segments(__u64 sk, struct sock_state *st, struct flow_stats *stats) {
+static __always_inline void add_segments(__u64 sk, struct sock_state *st, struct flow_stats *stats, int at_end) {
     __u32 in = read_u32(sk, TCP_SEGS_IN);
     __u32 out = read_u32(sk, TCP_SEGS_OUT);
     __u32 received = in - st->segs_in_seen;
@@ -189,6 +189,24 @@ static __always_inline void add_segments(__u64 sk, struct sock_state *st, struct
         __sync_fetch_and_add(&stats->segs_received, received);
     if (sent)
         __sync_fetch_and_add(&stats->segs_sent, sent);
+#ifdef BYTES_FROM_TCP_SOCK
+    /* No sock_*_length on this kernel (before 6.3): the bytes are the kernel's per-socket counters'
+     * deltas, taken at the same moments.  Sent: payload transmitted once (bytes_sent counts no SYN
+     * or FIN, and retransmissions apart in bytes_retrans).  Received: bytes_received is the advance
+     * of rcv_nxt, which the peer's FIN moves by one too: at the end, when a FIN came (SOCK_DONE,
+     * set by tcp_fin), that one is not a byte.  (It is always seen here, at the end: tcp_probe
+     * fires only for segments of an established socket, and the FIN ends that.) */
+    __u64 bytes_in = read_u64(sk, TCP_BYTES_RECEIVED);
+    __u64 bytes_out = read_u64(sk, TCP_BYTES_SENT) - read_u64(sk, TCP_BYTES_RETRANS);
+    if (at_end && bytes_in > st->bytes_in_seen && (read_u64(sk, SK_FLAGS) & (1ULL << SOCK_DONE_BIT)))
+        bytes_in -= 1;
+    if (bytes_in > st->bytes_in_seen)
+        __sync_fetch_and_add(&stats->bytes_received, bytes_in - st->bytes_in_seen);
+    if (bytes_out > st->bytes_out_seen)
+        __sync_fetch_and_add(&stats->bytes_sent, bytes_out - st->bytes_out_seen);
+    st->bytes_in_seen = bytes_in;
+    st->bytes_out_seen = bytes_out;
+#endif
 }
 
 /* The server's side of a handshake, read from an accepted socket as it becomes established.
@@ -326,7 +344,7 @@ int on_tcp_destroy_sock(struct bpf_raw_tracepoint_args *ctx) {
     __u64 now = bpf_ktime_get_ns();
     struct flow_stats *stats = flow_of(st, now);
     if (stats) {
-        add_segments(sk, st, stats);
+        add_segments(sk, st, stats, 1);
         if (st->flags & SK_ESTABLISHED) {
             int reason = CLOSE_TIMEOUT;
             if (st->flags & SK_RST_RECEIVED)
@@ -493,7 +511,7 @@ int on_tcp_probe(struct bpf_raw_tracepoint_args *ctx) {
     struct flow_stats *stats = flow_of(st, bpf_ktime_get_ns());
     if (!stats)
         return 0;
-    add_segments(sk, st, stats);
+    add_segments(sk, st, stats, 0);
     if (srtt) {
         __sync_fetch_and_add(&stats->srtt_us_sum, srtt);
         __sync_fetch_and_add(&stats->srtt_samples, 1);

@@ -84,6 +84,10 @@ struct sock_state {
     __u32 segs_out_seen;
     __u8 flags;         /* SK_* */
     __u8 pad[7];
+    /* Kernels without sock_*_length (before 6.3, BYTES_FROM_TCP_SOCK): tcp_sock.bytes_received and
+     * bytes_sent - bytes_retrans when last added to the flow. */
+    __u64 bytes_in_seen;
+    __u64 bytes_out_seen;
 };
 
 #endif

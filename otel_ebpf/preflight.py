@@ -33,6 +33,12 @@ from otel_ebpf.kernel.capabilities import (
     parse_capabilities,
 )
 from otel_ebpf.kernel.mounts import TRACEFS_DIRS
+from otel_ebpf.receivers.ebpf.capture_path import AUTO, ENV_VAR, PATHS
+from otel_ebpf.receivers.ebpf.capture_path import SOCK as SOCK_PATH
+from otel_ebpf.receivers.ebpf.capture_path import SYSCALL as SYSCALL_PATH
+from otel_ebpf.receivers.tcp_flows.loader import SIGNALS as TCP_FLOW_SIGNALS
+from otel_ebpf.receivers.tcp_flows.loader import SUBSTITUTES as TCP_FLOW_SUBSTITUTES
+from otel_ebpf.receivers.tcp_flows.loader import TRACEPOINTS as TCP_FLOW_TRACEPOINTS
 
 __all__ = [
     "CAP_BPF",
@@ -60,15 +66,18 @@ GRANT_RECIPE = (
     " CAP_SYS_PTRACE (systemd AmbientCapabilities=, or capsh --addamb; docs/reference.md §5.3)"
 )
 
-# The tracepoints bpf/http_capture.c attaches (as raw tracepoints; no syscall tracepoint: see the
-# program); bcc attaches every probe at load, so one missing tracepoint fails the whole program.
+# The tracepoints every build of bpf/http_capture.c attaches (as raw tracepoints); bcc attaches every
+# probe at load, so one missing tracepoint fails the whole program.
 CAPTURE_TRACEPOINTS = (
-    ("sock", "sock_recv_length"),
-    ("sock", "sock_send_length"),
     ("sock", "inet_sock_set_state"),
     ("tcp", "tcp_destroy_sock"),
     ("sched", "sched_process_exit"),
 )
+# Those of each capture path (otel_ebpf/receivers/ebpf/capture_path.py), in the order `auto` tries them.
+CAPTURE_PATH_TRACEPOINTS = {
+    SOCK_PATH: (("sock", "sock_recv_length"), ("sock", "sock_send_length")),
+    SYSCALL_PATH: (("raw_syscalls", "sys_exit"),),
+}
 RINGBUF_KERNEL = (5, 8)  # BPF_MAP_TYPE_RINGBUF
 MEMCG_ACCOUNTING_KERNEL = (5, 11)  # BPF memory charged to the cgroup instead of RLIMIT_MEMLOCK
 MIN_KERNEL = (4, 18)
@@ -320,8 +329,78 @@ def check_tracepoints(host: Host, events: Path | None) -> list[Check]:
         if present(events / group / tracepoint):
             checks.append(Check(label, Status.OK, "present"))
         else:
-            checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a newer kernel (6.3+)"))
-    return checks
+            checks.append(Check(label, Status.FAIL, "missing: required for HTTP capture", "a kernel 5.8 or newer"))
+    return [*checks, *check_capture_path(host, events), check_tcp_flow_signals(host, events)]
+
+
+def _group(tracepoint: str) -> str:
+    return tracepoint.split("_", 1)[0] if tracepoint.startswith(("tcp_", "sock_")) else "sock"
+
+
+def check_capture_path(host: Host, events: Path) -> list[Check]:
+    """Which capture path the agent will build, and why: the first whose tracepoints are present, or
+    the one OTEL_EBPF_CAPTURE_PATH forces (receivers.ebpf.capture_path may force one too)."""
+    requested = host.environ.get(ENV_VAR, "").strip() or AUTO
+    if requested not in PATHS:
+        return [Check("capture path", Status.FAIL, f"{ENV_VAR}={requested!r}", f"one of {', '.join(PATHS)}")]
+    missing = {
+        path: [f"{g}:{t}" for g, t in tracepoints if host.access(events / g / t) is not Access.PRESENT]
+        for path, tracepoints in CAPTURE_PATH_TRACEPOINTS.items()
+    }
+    if requested == AUTO:
+        chosen = next((path for path, absent in missing.items() if not absent), None)
+    else:
+        chosen = requested
+    rows = []
+    for path, tracepoints in CAPTURE_PATH_TRACEPOINTS.items():
+        if path == SYSCALL_PATH and chosen != SYSCALL_PATH:
+            continue  # listed only when used
+        for g, t in tracepoints:
+            label = f"{g}:{t}"
+            if label not in missing[path]:
+                rows.append(Check(label, Status.OK, "present"))
+            elif chosen == path:
+                rows.append(Check(label, Status.FAIL, f"missing: required by capture path {path}"))
+            else:
+                rows.append(Check(label, Status.INFO, "absent (Linux < 6.3): the syscall path is used instead"))
+    if chosen is None:
+        rows.append(Check("capture path", Status.FAIL, "none: no sock:sock_*_length and no raw_syscalls:sys_exit"))
+        return rows
+    if missing[chosen]:
+        rows.append(Check("capture path", Status.FAIL, f"{chosen} ({ENV_VAR}): missing {', '.join(missing[chosen])}"))
+    elif requested != AUTO:
+        rows.append(Check("capture path", Status.OK, f"{chosen}: forced by {ENV_VAR}"))
+    elif chosen == SOCK_PATH:
+        rows.append(Check("capture path", Status.OK, f"{chosen}: sock:sock_*_length present (Linux 6.3+)"))
+    else:
+        rows.append(
+            Check(
+                "capture path",
+                Status.OK,
+                f"{chosen}: no sock:sock_*_length (Linux < 6.3); raw_syscalls:sys_exit and the fd's file"
+                " table instead (more CPU a syscall: docs/cost.md)",
+            )
+        )
+    return rows
+
+
+def check_tcp_flow_signals(host: Host, events: Path) -> Check:
+    """The signals of the tcp_flows receiver this kernel can give (each has its tracepoint)."""
+    absent, substituted = [], []
+    for prog, signal in TCP_FLOW_SIGNALS.items():
+        tracepoint = TCP_FLOW_TRACEPOINTS[prog][0]
+        group = _group(tracepoint)
+        if host.access(events / group / tracepoint) is Access.PRESENT:
+            continue
+        if prog in TCP_FLOW_SUBSTITUTES:
+            substituted.append(f"{TCP_FLOW_SUBSTITUTES[prog]} (no {group}:{tracepoint})")
+        else:
+            absent.append(f"{signal} (no {group}:{tracepoint})")
+    if absent:
+        return Check("TCP flow signals", Status.WARN, "not measured: " + "; ".join(absent) + "; the others are")
+    if substituted:
+        return Check("TCP flow signals", Status.OK, "every one; " + "; ".join(substituted))
+    return Check("TCP flow signals", Status.OK, "every one: " + ", ".join(TCP_FLOW_SIGNALS.values()))
 
 
 def check_kprobes(host: Host, events: Path | None) -> Check:

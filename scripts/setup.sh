@@ -57,6 +57,10 @@ if [ "$WITH_TESTS" = 1 ]; then
     # prometheus: a real Prometheus scrapes the prometheus exporter (and promtool lints it).
     need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc libc6-dev binutils golang-go"
     need_pkgs="$need_pkgs prometheus"
+    # The VM test tier (tests/test_vm_kernels.py, tests/vm/run-in-vm.sh) boots Debian's 6.1 and 5.10
+    # kernels in qemu: qemu-system-x86, depmod (kmod), xz/zstd for their modules, busybox-static
+    # fetched by the script itself.
+    need_pkgs="$need_pkgs qemu-system-x86 kmod xz-utils zstd"
 fi
 # perf: bench/bench_syscall_tax.py (perf bench syscall basic) and profiling the observed service.
 if [ "$WITH_BENCH" = 1 ]; then need_pkgs="$need_pkgs linux-perf"; fi

@@ -96,9 +96,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# How much slower this machine runs than the one the tests' timeouts were set on: the VM tier
+# (tests/test_vm_kernels.py) runs them in qemu's software emulation, where clang takes 10-20x as
+# long.  Every wait below (and AgentProcess's start) is stretched by it; no assertion on a duration is.
+SLOWDOWN = float(os.environ.get("OTEL_EBPF_TEST_SLOWDOWN", "1"))
+
+
 def wait_until(predicate, timeout_s: float = 5.0) -> bool:
     """Polls ``predicate`` until it holds (True) or ``timeout_s`` passes (False)."""
-    deadline = time.monotonic() + timeout_s
+    deadline = time.monotonic() + timeout_s * SLOWDOWN
     while not predicate():
         if time.monotonic() >= deadline:
             return False
@@ -107,7 +113,7 @@ def wait_until(predicate, timeout_s: float = 5.0) -> bool:
 
 
 def wait_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout * SLOWDOWN
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -301,7 +307,7 @@ class AgentProcess:
             env=penv,
             cwd=ROOT,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 60 * SLOWDOWN
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self._log.close()
@@ -316,7 +322,7 @@ class AgentProcess:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> int:
-        stop_process(self.proc, signal.SIGTERM, timeout=15)
+        stop_process(self.proc, signal.SIGTERM, timeout=15 * SLOWDOWN)
         self._log.close()
         return self.proc.returncode
 
@@ -346,7 +352,7 @@ class AgentProcess:
         return latest
 
     def wait_for_spans(self, predicate, count: int, timeout: float = 20.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * SLOWDOWN
         found = []
         while time.monotonic() < deadline:
             found = [s for s in self.spans() if predicate(s)]

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from otel_ebpf.kernel.btf import Btf, BtfError
 from otel_ebpf.kernel.records import EVENT_HEADER, EVENT_POS_VALID
 from otel_ebpf.model import Role
 from otel_ebpf.receivers.ebpf import events as ev
@@ -68,6 +69,28 @@ def _get(host: str, port: int, n: int = 1) -> None:
         conn.request("GET", "/x")
         conn.getresponse().read()
     conn.close()
+
+
+def test_the_program_takes_the_capture_path_asked_for(server):
+    """`auto` takes the sock path where the kernel has sock:sock_*_length, else the syscall path;
+    OTEL_EBPF_CAPTURE_PATH forces one (tests/test_capture_syscall_path.py reruns this file so)."""
+    forced = os.environ.get("OTEL_EBPF_CAPTURE_PATH", "").replace("auto", "")
+    try:
+        Btf().tracepoint_arity("sock_send_length")
+        auto = "sock_tracepoints"
+    except BtfError:
+        auto = "syscall_tracepoints"
+    program, _ = _load()
+    try:
+        path = program.capture_path
+        print(f"\ncapture path: {path.name}, {path.reason}")
+        assert path.name == (forced or auto)
+        assert ("sys_exit" in program.tracepoints) == (path.name == "syscall_tracepoints")
+        assert ("sock_send_length" in program.tracepoints) == (path.name == "sock_tracepoints")
+        assert path.reason == ("forced by OTEL_EBPF_CAPTURE_PATH" if forced else path.reason)
+        assert forced or "Linux" in path.reason
+    finally:
+        program.close()
 
 
 def test_event_layout_matches_the_kernel_struct_and_roles_addresses_are_right(server):

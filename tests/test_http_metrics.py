@@ -209,7 +209,10 @@ def test_idle_resources_expire_and_forget():
 
 
 def test_collect_while_recording_loses_nothing():
-    m = HttpMetrics()
+    # Expiry off: the collector loops far faster than the recorder when the machine is loaded, and a
+    # route idle for expire_after_collects collections is dropped by design (its count restarts),
+    # which is not what this test is about (it failed so once, 4500 of 10000, with the CPUs busy).
+    m = HttpMetrics(expire_after_collects=10**9)
     done = threading.Event()
     errors: list[BaseException] = []
 

@@ -218,8 +218,13 @@ def _mutated(tmp_path: Path, header: Header, old: str, new: str) -> Path:
             TCP_FLOWS_H,
             "    __u32 srtt_us;      /* latest smoothed RTT */\n",
             "    __u32 srtt_us;      /* latest smoothed RTT */\n    __u32 added;\n",
-            # The members after it move by 4: only the addition (and the struct's size) is reported.
-            [("struct sock_state", "added", "missing", "added", None), ("struct sock_state", None, "size", 64, 56)],
+            # The members after it move by 4: only the addition, the first member that alignment moves
+            # further (a __u64: by 8) and the struct's size are reported.
+            [
+                ("struct sock_state", "added", "missing", "added", None),
+                ("struct sock_state", "bytes_in_seen", "offset", 64, 56),
+                ("struct sock_state", None, "size", 80, 72),
+            ],
             id="member-added",
         ),
         pytest.param(

@@ -16,7 +16,9 @@ from otel_ebpf.preflight import (
     CAP_BPF,
     CAP_PERFMON,
     CAP_SYS_ADMIN,
+    CAPTURE_PATH_TRACEPOINTS,
     CAPTURE_TRACEPOINTS,
+    TCP_FLOW_TRACEPOINTS,
     Check,
     Host,
     Status,
@@ -79,9 +81,11 @@ def make_host(
     (root / "sys/kernel/tracing").mkdir(parents=True, exist_ok=True)
     if tracefs is not None:
         events = root / tracefs.lstrip("/") / "events"
-        for group, name in CAPTURE_TRACEPOINTS:
+        tcp_flows = [(preflight._group(t), t) for t, _ in TCP_FLOW_TRACEPOINTS.values()]
+        every = {*CAPTURE_TRACEPOINTS, *[tp for tps in CAPTURE_PATH_TRACEPOINTS.values() for tp in tps], *tcp_flows}
+        for group, name in every:
             if name not in missing_tracepoints:
-                (events / group / name).mkdir(parents=True)
+                (events / group / name).mkdir(parents=True, exist_ok=True)
         if kprobe_events:
             put(f"{tracefs}/kprobe_events")
     if btf:
@@ -178,7 +182,7 @@ def test_healthy_fake_machine_passes(tmp_path):
     for expected in ("privileges", "kernel", "BTF", "tracefs", "kernel headers", "bcc", "kprobes", "BPF ring buffer"):
         assert expected in names
     assert {f"{group}:{name}" for group, name in CAPTURE_TRACEPOINTS} <= set(names)
-    assert not [n for n in names if n.startswith(("syscalls:", "raw_syscalls:"))]  # none is attached
+    assert not [n for n in names if n.startswith(("syscalls:", "raw_syscalls:"))]  # the sock path attaches none
     assert by_name(checks)["bcc"].detail == "importable 0.26.0"
     assert preflight.main(make_host(tmp_path / "again"), io.StringIO()) == 0
 
@@ -213,10 +217,54 @@ def test_missing_tcp_tracepoint_fails_by_name(tmp_path):
     assert by_name(checks)["tcp:tcp_destroy_sock"].detail == "missing: required for HTTP capture"
 
 
-def test_missing_sock_tracepoint_fails(tmp_path):
-    checks = run_checks(make_host(tmp_path, missing_tracepoints=("sock_send_length", "inet_sock_set_state")))
-    assert failed(checks) == ["sock:sock_send_length", "sock:inet_sock_set_state"]
-    assert "required for HTTP capture" in by_name(checks)["sock:sock_send_length"].detail
+def test_missing_inet_sock_set_state_fails(tmp_path):
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=("inet_sock_set_state",)))
+    assert failed(checks) == ["sock:inet_sock_set_state"]
+    assert "required for HTTP capture" in by_name(checks)["sock:inet_sock_set_state"].detail
+
+
+def test_the_sock_path_is_chosen_where_its_tracepoints_are(tmp_path):
+    checks = by_name(run_checks(make_host(tmp_path)))
+    assert checks["capture path"].status is Status.OK
+    assert checks["capture path"].detail.startswith("sock_tracepoints: ")
+    assert "raw_syscalls:sys_exit" not in checks  # listed only when used
+
+
+def test_without_sock_length_the_syscall_path_is_chosen_and_said_why(tmp_path):
+    """Linux 5.8-6.2: no sock:sock_*_length.  The agent runs, on the syscall path, and says so."""
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=("sock_send_length", "sock_recv_length")))
+    assert failed(checks) == []
+    rows = by_name(checks)
+    assert rows["capture path"].detail.startswith("syscall_tracepoints: no sock:sock_*_length (Linux < 6.3)")
+    assert rows["sock:sock_send_length"].status is Status.INFO
+    assert rows["raw_syscalls:sys_exit"].status is Status.OK
+    # TCP flows: the bytes come from the socket's counters there; said, not a warning.
+    assert rows["TCP flow signals"].status is Status.OK
+    assert "tcp_sock.bytes_sent - bytes_retrans" in rows["TCP flow signals"].detail
+
+
+def test_no_capture_path_at_all_fails(tmp_path):
+    missing = ("sock_send_length", "sock_recv_length", "sys_exit")
+    checks = run_checks(make_host(tmp_path, missing_tracepoints=missing))
+    assert "capture path" in failed(checks)
+
+
+def test_the_environment_forces_a_capture_path(tmp_path):
+    host = make_host(tmp_path, environ={"OTEL_EBPF_CAPTURE_PATH": "syscall_tracepoints"})
+    rows = by_name(run_checks(host))
+    assert rows["capture path"].detail == "syscall_tracepoints: forced by OTEL_EBPF_CAPTURE_PATH"
+    assert rows["raw_syscalls:sys_exit"].status is Status.OK
+    forced = {"OTEL_EBPF_CAPTURE_PATH": "sock_tracepoints"}
+    forced_missing = make_host(tmp_path / "b", environ=forced, missing_tracepoints=("sock_recv_length",))
+    assert failed(run_checks(forced_missing)) == ["sock:sock_recv_length", "capture path"]
+    bogus = by_name(run_checks(make_host(tmp_path / "c", environ={"OTEL_EBPF_CAPTURE_PATH": "kprobes"})))
+    assert bogus["capture path"].status is Status.FAIL
+
+
+def test_a_missing_tcp_flow_tracepoint_is_a_warning_naming_its_signal(tmp_path):
+    rows = by_name(run_checks(make_host(tmp_path, missing_tracepoints=("tcp_probe",))))
+    assert rows["TCP flow signals"].status is Status.WARN
+    assert "smoothed RTT and segments (no tcp:tcp_probe)" in rows["TCP flow signals"].detail
 
 
 def test_headers_from_usr_src_are_accepted(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from otel_ebpf import __version__
+from otel_ebpf.kernel import procfs
 from otel_ebpf.kernel.procfs import container_id_from_cgroup, pod_uid_from_cgroup
 from otel_ebpf.receivers.helper.processes import ProcessResolver
 from otel_ebpf.telemetry.resource import parse_resource_attributes
@@ -219,3 +221,18 @@ def test_pod_uid_systemd_driver():
 )
 def test_parse_resource_attributes_like_the_sdk(value, expected):
     assert parse_resource_attributes(value) == expected
+
+
+def test_listener_owners_names_the_process_of_each_listening_port():
+    """What the tcp_flows receiver seeds its kernel map of listeners with, at start."""
+    listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    listener.bind(("::", 0))
+    listener.listen()
+    connected = socket.create_connection(("127.0.0.1", listener.getsockname()[1]))  # not listening: not listed
+    try:
+        owners = procfs.listener_owners()
+        assert owners[listener.getsockname()[1]] == os.getpid()
+        assert connected.getsockname()[1] not in owners
+    finally:
+        connected.close()
+        listener.close()

@@ -18,7 +18,7 @@ import pytest
 
 from otel_ebpf.kernel.bpf import map_exists, map_info, map_items
 from otel_ebpf.receivers.tcp_flows import layout
-from otel_ebpf.receivers.tcp_flows.loader import TRACEPOINTS, remove_pins
+from otel_ebpf.receivers.tcp_flows.loader import attached_programs, remove_pins
 from otel_ebpf.receivers.tcp_flows.receiver import TcpFlowReceiver
 from tests.harness import require_bpf
 from tests.netns import NetPair
@@ -154,7 +154,7 @@ def test_retransmits_match_kernel_count_under_loss(receiver, net):
         f"error {error:.2%}; TcpExt deltas {ext}; runs the kernel skipped {missed}"
     )
     # Every program's skipped runs are exported (raw tracepoints: only self-interruptions).
-    assert set(missed) == {tracepoint for tracepoint, _ in TRACEPOINTS.values()}
+    assert set(missed) == {tracepoint for tracepoint, _ in attached_programs().values()}
     assert kernel > 50
     assert error <= 0.05
 

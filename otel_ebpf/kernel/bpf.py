@@ -20,6 +20,7 @@ import errno
 import os
 import platform
 import re
+import resource
 import struct
 
 from otel_ebpf.kernel.capabilities import describe_missing, effective_capabilities, missing_capabilities
@@ -31,6 +32,8 @@ __all__ = [
     "MapInfo",
     "U64KeyLookup",
     "UnsupportedArchitecture",
+    "atomic_fetch_supported",
+    "raise_memlock_limit",
     "bpf_syscall_number",
     "link_program_fd",
     "link_raw_tracepoint",
@@ -177,12 +180,37 @@ class _MapCreateAttr(ctypes.Structure):
 _BPF_MAP_TYPE_ARRAY = 2
 
 
+def raise_memlock_limit() -> int:
+    """Lifts RLIMIT_MEMLOCK as far as this process may; returns the soft limit now in force.
+
+    Kernels before 5.11 charge BPF maps to it, per user: the capture program's ring buffer alone
+    (8 MiB) fills Debian's default of 8 MiB, and the TCP flow program's maps are then refused
+    (EPERM).  Later kernels charge the cgroup instead and ignore it.  Raising the hard limit needs
+    CAP_SYS_RESOURCE (root has it); without, the soft limit goes up to the hard one.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)
+    for wanted in ((resource.RLIM_INFINITY, resource.RLIM_INFINITY), (hard, hard)):
+        try:
+            resource.setrlimit(resource.RLIMIT_MEMLOCK, wanted)
+            return wanted[0]
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
+def _kernel_before(major: int, minor: int) -> bool:
+    """Whether the running kernel's release is older than major.minor (for wording errors only)."""
+    numbers = [int(n) for n in re.findall(r"\d+", platform.release())[:2]]
+    return len(numbers) == 2 and (numbers[0], numbers[1]) < (major, minor)
+
+
 def require_bpf_permission() -> None:
     """Raises LoadError naming the capabilities when the kernel refuses bpf() to this process.
 
     Without it bcc prints the errno on stderr and raises "Failed to compile BPF module", which
     reads as a compiler problem.  One array map of one element is created and closed.
     """
+    memlock = raise_memlock_limit()
     attr = _MapCreateAttr(map_type=_BPF_MAP_TYPE_ARRAY, key_size=4, value_size=4, max_entries=1)
     try:
         fd = _bpf(BPF_MAP_CREATE, attr)
@@ -193,6 +221,11 @@ def require_bpf_permission() -> None:
         missing = missing_capabilities(cap_eff, None) if cap_eff is not None else []
         if missing:
             why = f"this process lacks {describe_missing(missing)}"
+        elif memlock != resource.RLIM_INFINITY and _kernel_before(5, 11):
+            why = (
+                f"RLIMIT_MEMLOCK is {memlock} bytes and kernels before 5.11 charge BPF maps to it: give the"
+                " agent CAP_SYS_RESOURCE, or LimitMEMLOCK=infinity (systemd), ulimit -l unlimited"
+            )
         else:
             why = "the capabilities are there, so a seccomp profile or an LSM refuses bpf()"
         raise LoadError(
@@ -212,6 +245,11 @@ class _ProgLoadAttr(ctypes.Structure):
 _BPF_PROG_TYPE_KPROBE = 2
 # r0 = 0; exit
 _NOOP_INSNS = bytes.fromhex("b7000000000000009500000000000000")
+# *(u64 *)(r10 - 8) = 0; r1 = 1; r1 = atomic_fetch_add((u64 *)(r10 - 8), r1); r0 = 0; exit
+# (BPF_STX | BPF_DW | BPF_ATOMIC with imm BPF_ADD | BPF_FETCH: Linux 5.12+; before, "reserved fields")
+_ATOMIC_FETCH_INSNS = bytes.fromhex(
+    "b7010000000000007b1af8ff00000000b701000001000000db1af8ff01000000b7000000000000009500000000000000"
+)
 _LICENSE = b"GPL\0"
 
 
@@ -221,12 +259,26 @@ def load_noop_kprobe() -> int:
     ``otel-ebpf check`` attaches it where the TLS uprobes would go, to tell whether they attach.
     Raises OSError when the kernel refuses it.
     """
-    insns = ctypes.create_string_buffer(_NOOP_INSNS, len(_NOOP_INSNS))
+    return _load_kprobe_program(_NOOP_INSNS)
+
+
+def atomic_fetch_supported() -> bool:
+    """Whether the kernel's BPF has fetching atomics (`__sync_fetch_and_add` whose result is used),
+    probed by loading a program that uses one (Linux 5.12+)."""
+    try:
+        os.close(_load_kprobe_program(_ATOMIC_FETCH_INSNS))
+    except OSError:
+        return False
+    return True
+
+
+def _load_kprobe_program(code: bytes) -> int:
+    insns = ctypes.create_string_buffer(code, len(code))
     license_ = ctypes.create_string_buffer(_LICENSE)
     major, minor, patch = (list(map(int, re.findall(r"\d+", platform.release())[:3])) + [0, 0, 0])[:3]
     attr = _ProgLoadAttr(
         prog_type=_BPF_PROG_TYPE_KPROBE,
-        insn_cnt=len(_NOOP_INSNS) // 8,
+        insn_cnt=len(code) // 8,
         insns=ctypes.addressof(insns),
         license=ctypes.addressof(license_),
         # Kernels before 5.0 check it for kprobe programs: LINUX_VERSION_CODE (patch capped at 255).

@@ -25,6 +25,7 @@ __all__ = [
     "comm",
     "container_id_from_cgroup",
     "executable",
+    "listener_owners",
     "lookup_socket",
     "otel_environ",
     "parent_pid",
@@ -174,3 +175,62 @@ def lookup_socket(pid: int, fd: int, proc_root: str = "/proc") -> tuple[str, int
         except OSError:
             continue
     return None
+
+
+_TCP_LISTEN = "0A"  # /proc/net/tcp's `st` column for TCP_LISTEN
+
+
+def _socket_inodes(proc_root: str, pid: int) -> set[str]:
+    try:
+        names = os.listdir(f"{proc_root}/{pid}/fd")
+    except OSError:
+        return set()
+    inodes = set()
+    for name in names:
+        try:
+            target = os.readlink(f"{proc_root}/{pid}/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def listener_owners(proc_root: str = "/proc") -> dict[int, int]:
+    """Local port -> pid of a process holding a listening TCP socket on it, over every network
+    namespace (each read once, through one of its processes).  A port listened on by several
+    processes (pre-fork servers) maps to one of them; the first found in pid order.
+    """
+    owners: dict[int, int] = {}
+    listening: dict[str, dict[str, int]] = {}  # netns -> listening socket inode -> port
+    try:
+        pids = sorted(int(name) for name in os.listdir(proc_root) if name.isdigit())
+    except OSError:
+        return owners
+    for pid in pids:
+        try:
+            netns = os.readlink(f"{proc_root}/{pid}/ns/net")
+        except OSError:
+            continue
+        if netns not in listening:
+            table, read = {}, False
+            for name in ("tcp", "tcp6"):
+                try:
+                    with open(f"{proc_root}/{pid}/net/{name}") as f:
+                        next(f, None)
+                        for line in f:
+                            fields = line.split()
+                            if len(fields) > 9 and fields[3] == _TCP_LISTEN:
+                                table[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
+                    read = True
+                except (OSError, ValueError):
+                    continue
+            if not read:
+                continue  # this process is gone: its namespace is read through the next one
+            listening[netns] = table
+        table = listening[netns]
+        if not table:
+            continue
+        for inode in _socket_inodes(proc_root, pid) & table.keys():
+            owners.setdefault(table[inode], pid)
+    return owners

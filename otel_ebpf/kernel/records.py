@@ -400,6 +400,8 @@ SOCK_STATE = Record(
         ("segs_out_seen", "I"),
         ("flags", "B"),  # SK_*
         ("pad", "7x"),
+        ("bytes_in_seen", "Q"),
+        ("bytes_out_seen", "Q"),
     ],
 )
 

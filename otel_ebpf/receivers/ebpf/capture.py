@@ -211,6 +211,7 @@ class Capture:
             executables=sorted(union.executables),
             ports=sorted(union.ports),
             tls=c["tls"]["enabled"],
+            capture_path=c["capture_path"],
         )
         program = self._program or HttpCaptureProgram(options)
         program.load()
@@ -225,10 +226,12 @@ class Capture:
             self.budget = CpuBudget(self._max_cpu, self._span_rate, c["max_spans_per_second"])
         if getattr(program, "shed_counts_fd", -1) >= 0:
             self.kernel_counts = KernelCounts(program.shed_counts_fd, possible_cpus(), self.resolver.get)
+        path = getattr(program, "capture_path", None)
         log.info(
-            "kernel HTTP capture: one program for %s (%d tracepoints; kernel filter: %s)",
+            "kernel HTTP capture: one program for %s (%d tracepoints; capture path: %s; kernel filter: %s)",
             ", ".join(m.source.receiver for m in self.members),
             len(program.tracepoints),
+            f"{path.name}, {path.reason}" if path else "n/a",
             describe(union),
         )
         self.tracker = ConnectionTracker(

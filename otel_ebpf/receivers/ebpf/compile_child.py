@@ -33,6 +33,7 @@ def build(options_json: str) -> tuple[dict, list[int]]:
     fds += list(programs.values())
     reply = {"tracepoints": [name.decode() for name in attached], "programs": list(programs)}
     reply["tls_error"] = bpf.otel_tls_error
+    reply["capture_path"] = [bpf.otel_capture_path.name, bpf.otel_capture_path.reason]
     return reply, fds
 
 

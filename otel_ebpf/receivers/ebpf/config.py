@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from otel_ebpf.config.checks import check_header_name, check_not_empty
 from otel_ebpf.config.schema import Bool, Duration, Int, List, Number, Section, Str
+from otel_ebpf.receivers.ebpf.capture_path import PATHS
 from otel_ebpf.telemetry.secrets import DEFAULT_KEY_FRAGMENTS, normalize_fragment
 
 COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
@@ -18,6 +19,7 @@ KERNEL_KEYS = (
     "read_chunks",
     "max_spans_per_second",
     "shed_ring_fill",
+    "capture_path",
 )
 
 
@@ -101,6 +103,10 @@ def _check_builtin_fragment(value: str) -> str | None:
 
 SCHEMA = Section(
     {
+        # How the kernel sees payloads (receivers/ebpf/capture_path.py): `auto` probes the kernel,
+        # sock_tracepoints (Linux 6.3+, cheapest), syscall_tracepoints (5.8+).  The environment
+        # variable OTEL_EBPF_CAPTURE_PATH overrides it.
+        "capture_path": Str("auto", choices=PATHS),
         # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
         "capture_bytes": Int(1024, min=64, max=16384),
         # The kernel's ring buffer in bytes: bpf ring buffers are a power-of-two number of pages.

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from otel_ebpf import BPF_DIR
 from otel_ebpf.kernel.bpf import (
+    atomic_fetch_supported,
     map_lookup,
     map_update,
     percpu_u64_sum,
@@ -32,6 +33,7 @@ from otel_ebpf.kernel.mounts import ensure_tracefs
 from otel_ebpf.kernel.records import HTTP_STAT_NAMES, SHED_BOUNDS_NS, SHED_OVERFLOW_KEY, SHED_VALUE
 from otel_ebpf.kernel.ringbuf import RingBufferReader
 from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc
+from otel_ebpf.receivers.ebpf.capture_path import AUTO, SOCK, SYSCALL, CapturePath, choose, requested_path
 
 __all__ = ["TLS_PROGRAMS", "CaptureOptions", "HttpCaptureProgram", "LoadError", "compile_and_attach", "per_cpu_rate"]
 
@@ -41,13 +43,18 @@ SOURCE_FILE = BPF_DIR / "http_capture.c"
 PAGE_SIZE = 4096
 
 # Program -> raw tracepoint it attaches to (bcc names a RAW_TRACEPOINT_PROBE after it), and how
-# many of the tracepoint's arguments it reads.
+# many of the tracepoint's arguments it reads: those of every build, then those of each capture path.
 TRACEPOINTS = {
-    "sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
-    "sock_recv_length": ("sock_recv_length", 3),
     "inet_sock_set_state": ("inet_sock_set_state", 3),  # sk, oldstate, newstate
     "tcp_destroy_sock": ("tcp_destroy_sock", 1),  # sk
     "sched_process_exit": ("sched_process_exit", 0),  # a thread ends: its TLS call in progress is forgotten
+}
+PATH_TRACEPOINTS = {
+    SOCK: {
+        "sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
+        "sock_recv_length": ("sock_recv_length", 3),
+    },
+    SYSCALL: {"sys_exit": ("sys_exit", 2)},  # regs, ret
 }
 # The uprobe programs on the TLS library (bpf/http_capture.c), loaded with the rest when TLS capture is
 # on and attached by the agent (otel_ebpf/receivers/ebpf/tls.py) to the files it finds.
@@ -68,6 +75,18 @@ KERNEL_OFFSETS = {
     **SOCK_OFFSETS,
     "SK_RCV_SADDR": ("sock", "__sk_common.skc_rcv_saddr", 4),
     "SK_SHUTDOWN": ("sock", "sk_shutdown", 1),
+}
+# The syscall path's walk from the task to the socket of an fd, and to its saved registers.
+SYSCALL_PATH_OFFSETS = {
+    "TASK_FILES": ("task_struct", "files", 8),
+    "TASK_STACK": ("task_struct", "stack", 8),
+    "FILES_FDT": ("files_struct", "fdt", 8),
+    "FDT_MAX_FDS": ("fdtable", "max_fds", 4),
+    "FDT_FD": ("fdtable", "fd", 8),
+    "FILE_INODE": ("file", "f_inode", 8),
+    "FILE_PRIVATE_DATA": ("file", "private_data", 8),
+    "INODE_MODE": ("inode", "i_mode", 2),
+    "SOCKET_SK": ("socket", "sk", 8),
 }
 OPTIONAL_OFFSETS = {  # absent without IPv6
     **SOCK_V6_OFFSETS,
@@ -93,6 +112,7 @@ class CaptureOptions:
     ports: list[int] = field(default_factory=list)
     self_pid: int = field(default_factory=os.getpid)
     tls: bool = True  # load TLS_PROGRAMS (attached to TLS libraries by the agent)
+    capture_path: str = AUTO  # AUTO, SOCK or SYSCALL (capture_path.py); the environment may override it
 
     def cflags(self) -> list[str]:
         pow2 = 1
@@ -130,13 +150,23 @@ def per_cpu_rate(per_second: int) -> int:
     return -(-per_second // cpus)
 
 
-def kernel_flags() -> list[str]:
-    """-D flags describing the running kernel (struct offsets) from its BTF; raises LoadError."""
+def kernel_flags(requested: str = AUTO) -> tuple[CapturePath, list[str]]:
+    """The capture path for the running kernel and the -D flags describing it (the path's, struct
+    offsets) from its BTF; raises LoadError."""
     try:
         btf = Btf()
-        check_arities(btf, TRACEPOINTS)
-        return offset_flags(btf, SOURCE_FILE.name, KERNEL_OFFSETS, OPTIONAL_OFFSETS)
-    except BtfError as exc:
+        value, source = requested_path(requested)
+        path = choose(value, btf, source)
+        check_arities(btf, {**TRACEPOINTS, **PATH_TRACEPOINTS[path.name]})
+        required = dict(KERNEL_OFFSETS)
+        flags = []
+        if path.name == SYSCALL:
+            required.update(SYSCALL_PATH_OFFSETS)
+            flags.append("-DSYSCALL_PATH=1")
+        if not atomic_fetch_supported():
+            flags.append("-DNO_ATOMIC_FETCH=1")  # before Linux 5.12
+        return path, flags + offset_flags(btf, SOURCE_FILE.name, required, OPTIONAL_OFFSETS)
+    except (BtfError, ValueError) as exc:
         raise LoadError(f"HTTP capture: {exc}") from exc
 
 
@@ -149,10 +179,12 @@ def compile_and_attach(options: CaptureOptions):
     require_bpf_permission()
     ensure_kernel_headers()
     bcc = import_bcc()
+    path, flags = kernel_flags(options.capture_path)
     try:
-        bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=[*options.cflags(), *kernel_flags()])
+        bpf = bcc.BPF(src_file=str(SOURCE_FILE).encode(), cflags=[*options.cflags(), *flags])
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
-        raise LoadError(f"loading {SOURCE_FILE.name} failed: {exc}") from exc
+        raise LoadError(f"loading {SOURCE_FILE.name} ({path.name}) failed: {exc}") from exc
+    bpf.otel_capture_path = path
     bpf.otel_tls_error = ""  # why the TLS programs are not loaded (HTTPS not captured; the rest is)
     if options.tls:
         for name in TLS_PROGRAMS:
@@ -190,7 +222,7 @@ def compile_and_attach(options: CaptureOptions):
 class HttpCaptureProgram:
     """The attached program as the agent holds it: fds handed over by the compile child."""
 
-    def __init__(self, options: CaptureOptions, compile_timeout_s: float = 120.0):
+    def __init__(self, options: CaptureOptions, compile_timeout_s: float = 300.0):
         self.options = options
         self._timeout = compile_timeout_s
         self._ring: RingBufferReader | None = None
@@ -201,6 +233,7 @@ class HttpCaptureProgram:
         self._link_fds: list[int] = []  # raw tracepoint links: closing them detaches
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
+        self.capture_path: CapturePath | None = None
         self._ncpus = possible_cpus()
 
     def load(self) -> None:
@@ -217,6 +250,7 @@ class HttpCaptureProgram:
         self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
         self.tls_error: str = reply.get("tls_error", "")
+        self.capture_path = CapturePath(*reply["capture_path"])  # the path built, and why
         self.programs: list[str] = reply["programs"]  # names, in the order of the program fds
         self._link_fds = attachments[: len(self.tracepoints)]
         self._prog_fds = attachments[len(self.tracepoints) :]

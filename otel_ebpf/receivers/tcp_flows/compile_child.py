@@ -24,7 +24,7 @@ def build(request_json: str) -> tuple[dict, list[int]]:
     from otel_ebpf.kernel.bpf import link_raw_tracepoint, map_update, obj_pin, require_bpf_permission  # noqa: PLC0415
     from otel_ebpf.kernel.toolchain import ensure_kernel_headers, import_bcc  # noqa: PLC0415
     from otel_ebpf.receivers.tcp_flows import layout  # noqa: PLC0415
-    from otel_ebpf.receivers.tcp_flows.loader import MAPS, SOURCE_FILE, TRACEPOINTS, TcpFlowOptions  # noqa: PLC0415
+    from otel_ebpf.receivers.tcp_flows.loader import MAPS, SOURCE_FILE, TcpFlowOptions, attached_programs  # noqa: PLC0415
 
     request = json.loads(request_json)
     options = TcpFlowOptions(**request["options"])
@@ -47,7 +47,7 @@ def build(request_json: str) -> tuple[dict, list[int]]:
     boot_wall_ns = time.time_ns() - time.monotonic_ns()
     map_update(maps["meta"], b"\1\0\0\0", boot_wall_ns.to_bytes(8, "little"))
     links = []
-    for prog, (tracepoint, _args) in TRACEPOINTS.items():
+    for prog, (tracepoint, _args) in attached_programs().items():  # those this kernel has
         fn = bpf.load_func(prog.encode(), bcc.BPF.RAW_TRACEPOINT)
         links.append((prog, link_raw_tracepoint(fn.fd, tracepoint)))
     if options.pin_path:

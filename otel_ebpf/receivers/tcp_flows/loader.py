@@ -49,7 +49,17 @@ from otel_ebpf.kernel.mounts import ensure_bpffs
 from otel_ebpf.receivers.tcp_flows import layout
 from otel_ebpf.receivers.tcp_flows.config import DEFAULT_PIN_PATH
 
-__all__ = ["DEFAULT_PIN_PATH", "TRACEPOINTS", "TcpFlowOptions", "TcpFlowProgram", "remove_pins"]
+__all__ = [
+    "DEFAULT_PIN_PATH",
+    "SIGNALS",
+    "TRACEPOINTS",
+    "TcpFlowOptions",
+    "TcpFlowProgram",
+    "attached_programs",
+    "missing_signals",
+    "substituted_signals",
+    "remove_pins",
+]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +80,33 @@ TRACEPOINTS = {
     "on_sock_send_length": ("sock_send_length", 3),  # sk, ret, flags
     "on_sock_recv_length": ("sock_recv_length", 3),  # sk, ret, flags
 }
+
+# What each program's tracepoint brings.  A kernel without one of these tracepoints runs the others:
+# that signal stays zero and is reported (missing_signals(), `otel-ebpf check`), e.g. the bytes on
+# kernels before 6.3, which have no sock_*_length.  The connection's life (set_state, destroy) is
+# the program's backbone: without it nothing loads.
+SIGNALS = {
+    "on_tcp_receive_reset": "resets received",
+    "on_tcp_retransmit_skb": "retransmitted segments",
+    "on_tcp_retransmit_synack": "retransmitted SYN-ACKs",
+    "on_tcp_send_reset": "resets sent",
+    "on_tcp_probe": "smoothed RTT and segments",
+    "on_sock_send_length": "bytes sent",
+    "on_sock_recv_length": "bytes received",
+}
+# Signals measured another way when their tracepoint is missing: before 6.3 the bytes are the
+# deltas of the socket's own counters, read where the segments are (tcp_probe) and at its end.
+SUBSTITUTES = {
+    "on_sock_send_length": "bytes sent, as TCP sent them (tcp_sock.bytes_sent - bytes_retrans)",
+    "on_sock_recv_length": "bytes received (tcp_sock.bytes_received, less the peer's FIN)",
+}
+BYTES_FROM_TCP_SOCK_OFFSETS = {
+    "TCP_BYTES_RECEIVED": ("tcp_sock", "bytes_received", 8),
+    "TCP_BYTES_SENT": ("tcp_sock", "bytes_sent", 8),
+    "TCP_BYTES_RETRANS": ("tcp_sock", "bytes_retrans", 8),
+}
+# sk_flags moved into sock_common (skc_flags) in 6.x; before, a member of struct sock.
+SK_FLAGS_PATHS = ("__sk_common.skc_flags", "sk_flags")
 
 # -D flag -> (struct, member path, expected size) read at that offset by bpf/tcp_flows.c.
 KERNEL_OFFSETS = {
@@ -125,7 +162,8 @@ class TcpFlowOptions:
         """Identifies the program: a pinned one is reused only when this matches (u64).
 
         The kernel is identified by its release, build and BTF size rather than by the offsets
-        read from its BTF: an agent resuming pinned maps then never parses the BTF.
+        read from its BTF: computing it parses no BTF (resuming does, once, to know which of the
+        signals' tracepoints this kernel has: attached_programs()).
         """
         digest = hashlib.sha256()
         digest.update(SOURCE_FILE.read_bytes())
@@ -150,6 +188,49 @@ def ephemeral_min() -> int:
 
 
 @functools.cache
+def attached_programs() -> dict[str, tuple[str, int]]:
+    """The TRACEPOINTS entries whose tracepoint the running kernel has (its BTF), in TRACEPOINTS
+    order.  Raises LoadError when one outside SIGNALS (the backbone) is missing."""
+    try:
+        btf = Btf()
+        present = {}
+        for prog, (tracepoint, needed) in TRACEPOINTS.items():
+            try:
+                btf.tracepoint_arity(tracepoint)
+            except BtfError:
+                if prog not in SIGNALS:
+                    raise
+                continue
+            present[prog] = (tracepoint, needed)
+        check_arities(btf, present)
+    except BtfError as exc:
+        raise LoadError(f"TCP flows: {exc}") from exc
+    return present
+
+
+def missing_signals() -> dict[str, str]:
+    """Tracepoint -> the signal this kernel cannot give (its tracepoint is absent, nothing replaces it)."""
+    present = attached_programs()
+    return {TRACEPOINTS[p][0]: s for p, s in SIGNALS.items() if p not in present and p not in SUBSTITUTES}
+
+
+def substituted_signals() -> dict[str, str]:
+    """Tracepoint -> how its signal is measured instead on this kernel (SUBSTITUTES)."""
+    present = attached_programs()
+    return {TRACEPOINTS[p][0]: s for p, s in SUBSTITUTES.items() if p not in present}
+
+
+def _sk_flags_offset(btf: Btf) -> int:
+    for path in SK_FLAGS_PATHS:
+        try:
+            if btf.size("sock", path) == 8:
+                return btf.offset("sock", path)
+        except BtfError:
+            continue
+    raise BtfError("struct sock has no 8-byte sk_flags")
+
+
+@functools.cache
 def kernel_flags() -> tuple[str, ...]:
     """-D flags describing the running kernel (struct offsets, tracepoint arities) from its BTF.
 
@@ -157,9 +238,14 @@ def kernel_flags() -> tuple[str, ...]:
     """
     try:
         btf = Btf()
-        flags = offset_flags(btf, "bpf/tcp_flows.c", KERNEL_OFFSETS, OPTIONAL_OFFSETS)
-        check_arities(btf, TRACEPOINTS)
-        if btf.tracepoint_arity("tcp_retransmit_skb") >= 3:
+        required = dict(KERNEL_OFFSETS)
+        if substituted_signals():
+            required.update(BYTES_FROM_TCP_SOCK_OFFSETS)
+        flags = offset_flags(btf, "bpf/tcp_flows.c", required, OPTIONAL_OFFSETS)
+        if substituted_signals():
+            flags += ["-DBYTES_FROM_TCP_SOCK=1", f"-DSK_FLAGS={_sk_flags_offset(btf)}"]
+            flags.append(f"-DSOCK_DONE_BIT={btf.enum_values('sock_flags')['SOCK_DONE']}")
+        if "on_tcp_retransmit_skb" in attached_programs() and btf.tracepoint_arity("tcp_retransmit_skb") >= 3:
             flags.append("-DRETRANSMIT_HAS_ERR=1")
     except BtfError as exc:
         raise LoadError(f"TCP flows: {exc}") from exc
@@ -177,7 +263,7 @@ def remove_pins(pin_path: str) -> bool:
 class TcpFlowProgram:
     """The attached program as the agent holds it: map fds (and link fds when not pinned)."""
 
-    def __init__(self, options: TcpFlowOptions, compile_timeout_s: float = 120.0):
+    def __init__(self, options: TcpFlowOptions, compile_timeout_s: float = 300.0):
         self.options = options
         self._timeout = compile_timeout_s
         self.fds: dict[str, int] = {}
@@ -192,6 +278,10 @@ class TcpFlowProgram:
         """Reopens identical pinned objects, or compiles and attaches afresh; raises LoadError."""
         pin = self.options.pin_path
         fingerprint = self.options.fingerprint()
+        for tracepoint, signal in missing_signals().items():
+            log.warning("TCP flows: the kernel has no tracepoint %s: %s are not measured", tracepoint, signal)
+        for tracepoint, signal in substituted_signals().items():
+            log.info("TCP flows: the kernel has no tracepoint %s: %s", tracepoint, signal)
         if pin:
             try:
                 ensure_bpffs()
@@ -200,7 +290,7 @@ class TcpFlowProgram:
             if self._reopen(pin, fingerprint):
                 self.resumed = True
                 log.info("TCP flows: resumed the pinned program in %s", pin)
-                self._open_programs([os.path.join(pin, "link_" + p) for p in TRACEPOINTS])
+                self._open_programs([os.path.join(pin, "link_" + p) for p in attached_programs()])
                 return
             if remove_pins(pin):
                 log.info("TCP flows: replaced the pinned program in %s (different build)", pin)
@@ -209,8 +299,8 @@ class TcpFlowProgram:
         self._open_programs(self._link_fds)
 
     def _open_programs(self, links: list) -> None:
-        """Opens the programs behind the links (fds, or pinned paths), in TRACEPOINTS order."""
-        for prog, link in zip(TRACEPOINTS, links, strict=True):
+        """Opens the programs behind the links (fds, or pinned paths), in attached_programs() order."""
+        for prog, link in zip(attached_programs(), links, strict=True):
             link_fd = obj_get(link) if isinstance(link, str) else link
             try:
                 self._prog_fds[prog] = link_program_fd(link_fd)
@@ -224,7 +314,7 @@ class TcpFlowProgram:
         names = (*MAPS, "meta")
         if not all(os.path.exists(os.path.join(pin, n)) for n in names):
             return False
-        if not all(os.path.exists(os.path.join(pin, "link_" + p)) for p in TRACEPOINTS):
+        if not all(os.path.exists(os.path.join(pin, "link_" + p)) for p in attached_programs()):
             return False
         fds = {}
         try:

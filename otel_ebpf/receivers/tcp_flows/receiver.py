@@ -12,9 +12,10 @@ from opentelemetry.proto.metrics.v1 import metrics_pb2
 
 from otel_ebpf.component import Component, FlowTotals, Host, MetricsProducer, SocketStates
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.kernel.bpf import U64KeyLookup
+from otel_ebpf.kernel.bpf import BPF_NOEXIST, U64KeyLookup, map_update
+from otel_ebpf.kernel.procfs import listener_owners
 from otel_ebpf.receivers.tcp_flows.config import SCHEMA
-from otel_ebpf.receivers.tcp_flows.layout import SOCK_EVIDENCE, SOCK_STATE, STAT_NAMES
+from otel_ebpf.receivers.tcp_flows.layout import LISTENER_KEY, LISTENER_VALUE, SOCK_EVIDENCE, SOCK_STATE, STAT_NAMES
 from otel_ebpf.receivers.tcp_flows.loader import TcpFlowOptions, TcpFlowProgram, remove_pins
 from otel_ebpf.receivers.tcp_flows.metrics import build_metrics
 from otel_ebpf.receivers.tcp_flows.reader import FlowReader, FlowWindow
@@ -72,13 +73,32 @@ class TcpFlowReceiver(Component, MetricsProducer, SocketStates, FlowTotals):
         self._reader = FlowReader(program.fds["flows"], self.options.max_flows, self._idle_timeout_s, self._window_s)
         with self._sock_lock:
             self._sock_lookup = U64KeyLookup(program.fds["socks"], SOCK_STATE.size)
+        seeded = self._seed_listeners(program.fds["listeners"])
         log.info(
-            "TCP flows: %s (max %d flows, %d sockets%s)",
+            "TCP flows: %s (max %d flows, %d sockets%s; owners of %d listening ports read from /proc)",
             "resumed" if program.resumed else "attached",
             self.options.max_flows,
             self.options.max_sockets,
             f", pinned in {self.options.pin_path}" if self.options.pin_path else "",
+            seeded,
         )
+
+    def _seed_listeners(self, listeners_fd: int) -> int:
+        """Tells the kernel who owns each listening port now, from /proc: a connection accepted by a
+        listener older than the program is otherwise attributed only once its owner moved bytes on
+        one (sock_*_length), which kernels before 6.3 never report.  Entries the kernel learnt
+        itself are kept (BPF_NOEXIST).  Returns how many were added."""
+        added = 0
+        proc_root = getattr(self._resolver, "proc_root", "/proc")
+        for port, pid in listener_owners(proc_root).items():
+            if added >= self.options.max_listeners:
+                break
+            try:
+                map_update(listeners_fd, LISTENER_KEY.pack(port), LISTENER_VALUE.pack(pid), BPF_NOEXIST)
+                added += 1
+            except OSError:  # known already (EEXIST), or the map is full (E2BIG)
+                continue
+        return added
 
     @property
     def resumed(self) -> bool:
