@@ -162,19 +162,27 @@ def lookup_socket(pid: int, fd: int, proc_root: str = "/proc") -> tuple[str, int
     if not target.startswith("socket:["):
         return None
     inode = target[8:-1]
+    for fields in _tcp_rows(proc_root, pid) or ():
+        if fields[9] == inode:
+            local = _decode_hex_address(fields[1])
+            peer = _decode_hex_address(fields[2])
+            return local[0], local[1], peer[0], peer[1]
+    return None
+
+
+def _tcp_rows(proc_root: str, pid: int) -> list[list[str]] | None:
+    """The rows of /proc/PID/net/tcp and tcp6 (the process's network namespace's), split into their
+    fields (local address 1, peer 2, state 3, inode 9); None when neither could be read."""
+    rows, read = [], False
     for table in ("tcp", "tcp6"):
         try:
             with open(f"{proc_root}/{pid}/net/{table}") as f:
                 next(f, None)
-                for line in f:
-                    fields = line.split()
-                    if len(fields) > 9 and fields[9] == inode:
-                        local = _decode_hex_address(fields[1])
-                        peer = _decode_hex_address(fields[2])
-                        return local[0], local[1], peer[0], peer[1]
+                rows += [fields for fields in map(str.split, f) if len(fields) > 9]
+            read = True
         except OSError:
             continue
-    return None
+    return rows if read else None
 
 
 _TCP_LISTEN = "0A"  # /proc/net/tcp's `st` column for TCP_LISTEN
@@ -213,21 +221,10 @@ def listener_owners(proc_root: str = "/proc") -> dict[int, int]:
         except OSError:
             continue
         if netns not in listening:
-            table, read = {}, False
-            for name in ("tcp", "tcp6"):
-                try:
-                    with open(f"{proc_root}/{pid}/net/{name}") as f:
-                        next(f, None)
-                        for line in f:
-                            fields = line.split()
-                            if len(fields) > 9 and fields[3] == _TCP_LISTEN:
-                                table[fields[9]] = int(fields[1].rsplit(":", 1)[1], 16)
-                    read = True
-                except (OSError, ValueError):
-                    continue
-            if not read:
+            rows = _tcp_rows(proc_root, pid)
+            if rows is None:
                 continue  # this process is gone: its namespace is read through the next one
-            listening[netns] = table
+            listening[netns] = {f[9]: int(f[1].rsplit(":", 1)[1], 16) for f in rows if f[3] == _TCP_LISTEN}
         table = listening[netns]
         if not table:
             continue
