@@ -84,6 +84,7 @@ def test_mixed_workload_yields_one_server_span_per_request(stack, kind):
     server = servers[kind]
     sent = run_mixed_workload(server.port, total=1000)
     spans = _server_spans(agent, server.port, len(sent))
+    print(f"\n{kind}: {len(spans)} SERVER spans for {len(sent)} requests")
 
     # ≥ 99.9% captured, never more than sent.
     assert len(sent) * 0.999 <= len(spans) <= len(sent), f"{kind}: {len(spans)} spans for {len(sent)} requests"

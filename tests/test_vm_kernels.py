@@ -83,6 +83,9 @@ def test_capture_tests_pass_on_older_kernels(kernel):
     status, output, seconds = run_in_vm(kernel, command, timeout_s=2400)
     summary = [line for line in output.splitlines() if re.search(r"\d+ (passed|failed|error)", line)]
     print(f"\n[vm {kernel}] exit {status} in {seconds:.0f} s: {summary[-1] if summary else '(no summary)'}")
+    for line in output.splitlines():
+        if " SERVER spans for " in line or line.startswith(("capture path:", "bytes on port")):
+            print(f"[vm {kernel}] {line}")
     assert status == 0, output[-20000:]
 
     # `otel-ebpf check` inside the guest: it can run, on the syscall path, and says why.
