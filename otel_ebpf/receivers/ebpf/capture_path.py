@@ -20,13 +20,12 @@ import os
 from dataclasses import dataclass
 
 from otel_ebpf.kernel.btf import Btf, BtfError
+from otel_ebpf.receivers.ebpf.config import CAPTURE_PATHS
 
 __all__ = ["AUTO", "ENV_VAR", "PATHS", "SOCK", "SYSCALL", "CapturePath", "choose", "requested_path"]
 
-AUTO = "auto"
-SOCK = "sock_tracepoints"
-SYSCALL = "syscall_tracepoints"
-PATHS = (AUTO, SOCK, SYSCALL)
+AUTO, SOCK, SYSCALL = CAPTURE_PATHS
+PATHS = CAPTURE_PATHS
 ENV_VAR = "OTEL_EBPF_CAPTURE_PATH"
 
 # The raw tracepoints each path needs besides those every build attaches.

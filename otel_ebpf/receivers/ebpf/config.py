@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from otel_ebpf.config.checks import check_header_name, check_not_empty
 from otel_ebpf.config.schema import Bool, Duration, Int, List, Number, Section, Str
-from otel_ebpf.receivers.ebpf.capture_path import PATHS
 from otel_ebpf.telemetry.secrets import DEFAULT_KEY_FRAGMENTS, normalize_fragment
+
+# receivers.ebpf.capture_path's values (capture_path.py chooses among them; named here so that
+# validating a configuration loads no implementation).
+CAPTURE_PATHS = ("auto", "sock_tracepoints", "syscall_tracepoints")
 
 COMM_LEN = 15  # TASK_COMM_LEN - 1: /proc/PID/comm holds at most 15 characters
 
@@ -106,7 +109,7 @@ SCHEMA = Section(
         # How the kernel sees payloads (receivers/ebpf/capture_path.py): `auto` probes the kernel,
         # sock_tracepoints (Linux 6.3+, cheapest), syscall_tracepoints (5.8+).  The environment
         # variable OTEL_EBPF_CAPTURE_PATH overrides it.
-        "capture_path": Str("auto", choices=PATHS),
+        "capture_path": Str("auto", choices=CAPTURE_PATHS),
         # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
         "capture_bytes": Int(1024, min=64, max=16384),
         # The kernel's ring buffer in bytes: bpf ring buffers are a power-of-two number of pages.

@@ -94,7 +94,7 @@ def decode_stats(raw: bytes) -> FlowStats:
 
 def decode_sock_state(raw: bytes) -> tuple[FlowKey, int, int, int]:
     """(flow key, start_ns, retransmits, srtt_us) of a struct sock_state."""
-    key, start_ns, retransmits, srtt_us, _segs_in, _segs_out, _flags = SOCK_STATE.unpack(raw)
+    key, start_ns, retransmits, srtt_us, *_rest = SOCK_STATE.unpack(raw)  # segs, flags, bytes: the kernel's
     return decode_key(key), start_ns, retransmits, srtt_us
 
 
