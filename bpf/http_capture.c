@@ -1084,27 +1084,29 @@ RAW_TRACEPOINT_PROBE(sys_exit) {
     if (!load_syscall_frame(regs, &f))
         return 0;
     __u32 fd = (__u32)f.arg1; /* an int: the upper half of the register is not the fd's */
+    __u64 sk;
     if (nr == NR_SPLICE) {
         /* splice(fd_in, off_in, fd_out, ...): bytes into or out of a socket, counted, never copied. */
-        __u64 sk = socket_of_fd((__u32)f.arg3);
+        if (type != EVENT_DATA)
+            return 0;
+        sk = socket_of_fd((__u32)f.arg3);
         if (!sk) {
             sk = socket_of_fd(fd);
             direction = DIR_INBOUND;
         }
-        if (sk && type == EVENT_DATA)
-            on_transfer(sk, ret, type, direction, 0, 0, 0, regs);
-        return 0;
+    } else {
+        if (type == EVENT_EOF && (nr == NR_READ || nr == NR_RECVFROM || nr == NR_READV) && f.arg3 == 0)
+            return 0; /* read(fd, buf, 0), readv(fd, iov, 0): no EOF (the sock path never sees them) */
+        if (direction == DIR_INBOUND && (nr == NR_RECVFROM || nr == NR_RECVMSG)) {
+            __u64 flags = f.arg3; /* recvmsg(fd, msg, flags) */
+            if (nr == NR_RECVFROM)
+                bpf_probe_read_kernel(&flags, sizeof(flags), SYSCALL_ARG4_PTR(regs));
+            if (flags & MSG_PEEK_)
+                return 0; /* the bytes stay in the socket: the read that takes them is the one to see */
+        }
+        sk = socket_of_fd(fd);
     }
-    if (type == EVENT_EOF && (nr == NR_READ || nr == NR_RECVFROM || nr == NR_READV) && f.arg3 == 0)
-        return 0; /* read(fd, buf, 0), readv(fd, iov, 0): no EOF (the sock path never sees them) */
-    if (direction == DIR_INBOUND && (nr == NR_RECVFROM || nr == NR_RECVMSG)) {
-        __u64 flags = f.arg3; /* recvmsg(fd, msg, flags) */
-        if (nr == NR_RECVFROM)
-            bpf_probe_read_kernel(&flags, sizeof(flags), SYSCALL_ARG4_PTR(regs));
-        if (flags & MSG_PEEK_)
-            return 0; /* the bytes stay in the socket: the read that takes them is the one to see */
-    }
-    __u64 sk = socket_of_fd(fd);
+    /* One call site: on_transfer is inlined once (half the program, half the verifier's work). */
     if (sk)
         on_transfer(sk, ret, type, direction, 0, 0, 0, regs);
     return 0;
