@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import require_bpf
+from tests.harness import IN_CI, require_bpf
 
 pytestmark = [pytest.mark.bpf, pytest.mark.vm]
 
@@ -52,7 +52,7 @@ def require_vm_tools() -> None:
     missing = [tool for tool in ("qemu-system-x86_64", "depmod", "apt-get", "dpkg") if shutil.which(tool) is None]
     if missing:
         message = f"the VM tier needs {', '.join(missing)} (sh scripts/setup.sh --test installs them)"
-        if os.environ.get("CI") == "true":
+        if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
 

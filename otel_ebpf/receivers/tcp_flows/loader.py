@@ -238,11 +238,10 @@ def kernel_flags() -> tuple[str, ...]:
     """
     try:
         btf = Btf()
-        required = dict(KERNEL_OFFSETS)
-        if substituted_signals():
-            required.update(BYTES_FROM_TCP_SOCK_OFFSETS)
+        bytes_from_tcp_sock = bool(substituted_signals())
+        required = {**KERNEL_OFFSETS, **(BYTES_FROM_TCP_SOCK_OFFSETS if bytes_from_tcp_sock else {})}
         flags = offset_flags(btf, "bpf/tcp_flows.c", required, OPTIONAL_OFFSETS)
-        if substituted_signals():
+        if bytes_from_tcp_sock:
             flags += ["-DBYTES_FROM_TCP_SOCK=1", f"-DSK_FLAGS={_sk_flags_offset(btf)}"]
             flags.append(f"-DSOCK_DONE_BIT={btf.enum_values('sock_flags')['SOCK_DONE']}")
         if "on_tcp_retransmit_skb" in attached_programs() and btf.tracepoint_arity("tcp_retransmit_skb") >= 3:
