@@ -33,6 +33,8 @@ examples:
   otel-ebpf validate --config agent.yaml   # check a config file without running
   otel-ebpf print-config --config agent.yaml
                                            # the config with every default filled in
+  otel-ebpf breaker --backend http://127.0.0.1:8000 --service shop
+                                           # shed load from endpoints the health score calls degraded
   otel-ebpf <command> -h                   # help and examples for one command
 """
 
@@ -144,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     classify.add_argument("file", nargs="?", metavar="FILE", help="JSON lines to read (default: stdin)")
+    # The breaker proxy parses its own arguments too.
+    commands.add_parser(
+        "breaker",
+        help="a circuit-breaking reverse proxy driven by the agent's health score (no privileges)",
+        add_help=False,
+        formatter_class=_formatter,
+    )
     return parser
 
 
@@ -257,9 +266,14 @@ def cmd_classify(args: argparse.Namespace, rest: list[str]) -> int:
     return int(classify_cli.classify_main(rest, sys.stdin, sys.stdout) or 0)
 
 
-def _classify_argv(argv: list[str]) -> list[str]:
-    """Everything after ``classify``, verbatim: the classifier parses its own options."""
-    return argv[argv.index("classify") + 1 :]
+def _own_argv(argv: list[str], command: str) -> list[str]:
+    """Everything after ``command``, verbatim: classify and breaker parse their own options."""
+    return argv[argv.index(command) + 1 :]
+
+
+def cmd_breaker(args: argparse.Namespace, rest: list[str]) -> int:
+    breaker_cli = importlib.import_module("otel_ebpf.breaker_cli")
+    return int(breaker_cli.breaker_main(rest) or 0)
 
 
 COMMANDS = {
@@ -271,18 +285,21 @@ COMMANDS = {
 }
 
 
+OWN_ARGUMENTS = {"classify": cmd_classify, "breaker": cmd_breaker}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``otel-ebpf`` (and ``python -m otel_ebpf``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
-    if args.command != "classify" and unknown:
+    if args.command not in OWN_ARGUMENTS and unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.verbose:
         _setup_logging(logging.DEBUG)
     try:
-        if args.command == "classify":
-            return cmd_classify(args, _classify_argv(argv))
+        if args.command in OWN_ARGUMENTS:
+            return OWN_ARGUMENTS[args.command](args, _own_argv(argv, args.command))
         return COMMANDS[args.command](args)
     except BrokenPipeError:
         # `otel-ebpf print-config | head`: the reader left, not an error worth a traceback.  Point

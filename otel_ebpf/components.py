@@ -32,6 +32,7 @@ from otel_ebpf.exporters.prometheus.factory import factory as prometheus_exporte
 from otel_ebpf.extensions.health_check.factory import factory as health_check_extension
 from otel_ebpf.processors.batch.factory import factory as batch_processor
 from otel_ebpf.processors.cause_attribution.factory import factory as cause_attribution_processor
+from otel_ebpf.processors.circuit_breaker.factory import factory as circuit_breaker_processor
 from otel_ebpf.processors.health_score.factory import factory as health_score_processor
 from otel_ebpf.processors.memory_limiter.factory import factory as memory_limiter_processor
 from otel_ebpf.processors.probabilistic_sampler.factory import factory as probabilistic_sampler_processor
@@ -56,6 +57,7 @@ BUILTIN: tuple[Factory, ...] = (
     health_score_processor,
     slo_processor,
     cause_attribution_processor,
+    circuit_breaker_processor,
     otlp_exporter,
     otlp_http_exporter,
     file_exporter,

@@ -381,6 +381,7 @@ def test_components_lists_every_kind_and_type(capsys):
         "health_score",
         "slo",
         "cause_attribution",
+        "circuit_breaker",
         "probabilistic_sampler",
         "semantic_errors",
         "debug",
@@ -437,8 +438,8 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_classify_passes_its_arguments_through_verbatim():
-    assert cli._classify_argv(["-v", "classify", "--format", "json", "in.txt"]) == ["--format", "json", "in.txt"]
-    assert cli._classify_argv(["classify"]) == []
+    assert cli._own_argv(["-v", "classify", "--format", "json", "in.txt"], "classify") == ["--format", "json", "in.txt"]
+    assert cli._own_argv(["classify"], "classify") == []
 
 
 def test_classify_calls_classify_main_with_args_and_streams(monkeypatch):

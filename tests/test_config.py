@@ -170,8 +170,8 @@ def test_all_errors_reported_at_once_with_their_paths(write):
         errors
     )
     assert (
-        "processors: unknown type 'foo' (known: batch, cause_attribution, health_score, memory_limiter, "
-        "probabilistic_sampler, "
+        "processors: unknown type 'foo' (known: batch, cause_attribution, circuit_breaker, health_score, "
+        "memory_limiter, probabilistic_sampler, "
         "semantic_errors, slo)" in errors
     )
     assert len(errors) == 4

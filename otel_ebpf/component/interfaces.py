@@ -10,6 +10,8 @@ from __future__ import annotations
 import abc
 from collections.abc import Sequence
 
+from otel_ebpf.model import EndpointHealth
+
 
 class MetricsProducer(abc.ABC):
     """Makes metrics when asked: a metrics pipeline collects from its receivers and processors
@@ -42,6 +44,12 @@ class EndpointStates(abc.ABC):
     @abc.abstractmethod
     def degraded_endpoints(self) -> dict[tuple[str, str], list[str]]:
         """``(service.name, http.route)`` -> reasons, for every endpoint now degraded or critical."""
+
+    def endpoint_health(self, after_ns: int = 0) -> list[EndpointHealth] | None:
+        """The last evaluation of every endpoint (a circuit breaker acts on it); None when it is not
+        newer than ``after_ns`` (wall-clock ns of an evaluation already seen), or when the provider
+        does not say (a plugin written before this method)."""
+        return None
 
 
 class BurnRates(abc.ABC):

@@ -29,12 +29,17 @@ class ListenError(RuntimeError):
 
 @dataclass(frozen=True)
 class Request:
-    """What a handler gets: the method (GET or HEAD), the path without query, the query, the headers."""
+    """What a handler gets: the method, the path without query, the query, the headers.
+
+    The method is GET or HEAD unless the listener accepts others (``methods``); their bodies are
+    read and dropped.  ``query_string`` is the query as sent.
+    """
 
     method: str
     path: str
     query: Mapping[str, str]
     headers: Mapping[str, str]
+    query_string: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ class Response:
 
 
 Handle = Callable[[Request], Response]
+
+_MAX_BODY = 1 << 20  # bytes of a request body read (and dropped) before refusing: 413
 
 
 class _Server(ThreadingHTTPServer):
@@ -113,10 +120,21 @@ class HttpListener:
         handle: ``Request -> Response``, called on the listener's threads.
         name: Thread name, and how log lines name it.
         log: Where request errors go.
+        methods: The methods answered besides GET and HEAD (the others get 501), e.g. for a
+            check that a gateway calls with the original request's method (Envoy ext_authz).
     """
 
-    def __init__(self, endpoint: str, handle: Handle, *, name: str, log: logging.Logger | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        handle: Handle,
+        *,
+        name: str,
+        log: logging.Logger | None = None,
+        methods: tuple[str, ...] = (),
+    ) -> None:
         self.endpoint = endpoint
+        self._methods = methods
         self._handle = handle
         self._name = name
         self._log = log or logging.getLogger(__name__)
@@ -180,13 +198,28 @@ class HttpListener:
             def do_HEAD(self) -> None:  # noqa: N802
                 self._serve(body=False)
 
+            def _other(self) -> None:
+                if self.command not in listener._methods:
+                    self.send_error(501, f"Unsupported method ({self.command!r})")
+                    return
+                length = self.headers.get("Content-Length") or "0"
+                if not length.isdigit() or int(length) > _MAX_BODY or self.headers.get("Transfer-Encoding"):
+                    self.send_error(413 if length.isdigit() else 400)
+                    self.close_connection = True
+                    return
+                self.rfile.read(int(length))  # what a check needs is in the request line and headers
+                self._serve(body=True)
+
+            do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _other  # noqa: N815
+
             def _serve(self, body: bool) -> None:
                 url = urlsplit(self.path)
                 request = Request(
-                    "GET" if body else "HEAD",
+                    self.command,
                     url.path,
                     {k: v[-1] for k, v in parse_qs(url.query).items()},
                     {k.lower(): v for k, v in self.headers.items()},
+                    url.query,
                 )
                 try:
                     response = listener._handle(request)

@@ -14,6 +14,7 @@ from otel_ebpf.model.exchange import (
     forget_forks,
     is_received,
 )
+from otel_ebpf.model.health import EndpointHealth
 from otel_ebpf.model.pipeline import Exemplar, PipelineData, RequestCount
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "STATUS_OK",
     "STATUS_UNSET",
     "EncodedRequest",
+    "EndpointHealth",
     "ExchangeSource",
     "Exemplar",
     "HttpExchange",

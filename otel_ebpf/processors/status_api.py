@@ -22,6 +22,10 @@ from otel_ebpf.component.listener import HttpListener, ListenError, Request, Res
 log = logging.getLogger(__name__)
 
 Provider = Callable[[dict[str, str]], object]
+# A provider that answers the request itself (status, headers): GET /breaker/check's 204 or 503.
+RawProvider = Callable[[Request], Response]
+
+_OTHER_METHODS = ("POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 
 _servers: dict[str, StatusServer] = {}
 _servers_lock = threading.Lock()
@@ -33,8 +37,11 @@ class StatusServer:
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
         self.providers: dict[str, Provider] = {}
+        self.raw: set[str] = set()  # paths whose provider answers the Request itself
         self.users = 0
-        self._listener = HttpListener(endpoint, self._answer, name="status-api", log=log)
+        # Any method: a gateway's check comes with the original request's method (Envoy ext_authz);
+        # the JSON paths still answer GET and HEAD only.
+        self._listener = HttpListener(endpoint, self._answer, name="status-api", log=log, methods=_OTHER_METHODS)
 
     @property
     def port(self) -> int | None:
@@ -55,6 +62,11 @@ class StatusServer:
 
     def _answer(self, request: Request) -> Response:
         path = request.path.rstrip("/") or "/"
+        raw = self._raw_provider(path)
+        if raw is not None:  # it answers the request itself, whatever its method
+            return raw(request)
+        if request.method not in ("GET", "HEAD"):
+            return _json(405, {"error": f"{request.method} is not answered here: GET {path}"})
         if path == "/":
             return _json(200, {"paths": sorted(self.providers)})
         provider = self.providers.get(path)
@@ -62,13 +74,22 @@ class StatusServer:
             return _json(404, {"error": f"unknown path {path}", "paths": sorted(self.providers)})
         return _json(200, provider(dict(request.query)))  # a provider bug is the listener's 500, logged
 
+    def _raw_provider(self, path: str) -> RawProvider | None:
+        """The raw provider of ``path``, or of a raw path it extends (``/breaker/check/checkout``)."""
+        for raw in tuple(self.raw):  # acquire() and release() change it on other threads
+            if path == raw or path.startswith(raw + "/"):
+                return self.providers.get(raw)
+        return None
+
 
 def _json(status: int, body: object) -> Response:
     return Response(status, json.dumps(body, indent=1, sort_keys=True).encode(), "application/json")
 
 
-def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None:
-    """Registers ``path`` on the server for ``endpoint`` and starts it; None (logged) if it cannot bind."""
+def acquire(endpoint: str, path: str, provider: Provider | RawProvider, raw: bool = False) -> StatusServer | None:
+    """Registers ``path`` on the server for ``endpoint`` and starts it; None (logged) if it cannot bind.
+
+    ``raw``: the provider takes the :class:`Request` and returns the :class:`Response`."""
     with _servers_lock:
         server = _servers.get(endpoint)
         if server is None:
@@ -77,6 +98,8 @@ def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None
             log.error("status endpoint %s: %s is already served by another processor", endpoint, path)
             return None
         server.providers[path] = provider
+        if raw:
+            server.raw.add(path)
         server.users += 1
         try:
             server.start()
@@ -84,6 +107,7 @@ def acquire(endpoint: str, path: str, provider: Provider) -> StatusServer | None
             log.error("status endpoint %s: cannot listen (%s); decisions are still exported as metrics", endpoint, exc)
             server.users -= 1
             server.providers.pop(path, None)
+            server.raw.discard(path)
             if not server.users:
                 _servers.pop(endpoint, None)
             return None
@@ -96,6 +120,7 @@ def release(server: StatusServer | None, path: str) -> None:
         return
     with _servers_lock:
         server.providers.pop(path, None)
+        server.raw.discard(path)
         server.users -= 1
         if server.users <= 0:
             server.stop()
@@ -109,13 +134,14 @@ class StatusPath:
     Args:
         endpoint: ``host:port``; empty: no endpoint (``port`` stays None).
         path: The path served, e.g. ``/health``.
-        provider: ``query -> JSON-able`` for that path.
+        provider: ``query -> JSON-able`` for that path (``raw``: ``Request -> Response``).
     """
 
-    def __init__(self, endpoint: str, path: str, provider: Provider):
+    def __init__(self, endpoint: str, path: str, provider: Provider | RawProvider, raw: bool = False):
         self.endpoint = endpoint
         self.path = path
         self._provider = provider
+        self._raw = raw
         self._server: StatusServer | None = None
         self._opened = False
 
@@ -124,7 +150,7 @@ class StatusPath:
         if self._opened or not self.endpoint:
             return
         self._opened = True
-        self._server = acquire(self.endpoint, self.path, self._provider)
+        self._server = acquire(self.endpoint, self.path, self._provider, self._raw)
 
     @property
     def port(self) -> int | None:

@@ -31,7 +31,7 @@ from opentelemetry.proto.metrics.v1.metrics_pb2 import Metric
 
 from otel_ebpf.component import Consumer, EndpointStates, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.config.schema import resolve
-from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role, is_received
+from otel_ebpf.model import EndpointHealth, HttpExchange, ProcessInfo, RequestCount, Role, is_received
 from otel_ebpf.processors import status_api
 from otel_ebpf.processors.health_score.config import HEALTH_SCORE_SCHEMA, STATUS_PATH
 from otel_ebpf.processors.health_score.scoring import FACTORS, ScoreWeights, WindowStats, penalties, score
@@ -70,6 +70,7 @@ class _Endpoint:
         "requests",
         "percentile_s",
         "last_seen",
+        "state_since_ns",
     )
 
     def __init__(self, key: tuple[str, str, str], slots: int, state: HealthState, threshold_s: float, now: float):
@@ -83,6 +84,7 @@ class _Endpoint:
         self.requests = 0
         self.percentile_s: float | None = None
         self.last_seen = now
+        self.state_since_ns = 0  # wall clock of the last state change: names the episode
 
 
 class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
@@ -259,6 +261,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
                     ep.score = self.smoothing * ep.score + (1.0 - self.smoothing) * raw
                 change = ep.state.update(ep.score, now)
                 if change is not None:
+                    ep.state_since_ns = self.last_evaluation_ns
                     self.transition_count += 1
                     changes.append((ep, change))
         for ep, (old, new) in changes:
@@ -335,6 +338,31 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
                     out.setdefault((ep.service, ep.route), []).append(f"health {state} (score {score}, {ep.method})")
         return out
 
+    def endpoint_health(self, after_ns: int = 0) -> list[EndpointHealth] | None:
+        """The last evaluation of every endpoint, for a circuit breaker (None: none newer than ``after_ns``)."""
+        degraded, critical = self.config["thresholds"]["degraded"], self.config["thresholds"]["critical"]
+        window_s = self.interval_s * self.slots
+        with self._lock:
+            evaluated = self.last_evaluation_ns
+            if evaluated <= after_ns:
+                return None
+            return [
+                EndpointHealth(
+                    ep.service,
+                    ep.route,
+                    ep.method,
+                    ep.state.state,
+                    ep.score,
+                    ep.state_since_ns,
+                    evaluated,
+                    window_s,
+                    degraded,
+                    critical,
+                    ep.requests,
+                )
+                for ep in self._endpoints.values()
+            ]
+
     def _service_info(self, service: str) -> ProcessInfo:
         return self._resources.info(service)
 
@@ -357,6 +385,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
                     "state_since_s": None
                     if ep.state.changed_at is None
                     else round(self._clock() - ep.state.changed_at, 3),
+                    "state_since_unix_nano": ep.state_since_ns,
                 }
                 for ep in self._endpoints.values()
                 if service is None or ep.service == service
@@ -367,6 +396,7 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
             "interval_s": self.interval_s,
             "window_s": self.interval_s * self.slots,
             "thresholds": dict(self.config["thresholds"]),
+            "hysteresis_period_s": self.config["hysteresis"]["period"],
             "endpoints": sorted(
                 endpoints, key=lambda e: (e["service.name"], e["http.route"], e["http.request.method"])
             ),
