@@ -531,3 +531,37 @@ def wait_until_state(board: BreakerBoard, state: str) -> bool:
     from tests.harness import wait_until
 
     return wait_until(lambda: state_of(board) == state, 5.0)
+
+
+# -- the command -------------------------------------------------------------------------------------
+
+
+def test_the_command_says_what_is_wrong_and_exits_2_or_1(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from tests.harness import ROOT
+
+    def run(*args):
+        done = subprocess.run(
+            [sys.executable, "-m", "otel_ebpf", "breaker", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+        )
+        return done.returncode, done.stderr
+
+    code, err = run()
+    assert code == 2 and "say which backend: --backend http://host:port" in err
+    code, err = run("--backend", "ftp://x")
+    assert code == 2 and "only http:// backends" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("probes: 0\nstatus_code: 500\nnope: 1\n")
+    code, err = run("--backend", "http://127.0.0.1:1", "--config", str(bad))
+    assert code == 2
+    assert "breaker.probes: must be between 1 and 1000" in err and "breaker.status_code: must be 503 or 429" in err
+    assert "breaker.nope" in err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, err = run("--backend", "http://127.0.0.1:1", "--listen", f"127.0.0.1:{port}")
+    assert code == 1 and "cannot run" in err and str(port) in err
