@@ -365,6 +365,25 @@ def test_nginx_enforces_the_agents_breakers_with_auth_request(tmp_path):
         assert all(a[2] == 200 for a in load.answers), "refused while healthy"
         switched = backend.mode("fail")
         _assert_opens_sheds_and_recovers(load, backend, switched, "nginx")
+
+        # nginx fails open too: with the agent gone (while the breaker is open), the check fails
+        # and error_page forwards.
+        backend.mode("fail")
+        assert wait_until(lambda: load.first_refusal(time.monotonic() - 0.5) is not None, 10)
+        load.stop()
+        agent.stop()
+        agent = None
+        before = backend.received()["/checkout"]
+        conn = http.client.HTTPConnection("127.0.0.1", front, timeout=10)
+        statuses = []
+        for _ in range(20):
+            conn.request("POST", "/checkout", body=b"{}")
+            response = conn.getresponse()
+            statuses.append(response.status)
+            response.read()
+        conn.close()
+        print(f"nginx, agent stopped: {statuses.count(200)} of 20 forwarded")
+        assert statuses == [200] * 20 and backend.received()["/checkout"] - before == 20
     finally:
         if load is not None:
             load.stop()
