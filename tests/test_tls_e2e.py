@@ -116,6 +116,9 @@ def test_https_workload_yields_server_and_client_spans(stack, name):
     assert by_client["curl"] == 50 and by_client["keepalive"] == 600  # curl's are among the CLIENT spans
 
 
+WRITE_RETURN_MARGIN_S = 0.005
+
+
 @pytest.mark.parametrize("name", SERVERS)
 def test_duration_lies_between_the_handler_time_and_the_round_trip(stack, name):
     agent, servers = stack
@@ -136,7 +139,10 @@ def test_duration_lies_between_the_handler_time_and_the_round_trip(stack, name):
     for span in spans:
         duration = (int(span["endTimeUnixNano"]) - int(span["startTimeUnixNano"])) / 1e9
         trip = trips[int(span["attributes"]["url.query"].removeprefix("trip="))]
-        assert 0 < duration and handler_s <= duration <= trip, (name, duration, handler_s, trip)
+        # The span ends when the server's write returned, which may come after the client already
+        # has the bytes and stopped its clock (the writer preempted between its send and its return:
+        # 1.1 ms seen once, Go on the syscall path under the full suite): a scheduling margin.
+        assert 0 < duration and handler_s <= duration <= trip + WRITE_RETURN_MARGIN_S, (name, duration, handler_s, trip)
 
 
 def test_silent_failure_is_typed_as_over_cleartext(stack):
