@@ -26,7 +26,7 @@ from otel_ebpf.breaker.gate import BreakerGate
 from otel_ebpf.breaker.health_source import HealthSource
 from otel_ebpf.breaker.matcher import RouteMatcher
 from otel_ebpf.breaker.proxy import BreakerProxy, Outcome
-from otel_ebpf.breaker.state import BUSINESS, GOOD, SYSTEM
+from otel_ebpf.breaker.state import GOOD, silent_failure
 from otel_ebpf.component.listener import HttpListener, ListenError, Request, Response
 from otel_ebpf.config.expand import expand
 from otel_ebpf.config.schema import resolve
@@ -105,7 +105,6 @@ def make_judge(semantic_errors: dict):
     from otel_ebpf.processors.semantic_errors.processor import SemanticErrorsProcessor  # noqa: PLC0415
 
     processor = SemanticErrorsProcessor(semantic_errors)
-    kinds = {outcomes.GOOD: GOOD, outcomes.SYSTEM: SYSTEM, outcomes.BUSINESS: BUSINESS}
 
     def judge(method: str, target: str, route: str, outcome: Outcome) -> tuple[int, str]:
         x = HttpExchange()
@@ -120,10 +119,9 @@ def make_judge(semantic_errors: dict):
         x.response_body_size = len(outcome.body)
         processor.process([x])
         kind, _ = outcomes.outcome(x)
-        if kind == outcomes.GOOD:
+        if kind == GOOD:
             return GOOD, ""
-        error_type = (x.attributes or {}).get("error.type")
-        return kinds[kind], f"{outcome.status} silent failure" + (f": {error_type}" if error_type else "")
+        return kind, silent_failure(outcome.status, (x.attributes or {}).get("error.type"))
 
     return judge
 

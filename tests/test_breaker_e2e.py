@@ -201,6 +201,19 @@ def _normal_from(answers: list[tuple]) -> float | None:
     return later[0] if later else None
 
 
+def _checkouts(port: int, count: int) -> list[int]:
+    """The statuses of ``count`` checkouts, one after the other on one connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    statuses = []
+    for _ in range(count):
+        conn.request("POST", "/checkout", body=b"{}")
+        response = conn.getresponse()
+        statuses.append(response.status)
+        response.read()
+    conn.close()
+    return statuses
+
+
 def _timeline(answers: list[tuple], start: float) -> str:
     seconds: dict[int, list[int]] = {}
     for t, _, status, _, _ in answers:
@@ -302,14 +315,7 @@ def test_the_proxy_sheds_a_failing_endpoint_and_fails_open(tmp_path):
         time.sleep(3 + 2 * INTERVAL_S)  # stale_after, and one poll
         load.stop()
         before = backend.received()["/checkout"]
-        conn = http.client.HTTPConnection("127.0.0.1", front, timeout=10)
-        statuses = []
-        for _ in range(100):
-            conn.request("POST", "/checkout", body=b"{}")
-            response = conn.getresponse()
-            statuses.append(response.status)
-            response.read()
-        conn.close()
+        statuses = _checkouts(front, 100)
         reached = backend.received()["/checkout"] - before
         print(f"agent stopped: {statuses.count(200)} of 100 forwarded, {reached} reached the backend")
         assert statuses == [200] * 100 and reached == 100
@@ -374,14 +380,7 @@ def test_nginx_enforces_the_agents_breakers_with_auth_request(tmp_path):
         agent.stop()
         agent = None
         before = backend.received()["/checkout"]
-        conn = http.client.HTTPConnection("127.0.0.1", front, timeout=10)
-        statuses = []
-        for _ in range(20):
-            conn.request("POST", "/checkout", body=b"{}")
-            response = conn.getresponse()
-            statuses.append(response.status)
-            response.read()
-        conn.close()
+        statuses = _checkouts(front, 20)
         print(f"nginx, agent stopped: {statuses.count(200)} of 20 forwarded")
         assert statuses == [200] * 20 and backend.received()["/checkout"] - before == 20
     finally:

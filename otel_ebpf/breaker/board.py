@@ -179,25 +179,14 @@ class BreakerBoard:
 
     def settle(self, decision: Decision, kind: int, why: str = "") -> None:
         """Feeds the outcome (GOOD, SYSTEM or BUSINESS) of a request :meth:`admit` let through."""
-        endpoint = decision.endpoint
         if decision.decision == REJECTED and not self.dry_run:
             return
-        if endpoint is None:
-            if kind != SYSTEM or decision.key is None:
-                return  # untracked, and nothing worth tracking it for
-            with self._lock:
-                endpoint = self._endpoint(decision.key)
-            if endpoint is None:
-                return
-        breaker = endpoint.breaker
-        if breaker.state == CLOSED and kind == GOOD and not breaker.failures_in_row:
-            return  # a success with nothing to reset
+        endpoint = decision.endpoint
+        if endpoint is not None and _nothing_to_learn(endpoint.breaker, kind):
+            return  # the common case, without the lock
         probe_round = decision.probe_round if decision.decision == PROBE else None
         with self._lock:
-            transition = breaker.settle(kind, probe_round, self._clock(), self._wall_ns(), why)
-            if transition is not None:
-                self._record(endpoint, transition)
-            self._watch(endpoint)
+            self._feed(endpoint, decision.key, kind, probe_round, why)
 
     def forget(self, decision: Decision) -> None:
         """A request :meth:`admit` let through ended without an outcome (its client left): a
@@ -209,23 +198,29 @@ class BreakerBoard:
 
     def outcome(self, service: str, route: str, method: str, kind: int, why: str = "") -> None:
         """Feeds an outcome seen without an admission (the agent sees the backend's answers): in
-        half-open, every one counts as a probe's.  A failure makes an untracked endpoint tracked."""
+        half-open, every one counts as a probe's."""
+        key = (service, route, method)
         with self._lock:
-            key = (service, route, method)
             endpoint = self._endpoints.get(key)
+            self._feed(endpoint, key, kind, endpoint.breaker.round if endpoint is not None else None, why)
+
+    def _feed(
+        self, endpoint: _Endpoint | None, key: tuple | None, kind: int, probe_round: int | None, why: str
+    ) -> None:
+        """One outcome to its breaker (the lock held); a failure makes an untracked endpoint tracked."""
+        if endpoint is None:
+            if kind != SYSTEM or key is None:
+                return  # untracked, and nothing worth tracking it for
+            endpoint = self._endpoint(key)
             if endpoint is None:
-                if kind != SYSTEM:
-                    return
-                endpoint = self._endpoint(key)
-                if endpoint is None:
-                    return
-            breaker = endpoint.breaker
-            if breaker.state == CLOSED and kind == GOOD and not breaker.failures_in_row:
                 return
-            transition = breaker.settle(kind, breaker.round, self._clock(), self._wall_ns(), why)
-            if transition is not None:
-                self._record(endpoint, transition)
-            self._watch(endpoint)
+        breaker = endpoint.breaker
+        if _nothing_to_learn(breaker, kind):
+            return
+        transition = breaker.settle(kind, probe_round, self._clock(), self._wall_ns(), why)
+        if transition is not None:
+            self._record(endpoint, transition)
+        self._watch(endpoint)
 
     @property
     def attention(self) -> set[tuple[str, str, str]]:
@@ -423,6 +418,11 @@ class BreakerBoard:
                 "breaker.open": open_now,
                 "breaker.health_stale": int(self.health_stale),
             }
+
+
+def _nothing_to_learn(breaker: Breaker, kind: int) -> bool:
+    """A success on a closed breaker that counts no failure changes nothing."""
+    return breaker.state == CLOSED and kind == GOOD and not breaker.failures_in_row
 
 
 _RANK = {"critical": 3, "degraded": 2, "healthy": 1, _UNKNOWN: 0}

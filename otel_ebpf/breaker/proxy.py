@@ -587,13 +587,7 @@ class _Exchange:
         """No (complete) response: a local one if none was started, else the client connection closes."""
         if self.done:
             return
-        self.done = True
-        self.cancel_timer()
-        backend, self.backend = self.backend, None
-        if backend is not None:
-            backend.exchange = None
-            backend.transport.abort()
-        self.parser = None
+        self._end_with_backend()
         self.settle(failure)
         self.req.exchange = None
         if self.head_sent:  # part of the response is out: only a closed connection tells the client
@@ -606,17 +600,22 @@ class _Exchange:
         """The client connection closed (or broke its request) before the response was complete."""
         if self.done:
             return
+        self._end_with_backend()
+        self.req.exchange = None
+        if not self.settled:
+            self.core.counters.client_resets += count
+            self.settle("client")
+
+    def _end_with_backend(self) -> None:
+        """Done before the response completed: the backend connection goes (mid-response, it is
+        not reusable), and its parser with it."""
         self.done = True
         self.cancel_timer()
         backend, self.backend = self.backend, None
         if backend is not None:
             backend.exchange = None
-            backend.transport.abort()  # mid-response: not reusable
+            backend.transport.abort()
         self.parser = None
-        self.req.exchange = None
-        if not self.settled:
-            self.core.counters.client_resets += count
-            self.settle("client")
 
     def answer(self, status: int, headers, body: bytes, close: bool = False) -> None:
         """A response made here (refused, 405, 502, 504): the request ends without the backend."""

@@ -27,6 +27,9 @@ import math
 from dataclasses import dataclass
 
 from otel_ebpf.model import EndpointHealth
+from otel_ebpf.telemetry.outcome import BUSINESS, GOOD, SYSTEM
+
+__all__ = ["BUSINESS", "GOOD", "SYSTEM", "Breaker", "Policy", "Transition", "breaker_kind", "silent_failure"]
 
 CLOSED = 0
 HALF_OPEN = 1
@@ -38,10 +41,14 @@ REJECTED = "rejected"
 PROBE = "probe"
 DECISIONS = (ALLOWED, REJECTED, PROBE)
 
-# What a request's outcome means for its endpoint (the same three as health_score's).
-GOOD = 0
-SYSTEM = 1  # 5xx, no response, timeout: counts towards `failures`
-BUSINESS = 2  # a silent failure: fails a probe, does not count towards `failures`
+# What a request's outcome means for its endpoint: health_score's three (telemetry/outcome.py).
+# SYSTEM (5xx, no response, timeout) counts towards `failures`; BUSINESS (a silent failure) fails
+# a probe without counting towards them.
+
+
+def silent_failure(status: int | None, error_type: str | None) -> str:
+    """How a transition names a failure the semantic error rules found: ``200 silent failure: payment``."""
+    return f"{status} silent failure" + (f": {error_type}" if error_type else "")
 
 
 def breaker_kind(kind: int, status: int | None) -> int:

@@ -31,7 +31,7 @@ from otel_ebpf.breaker.board import ANY_SERVICE, BreakerBoard
 from otel_ebpf.breaker.config import CHECK_PATH, PROCESSOR_SCHEMA, STATUS_PATH
 from otel_ebpf.breaker.matcher import RouteMatcher
 from otel_ebpf.breaker.metrics import breaker_metrics
-from otel_ebpf.breaker.state import BUSINESS, GOOD, SYSTEM, breaker_kind
+from otel_ebpf.breaker.state import BUSINESS, GOOD, breaker_kind, silent_failure
 from otel_ebpf.component import Consumer, EndpointStates, ExchangeProcessor, Host, MetricsProducer
 from otel_ebpf.component.listener import Request, Response
 from otel_ebpf.config.schema import resolve
@@ -45,7 +45,6 @@ from otel_ebpf.telemetry.service_resources import ServiceResources
 log = logging.getLogger("otel_ebpf.breaker")
 
 _SERVER = Role.SERVER
-_KINDS = {outcomes.GOOD: GOOD, outcomes.SYSTEM: SYSTEM, outcomes.BUSINESS: BUSINESS}
 # How often the health score's evaluations are looked at: each is acted on once, as it comes.
 POLL_INTERVAL_S = 0.25
 # The service asked about, for gateways that cannot put it in the query (Envoy).
@@ -148,16 +147,13 @@ class CircuitBreakerProcessor(ExchangeProcessor, MetricsProducer):
             good = not (x.attributes or status is None or status >= 500 or x.error_type)
             if good and not attention:
                 continue  # the common case: nothing to learn from a success
-            process = x.process
-            service = process.service_name if process is not None else outcomes.UNKNOWN_SERVICE
-            method = x.method if x.method in KNOWN_METHODS else OTHER
-            key = (service, x.route or x.path or "/", method)
+            key = outcomes.endpoint_of(x)
             if good:
                 if key not in attention:
                     continue
                 kind = GOOD
             else:
-                kind = breaker_kind(_KINDS[outcomes.outcome(x)[0]], status)
+                kind = breaker_kind(outcomes.outcome(x)[0], status)
             board.outcome(*key, kind, _why(x, kind))
         return batch
 
@@ -227,6 +223,5 @@ def _why(x: HttpExchange, kind: int) -> str:
     if x.status_code is None:
         return x.error_type or "no response"
     if kind == BUSINESS:
-        error_type = (x.attributes or {}).get("error.type")
-        return f"{x.status_code} silent failure" + (f": {error_type}" if error_type else "")
+        return silent_failure(x.status_code, (x.attributes or {}).get("error.type"))
     return f"{x.status_code}"
