@@ -58,6 +58,16 @@
 #ifndef SELF_PID
 #define SELF_PID 0
 #endif
+/* What an HTTP/2 connection's calls are captured up to (>= CAPTURE_BYTES, <= CAPTURE_POW2): its frames
+ * of many streams share syscalls (a gRPC client writes its calls in flight at once, tens of iovecs),
+ * and one header block not seen makes its HPACK table unknown for good. */
+#ifndef H2_CAPTURE_BYTES
+#define H2_CAPTURE_BYTES CAPTURE_BYTES
+#endif
+/* ... and in up to this many such pieces: 8 x 8 KiB holds an HTTP/2 server's whole write of 16 KiB DATA
+ * frames up to 64 KiB (nghttpd writes a 48 KiB file at once); a later frame header would be lost, and
+ * with it the streams then open. */
+#define H2_CHUNKS 8
 #ifndef READ_CHUNKS
 #define READ_CHUNKS 4 /* a large read is shipped as up to this many CAPTURE_BYTES pieces */
 #endif
@@ -67,7 +77,10 @@
 #ifndef MAX_TLS_CALLS
 #define MAX_TLS_CALLS 16384 /* threads inside a TLS library read or write at once */
 #endif
-#define MAX_IOV 8
+/* Iovecs a call's CAPTURE_BYTES are gathered from (gRPC writes tens).  Pieces of a large call are read
+ * from single buffers only: walking the iovecs again for each piece makes a program the verifier
+ * refuses ("argument list too long" on 6.18, with 32 iovecs and 8 per piece). */
+#define MAX_IOV 32
 #define NS_PER_EXCHANGE 1000000000ULL /* a token of the rate bucket, in its fixed-point unit */
 
 #define AF_INET_ 2
@@ -137,7 +150,8 @@ struct stream_pos {
     __u32 turn;
     __u8 last_dir; /* direction + 1 of the last bytes moved; 0: none yet */
     /* HTTP/1 state, kept here so that the lookup for the positions serves it too. */
-    __u8 http;     /* HTTP_UNKNOWN, HTTP_YES, HTTP_NOT (its first bytes were not HTTP/1: left alone) */
+    __u8 http;     /* HTTP_UNKNOWN, HTTP_YES, HTTP_NOT (its first bytes were not HTTP/1: left alone),
+                    * HTTP_H2 (its first bytes were the HTTP/2 preface: whole syscalls are shipped) */
     __u8 shed;     /* the exchange in progress is shed (no events); `key` etc. describe it */
     __u8 resync;   /* exchanges were shed since the last event sent: the next one carries EVENT_RESYNC */
     __u8 req_dir;  /* direction of the shed exchange's request */
@@ -173,6 +187,9 @@ struct stream_pos {
 #define HTTP_UNKNOWN 0
 #define HTTP_YES 1
 #define HTTP_NOT 2
+#define HTTP_H2 3
+/* "PRI * HT", the first 8 bytes of the HTTP/2 client connection preface, as a little-endian u64. */
+#define H2_PREFACE_W 0x5448202a20495250ULL
 #define PORTS_UNKNOWN 0
 #define PORTS_WANTED 1
 #define PORTS_NOT 2
@@ -590,11 +607,24 @@ static __always_inline void start_shed(struct stream_pos *p, __u64 id, struct so
     p->key.path_hash = hash;
 }
 
+/* The first bytes a direction of a socket left as not HTTP/1 moved: the HTTP/2 preface makes it HTTP_H2.
+ * An HTTP/2 server (gRPC's, nghttpd) may send its SETTINGS before it reads the client's preface. */
+static __always_inline void h2_preface(struct stream_pos *p, struct socket_call *call, long ret) {
+    __u64 seglen = (__u64)ret;
+    __u64 head = first_segment(call, &seglen);
+    if (!head || seglen < 8)
+        return;
+    __u64 w = 0;
+    bpf_probe_read_user(&w, sizeof(w), (void *)head);
+    if (w == H2_PREFACE_W)
+        p->http = HTTP_H2;
+}
+
 /* Reads the socket's HTTP/1 state for a call that moved data.  Returns 1 if the call belongs to
  * a shed exchange (no event), else 0; sets EVENT_RESYNC in *flags when due. */
 static __always_inline int http_state(struct stream_pos *p, __u64 id, struct socket_call *call, long ret,
                                       __u64 now, __u16 *flags) {
-    if (call->phase_start && p->http != HTTP_NOT) {
+    if (call->phase_start && p->http <= HTTP_YES) {
         __u64 seglen = (__u64)ret;
         __u64 head = first_segment(call, &seglen);
         if (head && seglen >= 12) {
@@ -648,8 +678,12 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
                     p->end_ns = now;
                     return 1;
                 }
+            } else if (w == H2_PREFACE_W) {
+                p->http = HTTP_H2; /* after a 101 to h2c (or the connection's first bytes) */
             } else if (p->http == HTTP_UNKNOWN && call->pos == 0 && call->other_pos == 0) {
-                p->http = HTTP_NOT; /* the connection's first bytes are not HTTP/1 */
+                /* The connection's first bytes are not HTTP/1 (nor HTTP/2's preface, above: h2c with
+                 * prior knowledge, or h2 plaintext from the TLS uprobes, whose calls are shipped whole). */
+                p->http = HTTP_NOT;
             }
         }
     }
@@ -780,6 +814,26 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
     return 0;
 }
 
+/* A readv/writev/recvmsg/sendmsg with one iovec is a call on one buffer: made BUF_PLAIN, so that an
+ * HTTP/2 connection gets the pieces of its large calls (gRPC reads into one buffer; its writes have
+ * tens of iovecs, of which the first CAPTURE_BYTES only are read: see MAX_IOV). */
+static __always_inline void single_buffer(struct socket_call *call) {
+    struct iovec *vec = (struct iovec *)call->buf;
+    __u64 iovcnt = call->iovcnt;
+    if (call->kind == BUF_MSG) {
+        struct user_msghdr msg = {};
+        bpf_probe_read_user(&msg, sizeof(msg), (void *)call->buf);
+        vec = msg.msg_iov;
+        iovcnt = msg.msg_iovlen;
+    }
+    if (iovcnt != 1)
+        return;
+    struct iovec iov = {};
+    bpf_probe_read_user(&iov, sizeof(iov), vec);
+    call->buf = (__u64)iov.iov_base;
+    call->kind = BUF_PLAIN;
+}
+
 /* Data, EOF or an error on socket `sk`: from the socket call the thread is in (`tls_buf` 0), or
  * the plaintext a TLS library call of the thread moved (`tls_buf`: its buffer, `tls_fd` its
  * socket's fd): the event, the stream positions and the HTTP/1 state, from there on the same. */
@@ -883,10 +937,11 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
             if (call.phase_start && p->http == HTTP_YES && !(p->shed | p->resync | p->after_shed)
                 && (response || !would_shed(now)))
                 classify_copy = !response;
-            else if ((call.phase_start && p->http != HTTP_NOT) || (p->shed | p->resync | p->after_shed)) {
+            else if ((call.phase_start && p->http <= HTTP_YES) || (p->shed | p->resync | p->after_shed)) {
                 if (http_state(p, id, &call, ret, now, &flags))
                     return; /* shed: no copy, no event */
-            }
+            } else if (p->http == HTTP_NOT && call.pos == 0 && call.pos_valid)
+                h2_preface(p, &call, ret); /* a server that spoke first (HTTP/2 SETTINGS) reads it now */
         } else {
             end_shed_early(p, now); /* EOF or error: the exchange ends here */
             if (p->resync)
@@ -929,16 +984,23 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
 
     __u32 captured = 0;
     __u16 more = 0;
+    int h2 = p && p->http == HTTP_H2;
+    if (type == EVENT_DATA && h2 && (call.kind == BUF_IOV || call.kind == BUF_MSG))
+        single_buffer(&call); /* gRPC reads into one iovec: then its pieces follow as a plain read's */
+    __u32 piece = h2 ? H2_CAPTURE_BYTES : CAPTURE_BYTES;
     if (type == EVENT_DATA) {
         __u32 want = ret;
-        if (ret > CAPTURE_BYTES) {
-            want = CAPTURE_BYTES;
+        if (ret > piece) {
+            want = piece;
             count(STAT_TRUNCATED);
             /* Reads into one buffer get the next pieces too: a read can hold a batch of
-             * pipelined requests or a header block larger than CAPTURE_BYTES. */
-            if (direction == DIR_INBOUND && call.kind == BUF_PLAIN) {
-                __u64 pieces = ((__u64)ret - 1) / CAPTURE_BYTES; /* ret > CAPTURE_BYTES here */
-                more = pieces < READ_CHUNKS - 1 ? pieces : READ_CHUNKS - 1;
+             * pipelined requests or a header block larger than CAPTURE_BYTES.  So does every
+             * syscall of an HTTP/2 connection, whatever its buffers: its frames of many streams
+             * share syscalls, and one header block lost makes the HPACK table unknown for good. */
+            if ((direction == DIR_INBOUND || h2) && call.kind == BUF_PLAIN) {
+                __u64 pieces = ((__u64)ret - 1) / piece; /* ret > piece here */
+                __u64 most = h2 ? H2_CHUNKS - 1 : READ_CHUNKS - 1;
+                more = pieces < most ? pieces : most;
             }
         }
         captured = copy_payload(s, &call, want);
@@ -955,14 +1017,16 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
      * count the loop by offset and end it on offset != more * CAPTURE_BYTES, which the verifiers
      * before 6.x cannot bound ("the sequence of 8193 jumps is too complex" on 6.1), and it declines
      * to unroll it. */
-    for (int k = 1; k < READ_CHUNKS; k++) {
+    for (int k = 1; k < (READ_CHUNKS > H2_CHUNKS ? READ_CHUNKS : H2_CHUNKS); k++) {
         barrier_var(k);
         if (k > more)
             break;
-        __u32 offset = k * CAPTURE_BYTES;
+        __u32 offset = k * piece;
         __u64 n = (__u64)ret - offset; /* > 0: k <= more */
-        if (n > CAPTURE_BYTES)
-            n = CAPTURE_BYTES;
+        if (n > piece)
+            n = piece;
+        if (n > CAPTURE_POW2)
+            n = CAPTURE_POW2;
         hdr->type = EVENT_DATA_MORE;
         hdr->offset = offset;
         hdr->more = 0;

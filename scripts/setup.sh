@@ -57,6 +57,8 @@ if [ "$WITH_TESTS" = 1 ]; then
     # prometheus: a real Prometheus scrapes the prometheus exporter (and promtool lints it).
     need_pkgs="$need_pkgs nginx nodejs curl wrk iproute2 nftables procps libpython3.11 openssl libcap2-bin gcc libc6-dev binutils golang-go"
     need_pkgs="$need_pkgs prometheus"
+    # nghttp2-server and nghttp2-client: nghttpd, nghttp and h2load, the h2c tests' server and clients.
+    need_pkgs="$need_pkgs nghttp2-server nghttp2-client"
     # The VM test tier (tests/test_vm_kernels.py, tests/vm/run-in-vm.sh) boots Debian's 6.1 and 5.10
     # kernels in qemu: qemu-system-x86, depmod (kmod), xz/zstd for their modules, busybox-static
     # fetched by the script itself.

@@ -187,7 +187,12 @@ def test_sdk_spans_become_exchanges(receiver, sinks, providers, compression):
     client.set_status(Status(StatusCode.ERROR, "upstream down"))
     client.end(end_time=t0 + 21_000_000)
     tracer.start_span("work", kind=SpanKind.INTERNAL).end()
-    tracer.start_span("rpc", kind=SpanKind.SERVER, attributes={"rpc.system": "grpc"}).end()
+    tracer.start_span("rmi", kind=SpanKind.SERVER, attributes={"rpc.system": "java_rmi"}).end()
+    # A gRPC server span as the SDK's gRPC instrumentations make it (RPC conventions 1.38 and before).
+    grpc_attrs = {"rpc.system": "grpc", "rpc.service": "shop.v1.Users", "rpc.method": "Get"}
+    tracer.start_span(
+        "shop.v1.Users/Get", kind=SpanKind.SERVER, attributes={**grpc_attrs, "rpc.grpc.status_code": 5}
+    ).end()
     assert provider.force_flush(10_000)
     provider.shutdown()
 
@@ -196,9 +201,18 @@ def test_sdk_spans_become_exchanges(receiver, sinks, providers, compression):
     stats = SpanConversionStats()
     cache = ProcessCache()
     exchanges = [ex for req in requests for ex in exchanges_from_spans(req, cache, stats)]
-    assert (stats.converted, stats.not_http, stats.other_kind, stats.invalid) == (2, 1, 1, 0)
+    assert (stats.converted, stats.not_http, stats.other_kind, stats.invalid) == (3, 1, 1, 0)
 
-    by_role = {ex.role: ex for ex in exchanges}
+    (g,) = [ex for ex in exchanges if ex.rpc_system]
+    assert (g.role, g.method, g.route, g.status_code, g.rpc_method, g.rpc_status) == (
+        Role.SERVER,
+        "POST",
+        "/shop.v1.Users/Get",
+        200,
+        "shop.v1.Users/Get",
+        5,
+    )
+    by_role = {ex.role: ex for ex in exchanges if not ex.rpc_system}
     s, c = by_role[Role.SERVER], by_role[Role.CLIENT]
     ctx = server.get_span_context()
     assert (s.method, s.route, s.path, s.query, s.target) == (
@@ -245,7 +259,7 @@ def test_sdk_spans_become_exchanges(receiver, sinks, providers, compression):
     assert s.process.resource_attributes["telemetry.sdk.language"] == "python"
 
     counters = receiver.counters()
-    assert counters[("otel_ebpf.receiver.accepted_spans", BASE)] == 4
+    assert counters[("otel_ebpf.receiver.accepted_spans", BASE)] == 5
     assert counters[("otel_ebpf.receiver.refused_spans", BASE)] == 0
     n_requests = counters[("otel_ebpf.receiver.requests", BASE + (("signal", "traces"), ("outcome", "accepted")))]
     assert n_requests == len(requests)

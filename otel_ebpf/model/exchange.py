@@ -50,7 +50,9 @@ class ProcessInfo:
 
 
 class HttpExchange:
-    """One HTTP/1.x request and its response (or the lack of one), as seen by one process.
+    """One HTTP request and its response (or the lack of one), as seen by one process.
+
+    HTTP/1.x or HTTP/2 (``http_version``); a gRPC call is one exchange whose ``rpc_*`` fields are set.
 
     Times are wall-clock nanoseconds since the epoch (already converted from the
     kernel's monotonic clock).  Header dicts map lower-case names to the first
@@ -90,6 +92,11 @@ class HttpExchange:
         "sk",
         # outcome when there was no (complete) response: "connection_reset", "timeout", ...
         "error_type",
+        # an RPC carried by the exchange (gRPC over HTTP/2): rpc.system.name ("grpc"; "" for plain
+        # HTTP), rpc.method ("pkg.Service/Method") and its status code (grpc-status; None: none came)
+        "rpc_system",
+        "rpc_method",
+        "rpc_status",
         # trace context
         "trace_id",
         "span_id",
@@ -136,6 +143,9 @@ class HttpExchange:
         self.scheme = "http"
         self.sk = 0
         self.error_type: str | None = None
+        self.rpc_system = ""
+        self.rpc_method = ""
+        self.rpc_status: int | None = None
         self.trace_id = b""
         self.span_id = b""
         self.parent_span_id = b""

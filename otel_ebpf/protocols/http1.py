@@ -92,7 +92,7 @@ class Http1Connection:
         "_in",
         "_pending",
         "_pairs",
-        "_seen_http",
+        "seen_http",
         "_pipelined",
         "_abandoned",
         "_requests_lost",
@@ -117,7 +117,7 @@ class Http1Connection:
         self._in = Http1Stream(self, None if unknown else role == _SERVER, body_limit, self.stats, unknown)
         self._pending: deque[Http1Message] = deque()
         self._pairs: list[Http1Pair] = []
-        self._seen_http = False  # a valid head was seen: later errors are parse errors, not "not HTTP"
+        self.seen_http = False  # a valid head was seen: later errors are parse errors, not "not HTTP"
         # Gaps (see "Gaps in a connection's stream" in docs/decisions.md).  Set by the receiver
         # before each chunk: the other direction has moved bytes that have not reached us yet.
         self.other_behind = False
@@ -256,7 +256,7 @@ class Http1Connection:
         return pending[0].method if pending else ""
 
     def on_head(self, stream: Http1Stream, msg: Http1Message) -> None:
-        self._seen_http = True
+        self.seen_http = True
         outbound = stream is self._out
         if self.role == _UNKNOWN:
             # Request written or response read: the process is the client.
@@ -295,14 +295,14 @@ class Http1Connection:
         if other.state == _RESYNC:
             return False
         if not msg.is_request:
-            self._seen_http = True
+            self.seen_http = True
             self._response_turn = msg.first_turn
             self.on_message(stream, msg)
             return True
         pending = self._pending
         if self._abandoned or len(pending) >= self.max_pending:
             return False
-        self._seen_http = True
+        self.seen_http = True
         if pending and not self.other_behind and not self._responses_lost:
             self._pipelined = True  # on_head's reasons
         # on_message's last_turn for a request still queued is the chunk's phase: first_turn (whole).
@@ -356,7 +356,7 @@ class Http1Connection:
             stats.parse_errors += 1
             self._stop()  # hostile, or not HTTP after all: give the connection up
             return
-        if not self._seen_http:
+        if not self.seen_http:
             stats.non_http_connections += 1
             self._stop()
             return
@@ -371,7 +371,7 @@ class Http1Connection:
                 self._accounted = self.turn - 1  # that request's phase is accounted for
 
     def on_foreign(self, stream: Http1Stream) -> None:
-        if not self._seen_http:
+        if not self.seen_http:
             self.stats.non_http_connections += 1
             self._stop()
 

@@ -1,4 +1,5 @@
-"""HTTP request-duration histograms (``http.server.request.duration``, ``http.client.request.duration``).
+"""Request-duration histograms: ``http.{server,client}.request.duration`` and, for gRPC calls,
+``rpc.{server,client}.call.duration`` (RPC conventions, see :mod:`otel_ebpf.telemetry.rpc`).
 
 ``record`` sees every exchange (before sampling) and is on the hot path: one attribute tuple,
 one dict lookup, one ``bisect`` and a few adds per exchange; no protobuf until ``collect``,
@@ -32,6 +33,7 @@ from otel_ebpf.model import HttpExchange, ProcessInfo, RequestCount, Role
 from otel_ebpf.telemetry.attributes import to_key_values
 from otel_ebpf.telemetry.hosts import parse_host
 from otel_ebpf.telemetry.resource import UNKNOWN_PROCESS, resource_message
+from otel_ebpf.telemetry.rpc import status_name
 from otel_ebpf.telemetry.self_metrics import Attrs
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER, SCHEMA_URL, classify
 
@@ -40,9 +42,13 @@ __all__ = ["DURATION_BUCKETS", "HttpMetrics"]
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
 SERVER_DURATION = "http.server.request.duration"
 CLIENT_DURATION = "http.client.request.duration"
+RPC_SERVER_DURATION = "rpc.server.call.duration"
+RPC_CLIENT_DURATION = "rpc.client.call.duration"
 _DESCRIPTIONS = {
     SERVER_DURATION: "Duration of HTTP server requests.",
     CLIENT_DURATION: "Duration of HTTP client requests.",
+    RPC_SERVER_DURATION: "Measures the duration of inbound remote procedure calls (RPC).",
+    RPC_CLIENT_DURATION: "Measures the duration of outbound remote procedure calls (RPC).",
 }
 
 # Attribute names for the positions of a series key tuple.
@@ -55,6 +61,9 @@ _SERVER_KEYS = (
     "url.scheme",
 )
 _CLIENT_KEYS = _SERVER_KEYS + ("server.address", "server.port")
+_RPC_SERVER_KEYS = ("rpc.system.name", "rpc.method", "rpc.response.status_code", "error.type", "server.port")
+_RPC_CLIENT_KEYS = ("rpc.system.name", "rpc.method", "rpc.response.status_code", "error.type")
+_RPC_CLIENT_KEYS += ("server.address", "server.port")
 _ERROR_KIND = "otel_ebpf.error.kind"  # set by semantic_errors on business and system errors
 _OVERFLOW = ("__overflow__",)  # a key no real tuple can equal
 _CUMULATIVE = metrics_pb2.AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
@@ -79,12 +88,14 @@ class _Series:
 
 
 class _ResourceState:
-    __slots__ = ("process", "server", "client", "idle_collects", "last_count")
+    __slots__ = ("process", "server", "client", "rpc_server", "rpc_client", "idle_collects", "last_count")
 
     def __init__(self, process: ProcessInfo) -> None:
         self.process = process
         self.server: dict[tuple, _Series] = {}
         self.client: dict[tuple, _Series] = {}
+        self.rpc_server: dict[tuple, _Series] = {}
+        self.rpc_client: dict[tuple, _Series] = {}
         self.idle_collects = 0
         self.last_count = 0
 
@@ -154,7 +165,12 @@ class HttpMetrics:
                     if method not in KNOWN_METHODS:
                         method = OTHER
                     _, err = classify(ex)
-                    if role == _SERVER:
+                    if ex.rpc_system:
+                        series_map, attrs = self._rpc_series(state, ex, err)
+                        if series_map is None:
+                            self.invalid += 1
+                            continue
+                    elif role == _SERVER:
                         series_map = state.server  # type: ignore[union-attr]
                         attrs: tuple = (method, ex.status_code, ex.route, ex.http_version, err, ex.scheme)
                     elif role == _CLIENT:
@@ -194,6 +210,22 @@ class HttpMetrics:
                             series.exemplars[index] = (ex.trace_id, ex.span_id, duration, end)
                 except Exception:  # bad record: count and ignore
                     self.invalid += 1
+
+    @staticmethod
+    def _rpc_series(state: _ResourceState, ex: HttpExchange, err: str | None) -> tuple[dict | None, tuple]:
+        """The series map and key of a gRPC call (``rpc.*.call.duration``)."""
+        method = ex.rpc_method
+        if "/" not in method or method.startswith("/") or method.endswith("/"):
+            method = OTHER
+        code = ex.rpc_status
+        status = status_name(code) if code is not None and code >= 0 else None  # (-1: STATUS_UNDECODED)
+        if ex.role == _SERVER:
+            return state.rpc_server, (ex.rpc_system, method, status, err, ex.local_port)
+        if ex.role == _CLIENT:
+            host_header = ex.request_headers.get("host")
+            server_addr = parse_host(host_header)[0] if host_header else ""
+            return state.rpc_client, (ex.rpc_system, method, status, err, server_addr or ex.peer_address, ex.peer_port)
+        return None, ()
 
     def _new_series(self, series_map: dict, attrs: tuple, n_buckets: int, start_ns: int) -> _Series:
         """The series for attributes not seen yet (under the lock): a new one, or past
@@ -265,21 +297,35 @@ class HttpMetrics:
         with self._lock:
             snapshot = []
             for key, state in list(self._states.items()):
-                count = sum(s.count for s in state.server.values()) + sum(s.count for s in state.client.values())
+                count = sum(
+                    s.count
+                    for series_map in (state.server, state.client, state.rpc_server, state.rpc_client)
+                    for s in series_map.values()
+                )
                 if count == state.last_count:
                     state.idle_collects += 1
                 else:
                     state.idle_collects = 0
                     state.last_count = count
-                snapshot.append((state.process, _copy_series(state.server), _copy_series(state.client)))
+                snapshot.append(
+                    (
+                        state.process,
+                        _copy_series(state.server),
+                        _copy_series(state.client),
+                        _copy_series(state.rpc_server),
+                        _copy_series(state.rpc_client),
+                    )
+                )
                 if self.expire_after_collects and state.idle_collects >= self.expire_after_collects:
                     del self._states[key]
         out = []
-        for process, server_series, client_series in snapshot:
+        for process, server_series, client_series, rpc_server_series, rpc_client_series in snapshot:
             metrics = []
             for name, series, names in (
                 (SERVER_DURATION, server_series, _SERVER_KEYS),
                 (CLIENT_DURATION, client_series, _CLIENT_KEYS),
+                (RPC_SERVER_DURATION, rpc_server_series, _RPC_SERVER_KEYS),
+                (RPC_CLIENT_DURATION, rpc_client_series, _RPC_CLIENT_KEYS),
             ):
                 points = self._points(series, now_ns, names)
                 if points:

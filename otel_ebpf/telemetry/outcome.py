@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from otel_ebpf.model import STATUS_ERROR, HttpExchange, RequestCount, Role
+from otel_ebpf.telemetry.rpc import effective_status
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER, classify
 
 ATTR_KIND = "otel_ebpf.error.kind"
@@ -32,7 +33,10 @@ SEVERITIES = ("critical", "high", "medium", "low")
 
 
 def endpoint_of(x: HttpExchange) -> tuple[str, str, str]:
-    """``(service.name, http.route or path, method)``: the endpoint a server exchange belongs to."""
+    """``(service.name, http.route or path, method)``: the endpoint a server exchange belongs to.
+
+    A gRPC call's route is its ``/package.Service/Method`` (set by the receivers), so a gRPC
+    endpoint is a service's method."""
     process = x.process
     service = process.service_name if process is not None else UNKNOWN_SERVICE
     method = x.method if x.method in KNOWN_METHODS else OTHER
@@ -46,7 +50,7 @@ def outcome(x: HttpExchange) -> tuple[int, str | None]:
     if kind == "business":
         severity = attributes.get(ATTR_SEVERITY)
         return BUSINESS, severity if severity in SEVERITIES else "medium"
-    status = x.status_code
+    status = effective_status(x)  # a gRPC call's status as its HTTP equivalent
     if kind == "system" or x.error_type or status is None or status >= 500:
         return SYSTEM, attributes.get(ATTR_SEVERITY, "high") if attributes else "high"
     return GOOD, None

@@ -12,7 +12,8 @@ error (``error.type``), so both come from here.  Rules (stable HTTP semconv):
   ``error.type`` is the transport outcome (``connection_reset`` by default);
 * ``error.type`` is the status code as a string for status errors and is never set on
   success, unless a processor put it in ``exchange.attributes``;
-* a processor's ``status_override`` wins over the computed status.
+* a processor's ``status_override`` wins over the computed status;
+* a gRPC call follows the RPC conventions instead (:mod:`otel_ebpf.telemetry.rpc`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from otel_ebpf.model import STATUS_ERROR, STATUS_UNSET, HttpExchange, Role
+from otel_ebpf.telemetry.rpc import classify_rpc
 
 __all__ = [
     "DEFAULT_ERROR_TYPE",
@@ -97,6 +99,8 @@ def classify(ex: HttpExchange) -> tuple[int, str | None]:
         The OTLP status code (``STATUS_UNSET``/``STATUS_OK``/``STATUS_ERROR``) and the
         ``error.type`` value to export, if any.
     """
+    if ex.rpc_system:
+        return classify_rpc(ex)  # a gRPC call: its status decides, not the HTTP one (always 200)
     sc = ex.status_code
     if sc is None:
         status = STATUS_ERROR

@@ -8,6 +8,11 @@ is ~1.5x faster than filling ``Span`` messages field by field (see that module's
 Span name: ``{method}`` or ``{method} {http.route}``, where ``{method}`` is ``HTTP`` for a
 method outside the known set (semconv: ``http.request.method`` is then ``_OTHER``).
 
+A gRPC call (``exchange.rpc_system``) is an RPC span instead (RPC conventions, release candidate:
+see :mod:`otel_ebpf.telemetry.rpc`): name ``{rpc.method}``; ``rpc.system.name``, ``rpc.method``,
+``rpc.response.status_code``, ``network.protocol.version``, ``network.peer.*``, ``server.*``,
+``error.type``; the ``grpc-message`` of a failed call, scrubbed, is the status message.
+
 Attribute order: ``http.request.method`` (+ ``http.request.method_original``), ``url.path``,
 ``url.scheme``, ``url.query``, ``http.response.status_code``, ``http.route``,
 ``network.protocol.version``, ``network.peer.address``, ``network.peer.port``,
@@ -24,6 +29,7 @@ import logging
 import os
 import struct
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.proto.common.v1.common_pb2 import InstrumentationScope
@@ -44,6 +50,7 @@ from otel_ebpf.telemetry.attributes import (
 from otel_ebpf.telemetry.hosts import authority_from_peer, forwarded_client, parse_host
 from otel_ebpf.telemetry.redaction import REDACTED, Redactor
 from otel_ebpf.telemetry.resource import UNKNOWN_PROCESS, resource_message
+from otel_ebpf.telemetry.rpc import status_name
 from otel_ebpf.telemetry.self_metrics import CounterSet
 from otel_ebpf.telemetry.semconv import (
     KNOWN_METHODS,
@@ -82,6 +89,10 @@ RESERVED_KEYS = frozenset(
         "error.type",
         "otel_ebpf.http.request.body",
         "otel_ebpf.http.response.body",
+        "rpc.system.name",
+        "rpc.method",
+        "rpc.method_original",
+        "rpc.response.status_code",
     }
 )
 
@@ -111,6 +122,10 @@ _K_CLIENT_ADDR = key_prefix("client.address")
 _K_ERROR = key_prefix("error.type")
 _K_REQ_BODY = key_prefix("otel_ebpf.http.request.body")
 _K_RESP_BODY = key_prefix("otel_ebpf.http.response.body")
+_K_RPC_METHOD = key_prefix("rpc.method")
+_K_RPC_METHOD_ORIGINAL = key_prefix("rpc.method_original")
+_K_RPC_STATUS = key_prefix("rpc.response.status_code")
+_K_RPC_SYSTEM = key_prefix("rpc.system.name")
 
 # Fully pre-encoded constant attributes.
 _SCHEME_HTTP = str_attr(key_prefix("url.scheme"), "http")
@@ -137,6 +152,9 @@ _m_path: dict[str, bytes] = {}
 _PATH_MEMO_MAX_LEN = 128  # longer paths are encoded every time: the memo stays under ~1 MB
 _m_req_size: dict[int, bytes] = {}
 _m_resp_size: dict[int, bytes] = {}
+_m_rpc_system: dict[str, bytes] = {}
+_m_rpc_method: dict[str, bytes] = {}
+_m_rpc_status: dict[str, bytes] = {}
 _pack_times = struct.Struct("<cQcQ").pack
 
 # Span field tags: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, start 7 (fixed64),
@@ -174,6 +192,9 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     else:
         flags = _FLAGS_ROOT
 
+    if ex.rpc_system:
+        return _encode_rpc_span(ex, redactor, parts, flags)
+
     method = ex.method
     method_attr = _m_method.get(method)
     if method_attr is not None:
@@ -187,15 +208,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         if method:
             method_attr += str_attr(_K_METHOD_ORIGINAL, method)
     route = ex.route or None
-    name = name_method if route is None else f"{name_method} {route}"
-    name_field = _m_name.get(name)
-    if name_field is None:
-        nb = name.encode("utf-8", "replace")
-        name_field = b"\x2a" + varint(len(nb)) + nb
-        if len(_m_name) >= 4096:
-            _m_name.clear()
-        _m_name[name] = name_field
-    parts.append(name_field)
+    parts.append(_name_field(name_method if route is None else f"{name_method} {route}"))
     parts.append(_KIND.get(role, _KIND_INTERNAL))
     parts.append(_pack_times(b"\x39", ex.start_time_ns, b"\x41", ex.end_time_ns))
 
@@ -237,26 +250,7 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         size = ex.response_body_size
         parts.append(_m_resp_size.get(size) or cached_int_attr(_m_resp_size, _K_RESP_SIZE, size))
 
-    host_header = headers.get("host")
-    if is_client:
-        if host_header:
-            server_addr, _, authority = parse_host(host_header)
-        else:
-            server_addr = ""
-            authority = authority_from_peer(peer_addr, peer_port)
-        server_addr = server_addr or peer_addr
-        server_port = peer_port
-    elif host_header:
-        server_addr, server_port, _ = parse_host(host_header)
-        server_addr = server_addr or ex.local_address
-        server_port = server_port or ex.local_port
-    else:
-        server_addr = ex.local_address
-        server_port = ex.local_port
-    if server_addr:
-        parts.append(_m_server_addr.get(server_addr) or cached_str_attr(_m_server_addr, _K_SERVER_ADDR, server_addr))
-    if server_port:
-        parts.append(_m_server_port.get(server_port) or cached_int_attr(_m_server_port, _K_SERVER_PORT, server_port))
+    authority = _server_attributes(ex, headers, is_client, parts)
     if is_client:
         scheme = ex.scheme
         url = f"{scheme}://{authority}{path}?{query}" if query else f"{scheme}://{authority}{path}"
@@ -273,7 +267,58 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
     status, error_type = classify(ex)
     if error_type is not None:
         parts.append(_m_error.get(error_type) or cached_str_attr(_m_error, _K_ERROR, error_type))
+    _captured_headers(ex, headers, redactor, parts)
+    if redactor.capture_body:
+        if ex.request_body:
+            body = redactor.redact_body(ex.request_body, headers.get("content-type"))
+            parts.append(str_attr(_K_REQ_BODY, body))
+        if ex.response_body:
+            body = redactor.redact_body(ex.response_body, ex.response_headers.get("content-type"))
+            parts.append(str_attr(_K_RESP_BODY, body))
+    return _span_tail(ex, redactor, parts, status, ex.status_message, flags)
 
+
+def _name_field(name: str) -> bytes:
+    """The span's name field (memoised: names are a service's routes)."""
+    name_field = _m_name.get(name)
+    if name_field is None:
+        nb = name.encode("utf-8", "replace")
+        name_field = b"\x2a" + varint(len(nb)) + nb
+        if len(_m_name) >= 4096:
+            _m_name.clear()
+        _m_name[name] = name_field
+    return name_field
+
+
+def _server_attributes(ex: HttpExchange, headers: dict, is_client: bool, parts: list[bytes]) -> str:
+    """Appends ``server.address`` and ``server.port``; returns the authority (for a client's ``url.full``)."""
+    host_header = headers.get("host")
+    peer_addr = ex.peer_address
+    authority = ""
+    if is_client:
+        if host_header:
+            server_addr, _, authority = parse_host(host_header)
+        else:
+            server_addr = ""
+            authority = authority_from_peer(peer_addr, ex.peer_port)
+        server_addr = server_addr or peer_addr
+        server_port = ex.peer_port
+    elif host_header:
+        server_addr, server_port, _ = parse_host(host_header)
+        server_addr = server_addr or ex.local_address
+        server_port = server_port or ex.local_port
+    else:
+        server_addr = ex.local_address
+        server_port = ex.local_port
+    if server_addr:
+        parts.append(_m_server_addr.get(server_addr) or cached_str_attr(_m_server_addr, _K_SERVER_ADDR, server_addr))
+    if server_port:
+        parts.append(_m_server_port.get(server_port) or cached_int_attr(_m_server_port, _K_SERVER_PORT, server_port))
+    return authority
+
+
+def _captured_headers(ex: HttpExchange, headers: dict, redactor: Redactor, parts: list[bytes]) -> None:
+    """The headers the configuration asked for, secrets redacted and free text scrubbed."""
     if redactor.request_capture:
         for attr_key, header, secret in redactor.request_capture:
             value = headers.get(header)
@@ -287,14 +332,58 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
             if value is not None:
                 value = REDACTED if secret else redactor.scrub_text(value)
                 parts.append(str_array_attr(key_prefix(attr_key), [value]))
-    if redactor.capture_body:
-        if ex.request_body:
-            body = redactor.redact_body(ex.request_body, headers.get("content-type"))
-            parts.append(str_attr(_K_REQ_BODY, body))
-        if ex.response_body:
-            body = redactor.redact_body(ex.response_body, ex.response_headers.get("content-type"))
-            parts.append(str_attr(_K_RESP_BODY, body))
 
+
+def _encode_rpc_span(ex: HttpExchange, redactor: Redactor, parts: list[bytes], flags: bytes) -> bytes:
+    """The RPC span of a gRPC call (see the module docstring), after its ids."""
+    method = ex.rpc_method
+    valid = "/" in method and not method.startswith("/") and not method.endswith("/")
+    parts.append(_name_field(method if valid else ex.rpc_system))
+    parts.append(_KIND.get(ex.role, _KIND_INTERNAL))
+    parts.append(_pack_times(b"\x39", ex.start_time_ns, b"\x41", ex.end_time_ns))
+    system = ex.rpc_system
+    parts.append(_m_rpc_system.get(system) or cached_str_attr(_m_rpc_system, _K_RPC_SYSTEM, system))
+    if valid:
+        parts.append(_m_rpc_method.get(method) or cached_str_attr(_m_rpc_method, _K_RPC_METHOD, method))
+    else:
+        parts.append(_m_rpc_method.get(OTHER) or cached_str_attr(_m_rpc_method, _K_RPC_METHOD, OTHER))
+        if method:
+            parts.append(str_attr(_K_RPC_METHOD_ORIGINAL, method))
+    code = ex.rpc_status
+    if code is not None and code >= 0:  # (STATUS_UNDECODED: not known, not reported)
+        name = status_name(code)
+        parts.append(_m_rpc_status.get(name) or cached_str_attr(_m_rpc_status, _K_RPC_STATUS, name))
+    version = ex.http_version
+    if version:
+        parts.append(_m_version.get(version) or cached_str_attr(_m_version, _K_VERSION, version))
+    peer_addr = ex.peer_address
+    if peer_addr:
+        parts.append(_m_peer_addr.get(peer_addr) or cached_str_attr(_m_peer_addr, _K_PEER_ADDR, peer_addr))
+    if ex.peer_port:
+        parts.append(int_attr(_K_PEER_PORT, ex.peer_port))
+    headers = ex.request_headers
+    _server_attributes(ex, headers, ex.role == _CLIENT, parts)
+    status, error_type = classify(ex)
+    if error_type is not None:
+        parts.append(_m_error.get(error_type) or cached_str_attr(_m_error, _K_ERROR, error_type))
+    _captured_headers(ex, headers, redactor, parts)
+    # gRPC bodies are length-prefixed protobuf, not text: never exported as a body attribute.
+    message = ex.status_message or _grpc_message(ex.response_headers)
+    return _span_tail(ex, redactor, parts, status, message, flags)
+
+
+def _grpc_message(headers: dict) -> str:
+    """A call's ``grpc-message``: percent-encoded UTF-8 on the wire (gRPC's HTTP/2 protocol)."""
+    value = headers.get("grpc-message")
+    if not value:
+        return ""
+    return unquote(value, errors="replace") if "%" in value else value
+
+
+def _span_tail(
+    ex: HttpExchange, redactor: Redactor, parts: list[bytes], status: int, message: str, flags: bytes
+) -> bytes:
+    """The processors' attributes, the status and the flags; the span's entry, framed."""
     extra = ex.attributes
     if extra:
         for key, value in extra.items():
@@ -303,7 +392,6 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
 
     # -- status, flags --
     if status == STATUS_ERROR:
-        message = ex.status_message
         if message:
             # Free text from a processor (or a received span): the last gate before it leaves.
             mb = redactor.scrub_text(message).encode("utf-8", "replace")

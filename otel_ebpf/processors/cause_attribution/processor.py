@@ -228,7 +228,8 @@ class CauseAttributionProcessor(ExchangeProcessor, MetricsProducer):
                 if role == Role.SERVER:
                     route, address = x.route or x.path or "/", (x.local_address, x.local_port)
                 elif role == Role.CLIENT:
-                    route, address = self._client_route(x.path), (x.peer_address, x.peer_port)
+                    route = x.route if x.rpc_system else self._client_route(x.path)  # a gRPC method is its route
+                    address = (x.peer_address, x.peer_port)
                 else:
                     continue
                 process = x.process

@@ -39,6 +39,7 @@ from otel_ebpf.model import HttpExchange, Role
 from otel_ebpf.processors import status_api
 from otel_ebpf.telemetry import outcome as outcomes
 from otel_ebpf.telemetry.points import group_by_resource
+from otel_ebpf.telemetry.rpc import effective_status
 from otel_ebpf.telemetry.semconv import KNOWN_METHODS, OTHER
 from otel_ebpf.telemetry.service_resources import ServiceResources
 
@@ -143,7 +144,7 @@ class CircuitBreakerProcessor(ExchangeProcessor, MetricsProducer):
         for x in batch:
             if x.role != _SERVER:
                 continue
-            status = x.status_code
+            status = effective_status(x)  # a gRPC call's status as its HTTP equivalent
             good = not (x.attributes or status is None or status >= 500 or x.error_type)
             if good and not attention:
                 continue  # the common case: nothing to learn from a success

@@ -163,10 +163,10 @@ class HealthScoreProcessor(ExchangeProcessor, MetricsProducer, EndpointStates):
                 if duration < 0.0:
                     duration = 0.0
                 status = x.status_code
-                if x.attributes or status is None or status >= 500 or x.error_type:
+                if x.attributes or status is None or status >= 500 or x.error_type or x.rpc_system:
                     kind, severity = outcome(x)
                     self._count(endpoint, kind, severity, duration, 1)
-                else:  # good: outcome() would say so
+                else:  # good: outcome() would say so (a gRPC call's status is not its HTTP one)
                     slot = endpoint.window.current
                     slot.total += 1
                     latency = slot.latency

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from opentelemetry.proto.metrics.v1.metrics_pb2 import (
     AGGREGATION_TEMPORALITY_CUMULATIVE,
@@ -52,6 +53,7 @@ from otel_ebpf.processors.semantic_errors.rules import (
 )
 from otel_ebpf.telemetry.points import group_by_resource
 from otel_ebpf.telemetry.redaction import Redactor
+from otel_ebpf.telemetry.rpc import effective_status
 from otel_ebpf.telemetry.secrets import DEFAULT_SCRUBBER
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,27 @@ ATTR_ITEMS = "otel_ebpf.error.items"
 
 # Requests that read: an entity they read in a failed state is data (see Classifier.classify).
 _READS = frozenset({"GET", "HEAD"})
+
+
+_TEXT = {"content-type": "text/plain; charset=utf-8"}
+_NO_HEADERS: dict[str, str] = {}
+
+
+def _rpc_answer(x: HttpExchange) -> tuple[int | None, Mapping[str, str], bytes, bool]:
+    """What the classifier judges of a gRPC call: ``(status, headers, body, truncated)``.
+
+    Its status is the HTTP equivalent of its gRPC status (NOT_FOUND: 404, RESOURCE_EXHAUSTED:
+    429, ...: typed as those are), and the body it is judged by is its ``grpc-message``, the one
+    text a gRPC answer carries (``FAILED_PRECONDITION: card declined`` is a payment failure).
+    The messages themselves are length-prefixed protobuf, not text: never read as a body.
+    """
+    status = effective_status(x)
+    if x.rpc_status:
+        message = x.response_headers.get("grpc-message")
+        if message:
+            text = unquote(message, errors="replace") if "%" in message else message
+            return status, _TEXT, text.encode("utf-8", "replace"), False
+    return status, _NO_HEADERS, b"", False
 
 
 def _expects_data(x: HttpExchange) -> bool:
@@ -263,7 +286,7 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         attributes[ATTR_SEVERITY] = verdict.severity
         if verdict.rule:
             attributes[ATTR_RULE] = verdict.rule
-        status = x.status_code
+        status = effective_status(x)  # a gRPC call's status as its HTTP equivalent
         if status is not None and status < 400:
             # A failure the status code hides: the span must say so itself.
             attributes[ATTR_ERROR_TYPE] = verdict.type
@@ -302,15 +325,18 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
 
     def _verdict(self, classifier: Classifier, x: HttpExchange) -> Classification:
         """The classifier's verdict on an exchange, typed by its path when its body names no type."""
-        verdict = classifier.classify(
-            x.status_code,
-            x.response_headers,
-            x.response_body,
-            x.response_body_truncated,
-            x.error_type,
-            _expects_data(x),
-            x.method in _READS,
-        )
+        if x.rpc_system:
+            verdict = classifier.classify(*_rpc_answer(x), x.error_type, False, False)
+        else:
+            verdict = classifier.classify(
+                x.status_code,
+                x.response_headers,
+                x.response_body,
+                x.response_body_truncated,
+                x.error_type,
+                _expects_data(x),
+                x.method in _READS,
+            )
         if verdict.type == GENERIC_TYPE and verdict.kind == "business":
             verdict = self._typed_by_path(x, verdict)
         return verdict
@@ -319,7 +345,8 @@ class SemanticErrorsProcessor(ExchangeProcessor, MetricsProducer):
         """A 2xx failure whose body names no type takes the type of what was called, when the path
         says it unambiguously: `DENIED` answering POST /v1/charges is a payment failure, `EXPIRED`
         answering /auth/session/refresh an authentication failure."""
-        if x.status_code is None or x.status_code >= 300 or verdict.rule.startswith("html."):
+        status = effective_status(x)
+        if status is None or status >= 300 or verdict.rule.startswith("html."):
             return verdict  # an error page says the service failed, not what was refused
         path = x.route or x.path or ""
         type_name = self._path_types.get(path, "")

@@ -484,6 +484,8 @@ class Capture:
         by_reason = http_stats.dropped_by_reason
         for reason in DROP_REASONS:
             result[("otel_ebpf.http.parser.dropped_requests", (("reason", reason),))] = by_reason.get(reason, 0)
+        for name, value in tracker.http2_stats.as_dict().items():
+            result[(f"otel_ebpf.http2.parser.{name}", ())] = value
         result[("otel_ebpf.traces.parent_wait_overflow", ())] = tracker.trace_context.waiting_overflow
         if self.evidence is not None:
             result.update(self.evidence.counters())

@@ -1,14 +1,22 @@
-"""From kernel events to HTTP exchanges: one HTTP/1 parser per connection.
+"""From kernel events to HTTP exchanges: one HTTP/1 or HTTP/2 parser per connection.
 
 A connection is keyed by (pid, fd, struct sock address): the socket address tells
 apart two connections that reuse the same fd number.  The tracker owns the
 per-connection parsers, turns each completed request/response pair into an
 `HttpExchange` with wall-clock times, addresses and the process's resource, and
 bounds its own memory (idle connections are evicted and counted).
+
+Which protocol: every connection starts with the HTTP/1 parser; its first data events
+(:data:`SNIFF_EVENTS`, until HTTP/1 is recognised) are also looked at for HTTP/2: the client's
+connection preface, or, on a connection older than the agent, a run of well-formed frames
+(:func:`~otel_ebpf.protocols.http2.looks_like_http2`).  Then the connection's parser becomes an
+:class:`~otel_ebpf.protocols.http2.Http2Connection`, for good.  A gRPC call is an HTTP/2 exchange
+whose request is ``application/grpc``: its ``rpc_*`` fields are set here (:func:`_grpc_call`).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
@@ -17,9 +25,11 @@ from otel_ebpf.kernel.procfs import lookup_socket
 from otel_ebpf.kernel.records import EVENT_HEADER
 from otel_ebpf.model import HttpExchange, ProcessInfo, Role
 from otel_ebpf.protocols.http1 import Http1Connection, Http1Stats
+from otel_ebpf.protocols.http2 import Http2Connection, Http2Stats, looks_like_http2
 from otel_ebpf.protocols.traceparent import new_span_id, new_trace_id, random_bits
 from otel_ebpf.receivers.ebpf import events as ev
 from otel_ebpf.receivers.ebpf.trace_context import TraceContextAssigner
+from otel_ebpf.telemetry.rpc import GRPC, STATUS_UNDECODED, grpc_status_of
 
 HEADER = ev.HEADER
 HEADER_SIZE = ev.HEADER_SIZE
@@ -41,6 +51,13 @@ _TLS = ev.EVENT_TLS
 _CLIENT = Role.CLIENT
 _new = object.__new__
 _NAMES_MAX = 4096  # addresses and process names remembered by a tracker
+# Data events of a new connection looked at for HTTP/2 before it is left to the HTTP/1 parser
+# for good: the preface is in the first; a connection older than the agent may start mid-frame
+# (a large DATA frame spans several events), the next ones start at frame boundaries mostly.
+SNIFF_EVENTS = 8
+# A gRPC method's path: /package.Service/Method (protobuf names; the package is not optional here,
+# as this shape alone decides only when the content-type could not be decoded).
+_GRPC_PATH = re.compile(r"/[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+/[A-Za-z_][A-Za-z0-9_]*")
 
 
 class WallClock:
@@ -90,6 +107,7 @@ class Connection:
         "destination",
         "next_pos",
         "scheme",
+        "sniff",
     )
 
     def __init__(self, pid: int, fd: int, http: Http1Connection, sk: int = 0):
@@ -109,6 +127,8 @@ class Connection:
         # socket's stream (the kernel's stream_pos); -1 until the first event with a position.
         self.next_pos = [-1, -1]
         self.scheme = "http"  # "https": its data events are TLS plaintext (EVENT_TLS)
+        # Data events still to look at for HTTP/2 (see SNIFF_EVENTS); 0 once the protocol is known.
+        self.sniff = SNIFF_EVENTS
 
 
 class TrackerStats:
@@ -157,6 +177,7 @@ class ConnectionTracker:
         self._select = select
         self.connections: dict[tuple[int, int, int], Connection] = {}
         self.http_stats = Http1Stats()
+        self.http2_stats = Http2Stats()
         self.stats = TrackerStats()
         self.trace_context = TraceContextAssigner()
         # (pid, fd, sk) -> a large read waiting for its EVENT_DATA_MORE pieces
@@ -226,6 +247,8 @@ class ConnectionTracker:
                     large_reads[key] = [more, conn, tid, direction, bytearray(payload), ret, ts_enter, ts_exit]
                     continue
                 conn.last_seen = ts_exit
+                if conn.sniff:
+                    http = self._sniff(conn, payload)
                 for request, response, error_type in http.on_data(
                     direction == _DIR_OUTBOUND, payload, ret, ts_enter, ts_exit
                 ):
@@ -306,8 +329,11 @@ class ConnectionTracker:
         What the old parser still held (a partial message) belonged to shed exchanges."""
         self.stats.resyncs += 1
         old = conn.http
-        conn.http = Http1Connection(old.role, body_limit=self._body_limit, stats=self.http_stats)
-        conn.http.resume_at(accounted)
+        if isinstance(old, Http1Connection):
+            # (The kernel sheds HTTP/1 exchanges only: an HTTP/2 connection keeps its parser, whose
+            # HPACK tables a fresh start would lose.)
+            conn.http = Http1Connection(old.role, body_limit=self._body_limit, stats=self.http_stats)
+            conn.http.resume_at(accounted)
         if direction >= 0:
             conn.next_pos[direction] = pos
             conn.next_pos[direction ^ 1] = other_pos
@@ -316,9 +342,40 @@ class ConnectionTracker:
         conn.last_seen = ts_exit
         if conn.ignored:
             return
+        if conn.sniff:
+            self._sniff(conn, payload)
         pairs = conn.http.on_data(direction == ev.DIR_OUTBOUND, bytes(payload), ret, ts_enter, ts_exit)
         for request, response, error_type in pairs:
             self._emit(conn, tid, request, response, error_type, ts_exit, out)
+
+    def _sniff(self, conn: Connection, payload: bytes) -> Http1Connection | Http2Connection:
+        """The parser for a young connection's next data: HTTP/2 from the first event that shows
+        it, else the one it has; stops looking once HTTP/1 was recognised or after SNIFF_EVENTS."""
+        http = conn.http
+        if http.seen_http:
+            conn.sniff = 0
+            return http
+        conn.sniff -= 1
+        if not looks_like_http2(payload):
+            return http
+        conn.sniff = 0
+        http = conn.http = Http2Connection(http.role, body_limit=self._body_limit, stats=self.http2_stats)
+        return http
+
+    def _upgraded(self, conn: Connection, request) -> None:
+        """A 101 answered ``Upgrade: h2c``: the connection's next bytes are HTTP/2.
+
+        The upgrade request stays the HTTP/1.1 exchange it was (answered 101): its real response
+        comes as HTTP/2 stream 1, which may share the 101's event, whose bytes after the 101 the
+        HTTP/1 parser did not keep.  So stream 1 is not reported, and the server's side is read
+        as a connection seen mid-way (its first frames, and the header table entries they added,
+        may be lost): later streams are decoded as far as what was seen allows, never guessed.
+        """
+        if request.headers.get("upgrade", "").lower() != "h2c" or not isinstance(conn.http, Http1Connection):
+            return
+        conn.sniff = 0
+        conn.http = Http2Connection(conn.http.role, body_limit=self._body_limit, stats=self.http2_stats)
+        conn.http.upgraded()
 
     def _open(self, key, role, family, raw) -> Connection:
         if len(self.connections) >= self._max_connections:
@@ -406,7 +463,12 @@ class ConnectionTracker:
         x.request_headers = headers
         x.request_body = request.body
         x.request_body_size = request.body_size
+        x.rpc_system = ""
+        x.rpc_method = ""
+        x.rpc_status = None
         if response is not None:
+            if response.status_code == 101:
+                self._upgraded(conn, request)
             x.status_code = response.status_code
             x.response_headers = response.headers
             x.response_body = response.body
@@ -435,6 +497,8 @@ class ConnectionTracker:
         x.keep = False
         x.source = conn.destination
         x.forks = None
+        if x.http_version == "2":
+            _grpc_call(x, request, response)
         self.stats.exchanges += 1
         if "traceparent" in headers:
             x.trace_id = x.span_id = b""
@@ -468,3 +532,25 @@ class ConnectionTracker:
     def flush(self, out: list[HttpExchange]) -> None:
         """At shutdown: hand over client spans still waiting for their parent."""
         self.trace_context.release_expired(0, out, everything=True)
+
+
+def _grpc_call(x: HttpExchange, request, response) -> None:
+    """Marks an HTTP/2 exchange that is a gRPC call (its request's content-type is
+    ``application/grpc``, ``application/grpc+proto``, ...): its method is the path, which is also
+    its route (one per service method, no templating needed), its status the ``grpc-status``
+    (STATUS_UNDECODED when the answer's fields could not all be decoded and it is not among them)."""
+    content_type = x.request_headers.get("content-type")
+    if content_type is None:
+        # Unknown on a connection joined mid-way (an HPACK table entry from before the agent):
+        # then a POST to /package.Service/Method is taken for the call it is shaped as.
+        if not (x.method == "POST" and _GRPC_PATH.fullmatch(x.target) and request.headers_truncated):
+            return
+    elif not content_type.startswith("application/grpc"):
+        return
+    x.rpc_system = GRPC
+    x.rpc_method = x.path[1:]
+    x.route = x.path
+    status = grpc_status_of(x.response_headers)
+    if status is None and response is not None and response.headers_truncated and x.error_type is None:
+        status = STATUS_UNDECODED
+    x.rpc_status = status

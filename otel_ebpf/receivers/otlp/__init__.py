@@ -4,9 +4,9 @@ The factory is in :mod:`.factory`, the component in :mod:`.receiver`; three part
 
 * :class:`OtlpReceiver` (:mod:`.server`) serves ``TraceService/Export`` and
   ``MetricsService/Export`` and hands each decoded request to a callback;
-* :func:`exchanges_from_spans` (:mod:`.spans`) turns HTTP SERVER/CLIENT spans into
+* :func:`exchanges_from_spans` (:mod:`.spans`) turns HTTP and gRPC SERVER/CLIENT spans into
   :class:`~otel_ebpf.model.HttpExchange` records, so received spans go through the same
-  processors as captured traffic;
+  processors as captured traffic (a gRPC call as the ``ebpf`` receiver sees it on the wire);
 * :func:`requests_from_histograms` (:mod:`.histograms`) turns the senders' HTTP server duration
   histograms into per-route :class:`RequestCount` deltas (rates and latency that do not depend
   on span sampling).

@@ -1,9 +1,9 @@
 """The ``otlp`` receiver as a component: what it receives goes to its pipelines like any receiver's.
 
 * A trace request goes to the traces pipelines as it is (every span, HTTP or not), with its HTTP
-  SERVER/CLIENT spans made into exchanges (``http_requests_from: [spans]``, the default) for the
-  processors: their annotations (``error.type``, ``otel_ebpf.error.*``, Error status) are
-  written into those spans before they are forwarded (``telemetry.received``).  Metrics
+  and gRPC SERVER/CLIENT spans made into exchanges (``http_requests_from: [spans]``, the
+  default) for the processors: their annotations (``error.type``, ``otel_ebpf.error.*``, Error
+  status) are written into those spans before they are forwarded (``telemetry.received``).  Metrics
   pipelines get the exchanges (``health_score``, ``slo`` count them); their duration histograms
   are not recorded again (the senders export their own).
 * A metrics request goes to the metrics pipelines as it is; with ``http_requests_from:

@@ -1,7 +1,8 @@
-"""OTLP spans -> :class:`~otel_ebpf.model.HttpExchange`, so received HTTP spans go through our processors.
+"""OTLP spans -> :class:`~otel_ebpf.model.HttpExchange`, so received HTTP and gRPC spans go through our processors.
 
-Only SERVER and CLIENT spans with an HTTP method attribute are converted; the others are not
-HTTP exchanges (internal work, messaging, database calls) and are counted in
+Only SERVER and CLIENT spans are converted, and only those of an HTTP request (an HTTP method
+attribute) or of a gRPC call (``rpc.system.name`` or ``rpc.system`` ``grpc``); the others are not
+HTTP exchanges (internal work, messaging, database calls, other RPC systems) and are counted in
 :class:`SpanConversionStats`.  Both the stable HTTP semantic conventions and the older names
 (v1.20 and before) are read, the stable name winning when a span carries both:
 
@@ -25,6 +26,43 @@ attributes                        ``otel_ebpf.error.kind`` / ``.type`` / ``.seve
 status_override                   ``STATUS_ERROR`` when the span status is ERROR
 ================================  ==========================================
 
+**gRPC.** A gRPC span becomes the exchange the ``ebpf`` receiver makes of the same call on the
+wire (an HTTP/2 ``POST`` of ``/package.Service/Method`` answered ``200``, its ``grpc-status`` in
+``rpc_status``), so every processor sees one call the same way whichever receiver made it.  The
+RPC conventions of semantic-conventions 1.39 and later (release candidate) are read, and the
+experimental ones of 1.38 and before, the newer name winning when a span carries both
+(``OTEL_SEMCONV_STABILITY_OPT_IN=rpc/dup``):
+
+================================  ==========================================
+HttpExchange field                attributes, or value
+================================  ==========================================
+rpc_system                        ``"grpc"``: ``rpc.system.name``, ``rpc.system``
+rpc_method                        ``rpc.method`` when fully qualified (``package.Service/Method``; a
+                                  leading ``/`` dropped); else ``rpc.service`` + ``/`` + ``rpc.method``
+                                  (<= 1.38); ``rpc.method_original`` when ``rpc.method`` is ``_OTHER``;
+                                  ``_OTHER`` when the span names no method
+rpc_status                        ``rpc.status_code`` (after 1.44), ``rpc.response.status_code``
+                                  (1.39-1.44): a status name (``NOT_FOUND``) or number (``"5"``);
+                                  ``rpc.grpc.status_code`` (<= 1.38, a number); None when absent
+method                            ``"POST"``
+path, route, target               ``"/" + rpc_method``
+http_version                      ``"2"``
+status_code                       ``http.response.status_code``/``http.status_code`` if the span has
+                                  one, else ``200`` when ``rpc_status`` is known, else None
+error_type                        ``error.type``, only when no ``rpc_status`` is known (the call
+                                  failed before a status: the status is the outcome otherwise)
+(the others)                      as for HTTP spans: ports, peer, ``host`` header, kept attributes,
+                                  times, ids, ``status_override``
+================================  ==========================================
+
+Other RPC systems (``connectrpc``, ``jsonrpc``, ``dubbo``, ...) stay ``not_http`` unless they
+carry an HTTP method: their status codes are not gRPC's, and
+:mod:`~otel_ebpf.telemetry.rpc` (``classify_rpc``, ``effective_status``) judges an
+``rpc_status`` as a gRPC status code.
+
+A value of the wrong type (an array for a method, a status neither a gRPC status name nor a
+number, a non-numeric HTTP status) makes the span ``invalid``: counted, never raised.
+
 This module does not import grpc: it is a pure function over the decoded request.
 """
 
@@ -37,6 +75,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 from otel_ebpf.model import SPAN_KIND_CLIENT, SPAN_KIND_SERVER, STATUS_ERROR, HttpExchange, Role
 from otel_ebpf.receivers.otlp.resources import ProcessCache, to_python
+from otel_ebpf.telemetry.rpc import GRPC, STATUS_CODES
 
 __all__ = ["SpanConversionStats", "exchanges_from_spans"]
 
@@ -44,12 +83,21 @@ __all__ = ["SpanConversionStats", "exchanges_from_spans"]
 # span built from the exchange is a re-derivation, not a copy (see the package docstring).
 _METHOD = ("http.request.method", "http.method")
 _STATUS = ("http.response.status_code", "http.status_code")
+# Newest name first: rpc.status_code replaced rpc.response.status_code after 1.44, which
+# replaced rpc.grpc.status_code (a number) in 1.39; rpc.system.name replaced rpc.system.
+_RPC_SYSTEM = ("rpc.system.name", "rpc.system")
+_RPC_STATUS = ("rpc.status_code", "rpc.response.status_code", "rpc.grpc.status_code")
 _KEPT_ATTRIBUTES = ("otel_ebpf.error.kind", "otel_ebpf.error.type", "otel_ebpf.error.severity")
 _WANTED = frozenset(
     (
         *_METHOD,
         *_STATUS,
         *_KEPT_ATTRIBUTES,
+        *_RPC_SYSTEM,
+        *_RPC_STATUS,
+        "rpc.method",
+        "rpc.method_original",
+        "rpc.service",
         "http.request.method_original",
         "http.route",
         "url.path",
@@ -85,8 +133,9 @@ class SpanConversionStats:
     """What :func:`exchanges_from_spans` did with the spans it saw (running totals).
 
     Attributes:
-        converted: Spans turned into exchanges.
-        not_http: SERVER/CLIENT spans without an HTTP method attribute.
+        converted: Spans turned into exchanges (HTTP requests and gRPC calls).
+        not_http: SERVER/CLIENT spans that are neither an HTTP request (no HTTP method attribute)
+            nor a gRPC call (no ``rpc.system.name``/``rpc.system`` ``grpc``): other RPC systems too.
         other_kind: Spans of another kind (INTERNAL, PRODUCER, CONSUMER, unspecified).
         invalid: Spans whose attributes could not be read (a wrong type, e.g. a non-numeric status).
     """
@@ -119,7 +168,7 @@ def exchanges_from_spans(
         stats: Optional running counts of converted and skipped spans.
 
     Returns:
-        One exchange per HTTP span, in request order.  Times are the span's (epoch ns);
+        One exchange per HTTP or gRPC span, in request order.  Times are the span's (epoch ns);
         ``trace_id``/``span_id``/``parent_span_id`` are the span's bytes.
     """
     if stats is None:
@@ -134,11 +183,17 @@ def exchanges_from_spans(
                     stats.other_kind += 1
                     continue
                 attrs = {kv.key: kv.value for kv in span.attributes if kv.key in _WANTED}
-                if _first(attrs, _METHOD) is None:
+                # A gRPC span may carry HTTP attributes too (an HTTP server span enriched with
+                # rpc.*): it is a gRPC call, as the ebpf receiver would see it.
+                if _first(attrs, _RPC_SYSTEM) == GRPC:
+                    convert = _grpc_exchange
+                elif _first(attrs, _METHOD) is not None:
+                    convert = _exchange
+                else:
                     stats.not_http += 1
                     continue
                 try:
-                    exchange = _exchange(span, attrs, role)
+                    exchange = convert(span, attrs, role)
                 except (TypeError, ValueError):
                     stats.invalid += 1
                     continue
@@ -163,6 +218,16 @@ def _first(attrs: dict, names: tuple[str, ...]) -> object:
 def _str(attrs: dict, *names: str) -> str:
     value = _first(attrs, names)
     return "" if value is None else str(value)
+
+
+def _text(attrs: dict, name: str) -> str:
+    """A string attribute that must be one (a method name): anything else raises TypeError."""
+    value = _first(attrs, (name,))
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} is not a string")
+    return value
 
 
 def _int(attrs: dict, *names: str) -> int | None:
@@ -193,7 +258,73 @@ def _exchange(span, attrs: dict, role: Role) -> HttpExchange:
     version = _str(attrs, "network.protocol.version", "http.flavor")
     if version:
         ex.http_version = version
+    _fill_common(ex, span, attrs, role)
+    return ex
 
+
+def _grpc_exchange(span, attrs: dict, role: Role) -> HttpExchange:
+    """A gRPC call as the ebpf receiver sees it on the wire (see the module docstring)."""
+    ex = HttpExchange()
+    ex.role = role
+    ex.method = "POST"
+    ex.http_version = "2"
+    method = _rpc_method(attrs)
+    ex.rpc_system = GRPC
+    ex.rpc_method = method
+    ex.path = ex.target = ex.route = "/" + method
+    status = _rpc_status(attrs)
+    ex.rpc_status = status
+    http_status = _int(attrs, *_STATUS)  # a span that is the HTTP/2 request too says what it was
+    ex.status_code = http_status if http_status is not None else (200 if status is not None else None)
+    if status is None:
+        # A status is the outcome; error.type then only repeats it (NOT_FOUND), and a
+        # caller's error must not read as a failure without an answer.
+        ex.error_type = _str(attrs, "error.type") or None
+    if _str(attrs, "url.scheme") == "https":
+        ex.scheme = "https"
+    _fill_common(ex, span, attrs, role)
+    return ex
+
+
+def _rpc_method(attrs: dict) -> str:
+    """``package.Service/Method`` from the current (fully qualified) or the <= 1.38 (split) names."""
+    method = _text(attrs, "rpc.method")
+    if method == _OTHER:
+        return _text(attrs, "rpc.method_original").removeprefix("/") or _OTHER
+    if not method:
+        return _OTHER
+    method = method.removeprefix("/")  # the HTTP/2 :path, as some instrumentations record it
+    if "/" not in method:
+        service = _text(attrs, "rpc.service")  # <= 1.38: rpc.service "pkg.Service", rpc.method "Method"
+        if service:
+            return f"{service}/{method}"
+    return method
+
+
+def _rpc_status(attrs: dict) -> int | None:
+    """The gRPC status code: a name (``NOT_FOUND``), a number, or a number as a string; None when absent.
+
+    Raises ValueError for a string that is neither (the span is counted invalid) and TypeError
+    for a value of another type.
+    """
+    value = _first(attrs, _RPC_STATUS)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        code = STATUS_CODES.get(text.upper())
+        if code is not None:
+            return code
+        if text.removeprefix("-").isdigit() and len(text) <= 11:
+            return int(text)  # "5"; a code gRPC does not define is kept (judged as a server failure)
+        raise ValueError(f"rpc status {value!r} is neither a gRPC status name nor a number")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TypeError("the rpc status is neither a string nor an integer")
+
+
+def _fill_common(ex: HttpExchange, span, attrs: dict, role: Role) -> None:
+    """Addresses, ports, headers, kept attributes, times, ids and status: the same for HTTP and gRPC."""
     server_address = _str(attrs, "server.address", "net.peer.name")
     server_port = _int(attrs, "server.port")
     if role == Role.SERVER:
@@ -224,7 +355,6 @@ def _exchange(span, attrs: dict, role: Role) -> HttpExchange:
     if span.status.code == STATUS_ERROR:
         ex.status_override = STATUS_ERROR
         ex.status_message = span.status.message
-    return ex
 
 
 def _fill_target(ex: HttpExchange, attrs: dict) -> None:

@@ -1,0 +1,210 @@
+"""The connection tracker with HTTP/2: which parser a connection gets, and gRPC calls as exchanges.
+
+Kernel events are made by tests/kernel_socket.py (a server socket's positions and phases) from
+real HTTP/2 traffic written by the ``h2`` library's state machines.
+"""
+
+from __future__ import annotations
+
+import h2.config
+import h2.connection
+import h2.events
+
+from otel_ebpf.model import HttpExchange, ProcessInfo, Role
+from otel_ebpf.protocols.http1 import Http1Connection
+from otel_ebpf.protocols.http2 import Http2Connection
+from otel_ebpf.receivers.ebpf import events as ev
+from otel_ebpf.receivers.ebpf.connections import SNIFF_EVENTS, ConnectionTracker
+from tests.kernel_socket import KernelSocket
+
+SERVER_PROCESS = ProcessInfo(77, "inventory", "python3", {"service.name": "inventory"})
+GRPC_PATH = "/demo.Inventory/GetItem"
+
+
+class Peers:
+    """An HTTP/2 client and server talking through memory; what each writes is returned."""
+
+    def __init__(self) -> None:
+        self.client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        self.server = h2.connection.H2Connection(
+            h2.config.H2Configuration(client_side=False, validate_inbound_headers=False)
+        )
+        self.client.initiate_connection()
+        self.server.initiate_connection()
+
+    def request(self, path: str, grpc: bool = True, traceparent: str | None = None) -> tuple[int, bytes]:
+        sid = self.client.get_next_available_stream_id()
+        headers = [(":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "inventory:50051")]
+        if grpc:
+            headers += [("content-type", "application/grpc"), ("te", "trailers")]
+        if traceparent:
+            headers.append(("traceparent", traceparent))
+        self.client.send_headers(sid, headers)
+        self.client.send_data(sid, b"\x00\x00\x00\x00\x02{}", end_stream=True)
+        data = self.client.data_to_send()
+        self.server.receive_data(data)
+        return sid, data
+
+    def grpc_answer(self, sid: int, status: int, message: str = "") -> bytes:
+        self.server.send_headers(sid, [(":status", "200"), ("content-type", "application/grpc")])
+        if status == 0:
+            self.server.send_data(sid, b"\x00\x00\x00\x00\x02ok")
+        trailers = [("grpc-status", str(status))] + ([("grpc-message", message)] if message else [])
+        self.server.send_headers(sid, trailers, end_stream=True)
+        return self._answer()
+
+    def http_answer(self, sid: int, status: int, body: bytes) -> bytes:
+        self.server.send_headers(sid, [(":status", str(status)), ("content-type", "application/json")])
+        self.server.send_data(sid, body, end_stream=True)
+        return self._answer()
+
+    def _answer(self) -> bytes:
+        data = self.server.data_to_send()
+        for event in self.client.receive_data(data):
+            assert not isinstance(event, h2.events.ConnectionTerminated)
+        self.client.data_to_send()  # acknowledgements: not part of what the test looks at
+        return data
+
+
+def tracked(events: list[bytes | None]) -> tuple[ConnectionTracker, list[HttpExchange]]:
+    tracker = ConnectionTracker(lambda pid, comm: SERVER_PROCESS)
+    out: list[HttpExchange] = []
+    tracker.process([e for e in events if e is not None], out)
+    return tracker, out
+
+
+def test_a_grpc_server_connection_gets_the_http2_parser_and_its_calls_become_rpc_exchanges():
+    peers, kernel = Peers(), KernelSocket()
+    events = []
+    statuses = [0, 5, 13, 0]
+    for status in statuses:
+        sid, request = peers.request(GRPC_PATH)
+        events.append(kernel.data(ev.DIR_INBOUND, request))
+        events.append(kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, status, "no such item" if status else "")))
+    tracker, out = tracked(events)
+    (conn,) = tracker.connections.values()
+    assert isinstance(conn.http, Http2Connection) and conn.sniff == 0
+    assert [x.rpc_status for x in out] == statuses
+    for x in out:
+        assert (x.role, x.method, x.path, x.route, x.http_version) == (Role.SERVER, "POST", GRPC_PATH, GRPC_PATH, "2")
+        assert (x.rpc_system, x.rpc_method, x.status_code) == ("grpc", "demo.Inventory/GetItem", 200)
+        assert x.request_headers["host"] == "inventory:50051"
+        assert x.start_time_ns < x.end_time_ns
+    assert out[1].response_headers["grpc-message"] == "no such item"
+    assert tracker.http2_stats.pairs == len(statuses) and tracker.http2_stats.midstream_connections == 0
+
+
+def test_plain_http2_is_http_with_version_2_and_keeps_its_body_for_semantic_errors():
+    peers, kernel = Peers(), KernelSocket()
+    sid, request = peers.request("/v1/charges?id=7", grpc=False)
+    body = b'{"success": false, "error": {"code": "card_declined"}}'
+    events = [kernel.data(ev.DIR_INBOUND, request), kernel.data(ev.DIR_OUTBOUND, peers.http_answer(sid, 200, body))]
+    _, (x,) = tracked(events)
+    assert (x.path, x.query, x.status_code, x.http_version, x.rpc_system) == ("/v1/charges", "id=7", 200, "2", "")
+    assert x.route is None  # resolved later by the routes, as for HTTP/1
+    assert x.response_body == body and x.response_headers["content-type"] == "application/json"
+
+
+def test_traceparent_metadata_joins_the_trace():
+    peers, kernel = Peers(), KernelSocket()
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    sid, request = peers.request(GRPC_PATH, traceparent=f"00-{trace_id}-b7ad6b7169203331-01")
+    events = [kernel.data(ev.DIR_INBOUND, request), kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, 0))]
+    _, (x,) = tracked(events)
+    assert x.trace_id.hex() == trace_id and x.parent_span_id.hex() == "b7ad6b7169203331"
+
+
+def test_a_connection_joined_mid_way_is_decoded_from_its_next_frames():
+    """The agent starts after ten GetItem calls: their bytes are never seen (positions start at 0
+    then, as the kernel's do for a socket it meets late), and the HPACK tables hold what they
+    indexed.  GetItem's request head is now all table references: undecodable, counted.  A method
+    first called after the start is decoded (its content-type is a table reference: the call is
+    known as gRPC by its path's shape).  Its status is not: the trailer's name, grpc-status, is a
+    table entry from before, whatever its value (the encoder sends a new value with the indexed
+    name): a call whose status is unknown, not reported, not guessed."""
+    from otel_ebpf.telemetry.rpc import STATUS_UNDECODED
+
+    peers = Peers()
+    for _ in range(10):
+        sid, _request = peers.request(GRPC_PATH)
+        peers.grpc_answer(sid, 0)
+    kernel = KernelSocket()
+    events = []
+    calls = [(GRPC_PATH, 0), ("/demo.Inventory/ListItems", 0), ("/demo.Inventory/ListItems", 5), (GRPC_PATH, 5)]
+    for path, status in calls:
+        sid, request = peers.request(path)
+        events.append(kernel.data(ev.DIR_INBOUND, request))
+        events.append(kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, status)))
+    tracker, out = tracked(events)
+    (conn,) = tracker.connections.values()
+    assert isinstance(conn.http, Http2Connection)
+    stats = tracker.http2_stats
+    assert stats.midstream_connections == 1
+    assert [(x.path, x.rpc_status) for x in out] == [
+        ("/demo.Inventory/ListItems", STATUS_UNDECODED),
+        ("/demo.Inventory/ListItems", STATUS_UNDECODED),
+    ]
+    assert all(x.rpc_system == "grpc" and x.rpc_method == "demo.Inventory/ListItems" for x in out)
+    assert stats.undecodable_messages == 2  # the two GetItem request heads
+    assert stats.undecodable_fields > 0
+
+
+def test_http1_connections_stop_being_sniffed_once_recognised():
+    kernel = KernelSocket()
+    events = []
+    for i in range(3):
+        events.append(kernel.data(ev.DIR_INBOUND, f"GET /r/{i} HTTP/1.1\r\nHost: x\r\n\r\n".encode()))
+        events.append(kernel.data(ev.DIR_OUTBOUND, b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+    tracker, out = tracked(events)
+    (conn,) = tracker.connections.values()
+    assert isinstance(conn.http, Http1Connection) and conn.sniff == 0
+    assert [x.http_version for x in out] == ["1.1"] * 3
+    assert tracker.http2_stats.connections == 0
+
+
+def test_other_binary_protocols_are_not_taken_for_http2():
+    """A Redis and a PostgreSQL conversation: sniffed SNIFF_EVENTS times at most, never HTTP/2."""
+    for messages in (
+        [b"*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n", b"$5\r\nvalue\r\n"] * 6,
+        [b"\x00\x00\x00\x08\x04\xd2\x16\x2f", b"N", b"\x00\x00\x00\x2a\x00\x03\x00\x00user\x00app\x00\x00"] * 4,
+    ):
+        kernel = KernelSocket()
+        events = [kernel.data(ev.DIR_INBOUND if i % 2 == 0 else ev.DIR_OUTBOUND, m) for i, m in enumerate(messages)]
+        tracker, out = tracked(events)
+        assert out == [] and tracker.http2_stats.connections == 0
+        (conn,) = tracker.connections.values()
+        assert not isinstance(conn.http, Http2Connection)
+        assert conn.sniff == max(0, SNIFF_EVENTS - len(messages))
+
+
+def test_h2c_upgrade_keeps_the_101_exchange_and_decodes_the_streams_after_it():
+    """curl --http2 on cleartext: an HTTP/1.1 request with Upgrade: h2c, 101, then HTTP/2."""
+    client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    server = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
+    settings = client.initiate_upgrade_connection()
+    upgrade = (
+        b"GET /first HTTP/1.1\r\nHost: web\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        b"Upgrade: h2c\r\nHTTP2-Settings: " + settings + b"\r\n\r\n"
+    )
+    server.initiate_upgrade_connection(settings)
+    server.send_headers(1, [(":status", "200")])
+    server.send_data(1, b"first", end_stream=True)
+    switching = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+    kernel = KernelSocket()
+    answer = server.data_to_send()
+    # The 101 and the server's first frames (SETTINGS, stream 1's answer) in one write, as servers do.
+    events = [kernel.data(ev.DIR_INBOUND, upgrade), kernel.data(ev.DIR_OUTBOUND, switching + answer)]
+    client.receive_data(answer)
+    preface = client.data_to_send()  # the preface and SETTINGS, after the 101
+    events.append(kernel.data(ev.DIR_INBOUND, preface))
+    server.receive_data(preface)
+    client.send_headers(3, [(":method", "GET"), (":scheme", "http"), (":path", "/second"), (":authority", "web")])
+    client.end_stream(3)
+    request = client.data_to_send()
+    server.receive_data(request)
+    server.send_headers(3, [(":status", "404")], end_stream=True)
+    events.append(kernel.data(ev.DIR_INBOUND, request))
+    events.append(kernel.data(ev.DIR_OUTBOUND, server.data_to_send()))
+    tracker, out = tracked(events)
+    assert [(x.path, x.status_code, x.http_version) for x in out] == [("/first", 101, "1.1"), ("/second", 404, "2")]
+    assert tracker.http_stats.upgrades == 1
