@@ -3,7 +3,8 @@
 One agent observes two gRPC servers:
 
 - ``server``, started after the agent: one client process makes 1,200 unary calls (70% OK, 20%
-  NOT_FOUND, 10% INTERNAL), 16 in flight at a time, and 24 server-streaming calls of 25 messages
+  NOT_FOUND, 10% INTERNAL), 8 in flight at a time (more batch a client's writes past the 32 iovecs
+  the kernel reads: docs/reference.md §7), and 24 server-streaming calls of 25 messages
   (every fourth ends NOT_FOUND after its messages), all on ONE channel, so they multiplex on one
   HTTP/2 connection; the first 10 unary calls carry a W3C ``traceparent`` in their metadata.
   Each call must give one SERVER span (in the server's process) and one CLIENT span (in the
