@@ -232,15 +232,8 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
         parts.append(_m_status.get(status_code) or cached_int_attr(_m_status, _K_STATUS, status_code))
     if route is not None:
         parts.append(_m_route.get(route) or cached_str_attr(_m_route, _K_ROUTE, route))
-    version = ex.http_version
-    if version:
-        parts.append(_m_version.get(version) or cached_str_attr(_m_version, _K_VERSION, version))
+    _network_attributes(ex, parts)
     peer_addr = ex.peer_address
-    if peer_addr:
-        parts.append(_m_peer_addr.get(peer_addr) or cached_str_attr(_m_peer_addr, _K_PEER_ADDR, peer_addr))
-    peer_port = ex.peer_port
-    if peer_port:
-        parts.append(int_attr(_K_PEER_PORT, peer_port))
     ua = headers.get("user-agent")
     if ua:
         parts.append(_m_ua.get(ua) or cached_str_attr(_m_ua, _K_UA, ua))
@@ -276,6 +269,18 @@ def _encode_span(ex: HttpExchange, redactor: Redactor) -> bytes:
             body = redactor.redact_body(ex.response_body, ex.response_headers.get("content-type"))
             parts.append(str_attr(_K_RESP_BODY, body))
     return _span_tail(ex, redactor, parts, status, ex.status_message, flags)
+
+
+def _network_attributes(ex: HttpExchange, parts: list[bytes]) -> None:
+    """``network.protocol.version``, ``network.peer.address`` and ``.port``."""
+    version = ex.http_version
+    if version:
+        parts.append(_m_version.get(version) or cached_str_attr(_m_version, _K_VERSION, version))
+    peer_addr = ex.peer_address
+    if peer_addr:
+        parts.append(_m_peer_addr.get(peer_addr) or cached_str_attr(_m_peer_addr, _K_PEER_ADDR, peer_addr))
+    if ex.peer_port:
+        parts.append(int_attr(_K_PEER_PORT, ex.peer_port))
 
 
 def _name_field(name: str) -> bytes:
@@ -353,14 +358,7 @@ def _encode_rpc_span(ex: HttpExchange, redactor: Redactor, parts: list[bytes], f
     if code is not None and code >= 0:  # (STATUS_UNDECODED: not known, not reported)
         name = status_name(code)
         parts.append(_m_rpc_status.get(name) or cached_str_attr(_m_rpc_status, _K_RPC_STATUS, name))
-    version = ex.http_version
-    if version:
-        parts.append(_m_version.get(version) or cached_str_attr(_m_version, _K_VERSION, version))
-    peer_addr = ex.peer_address
-    if peer_addr:
-        parts.append(_m_peer_addr.get(peer_addr) or cached_str_attr(_m_peer_addr, _K_PEER_ADDR, peer_addr))
-    if ex.peer_port:
-        parts.append(int_attr(_K_PEER_PORT, ex.peer_port))
+    _network_attributes(ex, parts)
     headers = ex.request_headers
     _server_attributes(ex, headers, ex.role == _CLIENT, parts)
     status, error_type = classify(ex)
