@@ -678,11 +678,13 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
                     p->end_ns = now;
                     return 1;
                 }
-            } else if (w == H2_PREFACE_W) {
-                p->http = HTTP_H2; /* after a 101 to h2c (or the connection's first bytes) */
+            } else if (p->http == HTTP_UNKNOWN && call->pos == 0 && call->other_pos == 0 && w == H2_PREFACE_W) {
+                p->http = HTTP_H2; /* the connection's first bytes are HTTP/2's preface */
             } else if (p->http == HTTP_UNKNOWN && call->pos == 0 && call->other_pos == 0) {
                 /* The connection's first bytes are not HTTP/1 (nor HTTP/2's preface, above: h2c with
-                 * prior knowledge, or h2 plaintext from the TLS uprobes, whose calls are shipped whole). */
+                 * prior knowledge, or h2 plaintext from the TLS uprobes, whose calls are shipped whole;
+                 * a server that spoke first gets it from h2_preface).  A connection upgraded after a
+                 * 101 keeps HTTP/1's capture. */
                 p->http = HTTP_NOT;
             }
         }
