@@ -176,21 +176,24 @@ NGHTTP_PATHS = (
 )
 
 
-def test_nghttp_many_streams_on_one_connection(stack):
-    agent, servers = stack
-    port = servers["nghttpd"].port
+def run_nghttp(urls: list[str], connections: int, multiply: int) -> tuple[collections.Counter, set[int]]:
+    """`connections` nghttp processes, each fetching every URL `multiply` times on its one connection:
+    (path, status) of each response per `nghttp -s`, and the processes' pids."""
     sent: collections.Counter = collections.Counter()
     pids = set()
-    for _ in range(4):  # 4 connections of 250 streams
-        proc = subprocess.Popen(
-            ["nghttp", "-n", "-s", "-m", "50", *(f"http://127.0.0.1:{port}{p}" for p in NGHTTP_PATHS)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    for _ in range(connections):
+        proc = subprocess.Popen(["nghttp", "-n", "-s", "-m", str(multiply), *urls], stdout=subprocess.PIPE, text=True)
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 0, out
         pids.add(proc.pid)
         sent.update((path, int(code)) for code, path in NGHTTP_STAT.findall(out))
+    return sent, pids
+
+
+def test_nghttp_many_streams_on_one_connection(stack):
+    agent, servers = stack
+    port = servers["nghttpd"].port
+    sent, pids = run_nghttp([f"http://127.0.0.1:{port}{p}" for p in NGHTTP_PATHS], 4, 50)  # 4 x 250 streams
     assert sum(sent.values()) == 4 * 50 * len(NGHTTP_PATHS), sent
     assert {status for _, status in sent} == {200, 404}
     total = sum(sent.values())
@@ -260,18 +263,7 @@ def test_h2_over_tls_is_read_from_the_tls_uprobes(stack):
     SSL_read/SSL_write, and its first bytes, the preface, make it HTTP/2 as in cleartext."""
     agent, servers = stack
     port = servers["tls"].port
-    sent: collections.Counter = collections.Counter()
-    pids = set()
-    for _ in range(2):
-        proc = subprocess.Popen(
-            ["nghttp", "-n", "-s", "-m", "20", *(f"https://127.0.0.1:{port}{p}" for p in TLS_PATHS)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        out, _ = proc.communicate(timeout=60)
-        assert proc.returncode == 0, out
-        pids.add(proc.pid)
-        sent.update((path, int(code)) for code, path in NGHTTP_STAT.findall(out))
+    sent, pids = run_nghttp([f"https://127.0.0.1:{port}{p}" for p in TLS_PATHS], 2, 20)
     total = sum(sent.values())
     assert total == 2 * 20 * len(TLS_PATHS), sent
     for kind, spans in (
