@@ -77,10 +77,14 @@
 #ifndef MAX_TLS_CALLS
 #define MAX_TLS_CALLS 16384 /* threads inside a TLS library read or write at once */
 #endif
-/* Iovecs a call's CAPTURE_BYTES are gathered from (gRPC writes tens).  Pieces of a large call are read
- * from single buffers only: walking the iovecs again for each piece makes a program the verifier
- * refuses ("argument list too long" on 6.18, with 32 iovecs and 8 per piece). */
+/* Iovecs a call's first event is gathered from.  An HTTP/2 call on more iovecs (a gRPC client writes
+ * its calls in flight at once: up to 260 iovecs a sendmsg) goes on in h2_iov_walk, WALK_IOVS iovecs
+ * per tail call: walking them all in one program is one the verifier refuses ("argument list too
+ * long" on 6.18 already with 64 iovecs, or with 32 and 8 per piece). */
 #define MAX_IOV 32
+#ifndef WALK_IOVS
+#define WALK_IOVS 32
+#endif
 #define NS_PER_EXCHANGE 1000000000ULL /* a token of the rate bucket, in its fixed-point unit */
 
 #define AF_INET_ 2
@@ -233,6 +237,21 @@ BPF_PERCPU_ARRAY(shed_scratch, struct shed_value, 1);
  * [1]: shed when more than this many bytes of the ring buffer wait to be read (0: never). */
 BPF_ARRAY(shed_config, __u64, 2);
 BPF_PERCPU_ARRAY(rate_buckets, struct rate_bucket, 1);
+/* An HTTP/2 call's iovec array, walked by h2_iov_walk: set by the socket call's program (start_walk),
+ * read by the tail calls that follow it at once on the same CPU. */
+struct iov_walk {
+    __u64 vec;     /* user address of the iovec array */
+    __u32 iovcnt;
+    __u32 index;   /* the next iovec to read ... */
+    __u32 skip;    /* ... and how many of its bytes were read already */
+    __u32 offset;  /* where the piece being filled starts in the call's data */
+    __u32 fill;    /* its bytes so far (in scratch.data) */
+    __u32 end;     /* bytes of the call shipped in all: min(ret, H2_CHUNKS pieces) */
+};
+BPF_PERCPU_ARRAY(iov_walks, struct iov_walk, 1);
+/* [0]: h2_iov_walk, set by userspace (a program array holds programs of its callers' type: these are
+ * the raw tracepoints of the socket and syscall paths). */
+BPF_PROG_ARRAY(walk_programs, 1);
 #ifdef FILTER_PIDS
 BPF_HASH(filter_pids, __u32, __u8, 1024);
 #endif
@@ -836,10 +855,39 @@ static __always_inline void single_buffer(struct socket_call *call) {
     call->kind = BUF_PLAIN;
 }
 
+/* Prepares h2_iov_walk for an HTTP/2 call on an iovec array (the event's header is in `s`): it ships
+ * min(ret, H2_CHUNKS pieces) bytes, in pieces of H2_CAPTURE_BYTES but the last.  1: tail-call it. */
+static __always_inline int start_walk(struct scratch_event *s, struct socket_call *call, long ret) {
+    int zero = 0;
+    struct iov_walk *w = iov_walks.lookup(&zero);
+    if (!w)
+        return 0;
+    __u64 vec = call->buf;
+    __u64 iovcnt = call->iovcnt;
+    if (call->kind == BUF_MSG) {
+        struct user_msghdr msg = {};
+        bpf_probe_read_user(&msg, sizeof(msg), (void *)call->buf);
+        vec = (__u64)msg.msg_iov;
+        iovcnt = msg.msg_iovlen;
+    }
+    __u64 end = (__u64)ret < H2_CHUNKS * H2_CAPTURE_BYTES ? (__u64)ret : H2_CHUNKS * H2_CAPTURE_BYTES;
+    if ((__u64)ret > H2_CAPTURE_BYTES)
+        count(STAT_TRUNCATED);
+    w->vec = vec;
+    w->iovcnt = iovcnt;
+    w->index = 0;
+    w->skip = 0;
+    w->offset = 0;
+    w->fill = 0;
+    w->end = end;
+    s->hdr.more = (end - 1) / H2_CAPTURE_BYTES; /* the pieces after the first */
+    return 1;
+}
+
 /* Data, EOF or an error on socket `sk`: from the socket call the thread is in (`tls_buf` 0), or
  * the plaintext a TLS library call of the thread moved (`tls_buf`: its buffer, `tls_fd` its
  * socket's fd): the event, the stream positions and the HTTP/1 state, from there on the same. */
-static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd,
+static __always_inline int on_transfer(__u64 sk, long ret, __u8 type, __u8 direction, __u64 tls_buf, __s32 tls_fd,
                                         __u64 tls_ssl, struct pt_regs *regs) {
     /* A socket with positions is TCP over IPv4/IPv6 (only those get some): its struct sock is read
      * only the first time.  (bench/bench_kernel_cost.py, with the port filter decided once per
@@ -850,10 +898,10 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
     char comm[16] = {}; /* the thread's name when the socket has no entry */
     if (!p) {
         if (read_u16(sk, SK_PROTOCOL) != IPPROTO_TCP_)
-            return;
+            return 0;
         __u16 family = read_u16(sk, SK_FAMILY);
         if (family != AF_INET_ && family != AF_INET6_)
-            return;
+            return 0;
         int zero = 0;
         struct stream_pos *empty = empty_pos.lookup(&zero);
         if (empty)
@@ -862,12 +910,12 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         if (!p) {
             bpf_get_current_comm(comm, sizeof(comm));
             if (!process_wanted(id >> 32, comm))
-                return;
+                return 0;
             count(STAT_POS_MAP_FULL);
         }
     }
     if (p && !thread_wanted(p, sk, id))
-        return;
+        return 0;
     struct socket_call call = {};
     call.regs = regs;
     if (tls_buf) {
@@ -875,7 +923,7 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         call.fd = tls_fd;
         call.kind = BUF_PLAIN;
     } else if (!read_syscall(&call, regs, direction)) {
-        return;
+        return 0;
     }
     if (p) {
         p->tgid = id >> 32;
@@ -885,14 +933,14 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
             p->tls = 1;
             p->tls_ssl = tls_ssl;
         } else if (tls_ciphertext(p, id, sk, &call, type, ret, direction)) {
-            return;
+            return 0;
         }
     } else if (!tls_buf) {
         struct tls_call *c = tls_calls.lookup(&id); /* no positions for it (the map is full) */
         if (c) {
             c->sk = sk;
             c->fd = call.fd;
-            return;
+            return 0;
         }
     }
     __u64 now = bpf_ktime_get_ns();
@@ -920,10 +968,10 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         call.pos_valid = 1;
     }
     if (call.kind == BUF_UNFOLLOWED)
-        return;
+        return 0;
 #ifdef FILTER_PORTS
     if (p && p->ports == PORTS_NOT)
-        return; /* its positions are kept (cheap), nothing else */
+        return 0; /* its positions are kept (cheap), nothing else */
 #endif
 
     __u16 flags = tls_buf ? EVENT_TLS : 0;
@@ -941,7 +989,7 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
                 classify_copy = !response;
             else if ((call.phase_start && p->http <= HTTP_YES) || (p->shed | p->resync | p->after_shed)) {
                 if (http_state(p, id, &call, ret, now, &flags))
-                    return; /* shed: no copy, no event */
+                    return 0; /* shed: no copy, no event */
             } else if (p->http == HTTP_NOT && call.pos == 0 && call.pos_valid)
                 h2_preface(p, &call, ret); /* a server that spoke first (HTTP/2 SETTINGS) reads it now */
         } else {
@@ -953,7 +1001,7 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
 
     struct scratch_event *s = new_event(type, id, call.fd, sk);
     if (!s)
-        return;
+        return 0;
     struct event_header *hdr = &s->hdr;
     hdr->direction = direction;
     hdr->ts_enter = now;
@@ -980,7 +1028,7 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         if (p)
             p->ports = wanted ? PORTS_WANTED : PORTS_NOT;
         if (!wanted)
-            return;
+            return 0;
     }
 #endif
 
@@ -989,6 +1037,14 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
     int h2 = p && p->http == HTTP_H2;
     if (type == EVENT_DATA && h2 && (call.kind == BUF_IOV || call.kind == BUF_MSG))
         single_buffer(&call); /* gRPC reads into one iovec: then its pieces follow as a plain read's */
+    if (type == EVENT_DATA && h2 && call.kind != BUF_PLAIN) {
+        /* An HTTP/2 call on many iovecs (a gRPC client's batch of calls): its events are all
+         * h2_iov_walk's, which the caller tail-calls.  Decided before the copy: code after it is
+         * verified once per state the copy's loop leaves, and that made the program too complex. */
+        if (flags && p)
+            p->resync = 0;
+        return start_walk(s, &call, ret);
+    }
     __u32 piece = h2 ? H2_CAPTURE_BYTES : CAPTURE_BYTES;
     if (type == EVENT_DATA) {
         __u32 want = ret;
@@ -1036,6 +1092,76 @@ static __always_inline void on_transfer(__u64 sk, long ret, __u8 type, __u8 dire
         bpf_probe_read_user(s->data, n, (void *)(call.buf + offset));
         send_event(s, n);
     }
+    return 0;
+}
+
+/* The pieces of an HTTP/2 call on many iovecs past its first event (iov_walks: where on_transfer
+ * stopped), each filled to H2_CAPTURE_BYTES but the last, as EVENT_DATA_MORE events: WALK_IOVS iovecs
+ * per run, then it tail-calls itself (at most 33 times in all: 1,000 iovecs, more than a gRPC
+ * sendmsg's 260).  A walk cut short (the kernel's tail-call limit) is counted: the pieces missing
+ * are a gap in what userspace reads of that call. */
+int h2_iov_walk(struct bpf_raw_tracepoint_args *ctx) {
+    int zero = 0;
+    struct iov_walk *w = iov_walks.lookup(&zero);
+    struct scratch_event *s = scratch.lookup(&zero);
+    if (!w || !s)
+        return 0;
+    __u32 fill = w->fill;
+    __u32 index = w->index;
+    __u32 skip = w->skip;
+    __u32 iovcnt = w->iovcnt;
+    __u32 room = H2_CAPTURE_BYTES - fill;
+    __u32 left = w->end - w->offset - fill;
+    if (room > left)
+        room = left;
+    struct iovec *vec = (struct iovec *)w->vec;
+    /* One branch per iovec besides the clamps: each branch multiplies the states the verifier
+     * walks (16 iovecs with one more went past its million instructions). */
+    __u64 used = 0, len = 0; /* of the last iovec read: how much of it is shipped, of how much */
+#pragma unroll
+    for (int i = 0; i < WALK_IOVS; i++) {
+        if (room == 0 || index >= iovcnt)
+            break;
+        struct iovec iov = {};
+        bpf_probe_read_user(&iov, sizeof(iov), &vec[index]);
+        __u64 n = iov.iov_len - skip; /* skip < iov_len: see below */
+        if (n > room)
+            n = room;
+        if (n > CAPTURE_POW2)
+            n = CAPTURE_POW2;
+        bpf_probe_read_user(&s->data[fill & (CAPTURE_POW2 - 1)], n, iov.iov_base + skip);
+        fill += n;
+        room -= n;
+        used = skip + n;
+        len = iov.iov_len;
+        index++;
+        skip = 0;
+    }
+    if (used < len) { /* the piece filled up inside the last iovec read: the rest of it is next */
+        index--;
+        skip = used;
+    }
+    int done = room == 0 ? w->offset + fill >= w->end : index >= iovcnt;
+    if (room == 0 || done) {
+        struct event_header *hdr = &s->hdr;
+        if (w->offset) { /* the first piece is the call's EVENT_DATA (its `more` set by start_walk) */
+            hdr->type = EVENT_DATA_MORE;
+            hdr->offset = w->offset;
+            hdr->more = 0;
+        }
+        hdr->captured = fill;
+        send_event(s, fill);
+        w->offset += fill;
+        fill = 0;
+    }
+    if (done)
+        return 0;
+    w->fill = fill;
+    w->index = index;
+    w->skip = skip;
+    walk_programs.call(ctx, 0);
+    count(STAT_WALK_CUT); /* the tail call failed: the call's last pieces are not shipped */
+    return 0;
 }
 
 /* sock_{send,recv}_length(struct sock *sk, int ret, int flags): inside sock_sendmsg/sock_recvmsg. */
@@ -1053,7 +1179,8 @@ static __always_inline void on_socket_call(struct bpf_raw_tracepoint_args *ctx, 
         type = EVENT_ERROR;
     else
         return; /* would-block and other non-events */
-    on_transfer(sk, ret, type, direction, 0, 0, 0, 0);
+    if (on_transfer(sk, ret, type, direction, 0, 0, 0, 0))
+        walk_programs.call(ctx, 0);
 }
 
 #ifndef SYSCALL_PATH
@@ -1173,8 +1300,8 @@ RAW_TRACEPOINT_PROBE(sys_exit) {
         sk = socket_of_fd(fd);
     }
     /* One call site: on_transfer is inlined once (half the program, half the verifier's work). */
-    if (sk)
-        on_transfer(sk, ret, type, direction, 0, 0, 0, regs);
+    if (sk && on_transfer(sk, ret, type, direction, 0, 0, 0, regs))
+        walk_programs.call(ctx, 0); /* the iovecs of an HTTP/2 call past its first event */
     return 0;
 }
 #endif

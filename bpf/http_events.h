@@ -71,7 +71,8 @@ struct event_header {
 #define STAT_SHED_OVERFLOW 7   /* shed exchanges counted in the overflow entry: `shed_counts` was full */
 #define STAT_TLS_UNLINKED 8    /* TLS plaintext of a connection whose socket is unknown: no event */
 #define STAT_TLS_CALLS_FULL 9  /* a TLS read/write could not be remembered between entry and return */
-#define STAT_COUNT 10
+#define STAT_WALK_CUT 10       /* an HTTP/2 call's iovec walk was cut short (tail-call limit): its last pieces are lost */
+#define STAT_COUNT 11
 
 /* ---- Exchanges the kernel shed: counted per (process, role, method, status, path) ---- */
 

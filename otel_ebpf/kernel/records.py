@@ -194,6 +194,7 @@ _HTTP_STATS = (
     ("STAT_SHED_OVERFLOW", "shed_overflow"),
     ("STAT_TLS_UNLINKED", "tls_unlinked"),
     ("STAT_TLS_CALLS_FULL", "tls_calls_full"),
+    ("STAT_WALK_CUT", "walk_cut"),
 )
 HTTP_STAT_NAMES = tuple(name for _, name in _HTTP_STATS)
 # Why the kernel shed exchanges: the `reason` of otel_ebpf.ebpf.shed_exchanges (its stat is shed_<reason>).

@@ -439,8 +439,9 @@ class Capture:
         kernel = self._kernel_stats
         result[("otel_ebpf.ebpf.events", ())] = kernel["events"] - kernel["ringbuf_full"]
         # tls_unlinked: TLS plaintext of a connection whose socket is not known yet (a library that
-        # moves ciphertext through memory, not the socket); tls_calls_full: a call not remembered.
-        for reason in ("ringbuf_full", "addr_map_full", "tls_unlinked", "tls_calls_full"):
+        # moves ciphertext through memory, not the socket); tls_calls_full: a call not remembered;
+        # walk_cut: an HTTP/2 call on many iovecs whose last pieces the kernel could not ship.
+        for reason in ("ringbuf_full", "addr_map_full", "tls_unlinked", "tls_calls_full", "walk_cut"):
             result[("otel_ebpf.ebpf.dropped", (("reason", reason),))] = kernel[reason]
         # Socket calls whose program the kernel did not run (it would have interrupted itself on
         # that CPU): their data never reached the ring buffer.

@@ -191,6 +191,14 @@ def compile_and_attach(options: CaptureOptions):
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
         raise LoadError(f"loading {SOURCE_FILE.name} ({path.name}) failed: {exc}") from exc
     bpf.otel_capture_path = path
+    # The walk of an HTTP/2 call's iovecs past its first event, tail-called by the socket programs.
+    # The program array must stay open in the agent (walk_fd): the kernel empties it when the last
+    # user fd of it closes.
+    try:
+        walk = bpf.load_func(b"h2_iov_walk", bcc.BPF.RAW_TRACEPOINT)
+        bpf[b"walk_programs"][ctypes.c_int(0)] = ctypes.c_int(walk.fd)
+    except Exception as exc:  # bcc raises plain Exception with the verifier's output
+        raise LoadError(f"loading h2_iov_walk failed: {exc}") from exc
     bpf.otel_tls_error = ""  # why the TLS programs are not loaded (HTTPS not captured; the rest is)
     if options.tls:
         for name in TLS_PROGRAMS:
@@ -236,6 +244,7 @@ class HttpCaptureProgram:
         self._ring_fd = -1
         self.shed_counts_fd = -1  # the kernel's counts of shed exchanges (kernel_counts.py reads them)
         self._shed_config_fd = -1  # the token bucket's rate (set_span_rate)
+        self._walk_fd = -1  # walk_programs: held so that the kernel keeps h2_iov_walk in it
         self._link_fds: list[int] = []  # raw tracepoint links: closing them detaches
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
@@ -253,7 +262,7 @@ class HttpCaptureProgram:
             what="compiling the BPF program",
             error=LoadError,
         )
-        self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, *attachments = fds
+        self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd, *attachments = fds
         self.tracepoints = reply["tracepoints"]
         self.tls_error: str = reply.get("tls_error", "")
         self.capture_path = CapturePath(*reply["capture_path"])  # the path built, and why
@@ -310,7 +319,7 @@ class HttpCaptureProgram:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
-        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd):
+        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd):
             if fd >= 0:
                 os.close(fd)
-        self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = -1
+        self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = self._walk_fd = -1
