@@ -249,6 +249,10 @@ struct iov_walk {
     __u32 end;     /* bytes of the call shipped in all: min(ret, H2_CHUNKS pieces) */
 };
 BPF_PERCPU_ARRAY(iov_walks, struct iov_walk, 1);
+/* struct sock * of connections userspace found to be HTTP/2 from their frames (older than the agent:
+ * no preface to see); their next phase makes them HTTP_H2, and the mark is removed.  LRU: a mark whose
+ * socket closed first makes room. */
+BPF_TABLE("lru_hash", __u64, __u8, h2_marks, 1024);
 /* [0]: h2_iov_walk, set by userspace (a program array holds programs of its callers' type: these are
  * the raw tracepoints of the socket and syscall paths). */
 BPF_PROG_ARRAY(walk_programs, 1);
@@ -981,6 +985,11 @@ static __always_inline int on_transfer(__u64 sk, long ret, __u8 type, __u8 direc
     int classify_copy = 0;
     if (p) {
         if (type == EVENT_DATA) {
+            if (call.phase_start && (p->http == HTTP_NOT || p->http == HTTP_UNKNOWN) && (call.pos | call.other_pos)
+                && h2_marks.lookup(&sk)) {
+                p->http = HTTP_H2; /* userspace found HTTP/2 frames on it (older than the agent) */
+                h2_marks.delete(&sk);
+            }
             /* A response starts no exchange: nothing to decide (a server's writes, a client's reads). */
             __u8 role = p->addr.role;
             int response = (role == ROLE_SERVER && direction == DIR_OUTBOUND) || (role == ROLE_CLIENT && direction == DIR_INBOUND);

@@ -399,6 +399,58 @@ def test_an_http2_call_on_many_iovecs_arrives_whole_up_to_8_pieces():
     assert walk_cut == 0
 
 
+def test_a_connection_userspace_marks_as_http2_is_captured_as_http2_from_its_next_phase():
+    """A connection older than the agent shows no preface: userspace finds HTTP/2 from its frames
+    and marks its socket (HttpCaptureProgram.mark_http2); from its next phase the kernel captures it
+    as HTTP/2 (8 KiB pieces, every iovec) instead of capture_bytes.  Unmarked, the same call ships
+    capture_bytes."""
+    data = bytes(range(256)) * 80  # 20,480 bytes on 40 iovecs
+    buffers = [data[i : i + 512] for i in range(0, len(data), 512)]
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname())
+        server, _ = listener.accept()
+        client.sendall(b"\x00\x00\x00\x04\x01\x00\x00\x00\x00")  # before the agent
+        server.recv(64)
+        program, events = _load()
+        try:
+            shapes = []
+            for mark in (False, True):
+                client.sendall(b"\x00\x00\x08\x06\x00\x00\x00\x00\x00" + bytes(8))  # a PING
+                server.recv(64)
+                time.sleep(0.05)
+                sent = [ev.HEADER.unpack_from(raw) for raw in program.drain()]
+                sk = next(d[AT["sk"]] for d in sent if d[AT["fd"]] == client.fileno())
+                if mark:
+                    program.mark_http2(sk)
+                server.sendall(b"\x00\x00\x08\x06\x01\x00\x00\x00\x00" + bytes(8))  # its ACK: a new phase
+                client.recv(64)
+                assert client.sendmsg(buffers) == len(data)
+                received = 0
+                while received < len(data):
+                    received += len(server.recv(1 << 20))
+                time.sleep(0.05)
+                raws = program.drain()
+                writes = [
+                    (d, raw)
+                    for d, raw in ((ev.HEADER.unpack_from(raw), raw) for raw in raws)
+                    if d[AT["fd"]] == client.fileno() and d[AT["direction"]] == ev.DIR_OUTBOUND
+                ]
+                shapes.append([(d[AT["type"]], d[AT["offset"]], d[AT["captured"]], d[AT["more"]]) for d, _ in writes])
+                if mark:
+                    joined = b"".join(raw[ev.HEADER_SIZE : ev.HEADER_SIZE + d[AT["captured"]]] for d, raw in writes)
+                    assert joined == data
+        finally:
+            program.close()
+            client.close()
+            server.close()
+    assert shapes[0] == [(ev.EVENT_DATA, 0, 1024, 0)], shapes[0]  # capture_bytes (the default)
+    assert shapes[1] == [
+        (ev.EVENT_DATA, 0, 8192, 2),
+        (ev.EVENT_DATA_MORE, 8192, 8192, 0),
+        (ev.EVENT_DATA_MORE, 16384, len(data) - 16384, 0),
+    ], shapes[1]
+
+
 def _thread_cpu_s(native_id: int) -> float:
     fields = open(f"/proc/self/task/{native_id}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -147,6 +147,8 @@ def test_a_connection_joined_mid_way_is_decoded_from_its_next_frames():
     assert all(x.rpc_system == "grpc" and x.rpc_method == "demo.Inventory/ListItems" for x in out)
     assert stats.undecodable_messages == 2  # the two GetItem request heads
     assert stats.undecodable_fields > 0
+    # The kernel is to be told (it saw no preface): its calls are then captured as HTTP/2's.
+    assert tracker.found_http2 == [0xABC]
 
 
 def test_http1_connections_stop_being_sniffed_once_recognised():

@@ -340,6 +340,10 @@ class Capture:
                 tracker.process(raw, made)
                 if made:
                     self._deliver(made)
+                if tracker.found_http2:
+                    for sk in tracker.found_http2:
+                        self.program.mark_http2(sk)
+                    tracker.found_http2.clear()
             if len(raw) < DRAIN_STEP:
                 break
         out: list[HttpExchange] = []

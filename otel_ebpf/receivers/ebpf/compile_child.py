@@ -4,10 +4,10 @@
 
 bcc (and the LLVM inside it) never enters the long-running agent: this process
 compiles bpf/http_capture.c, lets bcc attach every RAW_TRACEPOINT_PROBE, fills the
-filter maps, then sends the agent over a unix socket (SCM_RIGHTS) the ring buffer,
-counter, shed count, shed configuration and walk program array map fds and the raw tracepoint link fds that hold the
-attachments.  The probes
-stay attached as long as the agent keeps those fds open; closing them detaches.
+filter maps, then sends the agent over a unix socket (SCM_RIGHTS) the fds of the maps it uses
+(ring buffer, counters, shed counts, shed configuration, walk programs, HTTP/2 marks) and the raw
+tracepoint link fds that hold the attachments.  The probes stay attached as long as the agent keeps
+those fds open; closing them detaches.
 It leaves with os._exit so that bcc's atexit clean-up does not detach them first.
 """
 
@@ -24,7 +24,7 @@ def build(options_json: str) -> tuple[dict, list[int]]:
 
     options = CaptureOptions(**json.loads(options_json))
     bpf = compile_and_attach(options)
-    maps = (b"events", b"stats", b"shed_counts", b"shed_config", b"walk_programs")
+    maps = (b"events", b"stats", b"shed_counts", b"shed_config", b"walk_programs", b"h2_marks")
     fds = [bpf[name].map_fd for name in maps]
     # The fds that hold the attachments: perf events for tracepoints, links for raw tracepoints.
     attached = {**bpf.tracepoint_fds, **bpf.raw_tracepoint_fds}

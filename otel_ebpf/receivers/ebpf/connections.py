@@ -180,6 +180,9 @@ class ConnectionTracker:
         self.http2_stats = Http2Stats()
         self.stats = TrackerStats()
         self.trace_context = TraceContextAssigner()
+        # Sockets (struct sock *) found to be HTTP/2 from their frames, for the kernel to be told
+        # (HttpCaptureProgram.mark_http2): taken and emptied by the receiver after each batch.
+        self.found_http2: list[int] = []
         # (pid, fd, sk) -> a large read waiting for its EVENT_DATA_MORE pieces
         self._large_reads: dict[tuple[int, int, int], list] = {}
         # What a new connection's raw endpoints read as, remembered (bounded, _NAMES_MAX): a host's
@@ -360,6 +363,7 @@ class ConnectionTracker:
             return http
         conn.sniff = 0
         http = conn.http = Http2Connection(http.role, body_limit=self._body_limit, stats=self.http2_stats)
+        self.found_http2.append(conn.sk)  # the kernel captures its calls as HTTP/2 from now on
         return http
 
     def _upgraded(self, conn: Connection, request) -> None:

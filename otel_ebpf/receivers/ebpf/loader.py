@@ -245,6 +245,7 @@ class HttpCaptureProgram:
         self.shed_counts_fd = -1  # the kernel's counts of shed exchanges (kernel_counts.py reads them)
         self._shed_config_fd = -1  # the token bucket's rate (set_span_rate)
         self._walk_fd = -1  # walk_programs: held so that the kernel keeps h2_iov_walk in it
+        self._h2_marks_fd = -1  # sockets found to be HTTP/2 in userspace (mark_http2)
         self._link_fds: list[int] = []  # raw tracepoint links: closing them detaches
         self._prog_fds: list[int] = []
         self.tracepoints: list[str] = []
@@ -262,7 +263,8 @@ class HttpCaptureProgram:
             what="compiling the BPF program",
             error=LoadError,
         )
-        self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd, *attachments = fds
+        (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd, self._h2_marks_fd,
+         *attachments) = fds  # fmt: skip
         self.tracepoints = reply["tracepoints"]
         self.tls_error: str = reply.get("tls_error", "")
         self.capture_path = CapturePath(*reply["capture_path"])  # the path built, and why
@@ -295,6 +297,12 @@ class HttpCaptureProgram:
             rate = per_cpu_rate(per_second) if per_second > 0 else 0
             map_update(self._shed_config_fd, _RATE_KEY, struct.pack("=Q", rate))
 
+    def mark_http2(self, sk: int) -> None:
+        """Tells the kernel that socket `sk` (a connection older than the agent) carries HTTP/2: from
+        its next phase its calls are captured as HTTP/2's are (8 KiB pieces, every iovec)."""
+        if self._h2_marks_fd >= 0:
+            map_update(self._h2_marks_fd, struct.pack("=Q", sk), b"\x01")
+
     def per_cpu_span_rate(self) -> int:
         """The rate each CPU's token bucket applies now (0: no limit)."""
         raw = map_lookup(self._shed_config_fd, _RATE_KEY, 8) if self._shed_config_fd >= 0 else None
@@ -319,7 +327,9 @@ class HttpCaptureProgram:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
-        for fd in (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd):
+        maps = (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd)
+        for fd in (*maps, self._h2_marks_fd):
             if fd >= 0:
                 os.close(fd)
-        self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = self._walk_fd = -1
+        self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = -1
+        self._walk_fd = self._h2_marks_fd = -1
