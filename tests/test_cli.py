@@ -109,7 +109,7 @@ def test_validate_bad_config_lists_every_error_and_exits_2(bad, capsys):
     assert out.out == ""
     assert out.err.splitlines() == [
         f"otel-ebpf: invalid configuration ({bad}):",
-        "  receivers.ebpf.capture_bytes: must be between 64 and 16384",
+        "  receivers.ebpf.capture_bytes: must be between 64 and 8192",
         "  exporters.debug.verbosity: 'loud' is not allowed (allowed: basic, normal, detailed)",
         "  service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug)",
         # Warnings found on the way follow: they often explain an error.
@@ -127,7 +127,7 @@ def test_validate_merges_several_files(good, tmp_path, capsys):
 def test_run_with_bad_config_exits_2_with_errors_on_stderr(bad, capsys):
     assert cli.main(["run", "--config", bad]) == 2
     err = capsys.readouterr().err
-    assert "receivers.ebpf.capture_bytes: must be between 64 and 16384" in err
+    assert "receivers.ebpf.capture_bytes: must be between 64 and 8192" in err
     assert "'otlp/x' is not configured" in err
 
 

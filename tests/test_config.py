@@ -165,7 +165,7 @@ def test_all_errors_reported_at_once_with_their_paths(write):
     )
     errors = errors_of([path])
     assert "exporters.otlp/backend.tls.insecure: expected a boolean, got 'yes please'" in errors
-    assert "receivers.ebpf.capture_bytes: must be between 64 and 16384" in errors
+    assert "receivers.ebpf.capture_bytes: must be between 64 and 8192" in errors
     assert "service.pipelines.traces.exporters: 'otlp/x' is not configured (configured: debug, file, otlp/backend)" in (
         errors
     )
@@ -364,7 +364,7 @@ def test_ebpf_defaults_and_normalisation(write):
     [
         ("ring_buffer_size: 40000", "receivers.ebpf.ring_buffer_size: must be a power of two (e.g. 32768 or 65536)"),
         ("ring_buffer_size: 16384", "receivers.ebpf.ring_buffer_size: must be between 32768 and 1073741824"),
-        ("capture_bytes: 20000", "receivers.ebpf.capture_bytes: must be between 64 and 16384"),
+        ("capture_bytes: 20000", "receivers.ebpf.capture_bytes: must be between 64 and 8192"),
         ("capture_bytes: 1k", "receivers.ebpf.capture_bytes: expected an integer, got '1k'"),
         ("capture_bytes: true", "receivers.ebpf.capture_bytes: expected an integer, got True"),
         (

@@ -111,7 +111,7 @@ SCHEMA = Section(
         # variable OTEL_EBPF_CAPTURE_PATH overrides it.
         "capture_path": Str("auto", choices=CAPTURE_PATHS),
         # Bytes of each read/write shipped from the kernel: enough for the request line and headers.
-        "capture_bytes": Int(1024, min=64, max=16384),
+        "capture_bytes": Int(1024, min=64, max=8192),
         # The kernel's ring buffer in bytes: bpf ring buffers are a power-of-two number of pages.
         "ring_buffer_size": Int(8 * 1024 * 1024, min=4096 * 8, max=1 << 30, check=_check_power_of_two),
         "max_connections": Int(65536, min=1, max=1 << 24),
