@@ -236,7 +236,7 @@ service:
 AGENT_CONFIG = """
 receivers:
   ebpf:
-    capture_bytes: 1024
+    capture_bytes: {capture_bytes}
     filter:
       ports: {ports}
 {extra_receiver}
@@ -376,6 +376,7 @@ class Agent(AgentProcess):
         env: dict | None = None,
         extra_receiver: str = "",
         metrics_receivers: str = "ebpf",
+        capture_bytes: int = 1024,
     ):
         out = tmp / "agent-out.jsonl"
         exporters = ["file"]
@@ -384,6 +385,7 @@ class Agent(AgentProcess):
             exporters.append("otlp")
             extra_exporters = f"  otlp:\n    endpoint: {otlp_endpoint}\n    tls:\n      insecure: true\n"
         config = AGENT_CONFIG.format(
+            capture_bytes=capture_bytes,
             ports=json.dumps(ports),
             out=out,
             processors=", ".join(processors),
