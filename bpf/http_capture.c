@@ -994,8 +994,14 @@ static __always_inline int on_transfer(__u64 sk, long ret, __u8 type, __u8 direc
             __u8 role = p->addr.role;
             int response = (role == ROLE_SERVER && direction == DIR_OUTBOUND) || (role == ROLE_CLIENT && direction == DIR_INBOUND);
             if (call.phase_start && p->http == HTTP_YES && !(p->shed | p->resync | p->after_shed)
-                && (response || !would_shed(now)))
+                && (response || !would_shed(now))) {
                 classify_copy = !response;
+                /* The first request after the first answer: after a 101 to `Upgrade: h2c` it is the
+                 * HTTP/2 preface (the client writes it, the server reads it), and the socket is HTTP/2
+                 * from this call on.  One 8-byte read per keep-alive connection. */
+                if (!response && call.turn == 3)
+                    h2_preface(p, &call, ret);
+            }
             else if ((call.phase_start && p->http <= HTTP_YES) || (p->shed | p->resync | p->after_shed)) {
                 if (http_state(p, id, &call, ret, now, &flags))
                     return 0; /* shed: no copy, no event */

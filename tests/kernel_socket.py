@@ -8,43 +8,49 @@ from otel_ebpf.receivers.ebpf import events as ev
 
 
 class KernelSocket:
-    """Emulates the counting of http_capture.c for one server socket: positions and phases.
+    """Emulates the counting of http_capture.c for one socket: positions and phases.
 
+    A server's socket unless `role` is ev.ROLE_CLIENT (then its local port is the peer's).
     ``data(..., shed=True)`` emulates a shed exchange's syscall: no event is sent (positions and
-    phases still move) and the next event sent carries EVENT_RESYNC.
+    phases still move) and the next event sent carries EVENT_RESYNC.  ``data(..., moved=n)``: the
+    syscall moved `n` bytes of which `payload` is what the capture carried (its prefix).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, role: int = ev.ROLE_SERVER) -> None:
         self.pos = [0, 0]
         self.turn = 0
         self.last = -1
         self.ts = 1_000_000
         self.resync = False
+        self.role = role
 
-    def data(self, direction: int, payload: bytes, shed: bool = False) -> bytes | None:
+    def data(self, direction: int, payload: bytes, shed: bool = False, moved: int | None = None) -> bytes | None:
         if direction != self.last:
             self.last = direction
             self.turn += 1
         pos = self.pos[direction]
-        self.pos[direction] += len(payload)
+        ret = len(payload) if moved is None else moved
+        self.pos[direction] += ret
         self.ts += 1000
         if shed:
             self.resync = True
             return None
-        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1])
+        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1], ret)
 
     def close(self) -> bytes:
         self.ts += 1000
         return self._event(ev.EVENT_CLOSE, 0, b"", 0, 0)
 
-    def _event(self, etype, direction, payload, pos, other) -> bytes:
+    def _event(self, etype, direction, payload, pos, other, ret: int | None = None) -> bytes:
         flags = ev.EVENT_POS_VALID if payload else 0
         if self.resync:
             flags |= ev.EVENT_RESYNC
             self.resync = False
         addr = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
+        ports = (8080, 40000) if self.role != ev.ROLE_CLIENT else (40000, 8080)
         header = ev.HEADER.pack(
-            etype, direction, ev.ROLE_SERVER, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
-            len(payload), pos, other, self.turn, len(payload), 0, 0, flags, 8080, 40000, addr, addr, b"server",
+            etype, direction, self.role, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
+            len(payload) if ret is None else ret, pos, other, self.turn, len(payload), 0, 0, flags, *ports,
+            addr, addr, b"server",
         )  # fmt: skip
         return header + payload

@@ -1,6 +1,6 @@
 """The connection tracker with HTTP/2: which parser a connection gets, and gRPC calls as exchanges.
 
-Kernel events are made by tests/kernel_socket.py (a server socket's positions and phases) from
+Kernel events are made by tests/kernel_socket.py (a socket's positions and phases) from
 real HTTP/2 traffic written by the ``h2`` library's state machines.
 """
 
@@ -179,8 +179,20 @@ def test_other_binary_protocols_are_not_taken_for_http2():
         assert conn.sniff == max(0, SNIFF_EVENTS - len(messages))
 
 
-def test_h2c_upgrade_keeps_the_101_exchange_and_decodes_the_streams_after_it():
-    """curl --http2 on cleartext: an HTTP/1.1 request with Upgrade: h2c, 101, then HTTP/2."""
+# -- h2c upgrade: HTTP/1.1 with Upgrade: h2c, 101, then HTTP/2 on the same connection ------------
+
+SWITCHING = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+SERVER_HEADERS = [("content-type", "text/html"), ("x-served-by", "h2-demo")]
+# (path, status, body) of the streams after the upgrade request's (/first, 200, FIRST_BODY).
+LATER = [("/second", 200, b"two"), ("/third", 404, b"not found"), ("/fourth", 200, b"four")]
+FIRST_BODY = b"first answer " * 8
+
+
+def h2c_upgrade() -> list[tuple[bool, bytes]]:
+    """``curl --http2`` / ``nghttp -u`` against an h2c server, syscall by syscall: (written by the
+    server, bytes).  The server writes the 101 and its first frames (SETTINGS, stream 1's answer)
+    together.  Every later head references entries the first blocks added to the HPACK tables
+    (x-served-by, x-client): they decode only if those blocks were read."""
     client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
     server = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
     settings = client.initiate_upgrade_connection()
@@ -189,24 +201,138 @@ def test_h2c_upgrade_keeps_the_101_exchange_and_decodes_the_streams_after_it():
         b"Upgrade: h2c\r\nHTTP2-Settings: " + settings + b"\r\n\r\n"
     )
     server.initiate_upgrade_connection(settings)
-    server.send_headers(1, [(":status", "200")])
-    server.send_data(1, b"first", end_stream=True)
-    switching = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
-    kernel = KernelSocket()
+    server.send_headers(1, [(":status", "200"), *SERVER_HEADERS])
+    server.send_data(1, FIRST_BODY, end_stream=True)
     answer = server.data_to_send()
-    # The 101 and the server's first frames (SETTINGS, stream 1's answer) in one write, as servers do.
-    events = [kernel.data(ev.DIR_INBOUND, upgrade), kernel.data(ev.DIR_OUTBOUND, switching + answer)]
+    syscalls = [(False, upgrade), (True, SWITCHING + answer)]
     client.receive_data(answer)
-    preface = client.data_to_send()  # the preface and SETTINGS, after the 101
-    events.append(kernel.data(ev.DIR_INBOUND, preface))
-    server.receive_data(preface)
-    client.send_headers(3, [(":method", "GET"), (":scheme", "http"), (":path", "/second"), (":authority", "web")])
-    client.end_stream(3)
-    request = client.data_to_send()
-    server.receive_data(request)
-    server.send_headers(3, [(":status", "404")], end_stream=True)
-    events.append(kernel.data(ev.DIR_INBOUND, request))
-    events.append(kernel.data(ev.DIR_OUTBOUND, server.data_to_send()))
+    for path, status, body in LATER:
+        sid = client.get_next_available_stream_id()
+        head = [(":method", "GET"), (":scheme", "http"), (":path", path), (":authority", "web"), ("x-client", "c1")]
+        client.send_headers(sid, head, end_stream=True)
+        data = client.data_to_send()  # the first: the preface, SETTINGS and its ACK too
+        server.receive_data(data)
+        syscalls.append((False, data))
+        server.send_headers(sid, [(":status", str(status)), *SERVER_HEADERS])
+        server.send_data(sid, body, end_stream=True)
+        data = server.data_to_send()
+        client.receive_data(data)
+        syscalls.append((True, data))
+    return syscalls
+
+
+def upgrade_events(syscalls, role: int, cut: dict[int, int] | None = None) -> list[bytes]:
+    """The kernel events of `syscalls` on the `role` side's socket, then its close; `cut`
+    {syscall index: bytes captured} makes the capture carry only a prefix of those syscalls."""
+    kernel = KernelSocket(role)
+    events = []
+    for i, (by_server, data) in enumerate(syscalls):
+        direction = ev.DIR_OUTBOUND if by_server == (role == ev.ROLE_SERVER) else ev.DIR_INBOUND
+        if cut and i in cut:
+            events.append(kernel.data(direction, data[: cut[i]], moved=len(data)))
+        else:
+            events.append(kernel.data(direction, data))
+    events.append(kernel.close())
+    return events
+
+
+def split(syscalls, index: int, at: list[int]) -> list[tuple[bool, bytes]]:
+    """The syscall `index` made several, in the same direction, at the offsets `at`."""
+    by_server, data = syscalls[index]
+    bounds = [0, *at, len(data)]
+    pieces = [(by_server, data[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [*syscalls[:index], *pieces, *syscalls[index + 1 :]]
+
+
+H2_ANOMALIES = (
+    "midstream_connections", "bad_frames", "framing_lost", "skipped_bytes", "gap_bytes", "hpack_errors",
+    "table_resets", "undecodable_fields", "undecodable_messages", "bad_messages", "truncated_header_blocks",
+    "lost_streams", "given_up", "internal_errors",
+)  # fmt: skip
+
+
+def exact(out: list[HttpExchange], tracker: ConnectionTracker, role: Role) -> None:
+    """Every exchange of the upgraded connection, once, right: the upgrade request with stream 1's
+    answer; nothing undecodable, lost or taken for a connection joined mid-way."""
+    assert [(x.path, x.status_code, x.response_body, x.http_version) for x in out] == [
+        ("/first", 200, FIRST_BODY, "2"),
+        *((path, status, body, "2") for path, status, body in LATER),
+    ]
+    for x in out:
+        assert x.role == role and x.method == "GET" and x.request_headers["host"] == "web"
+        assert x.response_headers == dict(SERVER_HEADERS) and not x.response_body_truncated
+        assert x.error_type is None and x.start_time_ns <= x.end_time_ns
+    assert out[0].request_headers["upgrade"] == "h2c"  # the HTTP/1.1 request's own headers
+    assert all(x.request_headers["x-client"] == "c1" for x in out[1:])
+    stats = tracker.http2_stats
+    assert (stats.connections, stats.streams, stats.pairs) == (1, 1 + len(LATER), 1 + len(LATER))
+    assert {name: getattr(stats, name) for name in H2_ANOMALIES} == dict.fromkeys(H2_ANOMALIES, 0)
+    assert tracker.http_stats.upgrades == 1 and tracker.http_stats.messages_parsed == 2
+
+
+def test_h2c_upgrade_hands_the_bytes_after_the_101_to_http2_on_both_sides():
+    """The 101 and the server's first frames in one syscall (its write, the client's read): the
+    upgrade request is reported once, with stream 1's answer, as HTTP/2; the connection is decoded
+    as one seen from its start."""
+    for role, kind in ((ev.ROLE_SERVER, Role.SERVER), (ev.ROLE_CLIENT, Role.CLIENT)):
+        tracker, out = tracked(upgrade_events(h2c_upgrade(), role))
+        exact(out, tracker, kind)
+
+
+def test_h2c_upgrade_split_anywhere_in_the_101s_syscall_gives_the_same_exchanges():
+    """The 101's syscall cut in two at every offset (inside the 101's head, right after it, inside
+    a frame header or payload), and cut into single bytes."""
+    syscalls = h2c_upgrade()
+    chunk = syscalls[1][1]
+    for role, kind in ((ev.ROLE_SERVER, Role.SERVER), (ev.ROLE_CLIENT, Role.CLIENT)):
+        for at in [[k] for k in range(1, len(chunk))] + [list(range(1, len(chunk)))]:
+            tracker, out = tracked(upgrade_events(split(syscalls, 1, at), role))
+            exact(out, tracker, kind)
+
+
+def test_h2c_upgrade_whose_101_syscall_the_capture_cut_in_stream_ones_last_data_frame():
+    """The capture carried the 101's syscall up to inside stream 1's last DATA frame (the rest of
+    its payload, nothing after it): the frames are known, the body is cut, nothing is lost."""
+    syscalls = h2c_upgrade()
+    for role in (ev.ROLE_SERVER, ev.ROLE_CLIENT):
+        tracker, out = tracked(upgrade_events(syscalls, role, cut={1: len(syscalls[1][1]) - 40}))
+        first = out[0]
+        assert (first.path, first.status_code, first.response_body_size) == ("/first", 200, len(FIRST_BODY))
+        assert first.response_body == FIRST_BODY[:-40] and first.response_body_truncated
+        assert [(x.path, x.status_code, x.response_body) for x in out[1:]] == LATER
+        assert all(x.response_headers == dict(SERVER_HEADERS) for x in out)
+        stats = tracker.http2_stats
+        assert (stats.lost_streams, stats.framing_lost, stats.undecodable_fields, stats.gap_bytes) == (0, 0, 0, 40)
+
+
+def test_h2c_upgrade_whose_first_frames_the_capture_lost_is_counted_never_guessed():
+    """The capture ended the 101's syscall inside stream 1's HEADERS frame, or inside the 101's
+    head (where the frames start is then unknown): stream 1 may have lost frames, it is counted,
+    not reported; the server's direction is found again on its next frames, and the entries its
+    lost block added (content-type, x-served-by) are unknown: dropped from the later answers,
+    counted, never guessed.  The client's direction is intact: its heads are decoded whole."""
+    syscalls = h2c_upgrade()
+    chunk = syscalls[1][1]
+    settings_frame = 9 + int.from_bytes(chunk[len(SWITCHING) : len(SWITCHING) + 3], "big")
+    for captured in (len(SWITCHING) + settings_frame + 12, 40):
+        for role in (ev.ROLE_SERVER, ev.ROLE_CLIENT):
+            tracker, out = tracked(upgrade_events(syscalls, role, cut={1: captured}))
+            assert [(x.path, x.status_code, x.response_body) for x in out] == LATER
+            assert all(x.response_headers == {} and x.request_headers["x-client"] == "c1" for x in out)
+            stats = tracker.http2_stats
+            assert (stats.lost_streams, stats.undecodable_fields) == (1, 2 * len(LATER))
+
+
+def test_an_upgrade_to_another_protocol_stays_the_101_exchange():
+    """A websocket upgrade: the HTTP/1.1 exchange answered 101, nothing parsed after it."""
+    kernel = KernelSocket()
+    request = b"GET /ws HTTP/1.1\r\nHost: web\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+    switching = b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+    frame = b"\x81\x05hello"
+    events = [kernel.data(ev.DIR_INBOUND, request), kernel.data(ev.DIR_OUTBOUND, switching + frame)]
+    events.append(kernel.data(ev.DIR_INBOUND, frame))
     tracker, out = tracked(events)
-    assert [(x.path, x.status_code, x.http_version) for x in out] == [("/first", 101, "1.1"), ("/second", 404, "2")]
-    assert tracker.http_stats.upgrades == 1
+    assert [(x.path, x.status_code, x.http_version) for x in out] == [("/ws", 101, "1.1")]
+    (conn,) = tracker.connections.values()
+    assert isinstance(conn.http, Http1Connection) and not conn.http.is_http and conn.http.switched is None
+    assert tracker.http2_stats.connections == 0

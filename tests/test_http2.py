@@ -497,13 +497,19 @@ def test_h2c_upgrade_seeds_stream_one():
 
 
 def test_h2c_upgrade_whose_first_server_frames_were_not_seen():
-    """upgraded(): the 101's syscall also carried the server's first frames (its SETTINGS and
-    stream 1's answer), which the HTTP/1 parser kept to itself.  The client's side is decoded
-    from its preface; the server's is found on its next frames and decoded tolerantly: an entry
-    its unseen answer added is missing from later answers, never guessed."""
+    """The 101's syscall also carried the server's first frames (its SETTINGS and stream 1's
+    answer) but the capture cut the 101's head, so where they start is unknown: a gap of unknown
+    size at the start of the server's direction.  Stream 1 may have lost frames: not reported,
+    counted.  The client's side is decoded from its preface; the server's is found on its next
+    frames and decoded tolerantly: an entry its unseen answer added is missing from later answers,
+    never guessed."""
     client = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
     server = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
     settings_header = client.initiate_upgrade_connection()
+    upgrade = (
+        b"GET /first HTTP/1.1\r\nHost: web\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        b"Upgrade: h2c\r\nHTTP2-Settings: " + settings_header + b"\r\n\r\n"
+    )
     server.initiate_upgrade_connection(settings_header)
     server.send_headers(1, [(":status", "200"), ("x-server", "h2-demo")])
     server.send_data(1, b"first", end_stream=True)
@@ -521,13 +527,15 @@ def test_h2c_upgrade_whose_first_server_frames_were_not_seen():
         client.receive_data(writes[-1][1])
     stats = Http2Stats()
     conn = Http2Connection(Role.CLIENT, stats=stats)
-    conn.upgraded()
+    conn.seed_upgrade(parse_message(upgrade, is_request=True))
+    assert conn.on_gap(False, -1, 500) == []
     pairs = feed(conn, writes)
     assert [(p[0].target, p[1].status_code, p[1].headers, p[1].headers_truncated) for p in pairs] == [
         ("/second", 404, {}, True),
         ("/third", 404, {}, True),
     ]
-    assert (conn.is_http, stats.hpack_errors, stats.undecodable_fields) == (True, 0, 2)
+    assert conn.on_close(10_000) == []  # stream 1: tainted by the gap
+    assert (conn.is_http, stats.hpack_errors, stats.undecodable_fields, stats.lost_streams) == (True, 0, 2, 1)
 
 
 def test_a_gap_makes_that_directions_header_decoding_tolerant():

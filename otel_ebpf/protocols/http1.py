@@ -103,6 +103,7 @@ class Http1Connection:
         "_accounted",
         "_response_turn",
         "_stopped",
+        "switched",
     )
 
     def __init__(
@@ -142,6 +143,11 @@ class Http1Connection:
         # The server is done with the requests of this connection (_last_answer): nothing more is
         # parsed as a request, answers that follow are counted, not paired.
         self._stopped = False
+        # After a 101, the bytes of the protocol switched to that came in the 101's chunk, for the
+        # receiver to hand over (an h2c upgrade): (outbound, captured bytes, how many bytes the
+        # syscall moved after the 101 (-1: unknown, the 101's head was cut by the capture),
+        # ts_enter, ts_exit of that syscall).  None until a 101.
+        self.switched: tuple[bool, bytes, int, int, int] | None = None
 
     # ---- events from the kernel ----
 
@@ -166,8 +172,12 @@ class Http1Connection:
                 pos = stream.take_whole(data, n, ts_enter, ts_exit)  # the usual chunk, without feed
                 if pos != n:
                     stream.feed(data, 0, ts_enter, ts_exit, pos)
+                    if self.switched is not None:
+                        self._switched_in(stream, data, total_len, ts_enter, ts_exit)
             else:
                 stream.feed(data, total_len - n, ts_enter, ts_exit)
+                if self.switched is not None:
+                    self._switched_in(stream, data, total_len, ts_enter, ts_exit)
         except Exception:  # noqa: BLE001 - the last line of defence: never raise into the receiver
             self._internal_error()
         return pairs
@@ -348,6 +358,9 @@ class Http1Connection:
         if status == 101 or (msg.method == "CONNECT" and status < 300):
             # The bytes that follow belong to another protocol or a tunnel.
             self.stats.upgrades += 1
+            if status == 101:
+                # Nothing follows in its chunk unless on_data finds more (_switched_in).
+                self.switched = (stream is self._out, b"", 0, msg.first_ts_enter, msg.last_ts_exit)
             self._stop()
 
     def on_head_error(self, stream: Http1Stream, err: Http1ParseError) -> None:
@@ -397,6 +410,18 @@ class Http1Connection:
             self._responses_lost_ts = self._gap_ts
 
     # ---- internals ----
+
+    def _switched_in(self, stream: Http1Stream, data: bytes, total_len: int, ts_enter: int, ts_exit: int) -> None:
+        """A 101 ended in this chunk (of `total_len` bytes, `data` captured): keeps the bytes after
+        it, the first of the protocol switched to (a server writes its first HTTP/2 frames with
+        the 101, a client reads them with it), for the receiver (`switched`)."""
+        at = stream.stopped_at
+        if at < 0:
+            # The 101's head was cut by the capture (read as ending with what was captured):
+            # where the next protocol starts in the uncaptured bytes is unknown.
+            self.switched = (stream is self._out, b"", -1, ts_enter, ts_exit)
+        else:
+            self.switched = (stream is self._out, data[at:], total_len - at, ts_enter, ts_exit)
 
     def _last_answer(self, ambiguous: bool, response: Http1Message) -> None:
         """Follows the server after an answer that may end the requests of the connection.

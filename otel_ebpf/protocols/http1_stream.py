@@ -240,6 +240,7 @@ class Http1Stream:
         "last_tx",
         "last_head",
         "memo",
+        "stopped_at",
     )
 
     def __init__(
@@ -273,6 +274,9 @@ class Http1Stream:
         # 0.86 µs through plain_head (development VM).
         self.last_head = b""
         self.memo: tuple | None = None
+        # Where in the chunk being read the owner stopped this stream for good on a message's end
+        # (a 101: the next protocol's bytes start there); -1 until then, or when unknown.
+        self.stopped_at = -1
 
     # ---- the hot path ----
 
@@ -482,7 +486,7 @@ class Http1Stream:
             # reading the head twice saves 1.2 µs an exchange (bench/bench_parse.py --close --receive).
             if state != _LEN:
                 self._begun(msg)  # the owner changed this stream while it read the head
-                return n if self.state == _DEAD else body
+                return self._stopped(body, n) if self.state == _DEAD else body
             return body
         if state == _LEN:
             # feed's _LEN branch: the body is the rest of the chunk.
@@ -495,7 +499,7 @@ class Http1Stream:
             # The owner changed this stream while it read the head (a message of the other
             # direction that ended then stopped the requests): what _begin and _head do then.
             self._begun(msg)
-            return n if self.state == _DEAD else body
+            return self._stopped(body, n) if self.state == _DEAD else body
         # _complete
         self.msg = None
         self.state = _START
@@ -550,7 +554,13 @@ class Http1Stream:
         except Http1ParseError as err:
             self._head_failed(err)
             return n
-        return n if self.state == _DEAD else body_pos
+        return self._stopped(body_pos, n) if self.state == _DEAD else body_pos
+
+    def _stopped(self, pos: int, n: int) -> int:
+        """The owner stopped the stream on the message that ends at `pos` (a 101): remembers where
+        the bytes that follow it start (stopped_at); nothing more of the chunk is read."""
+        self.stopped_at = pos
+        return n
 
     def _partial_head(self, old: int) -> None:
         """A head is still incomplete: enforce the limits and classify early."""

@@ -433,15 +433,18 @@ class Http2Connection:
         """HTTP/1's phase accounting; HTTP/2 pairs by stream id: nothing to do."""
 
     def seed_upgrade(self, request: Http1Message) -> None:
-        """h2c upgrade (RFC 7540 §3.2): `request`, the HTTP/1.1 request that asked for it, is the
-        request of stream 1, whose response comes as HTTP/2.  Its HTTP2-Settings header holds
-        the client's SETTINGS.  The caller hands over every HTTP/2 byte of both directions (the
-        server's first frames may share the 101's syscall): the connection is seen from its
-        start.  (See upgraded() for a caller that cannot.)"""
+        """h2c upgrade (RFC 7540 §3.2; deprecated by RFC 9113 §3.1, still spoken by ``curl --http2``
+        and ``nghttp -u``): `request`, the HTTP/1.1 request that asked for it, is the request of
+        stream 1, whose response comes as HTTP/2; its exchange is an HTTP/2 one from now on
+        (version "2": the version the connection negotiated).  Its HTTP2-Settings header holds the
+        client's SETTINGS.  The caller hands over every HTTP/2 byte of both directions, those that
+        shared the 101's syscall first: the connection is seen from its start, both HPACK tables
+        are known.  (Bytes it could not hand over are a gap: on_gap.)"""
         if not self.is_http:
             return
         try:
             self._fresh = True
+            request.version = "2"
             stream = _Stream(request)
             stream.request_done = True
             self._add_stream(1, stream)
@@ -454,18 +457,6 @@ class Http2Connection:
                 self._settings(self._out if self.role == _CLIENT else self._in, payload)
         except Exception:  # noqa: BLE001
             self._internal_error()
-
-    def upgraded(self) -> None:
-        """After a ``101`` to ``h2c`` (RFC 9113 §3.2 of RFC 7540): the client sends the preface
-        and its direction is decoded from its start; the server's frames may have begun in the
-        syscall that carried the ``101``, whose bytes after it the HTTP/1 parser did not keep.
-        So its direction is found by resynchronising on frame headers and its header blocks
-        are decoded tolerantly (entries its lost frames added are unknown, never guessed)."""
-        if self.role == _UNKNOWN:
-            return
-        server = self._in if self.role == _CLIENT else self._out
-        server.state = _LOST
-        server.lost = True
 
     # ---- framing ----
 
