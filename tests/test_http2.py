@@ -561,6 +561,22 @@ def test_a_gap_makes_that_directions_header_decoding_tolerant():
     assert stats.framing_lost == 1 and stats.resyncs == 1
 
 
+def test_a_stream_whose_end_was_lost_is_counted_when_its_frames_may_have_been_lost():
+    """A followed stream's answer is lost in a gap, and its end never comes: it is not reported
+    and counted then (lost_streams), not when the connection closes, which may be never."""
+    wire = Wire()
+    sid = wire.request("/waits")
+    wire.send_client()
+    wire.respond(sid, 200, body=b"x")
+    wire.send_server()
+    stats = Http2Stats()
+    conn = Http2Connection(Role.CLIENT, stats=stats)
+    feed(conn, wire.writes[:-1])
+    assert conn.on_gap(False, len(wire.writes[-1][1]), 5) == []
+    assert stats.lost_streams == 1
+    assert conn.on_close(6) == [] and stats.lost_streams == 1
+
+
 def test_flushes_at_eof_error_and_close():
     def open_streams() -> Wire:
         wire = Wire()

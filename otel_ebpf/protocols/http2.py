@@ -201,7 +201,9 @@ class _Stream:
         self.request = request
         self.response: Http1Message | None = None
         self.request_done = False
-        self.tainted = False  # bytes that may have held its frames were missed: not reported
+        # Bytes that may have held its frames were missed: not reported (counted in lost_streams
+        # then, once: its end may never be seen), kept only as a known stream id for _resync.
+        self.tainted = False
 
 
 class _Direction:
@@ -655,11 +657,14 @@ class Http2Connection:
 
     def _taint(self, upto: int = 1 << 31) -> None:
         """Bytes were missed or skipped: any stream open when they moved may have lost frames
-        in them (an END_STREAM, an RST_STREAM, DATA): not reported (counted in lost_streams).
+        in them (an END_STREAM, an RST_STREAM, DATA): not reported, and counted in lost_streams
+        now (its end may have been among them: it may never come).
         `upto`: the newest stream open then, when they moved before the current syscall."""
+        stats = self.stats
         for sid, stream in self._streams.items():
-            if sid <= upto:
+            if sid <= upto and not stream.tainted:
                 stream.tainted = True
+                stats.lost_streams += 1
 
     def _start(self, d: _Direction, data: bytes, pos: int, total: int) -> int:
         """The first bytes of a direction: the client preface; the server's first frame (a
@@ -815,7 +820,8 @@ class Http2Connection:
                 self.stats.bad_frames += 1
                 if flags & END_STREAM:
                     del self._streams[sid]
-                    self.stats.bad_messages += 1
+                    if not stream.tainted:
+                        self.stats.bad_messages += 1
                 return
         if flags & PADDED:
             begin, end, size = data_bounds(flags, buf, start, stop, length)
@@ -1079,6 +1085,8 @@ class Http2Connection:
         if status is None or len(status) != 3 or not (status.isdigit() and status.isascii()) or status[0] == "0":
             # Its :status unknown (a field we could not decode) or invalid: the stream cannot pair.
             del self._streams[sid]
+            if stream.tainted:
+                return  # counted already
             if status is None and unsure:
                 self.stats.undecodable_messages += 1
             else:
@@ -1101,9 +1109,9 @@ class Http2Connection:
 
     def _unreadable(self, d: _Direction, sid: int) -> None:
         """A header block we could not read: its stream (if followed) cannot be reported right."""
-        self.stats.undecodable_messages += 1
-        if d.requests is False and self._streams.pop(sid, None) is not None:
-            self.stats.lost_streams += 1
+        stream = self._streams.pop(sid, None) if d.requests is False else None
+        if stream is None or not stream.tainted:
+            self.stats.undecodable_messages += 1
 
     def _ignored(self) -> None:
         self.stats.ignored_header_blocks += 1
@@ -1118,16 +1126,15 @@ class Http2Connection:
     def _add_stream(self, sid: int, stream: _Stream) -> None:
         streams = self._streams
         if len(streams) >= self.max_streams and sid not in streams:
-            del streams[next(iter(streams))]
-            self.stats.streams_overflow += 1
+            if not streams.pop(next(iter(streams))).tainted:
+                self.stats.streams_overflow += 1
         streams[sid] = stream
         self.stats.streams += 1
 
     def _end_stream(self, sid: int, stream: _Stream, error_type: str | None) -> None:
         del self._streams[sid]
         if stream.tainted:
-            self.stats.lost_streams += 1
-            return
+            return  # counted in lost_streams when it was tainted
         self._pairs.append((stream.request, stream.response, error_type))
         self.stats.pairs += 1
 
@@ -1140,7 +1147,7 @@ class Http2Connection:
         self.is_http = False
         self.stats.given_up += 1
         if self._streams:
-            self.stats.lost_streams += len(self._streams)
+            self.stats.lost_streams += sum(1 for stream in self._streams.values() if not stream.tainted)
             self._streams.clear()
         for d in (self._out, self._in):
             d.state = _LOST
