@@ -11,7 +11,8 @@ class KernelSocket:
     """Emulates the counting of http_capture.c for one server socket: positions and phases.
 
     ``data(..., shed=True)`` emulates a shed exchange's syscall: no event is sent (positions and
-    phases still move) and the next event sent carries EVENT_RESYNC.
+    phases still move) and the next event sent carries EVENT_RESYNC.  ``data(..., captured=n)``: the
+    syscall moved all of ``payload``, the event carries its first ``n`` bytes (the capture limit).
     """
 
     def __init__(self) -> None:
@@ -21,7 +22,7 @@ class KernelSocket:
         self.ts = 1_000_000
         self.resync = False
 
-    def data(self, direction: int, payload: bytes, shed: bool = False) -> bytes | None:
+    def data(self, direction: int, payload: bytes, shed: bool = False, captured: int | None = None) -> bytes | None:
         if direction != self.last:
             self.last = direction
             self.turn += 1
@@ -31,13 +32,13 @@ class KernelSocket:
         if shed:
             self.resync = True
             return None
-        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1])
+        return self._event(ev.EVENT_DATA, direction, payload, pos, self.pos[direction ^ 1], captured)
 
     def close(self) -> bytes:
         self.ts += 1000
         return self._event(ev.EVENT_CLOSE, 0, b"", 0, 0)
 
-    def _event(self, etype, direction, payload, pos, other) -> bytes:
+    def _event(self, etype, direction, payload, pos, other, captured: int | None = None) -> bytes:
         flags = ev.EVENT_POS_VALID if payload else 0
         if self.resync:
             flags |= ev.EVENT_RESYNC
@@ -45,6 +46,7 @@ class KernelSocket:
         addr = socket.inet_pton(socket.AF_INET, "127.0.0.1") + bytes(12)
         header = ev.HEADER.pack(
             etype, direction, ev.ROLE_SERVER, socket.AF_INET, 77, 77, 5, 0xABC, self.ts, self.ts + 10,
-            len(payload), pos, other, self.turn, len(payload), 0, 0, flags, 8080, 40000, addr, addr, b"server",
+            len(payload), pos, other, self.turn, len(payload) if captured is None else captured, 0, 0, flags,
+            8080, 40000, addr, addr, b"server",
         )  # fmt: skip
-        return header + payload
+        return header + payload[:captured]
