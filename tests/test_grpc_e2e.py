@@ -59,6 +59,8 @@ EARLY_AFTER = {
 }
 
 H2_PARSER = "otel_ebpf.http2.parser."
+# The parser's counters of calls it saw and did not report (docs/reference.md §3.4).
+NOT_REPORTED = ("undecodable_messages", "lost_streams", "streams_overflow", "unseen_streams")
 
 
 def margin(total: int) -> int:
@@ -396,7 +398,8 @@ def test_a_connection_older_than_the_agent(stack):
     ``content-type`` is a table entry from before, so the agent may not know them for gRPC calls;
     every fourth ends NOT_FOUND, a new literal too).  Each call sends its own
     ``traceparent`` (a new literal), so each span is matched to its call: what comes out must be
-    right, and spans and undecodable messages together account for every call.
+    right, and spans and the calls counted as not reported (NOT_REPORTED) account for every call,
+    exactly.
     """
     agent, _, early, hold = stack
     counters_before = settled_h2_counters(agent, timeout=5)
@@ -417,14 +420,15 @@ def test_a_connection_older_than_the_agent(stack):
 
     def accounted() -> int:
         counters = h2_counters(agent)
-        undecodable = counters.get("undecodable_messages", 0) - counters_before.get("undecodable_messages", 0)
-        return len(spans_of("SERVER", early.pid)) + len(spans_of("CLIENT", hold.pid)) + undecodable
+        counted = sum(counters.get(name, 0) - counters_before.get(name, 0) for name in NOT_REPORTED)
+        return len(spans_of("SERVER", early.pid)) + len(spans_of("CLIENT", hold.pid)) + counted
 
     wait_until(lambda: accounted() >= 2 * calls, timeout_s=60)
     time.sleep(2)  # stragglers: over-counting is caught too
     counters = settled_h2_counters(agent)
     delta = {k: v - counters_before.get(k, 0) for k, v in counters.items()}
     found = {}
+    listed = {}
     for kind, pid in (("SERVER", early.pid), ("CLIENT", hold.pid)):
         spans = spans_of(kind, pid)
         found[kind] = collections.Counter(rpc_key(s) for s in spans)
@@ -445,20 +449,31 @@ def test_a_connection_older_than_the_agent(stack):
                 assert failed, (kind, call, span)
             if "rpc.response.status_code" in a:
                 assert span["status_code"] == ("ERROR" if failed else "UNSET"), (kind, call, span)
-        # ListItems' :path was sent literally after the agent started: those calls are decoded (as
-        # gRPC calls, or as HTTP/2 requests when their content-type was a table entry from before).
-        listed = [
-            s for s in spans if s["attributes"].get("url.path") == "/" + LIST_ITEMS or rpc_key(s)[0] == LIST_ITEMS
-        ]
-        assert summary["stream"] - margin(calls) <= len(listed) <= summary["stream"], (kind, found[kind])
+        listed[kind] = sum(
+            1 for s in spans if s["attributes"].get("url.path") == "/" + LIST_ITEMS or rpc_key(s)[0] == LIST_ITEMS
+        )
+        assert listed[kind] <= summary["stream"], (kind, found[kind])
         found[kind]["as HTTP/2 only"] = sum(1 for s in spans if "rpc.system.name" not in s["attributes"])
     print(f"\nearly connection: {calls} calls after the agent started; spans {found}; counters {delta}")
-    # Every call is a span or counted as not reported (a head undecodable, or a stream whose frames
-    # may have been lost), on each of the two sides.
+    # Every call is a span or counted as not reported, once, on each of the two sides: a head
+    # undecodable, a stream whose frames may have been lost, or one whose request head was never
+    # read (past the 1 KiB the kernel copies of a syscall on a connection joined mid-way, as when
+    # the server reads the requests of 8 calls at once), known from its answer.  The parser
+    # accounts for each stream id once (http2.py Http2Connection._account): no call is counted
+    # twice, nor is a call both a span and counted; spans of calls made before, or two spans for
+    # one call, are caught above.
     spans_made = sum(n for c in found.values() for key, n in c.items() if key != "as HTTP/2 only")
-    not_reported = sum(delta.get(name, 0) for name in ("undecodable_messages", "lost_streams", "streams_overflow"))
-    # Known gap (issue 16's closing note): 1 or 2 of the 232 are in neither, in some runs; at most 2%.
-    assert spans_made + not_reported >= 2 * calls - max(2, 2 * calls // 50), (found, delta)
+    not_reported = sum(delta.get(name, 0) for name in NOT_REPORTED)
+    assert spans_made + not_reported == 2 * calls, (found, delta)
+    # ListItems' :path was sent literally after the agent started: those calls are decoded (as
+    # gRPC calls, or as HTTP/2 requests when their content-type was a table entry from before), but
+    # for those counted as not reported (their frames missed by the capture, or their head naming
+    # the :path entry of a table a missed block left unknown).  The calls counted are GetItem's
+    # (those without a span: its :path is an index) and ListItems'; one side misses at most all of
+    # ListItems' counted.
+    list_items_counted = not_reported - (2 * summary["unary"] - (spans_made - sum(listed.values())))
+    for kind, n in listed.items():
+        assert summary["stream"] - list_items_counted <= n, (kind, listed, found, delta)
     # GetItem's :path was only ever an index after the agent started: fields went undecoded.
     assert delta.get("undecodable_fields", 0) > 0 and delta.get("undecodable_messages", 0) > 0, delta
     # The connection was found mid-stream (no preface): on the server's side and on the client's.

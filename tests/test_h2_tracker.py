@@ -151,6 +151,36 @@ def test_a_connection_joined_mid_way_is_decoded_from_its_next_frames():
     assert tracker.found_http2 == [0xABC]
 
 
+def test_on_a_connection_joined_mid_way_every_call_is_an_exchange_or_counted():
+    """tests/test_grpc_e2e.py's older connection: the server reads the requests of 8 calls in
+    flight in one syscall, of which the kernel copies only the start (1 KiB there: mid-way
+    connections get ``capture_bytes``).  The heads wholly past it make no exchange; their answers
+    tell they were calls (unseen_streams).  Each call is an exchange or counted, once."""
+    peers = Peers()
+    for _ in range(10):  # before the agent: GetItem's heads are table references afterwards
+        sid, _request = peers.request(GRPC_PATH)
+        peers.grpc_answer(sid, 0)
+    kernel = KernelSocket()
+    sid, request = peers.request(GRPC_PATH)
+    events = [kernel.data(ev.DIR_INBOUND, request), kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, 0))]
+    batch = [peers.request("/demo.Inventory/ListItems" if i % 2 else GRPC_PATH) for i in range(8)]
+    read = b"".join(request for _, request in batch)
+    unseen = 3  # the last three requests are past the capture
+    events.append(kernel.data(ev.DIR_INBOUND, read, captured=len(read) - sum(len(r) for _, r in batch[-unseen:])))
+    for sid, _ in batch:
+        events.append(kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, 0)))
+    sid, request = peers.request("/demo.Inventory/PutItem")  # a path first sent now: decoded
+    events += [kernel.data(ev.DIR_INBOUND, request), kernel.data(ev.DIR_OUTBOUND, peers.grpc_answer(sid, 0))]
+    tracker, out = tracked(events)
+    stats = tracker.http2_stats
+    assert [x.rpc_method for x in out] == ["demo.Inventory/PutItem"]
+    # GetItem: the first call's head and the three of the batch read (undecodable); ListItems: the
+    # two read, open when the capture missed bytes (lost); three past the capture (unseen).
+    assert (stats.undecodable_messages, stats.lost_streams, stats.unseen_streams) == (1 + 3, 2, unseen)
+    not_reported = stats.undecodable_messages + stats.lost_streams + stats.streams_overflow + stats.unseen_streams
+    assert len(out) + not_reported == 1 + 8 + 1
+
+
 def test_http1_connections_stop_being_sniffed_once_recognised():
     kernel = KernelSocket()
     events = []
@@ -229,7 +259,7 @@ def upgrade_events(syscalls, role: int, cut: dict[int, int] | None = None) -> li
     for i, (by_server, data) in enumerate(syscalls):
         direction = ev.DIR_OUTBOUND if by_server == (role == ev.ROLE_SERVER) else ev.DIR_INBOUND
         if cut and i in cut:
-            events.append(kernel.data(direction, data[: cut[i]], moved=len(data)))
+            events.append(kernel.data(direction, data, captured=cut[i]))
         else:
             events.append(kernel.data(direction, data))
     events.append(kernel.close())

@@ -158,6 +158,25 @@ def observe(writes, role: Role = Role.CLIENT, client_view: bool | None = None, *
     return feed(conn, writes, client_view), stats, conn
 
 
+NOT_REPORTED = ("undecodable_messages", "lost_streams", "streams_overflow", "unseen_streams")
+
+
+def not_reported(stats: Http2Stats) -> int:
+    """Calls the decoder saw and did not report, each counted once (the counters summed)."""
+    return sum(getattr(stats, name) for name in NOT_REPORTED)
+
+
+def frame_headers(write: bytes) -> list[tuple[int, int, int]]:
+    """(position, type, stream id) of each frame of a write (it starts at a frame boundary, or
+    with the client preface)."""
+    out, pos = [], len(PREFACE) if write.startswith(PREFACE) else 0
+    while pos + 9 <= len(write):
+        length, ftype, sid = struct.unpack_from(">I", write, pos)[0] >> 8, write[pos + 3], write[pos + 5 : pos + 9]
+        out.append((pos, ftype, int.from_bytes(sid, "big") & 0x7FFFFFFF))
+        pos += 9 + length
+    return out
+
+
 def summary(pair) -> tuple:
     """What a pair reports (the fields the tests compare)."""
     request, response, error = pair
@@ -569,6 +588,22 @@ def test_a_gap_makes_that_directions_header_decoding_tolerant():
     assert stats.framing_lost == 1 and stats.resyncs == 1
 
 
+def test_a_stream_whose_end_was_lost_is_counted_when_its_frames_may_have_been_lost():
+    """A followed stream's answer is lost in a gap, and its end never comes: it is not reported
+    and counted then (lost_streams), not when the connection closes, which may be never."""
+    wire = Wire()
+    sid = wire.request("/waits")
+    wire.send_client()
+    wire.respond(sid, 200, body=b"x")
+    wire.send_server()
+    stats = Http2Stats()
+    conn = Http2Connection(Role.CLIENT, stats=stats)
+    feed(conn, wire.writes[:-1])
+    assert conn.on_gap(False, len(wire.writes[-1][1]), 5) == []
+    assert stats.lost_streams == 1
+    assert conn.on_close(6) == [] and stats.lost_streams == 1
+
+
 def test_flushes_at_eof_error_and_close():
     def open_streams() -> Wire:
         wire = Wire()
@@ -873,7 +908,8 @@ def test_mixed_history_whole():
 @given(st.data())
 def test_whatever_is_lost_nothing_reported_is_wrong(data):
     """Joined at any byte, with syscalls cut by the capture, lost (counted or not) or split:
-    every exchange reported is exactly what was exchanged, fields missing at most."""
+    every exchange reported is exactly what was exchanged, fields missing at most; and no call
+    is reported or counted twice: at most one each for the streams whose frames were read."""
     wire, _, truth = data.draw(st.sampled_from([HISTORY, MIXED]), label="history")
     writes = wire.writes
     start = data.draw(st.integers(0, len(writes) - 1), label="start")
@@ -882,27 +918,35 @@ def test_whatever_is_lost_nothing_reported_is_wrong(data):
     stats = Http2Stats()
     conn = Http2Connection(role, stats=stats)
     pairs = []
+    read: set[int] = set()  # client streams with a frame header among the bytes given
     for i in range(start, len(writes)):
         by_client, chunk = writes[i]
-        if i == start:
-            chunk = chunk[data.draw(st.integers(0, len(chunk) - 1), label="offset") :]
+        offset = data.draw(st.integers(0, len(chunk) - 1), label="offset") if i == start else 0
+        chunk = chunk[offset:]
         outbound = by_client == client_view
         fate = data.draw(st.sampled_from(["whole"] * 5 + ["cut", "gap", "unknown gap", "split"]), label="fate")
+        given = len(chunk)
         if fate == "whole":
             pairs += conn.on_data(outbound, chunk, len(chunk), i, i)
         elif fate == "cut":
-            pairs += conn.on_data(outbound, chunk[: data.draw(st.integers(0, len(chunk)))], len(chunk), i, i)
+            given = data.draw(st.integers(0, len(chunk)))
+            pairs += conn.on_data(outbound, chunk[:given], len(chunk), i, i)
         elif fate == "gap":
+            given = 0
             pairs += conn.on_gap(outbound, len(chunk), i)
         elif fate == "unknown gap":
+            given = 0
             pairs += conn.on_gap(outbound, -1, i)
         else:
             k = data.draw(st.integers(0, len(chunk)))
             pairs += conn.on_data(outbound, chunk[:k], k, i, i)
             pairs += conn.on_data(outbound, chunk[k:], len(chunk) - k, i, i)
+        read |= {sid for pos, _, sid in frame_headers(writes[i][1]) if sid & 1 and offset <= pos <= offset + given - 9}
     pairs += conn.on_close(len(writes))
     _check_against(pairs, truth)
     assert stats.internal_errors == 0 and stats.hpack_errors == 0
+    assert len({p[0].target for p in pairs}) == len(pairs)  # one path a call in both histories
+    assert len(pairs) + not_reported(stats) <= len(read), (len(pairs), stats.as_dict(), sorted(read))
 
 
 def test_a_head_whose_path_is_a_table_entry_from_before_is_undecodable():
@@ -916,6 +960,83 @@ def test_a_head_whose_path_is_a_table_entry_from_before_is_undecodable():
     pairs, stats, _ = observe(wire.writes[mark:])
     assert [p[0].target for p in pairs] == ["/new/path"]
     assert stats.undecodable_messages == 3
+
+
+# ---- accounting: every call a pair or counted ----
+
+
+def _in_flight(history: int = 4, calls: int = 8) -> tuple[Wire, int, int, list[int]]:
+    """The e2e case of tests/test_grpc_e2e.py (a connection older than the agent): gRPC calls
+    before the agent joins, one after it, then `calls` in flight whose requests the client writes
+    at once (one syscall, about 70 bytes a call), answered one write each.  GetItem's path was
+    indexed before the join (its heads undecodable then); ListItems' is new (decoded).  Returns
+    the wire, the index of the first write after the join, of the client's write of the calls in
+    flight, and the stream ids of the calls made after the join."""
+    wire = Wire()
+    for i in range(history):
+        grpc_call(wire, "/demo.Inventory/GetItem", b"q%d" % i, b"a%d" % i)
+    join = len(wire.writes)
+    sids = [grpc_call(wire, "/demo.Inventory/GetItem", b"q", b"a")]  # the framing is found on it
+    for i in range(calls):
+        path = "/demo.Inventory/ListItems" if i % 2 else "/demo.Inventory/GetItem"
+        trace = f"00-{i + 1:032x}-{i + 1:016x}-01"
+        sids.append(wire.request(path, headers=[*GRPC_REQUEST, ("traceparent", trace)], body=grpc(b"m%d" % i)))
+    wire.send_client()
+    requests = len(wire.writes) - 1
+    for i, sid in enumerate(sids[1:]):
+        wire.respond(sid, 200, GRPC_RESPONSE, grpc(b"r%d" % i), [("grpc-status", "0")])
+        wire.send_server()
+    wire.pump()
+    return wire, join, requests, sids
+
+
+def _heads_past(data: bytes, captured: int) -> list[int]:
+    """The stream ids of the HEADERS frames of a write whose frame header lies past its first
+    `captured` bytes, wholly or in part: frames never read."""
+    return [sid for pos, ftype, sid in frame_headers(data) if ftype == 1 and pos + 9 > captured]
+
+
+@pytest.mark.parametrize(("role", "client_view"), [(Role.UNKNOWN, False), (Role.SERVER, False), (Role.CLIENT, True)])
+def test_request_heads_past_the_capture_of_a_syscall_are_counted_from_their_answers(role, client_view):
+    """Seen in tests/test_grpc_e2e.py: on a connection joined mid-way the kernel copies 1 KiB of a
+    syscall, and the server reads the requests of 8 calls in flight at once (1.1-1.2 KiB there).
+    The heads past the capture make no exchange, and nothing else counts their calls: their
+    answers do (unseen_streams), once each (an answer has a head and trailers).  At every capture
+    size, each call is a pair or counted, once."""
+    wire, join, requests, sids = _in_flight()
+    write = wire.writes[requests][1]  # 581 bytes: the capture is cut at every 7th byte of it
+    for captured in range(0, len(write) + 1, 7):
+        stats = Http2Stats()
+        conn = Http2Connection(role, stats=stats)
+        pairs = []
+        for i, (by_client, data) in enumerate(wire.writes[join:], join):
+            seen = data[:captured] if i == requests else data
+            pairs += conn.on_data(by_client == client_view, seen, len(data), 1000 * i, 1000 * i + 10)
+        pairs += conn.on_close(9**9)
+        assert len(pairs) + not_reported(stats) == len(sids), (captured, len(pairs), stats.as_dict())
+        # The heads whose frame header is past the capture were never read: counted from their answers.
+        assert stats.unseen_streams == len(_heads_past(write, captured)), captured
+        assert stats.internal_errors == stats.hpack_errors == 0
+    assert stats.unseen_streams == 0 and len(pairs) == 4  # all captured: every ListItems call
+
+
+def test_a_stream_opened_before_the_join_and_answered_after_is_counted():
+    """A call in flight when the agent joins: its request head was never seen, its answer is (a
+    call not reported: counted, unseen_streams); a call whose every frame came before is not."""
+    wire = Wire()
+    grpc_call(wire, "/svc.Items/Done", b"q", b"a")
+    sid = wire.request("/svc.Items/Slow", headers=GRPC_REQUEST, body=grpc(b"q"))
+    wire.send_client()
+    join = len(wire.writes)
+    wire.respond(sid, 200, GRPC_RESPONSE, grpc(b"a"), [("grpc-status", "0")])
+    wire.send_server()
+    wire.call("/after")
+    wire.pump()
+    for role, client_view in [(Role.CLIENT, True), (Role.SERVER, False), (Role.UNKNOWN, True)]:
+        pairs, stats, conn = observe(wire.writes[join:], role, client_view)
+        pairs += conn.on_close(9)
+        assert [p[0].target for p in pairs] == ["/after"]
+        assert stats.unseen_streams == 1 and not_reported(stats) == 1, (role, stats.as_dict())
 
 
 # ---- looks_like_http2 ----

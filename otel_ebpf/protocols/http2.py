@@ -15,7 +15,9 @@ plausible frame headers and its header blocks are decoded tolerantly: fields nam
 entries from before we joined are dropped (counted), and a head whose :method, :path or
 :status is such a field makes no exchange.  A direction whose framing a capture gap broke
 resynchronises the same way; the streams open then may have lost frames and are not
-reported (counted).  A message whose fields are incomplete (cut by a bound or the capture,
+reported (counted).  Each client stream id is accounted for once (_account): a stream whose
+request head was never read (sent before we joined, or in bytes not captured) is counted from
+its later frames (unseen_streams).  A message whose fields are incomplete (cut by a bound or the capture,
 or naming table entries we never saw) has `headers_truncated` set.  Nothing here raises to
 the caller: anomalies are counted in :class:`Http2Stats`, and anything unexpected gives the
 connection up (counted as well).
@@ -125,6 +127,9 @@ _fields_get = _fields.get
 # server's response heads and trailers are a few bytes (table references) and repeat.
 _MAX_MEMO = 4
 _MAX_MEMO_BLOCK = 256
+# Ranges of client stream ids below the highest one accounted for that are not (Http2Connection
+# ._account): a few at a time (heads lost in a gap, ids a client skipped); the oldest dropped beyond.
+_MAX_UNACCOUNTED = 64
 
 
 class Http2Stats:
@@ -152,6 +157,7 @@ class Http2Stats:
         "streams_refused",
         "streams_overflow",
         "lost_streams",
+        "unseen_streams",
         "push_promises",
         "goaways",
         "given_up",
@@ -182,6 +188,9 @@ class Http2Stats:
         self.streams_refused = 0  # followed streams a GOAWAY said were never processed
         self.streams_overflow = 0  # streams forgotten because max_streams were open
         self.lost_streams = 0  # streams not reported: frames of them may have been lost, or decoding stopped
+        # Streams not reported whose request head was never read (sent before the agent joined, or in
+        # bytes not captured), known from a later header block or DATA frame of theirs
+        self.unseen_streams = 0
         self.push_promises = 0  # PUSH_PROMISE blocks (decoded for the table, otherwise ignored)
         self.goaways = 0  # GOAWAY frames
         self.given_up = 0  # connections whose decoding stopped (strict HPACK error, internal error)
@@ -201,7 +210,9 @@ class _Stream:
         self.request = request
         self.response: Http1Message | None = None
         self.request_done = False
-        self.tainted = False  # bytes that may have held its frames were missed: not reported
+        # Bytes that may have held its frames were missed: not reported (counted in lost_streams
+        # then, once: its end may never be seen), kept only as a known stream id for _resync.
+        self.tainted = False
 
 
 class _Direction:
@@ -304,6 +315,8 @@ class Http2Connection:
         "_out",
         "_in",
         "_streams",
+        "_last_sid",
+        "_unaccounted",
         "_pairs",
         "_fresh",
         "_midstream",
@@ -331,6 +344,10 @@ class Http2Connection:
         self._out = _Direction(True, role == _CLIENT if known else None)
         self._in = _Direction(False, role == _SERVER if known else None)
         self._streams: dict[int, _Stream] = {}  # open streams followed, oldest first
+        # The client streams accounted for, each once (reported, or counted as not): those up to
+        # _last_sid but the ranges (first, last id) of _unaccounted, ascending (see _account).
+        self._last_sid = -1
+        self._unaccounted: list[list[int]] = []
         self._pairs: list[Http2Pair] = []
         # The connection was seen from its start (the client preface): True; known not to be:
         # False; None until the client's direction has started.
@@ -447,6 +464,7 @@ class Http2Connection:
             request.version = "2"
             stream = _Stream(request)
             stream.request_done = True
+            self._account(1)
             self._add_stream(1, stream)
             encoded = request.headers.get("http2-settings")
             if encoded and self.role != _UNKNOWN:
@@ -646,11 +664,14 @@ class Http2Connection:
 
     def _taint(self, upto: int = 1 << 31) -> None:
         """Bytes were missed or skipped: any stream open when they moved may have lost frames
-        in them (an END_STREAM, an RST_STREAM, DATA): not reported (counted in lost_streams).
+        in them (an END_STREAM, an RST_STREAM, DATA): not reported, and counted in lost_streams
+        now (its end may have been among them: it may never come).
         `upto`: the newest stream open then, when they moved before the current syscall."""
+        stats = self.stats
         for sid, stream in self._streams.items():
-            if sid <= upto:
+            if sid <= upto and not stream.tainted:
                 stream.tainted = True
+                stats.lost_streams += 1
 
     def _start(self, d: _Direction, data: bytes, pos: int, total: int) -> int:
         """The first bytes of a direction: the client preface; the server's first frame (a
@@ -793,8 +814,14 @@ class Http2Connection:
 
     def _data(self, d: _Direction, flags: int, sid: int, buf: bytes, start: int, stop: int, length: int) -> None:
         stream = self._streams.get(sid)
-        if stream is None or d.requests is None:
-            return  # a stream we do not follow
+        if stream is None:
+            # A stream we do not follow.  DATA flows on open streams only: one whose request head
+            # was never read is a call not reported (counted once).
+            if d.requests is not None and sid & 1 and (sid > self._last_sid or self._unaccounted):
+                self._count_unseen(sid)
+            return
+        if d.requests is None:
+            return
         if d.requests:
             if stream.request_done:
                 return
@@ -806,7 +833,8 @@ class Http2Connection:
                 self.stats.bad_frames += 1
                 if flags & END_STREAM:
                     del self._streams[sid]
-                    self.stats.bad_messages += 1
+                    if not stream.tainted:
+                        self.stats.bad_messages += 1
                 return
         if flags & PADDED:
             begin, end, size = data_bounds(flags, buf, start, stop, length)
@@ -977,12 +1005,18 @@ class Http2Connection:
                 self._unreadable(d, sid)
                 return
             else:
-                self._ignored()
+                # Trailers, of a request or a response: if of a stream we never read a head of, its
+                # call is not reported (counted).
+                if not self._count_unseen(sid):
+                    self._ignored()
                 return
             requests = d.requests
         stream = self._streams.get(sid)
         if requests:
             if stream is None:
+                if sid & 1 and not self._account(sid):
+                    self._ignored()  # another block of a stream accounted for (not followed)
+                    return
                 self._request_head(sid, flags, method, path, authority, headers, unknown or cut, cut, te, tx)
                 return
             msg = stream.request
@@ -990,7 +1024,8 @@ class Http2Connection:
                 return
         else:
             if stream is None:
-                self._ignored()
+                if not self._count_unseen(sid):
+                    self._ignored()
                 return
             msg = stream.response
             if msg is None:
@@ -1030,7 +1065,12 @@ class Http2Connection:
             if unsure:
                 self.stats.undecodable_messages += 1
             elif method is None and path is None:
-                self.stats.ignored_header_blocks += 1
+                if sid & 1:
+                    # The first block read of a client stream, and not its head (trailers): the
+                    # head was never read.
+                    self.stats.unseen_streams += 1
+                else:
+                    self.stats.ignored_header_blocks += 1
             else:
                 self.stats.bad_messages += 1
             return
@@ -1070,6 +1110,8 @@ class Http2Connection:
         if status is None or len(status) != 3 or not (status.isdigit() and status.isascii()) or status[0] == "0":
             # Its :status unknown (a field we could not decode) or invalid: the stream cannot pair.
             del self._streams[sid]
+            if stream.tainted:
+                return  # counted already
             if status is None and unsure:
                 self.stats.undecodable_messages += 1
             else:
@@ -1091,10 +1133,75 @@ class Http2Connection:
             self._end_stream(sid, stream, None)
 
     def _unreadable(self, d: _Direction, sid: int) -> None:
-        """A header block we could not read: its stream (if followed) cannot be reported right."""
-        self.stats.undecodable_messages += 1
-        if d.requests is False and self._streams.pop(sid, None) is not None:
-            self.stats.lost_streams += 1
+        """A header block we could not read (its pseudo-headers unknown, or the decoder rejected
+        it): its stream's call is not reported, counted once (undecodable_messages)."""
+        if d.requests is False:
+            stream = self._streams.pop(sid, None)
+            if stream is None:
+                if not self._count_unseen(sid):
+                    self._ignored()  # its request head was read: counted or followed already
+            elif not stream.tainted:
+                self.stats.undecodable_messages += 1
+            return
+        # A request head, or a block of a direction whose role is not known yet.
+        if sid & 1 and self._account(sid):
+            self.stats.undecodable_messages += 1
+            return
+        stream = self._streams.get(sid) if d.requests else None
+        if stream is not None:
+            stream.request.headers_truncated = True  # its trailers: fields are missing
+        else:
+            self._ignored()
+
+    def _count_unseen(self, sid: int) -> bool:
+        """A block or DATA frame of client stream `sid`, not followed: True, and counted in
+        unseen_streams, if the stream was not accounted for (its request head was never read:
+        sent before we joined, or in bytes not captured)."""
+        if sid & 1 and self._account(sid):
+            self.stats.unseen_streams += 1
+            return True
+        return False
+
+    def _account(self, sid: int) -> bool:
+        """Client stream `sid` (odd) is accounted for from now on (its call reported, or counted
+        as not): True if it was not yet.
+
+        Client stream ids only grow (RFC 9113 §5.1.1): those skipped below the highest one
+        (_last_sid) are kept as ranges, until a frame of theirs shows the stream was opened (its
+        head lost in a gap, or sent before we joined), or for good (ids a client skipped, streams
+        closed before we joined).  At most _MAX_UNACCOUNTED ranges, the oldest dropped beyond (a
+        frame of theirs then counts nothing).
+        """
+        last = self._last_sid
+        if sid > last:
+            if sid > last + 2:
+                ranges = self._unaccounted
+                ranges.append([last + 2, sid - 2])
+                if len(ranges) > _MAX_UNACCOUNTED:
+                    del ranges[0]
+            self._last_sid = sid
+            return True
+        ranges = self._unaccounted
+        if not ranges or sid > ranges[-1][1]:
+            return False
+        for i, span in enumerate(ranges):
+            first, last = span
+            if sid < first:
+                return False
+            if sid <= last:
+                if first == last:
+                    del ranges[i]
+                elif sid == first:
+                    span[0] = sid + 2
+                elif sid == last:
+                    span[1] = sid - 2
+                else:
+                    span[1] = sid - 2
+                    ranges.insert(i + 1, [sid + 2, last])
+                    if len(ranges) > _MAX_UNACCOUNTED:
+                        del ranges[0]
+                return True
+        return False
 
     def _ignored(self) -> None:
         self.stats.ignored_header_blocks += 1
@@ -1109,16 +1216,15 @@ class Http2Connection:
     def _add_stream(self, sid: int, stream: _Stream) -> None:
         streams = self._streams
         if len(streams) >= self.max_streams and sid not in streams:
-            del streams[next(iter(streams))]
-            self.stats.streams_overflow += 1
+            if not streams.pop(next(iter(streams))).tainted:
+                self.stats.streams_overflow += 1
         streams[sid] = stream
         self.stats.streams += 1
 
     def _end_stream(self, sid: int, stream: _Stream, error_type: str | None) -> None:
         del self._streams[sid]
         if stream.tainted:
-            self.stats.lost_streams += 1
-            return
+            return  # counted in lost_streams when it was tainted
         self._pairs.append((stream.request, stream.response, error_type))
         self.stats.pairs += 1
 
@@ -1131,7 +1237,7 @@ class Http2Connection:
         self.is_http = False
         self.stats.given_up += 1
         if self._streams:
-            self.stats.lost_streams += len(self._streams)
+            self.stats.lost_streams += sum(1 for stream in self._streams.values() if not stream.tainted)
             self._streams.clear()
         for d in (self._out, self._in):
             d.state = _LOST
