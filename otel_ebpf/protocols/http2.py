@@ -1,13 +1,14 @@
-"""HTTP/2 on one connection (RFC 9113): both directions' frames, their streams, and the
-request/response pairs they make.
+"""HTTP/2 on one connection (RFC 9113): both directions' streams, and the request/response
+pairs they make.
 
 The HTTP/2 sibling of :class:`otel_ebpf.protocols.http1.Http1Connection`, for the same
 caller: the eBPF receiver hands every socket syscall of a connection to
 :meth:`Http2Connection.on_data` (plus gaps, EOF, errors and close) and gets back the
 `(request, response, error_type)` pairs that became complete, as
 :class:`~otel_ebpf.protocols.http1_message.Http1Message` records with version "2".  Single
-frames are read by :mod:`.http2_frames`, header blocks by :mod:`.http2_hpack`; this module
-keeps each direction's framing across syscalls and each stream's exchange.
+frames are read by :mod:`.http2_frames`, each direction's framing across syscalls is kept by
+:mod:`.http2_framing`, header blocks are decoded by :mod:`.http2_hpack` and their fields read
+by :mod:`.http2_fields`; this module follows each stream's exchange.
 
 What an observer cannot know, it does not report.  A connection seen from its start
 (client preface) is decoded exactly.  One the agent joined mid-way is synchronised on
@@ -29,9 +30,7 @@ through on_data when its header blocks leave the HPACK tables as they were (each
 head is remembered, HpackDecoder.memo); 13 µs when the request's grpc-timeout changes from
 call to call (a client with a deadline: a literal inserted into the table, the request
 block decoded, 3 µs, and its fields read, 1 µs); 20 µs when every request carries a new
-traceparent (a longer literal, Huffman-coded: its block takes 6.5 µs).  The usual syscall,
-whole frames from its first byte, is read in place; only a frame cut by the end of a
-syscall is carried over (its header, and what its type needs of its payload).
+traceparent (a longer literal, Huffman-coded: its block takes 6.5 µs).
 """
 
 from __future__ import annotations
@@ -41,14 +40,8 @@ import binascii
 
 from otel_ebpf.model import Role
 from otel_ebpf.protocols.http1 import _TRANSIENT_ERRNOS, error_type_for_errno
-from otel_ebpf.protocols.http1_message import (
-    _KNOWN_METHODS,
-    _METHOD_RE,
-    _TO_ESCAPE,
-    Http1Message,
-    _backslash_escape,
-    _percent_escape,
-)
+from otel_ebpf.protocols.http1_message import _KNOWN_METHODS, _METHOD_RE, Http1Message
+from otel_ebpf.protocols.http2_fields import read_fields
 from otel_ebpf.protocols.http2_frames import (
     ACK,
     CONTINUATION,
@@ -56,33 +49,27 @@ from otel_ebpf.protocols.http2_frames import (
     DEFAULT_MAX_FRAME,
     END_HEADERS,
     END_STREAM,
-    FRAME_HEADER,
     GOAWAY,
-    HEADER_LEN,
     HEADERS,
     MAX_FRAME_LIMIT,
     PADDED,
-    PREFACE,
-    PREFACE_LEN,
     PUSH_PROMISE,
     RST_STREAM,
     SETTINGS,
     SETTINGS_HEADER_TABLE_SIZE,
     SETTINGS_MAX_FRAME_SIZE,
     Http2ProtocolError,
-    chain_check,
     data_bounds,
     error_name,
-    find_frame_boundary,
     fragment,
     looks_like_http2,
     parse_goaway,
-    parse_header,
     parse_rst_stream,
     parse_settings,
-    structure_error,
 )
-from otel_ebpf.protocols.http2_hpack import DEFAULT_TABLE_SIZE, HpackDecoder, Http2HpackError
+from otel_ebpf.protocols.http2_framing import FRAMES, Http2Framing
+from otel_ebpf.protocols.http2_hpack import HpackDecoder, Http2HpackError
+from otel_ebpf.protocols.http2_stats import Http2Stats
 
 __all__ = [
     "Http2Connection",
@@ -97,32 +84,11 @@ Http2Pair = tuple[Http1Message, Http1Message | None, str | None]  # (request, re
 _UNKNOWN = Role.UNKNOWN
 _SERVER = Role.SERVER
 _CLIENT = Role.CLIENT
-_unpack_header = FRAME_HEADER.unpack_from
-
-# Direction states: before its first bytes (the client preface may come), reading frames at
-# known boundaries, looking for a boundary (joined mid-way, or the framing was lost).
-_START = 0
-_FRAMES = 1
-_LOST = 2
 
 # A header block (HEADERS or PUSH_PROMISE and its CONTINUATIONs) is kept up to this many bytes;
 # past it the block is cut (fields up to the cut are read, the table is reset).
 MAX_HEADER_BLOCK = 64 * 1024
 _MAX_SETTINGS_BYTES = 6 * 64  # SETTINGS payload kept: 64 parameters (a peer sends about 6)
-
-# Decoded fields -> (dict key, or a number for the pseudo-headers reported; value text).  A
-# field from the HPACK tables is the same tuple each time (its hash cached), and most fields
-# come from the tables.  Bounded, emptied when full.
-_METHOD = 0
-_PATH = 1
-_STATUS = 2
-_AUTHORITY = 3
-_OTHER_PSEUDO = 4  # :scheme, :protocol: not reported
-_PSEUDO = {b":method": _METHOD, b":path": _PATH, b":status": _STATUS, b":authority": _AUTHORITY}
-_MAX_CACHED = 2048
-_MAX_CACHED_FIELD = 256  # bytes of name and value
-_fields: dict[tuple[bytes, bytes], tuple[str | int, str]] = {}
-_fields_get = _fields.get
 # Heads remembered per direction (HpackDecoder.memo), and the longest block remembered: a
 # server's response heads and trailers are a few bytes (table references) and repeat.
 _MAX_MEMO = 4
@@ -130,75 +96,6 @@ _MAX_MEMO_BLOCK = 256
 # Ranges of client stream ids below the highest one accounted for that are not (Http2Connection
 # ._account): a few at a time (heads lost in a gap, ids a client skipped); the oldest dropped beyond.
 _MAX_UNACCOUNTED = 64
-
-
-class Http2Stats:
-    """Plain counters, shared by all connections of a tracker and exported as metrics."""
-
-    __slots__ = (
-        "connections",
-        "midstream_connections",
-        "streams",
-        "pairs",
-        "frames",
-        "bad_frames",
-        "framing_lost",
-        "resyncs",
-        "skipped_bytes",
-        "gap_bytes",
-        "hpack_errors",
-        "table_resets",
-        "undecodable_fields",
-        "undecodable_messages",
-        "bad_messages",
-        "ignored_header_blocks",
-        "truncated_header_blocks",
-        "streams_reset",
-        "streams_refused",
-        "streams_overflow",
-        "lost_streams",
-        "unseen_streams",
-        "push_promises",
-        "goaways",
-        "given_up",
-        "internal_errors",
-    )
-
-    def __init__(self) -> None:
-        self.connections = 0  # HTTP/2 connections decoded
-        # ... whose header blocks were decoded without their start (the agent joined them mid-way)
-        self.midstream_connections = 0
-        self.streams = 0  # streams whose request head was read
-        self.pairs = 0  # pairs reported, failures (resets, refused, cut by close) included
-        self.frames = 0  # frames read
-        self.bad_frames = 0  # frames breaking RFC 9113 (headers, padding, CONTINUATION order): skipped
-        self.framing_lost = 0  # times a direction lost its frame boundaries (gap over a header, bad header)
-        self.resyncs = 0  # times a direction found frame boundaries again after losing them
-        self.skipped_bytes = 0  # bytes passed over while looking for a frame boundary
-        self.gap_bytes = 0  # bytes moved that no capture carried (skipped within frames, or lost)
-        self.hpack_errors = 0  # header blocks the HPACK decoder rejected
-        self.table_resets = 0  # times a direction's HPACK table became unknown (a block lost or cut)
-        self.undecodable_fields = 0  # fields dropped: they named table entries we never saw
-        self.undecodable_messages = 0  # heads whose pseudo-headers were such fields: stream not followed
-        self.bad_messages = 0  # heads without valid pseudo-headers (:method, :path, :status): not followed
-        # Header blocks of streams not followed (opened before we joined, pushed, already ended)
-        self.ignored_header_blocks = 0
-        self.truncated_header_blocks = 0  # blocks cut by the capture, MAX_HEADER_BLOCK or the field bounds
-        self.streams_reset = 0  # followed streams ended by RST_STREAM
-        self.streams_refused = 0  # followed streams a GOAWAY said were never processed
-        self.streams_overflow = 0  # streams forgotten because max_streams were open
-        self.lost_streams = 0  # streams not reported: frames of them may have been lost, or decoding stopped
-        # Streams not reported whose request head was never read (sent before the agent joined, or in
-        # bytes not captured), known from a later header block or DATA frame of theirs
-        self.unseen_streams = 0
-        self.push_promises = 0  # PUSH_PROMISE blocks (decoded for the table, otherwise ignored)
-        self.goaways = 0  # GOAWAY frames
-        self.given_up = 0  # connections whose decoding stopped (strict HPACK error, internal error)
-        self.internal_errors = 0  # bugs caught at the boundary (the connection is given up)
-
-    def as_dict(self) -> dict[str, int]:
-        """Every counter, name -> value."""
-        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class _Stream:
@@ -211,79 +108,9 @@ class _Stream:
         self.response: Http1Message | None = None
         self.request_done = False
         # Bytes that may have held its frames were missed: not reported (counted in lost_streams
-        # then, once: its end may never be seen), kept only as a known stream id for _resync.
+        # then, once: its end may never be seen), kept only as a known stream id for the
+        # framing's resync (open_streams).
         self.tainted = False
-
-
-class _Direction:
-    """The framing state of one direction (bytes the process wrote, or read)."""
-
-    __slots__ = (
-        "outbound",
-        "requests",
-        "state",
-        "initial",
-        "preface",
-        "hbuf",
-        "left",
-        "room",
-        "payload",
-        "ftype",
-        "flags",
-        "sid",
-        "flen",
-        "fte",
-        "ftx",
-        "block",
-        "block_sid",
-        "block_flags",
-        "block_kind",
-        "block_size",
-        "block_cut",
-        "block_te",
-        "block_tx",
-        "decoder",
-        "table_limit",
-        "max_frame",
-        "lost",
-        "stash_sid",
-    )
-
-    def __init__(self, outbound: bool, requests: bool | None) -> None:
-        self.outbound = outbound
-        self.requests = requests  # it carries requests (None: the role is not known yet)
-        self.state = _START
-        self.initial = True  # no boundary found yet: the first one is not a resync
-        self.preface = 0  # bytes of the client preface matched at its start
-        # A frame cut by the end of a syscall: the start of its header (hbuf, < 9 bytes), or its
-        # header read and `left` payload bytes still to come, of which `room` more are kept in
-        # `payload` (what the frame type needs, see Http2Connection._keep).
-        self.hbuf = b""
-        self.left = 0
-        self.room = 0
-        self.payload: bytearray | None = None
-        self.ftype = 0
-        self.flags = 0
-        self.sid = 0
-        self.flen = 0
-        self.fte = 0  # kernel times of the syscall that carried the cut frame's header
-        self.ftx = 0
-        # A header block waiting for its CONTINUATION frames (block: its fragments, or None).
-        self.block: list[bytes] | None = None
-        self.block_sid = 0
-        self.block_flags = 0
-        self.block_kind = 0
-        self.block_size = 0
-        self.block_cut = False
-        self.block_te = 0
-        self.block_tx = 0
-        self.decoder: HpackDecoder | None = None  # created with the first header block
-        # Set by the other direction's SETTINGS: the largest HPACK table this direction's encoder
-        # may use, and the largest frame it may send.
-        self.table_limit = DEFAULT_TABLE_SIZE
-        self.max_frame = DEFAULT_MAX_FRAME
-        self.lost = False  # framing was lost once: its header decoding is tolerant
-        self.stash_sid = 0  # the newest stream open when hbuf's first bytes came (_start)
 
 
 class Http2Connection:
@@ -320,7 +147,6 @@ class Http2Connection:
         "_pairs",
         "_fresh",
         "_midstream",
-        "_te",
         "_tx",
     )
 
@@ -341,8 +167,8 @@ class Http2Connection:
         self.turn = 0
         self.other_behind = False
         known = role != _UNKNOWN
-        self._out = _Direction(True, role == _CLIENT if known else None)
-        self._in = _Direction(False, role == _SERVER if known else None)
+        self._out = Http2Framing(True, role == _CLIENT if known else None)
+        self._in = Http2Framing(False, role == _SERVER if known else None)
         self._streams: dict[int, _Stream] = {}  # open streams followed, oldest first
         # The client streams accounted for, each once (reported, or counted as not): those up to
         # _last_sid but the ranges (first, last id) of _unaccounted, ascending (see _account).
@@ -353,8 +179,7 @@ class Http2Connection:
         # False; None until the client's direction has started.
         self._fresh: bool | None = None
         self._midstream = False  # counted in midstream_connections
-        self._te = 0  # kernel times of the syscall being read
-        self._tx = 0
+        self._tx = 0  # kernel time the syscall being read returned (the time of an end)
 
     # ---- events from the kernel ----
 
@@ -372,17 +197,18 @@ class Http2Connection:
         if not self.is_http:
             return []
         pairs = self._pairs = []
-        self._te = ts_enter
         self._tx = ts_exit
         try:
             d = self._out if outbound else self._in
             n = len(data)
-            if d.state == _FRAMES and total_len == n and not d.hbuf and not d.left:
-                pos = self._frames(d, data, 0, n)  # the usual chunk: whole frames from its first byte
+            # The usual chunk, whole frames from its first byte, goes straight to d.frames: tested
+            # here rather than in d.feed, a Python call less per syscall on the hot path.
+            if d.state == FRAMES and total_len == n and not d.hbuf and not d.left:
+                pos = d.frames(self, data, 0, n, ts_enter, ts_exit)
                 if pos < n and self.is_http:
-                    self._feed(d, data, n, pos)  # the framing was lost inside it
+                    d.feed(self, data, n, pos, ts_enter, ts_exit)  # the framing was lost inside it
             else:
-                self._feed(d, data, total_len if total_len > n else n, 0)
+                d.feed(self, data, total_len if total_len > n else n, 0, ts_enter, ts_exit)
         except Exception:  # noqa: BLE001 - the last line of defence: never raise into the receiver
             self._internal_error()
         return pairs
@@ -394,13 +220,13 @@ class Http2Connection:
         if not self.is_http:
             return []
         pairs = self._pairs = []
-        self._te = self._tx = ts
+        self._tx = ts
         try:
             d = self._out if outbound else self._in
             if lost < 0:
-                self._lose(d)
+                d.lose(self)
             elif lost:
-                self._skip(d, lost)
+                d.skip(self, lost)
         except Exception:  # noqa: BLE001
             self._internal_error()
         return pairs
@@ -476,128 +302,9 @@ class Http2Connection:
         except Exception:  # noqa: BLE001
             self._internal_error()
 
-    # ---- framing ----
+    # ---- FrameOwner callbacks (from each direction's Http2Framing) ----
 
-    def _feed(self, d: _Direction, data: bytes, total: int, pos: int) -> None:
-        """Reads `data` from `pos` whatever the direction's state, then accounts for the
-        `total - len(data)` bytes the capture did not carry."""
-        n = len(data)
-        while pos < n and self.is_http:
-            state = d.state
-            if state == _FRAMES:
-                if d.hbuf or d.left:
-                    pos = self._carry(d, data, pos, n)
-                    if d.state != _FRAMES:
-                        continue
-                if pos < n:
-                    pos = self._frames(d, data, pos, n)
-            elif state == _START:
-                pos = self._start(d, data, pos, total)
-            else:
-                pos = self._resync(d, data, pos, total)
-        if total > n and self.is_http:
-            self._skip(d, total - n)
-
-    def _frames(self, d: _Direction, data: bytes, pos: int, n: int) -> int:
-        """Reads the frames of `data` from the boundary `pos`; a frame cut by the end of the
-        data is carried over.  Returns where it stopped (n, or a header that is no frame)."""
-        dispatch = self._dispatch
-        te = self._te
-        tx = self._tx
-        while pos + HEADER_LEN <= n:
-            lt, flags, sid = _unpack_header(data, pos)
-            ftype = lt & 0xFF
-            length = lt >> 8
-            # DATA and HEADERS on a valid stream id (nearly every frame) need no other check.
-            if (ftype > HEADERS or not 0 < sid < 0x80000000) and structure_error(length, ftype, sid, not d.lost):
-                self.stats.bad_frames += 1
-                self._lose(d)
-                return pos  # a boundary is looked for from here (_resync)
-            start = pos + HEADER_LEN
-            end = start + length
-            if end > n:
-                self._begin_partial(d, ftype, flags, sid, length, data, start, n, te, tx)
-                return n
-            dispatch(d, ftype, flags, sid, data, start, end, length, te, tx)
-            if not self.is_http:
-                return n
-            pos = end
-        if pos < n:
-            d.hbuf = data[pos:n]
-            d.fte = te  # the times of the syscall that carried the header's start
-            d.ftx = tx
-        return n
-
-    def _carry(self, d: _Direction, data: bytes, pos: int, n: int) -> int:
-        """Continues the frame the previous syscall cut; returns the position after what it used."""
-        if d.hbuf:
-            need = HEADER_LEN - len(d.hbuf)
-            if n - pos < need:
-                d.hbuf += data[pos:n]
-                return n
-            header = d.hbuf + data[pos : pos + need]
-            d.hbuf = b""
-            pos += need
-            lt, flags, sid = _unpack_header(header)
-            ftype = lt & 0xFF
-            length = lt >> 8
-            if structure_error(length, ftype, sid, not d.lost):
-                self.stats.bad_frames += 1
-                self._lose(d)
-                return pos
-            end = pos + length
-            if end <= n:
-                self._dispatch(d, ftype, flags, sid, data, pos, end, length, d.fte, d.ftx)
-                return end
-            self._begin_partial(d, ftype, flags, sid, length, data, pos, n, d.fte, d.ftx)
-            return n
-        take = d.left if d.left < n - pos else n - pos
-        room = d.room
-        if room:
-            if room > take:
-                room = take
-            d.payload += data[pos : pos + room]
-            d.room -= room
-        d.left -= take
-        pos += take
-        if not d.left:
-            self._finish_partial(d)
-        return pos
-
-    def _begin_partial(
-        self,
-        d: _Direction,
-        ftype: int,
-        flags: int,
-        sid: int,
-        length: int,
-        data: bytes,
-        start: int,
-        n: int,
-        te: int,
-        tx: int,
-    ) -> None:
-        """A frame whose payload `data[start:]` continues in later syscalls: keeps what its type
-        needs (_keep) until it is complete."""
-        keep = self._keep(d, ftype, flags, sid, length)
-        avail = n - start
-        d.ftype = ftype
-        d.flags = flags
-        d.sid = sid
-        d.flen = length
-        d.fte = te
-        d.ftx = tx
-        d.payload = bytearray(data[start : start + (keep if keep < avail else avail)])
-        d.room = keep - len(d.payload)
-        d.left = length - avail
-
-    def _finish_partial(self, d: _Direction) -> None:
-        payload = bytes(d.payload)
-        d.payload = None
-        d.room = 0
-        self._dispatch(d, d.ftype, d.flags, d.sid, payload, 0, len(payload), d.flen, d.fte, d.ftx)
-
-    def _keep(self, d: _Direction, ftype: int, flags: int, sid: int, length: int) -> int:
+    def payload_wanted(self, d: Http2Framing, ftype: int, flags: int, sid: int, length: int) -> int:
         """How much of a frame's payload to keep when it spans syscalls: the body prefix still
         wanted for DATA, the fragment (up to MAX_HEADER_BLOCK) for header blocks, the fixed
         fields of the control frames that matter; nothing for the others."""
@@ -623,46 +330,23 @@ class Http2Connection:
             return 0
         return keep if keep < length else length
 
-    def _skip(self, d: _Direction, missing: int) -> None:
-        """`missing` bytes of the direction were moved but not seen: skipped if they lie within
-        the current frame's payload, else the framing is lost."""
-        self.stats.gap_bytes += missing
-        if d.state != _FRAMES:
-            self._lose(d)  # no boundary known yet: still looking for one
-            return
-        if d.left and not d.hbuf:
-            if missing < d.left:
-                d.left -= missing
-                d.room = 0  # what follows is not contiguous with what was kept
-                return
-            missing -= d.left
-            d.left = 0
-            self._finish_partial(d)
-            if not missing or d.state != _FRAMES:
-                return
-        self._lose(d)
+    def on_preface(self, d: Http2Framing) -> None:
+        self.seen_http = True
+        self._fresh = True
+        if self.role == _UNKNOWN:
+            self._set_role(_CLIENT if d.outbound else _SERVER)
 
-    def _lose(self, d: _Direction) -> None:
-        """Bytes of the direction were missed at a frame boundary: look for one again; its
-        header blocks in between are lost, so its HPACK table is unknown."""
-        d.lost = True  # header blocks may be in what was missed: decoded tolerantly from now on
-        self._taint()
-        if d.state != _FRAMES:
-            d.state = _LOST  # no boundary known (already lost, or its start was not seen)
-            d.hbuf = b""
-            return
-        self.stats.framing_lost += 1
-        d.state = _LOST
-        d.hbuf = b""
-        d.left = 0
-        d.room = 0
-        d.payload = None
-        d.block = None
-        if d.decoder is not None:
-            d.decoder.reset()
-            self.stats.table_resets += 1
+    def started_fresh(self, d: Http2Framing) -> bool:
+        if self._fresh:
+            return True
+        if d.requests and self._fresh is None:
+            self._fresh = False  # the client's first bytes are not the preface: joined mid-way
+        return False
 
-    def _taint(self, upto: int = 1 << 31) -> None:
+    def open_streams(self) -> dict[int, _Stream]:
+        return self._streams
+
+    def taint(self, upto: int = 1 << 31) -> None:
         """Bytes were missed or skipped: any stream open when they moved may have lost frames
         in them (an END_STREAM, an RST_STREAM, DATA): not reported, and counted in lost_streams
         now (its end may have been among them: it may never come).
@@ -673,82 +357,17 @@ class Http2Connection:
                 stream.tainted = True
                 stats.lost_streams += 1
 
-    def _start(self, d: _Direction, data: bytes, pos: int, total: int) -> int:
-        """The first bytes of a direction: the client preface; the server's first frame (a
-        SETTINGS frame, RFC 9113 §3.4); or frames of a connection that started before we saw
-        it (a boundary is looked for).  Fewer than 9 bytes that are not the preface wait in
-        hbuf for the rest of a frame header."""
-        if not d.hbuf:
-            matched = d.preface
-            got = data[pos : pos + PREFACE_LEN - matched]
-            if got == PREFACE[matched : matched + len(got)]:
-                d.preface = matched = matched + len(got)
-                if matched == PREFACE_LEN:
-                    d.state = _FRAMES
-                    d.initial = False
-                    self.seen_http = True
-                    self._fresh = True
-                    if self.role == _UNKNOWN:
-                        self._set_role(_CLIENT if d.outbound else _SERVER)
-                return pos + len(got)
-            if matched:
-                self.stats.bad_frames += 1  # a preface that goes wrong: not one
-                d.state = _LOST
-                return pos
-        if self._fresh:
-            # The server's direction of a connection whose preface we saw: frames from its first byte.
-            d.state = _FRAMES
-            d.initial = False
-            self.seen_http = True
-            return pos
-        if d.requests and self._fresh is None:
-            self._fresh = False  # the client's first bytes are not the preface: joined mid-way
-        have = len(d.hbuf)
-        if have + len(data) - pos < HEADER_LEN:
-            if not have:
-                d.stash_sid = max(self._streams, default=0)
-            d.hbuf += data[pos:]
-            return len(data)
-        head = d.hbuf + data[pos:] if have else data[pos:] if pos else data
-        _, ftype, flags, _ = parse_header(head)
-        if ftype == SETTINGS and not flags & ACK and chain_check(head, 0, have + total - pos, d.max_frame):
-            d.state = _FRAMES  # the server preface, most likely: hbuf is the start of its header
-            d.initial = False
-            self.seen_http = True
-            return pos
-        if have:
-            self.stats.skipped_bytes += have
-            d.lost = True
-            self._taint(d.stash_sid)  # streams opened since cannot have frames in those bytes
-        d.hbuf = b""
-        d.state = _LOST
-        return pos
-
-    def _resync(self, d: _Direction, data: bytes, pos: int, total: int) -> int:
-        """Looks for a frame boundary in `data[pos:]`; returns it (state _FRAMES), or len(data)."""
-        n = len(data)
-        view = data[pos:] if pos else data
-        offset = find_frame_boundary(view, total - pos, d.max_frame, self._streams)
-        if offset:
-            d.lost = True  # skipped bytes may have held header blocks: decoded tolerantly
-            self._taint()
-        if offset < 0:
-            self.stats.skipped_bytes += n - pos
-            return n
-        self.stats.skipped_bytes += offset
-        if d.initial:
-            d.initial = False
-        else:
-            self.stats.resyncs += 1
-        d.state = _FRAMES
-        self.seen_http = True
-        return pos + offset
+    def headers_lost(self, d: Http2Framing) -> None:
+        d.block = None
+        if d.decoder is not None:
+            d.decoder.reset()
+            self.stats.table_resets += 1
 
     # ---- frames ----
 
-    def _dispatch(
+    def on_frame(
         self,
-        d: _Direction,
+        d: Http2Framing,
         ftype: int,
         flags: int,
         sid: int,
@@ -812,7 +431,7 @@ class Http2Connection:
             if ftype == HEADERS or ftype == PUSH_PROMISE:
                 self._reset_table(d)  # its block cannot be decoded: its insertions are unknown
 
-    def _data(self, d: _Direction, flags: int, sid: int, buf: bytes, start: int, stop: int, length: int) -> None:
+    def _data(self, d: Http2Framing, flags: int, sid: int, buf: bytes, start: int, stop: int, length: int) -> None:
         stream = self._streams.get(sid)
         if stream is None:
             # A stream we do not follow.  DATA flows on open streams only: one whose request head
@@ -858,7 +477,7 @@ class Http2Connection:
                 self._end_stream(sid, stream, None)
 
     def _continuation(
-        self, d: _Direction, flags: int, sid: int, buf: bytes, start: int, stop: int, length: int
+        self, d: Http2Framing, flags: int, sid: int, buf: bytes, start: int, stop: int, length: int
     ) -> None:
         if d.block is None or sid != d.block_sid:
             # No block open (the frames that began it came before we found the framing), or
@@ -882,14 +501,14 @@ class Http2Connection:
         if flags & END_HEADERS:
             self._end_block(d)
 
-    def _broken_block(self, d: _Direction) -> None:
+    def _broken_block(self, d: Http2Framing) -> None:
         """A header block left unfinished (a frame other than its CONTINUATION came): its
         insertions into the table are unknown."""
         self.stats.bad_frames += 1
         d.block = None
         self._reset_table(d)
 
-    def _end_block(self, d: _Direction) -> None:
+    def _end_block(self, d: Http2Framing) -> None:
         block = d.block
         d.block = None
         joined = block[0] if len(block) == 1 else b"".join(block)
@@ -903,7 +522,7 @@ class Http2Connection:
             return
         self._head(d, d.block_sid, joined, d.block_flags, d.block_cut, d.block_te, d.block_tx)
 
-    def _reset_table(self, d: _Direction) -> None:
+    def _reset_table(self, d: Http2Framing) -> None:
         d.lost = True  # a decoder created later starts tolerant
         if d.decoder is not None:
             d.decoder.reset()
@@ -916,7 +535,7 @@ class Http2Connection:
         self.stats.streams_reset += 1
         self._end_stream(sid, stream, error_name(code))
 
-    def _settings(self, d: _Direction, payload: bytes) -> None:
+    def _settings(self, d: Http2Framing, payload: bytes) -> None:
         """SETTINGS sent on `d` bind what the other direction's sender may do."""
         other = self._in if d is self._out else self._out
         for ident, value in parse_settings(payload):
@@ -930,7 +549,7 @@ class Http2Connection:
             elif ident == SETTINGS_MAX_FRAME_SIZE and DEFAULT_MAX_FRAME <= value <= MAX_FRAME_LIMIT:
                 other.max_frame = value
 
-    def _goaway(self, d: _Direction, last: int) -> None:
+    def _goaway(self, d: Http2Framing, last: int) -> None:
         """A server's GOAWAY: the client's streams above `last` were never processed."""
         if d.requests is not False:
             return  # a client's GOAWAY speaks of pushed streams, which are not followed
@@ -941,7 +560,7 @@ class Http2Connection:
 
     # ---- header blocks ----
 
-    def _decode(self, d: _Direction, block: bytes, truncated: bool) -> list[tuple[bytes, bytes]] | None:
+    def _decode(self, d: Http2Framing, block: bytes, truncated: bool) -> list[tuple[bytes, bytes]] | None:
         """The fields of a header block of `d`, or None when it could not be decoded."""
         decoder = d.decoder
         if decoder is None:
@@ -969,7 +588,7 @@ class Http2Connection:
             self.stats.undecodable_fields += decoder.unknown
         return fields
 
-    def _head(self, d: _Direction, sid: int, block: bytes, flags: int, truncated: bool, te: int, tx: int) -> None:
+    def _head(self, d: Http2Framing, sid: int, block: bytes, flags: int, truncated: bool, te: int, tx: int) -> None:
         """A complete HEADERS block: a request or response head, or trailers."""
         decoder = d.decoder
         head = decoder.memo.get(block) if decoder is not None and not truncated else None
@@ -980,7 +599,7 @@ class Http2Connection:
                     self._unreadable(d, sid)
                 return
             decoder = d.decoder
-            method, path, status, authority, headers = _read_fields(fields)
+            method, path, status, authority, headers = read_fields(fields)
             unknown = decoder.unknown
             cut = truncated or decoder.cut
             if not decoder.modified and not truncated and len(block) <= _MAX_MEMO_BLOCK:
@@ -1132,7 +751,7 @@ class Http2Connection:
             msg.last_ts_exit = self._tx
             self._end_stream(sid, stream, None)
 
-    def _unreadable(self, d: _Direction, sid: int) -> None:
+    def _unreadable(self, d: Http2Framing, sid: int) -> None:
         """A header block we could not read (its pseudo-headers unknown, or the decoder rejected
         it): its stream's call is not reported, counted once (undecodable_messages)."""
         if d.requests is False:
@@ -1240,74 +859,10 @@ class Http2Connection:
             self.stats.lost_streams += sum(1 for stream in self._streams.values() if not stream.tainted)
             self._streams.clear()
         for d in (self._out, self._in):
-            d.state = _LOST
-            d.payload = None
+            d.stop()
             d.block = None
-            d.hbuf = b""
             d.decoder = None
 
     def _internal_error(self) -> None:
         self.stats.internal_errors += 1
         self._give_up()
-
-
-def _read_fields(
-    fields: list[tuple[bytes, bytes]],
-) -> tuple[str | None, str | None, str | None, str | None, dict[str, str]]:
-    """(:method, :path, :status, :authority, headers) of decoded fields, as text: the headers by
-    lower-case name, first value kept, pseudo-headers left out."""
-    method = path = status = authority = None
-    headers: dict[str, str] = {}
-    for field in fields:
-        read = _fields_get(field)
-        if read is None:
-            read = _read_field(field)
-        key = read[0]
-        if key.__class__ is int:
-            if key == _METHOD:
-                method = read[1]
-            elif key == _PATH:
-                path = read[1]
-            elif key == _STATUS:
-                status = read[1]
-            elif key == _AUTHORITY:
-                authority = read[1]
-        elif key not in headers:
-            headers[key] = read[1]
-    return method, path, status, authority, headers
-
-
-def _read_field(field: tuple[bytes, bytes]) -> tuple[str | int, str]:
-    """(dict key or pseudo-header number, value text) of a field, remembered when short."""
-    name, value = field
-    pseudo = _PSEUDO.get(name)
-    if pseudo is not None:
-        read: tuple[str | int, str] = (pseudo, _target(value) if pseudo == _PATH else _text(value))
-    elif name[:1] == b":":
-        read = (_OTHER_PSEUDO, "")
-    else:
-        read = (_text(name).lower(), _text(value))
-    if len(name) + len(value) <= _MAX_CACHED_FIELD:
-        if len(_fields) >= _MAX_CACHED:
-            _fields.clear()
-        _fields[field] = read
-    return read
-
-
-def _text(value: bytes) -> str:
-    """A header name or value as text: printable ASCII as is, else UTF-8 with control
-    characters and invalid bytes escaped as \\xNN (as http1_message does)."""
-    if value.isascii():
-        text = value.decode("ascii")
-        return text if text.isprintable() else _TO_ESCAPE.sub(_backslash_escape, text)
-    return _TO_ESCAPE.sub(_backslash_escape, value.decode("utf-8", "surrogateescape"))
-
-
-def _target(path: bytes) -> str:
-    """The :path as a request target: bytes that are not printable ASCII percent-encoded."""
-    if path.isascii():
-        text = path.decode("ascii")
-        if text.isprintable():
-            return text
-        return _TO_ESCAPE.sub(_percent_escape, text)
-    return _TO_ESCAPE.sub(_percent_escape, path.decode("utf-8", "surrogateescape"))
