@@ -706,8 +706,8 @@ static __always_inline int http_state(struct stream_pos *p, __u64 id, struct soc
             } else if (p->http == HTTP_UNKNOWN && call->pos == 0 && call->other_pos == 0) {
                 /* The connection's first bytes are not HTTP/1 (nor HTTP/2's preface, above: h2c with
                  * prior knowledge, or h2 plaintext from the TLS uprobes, whose calls are shipped whole;
-                 * a server that spoke first gets it from h2_preface).  A connection upgraded after a
-                 * 101 keeps HTTP/1's capture. */
+                 * a server that spoke first gets it from h2_preface; one upgraded after a 101, at
+                 * its preface, in on_transfer). */
                 p->http = HTTP_NOT;
             }
         }
@@ -843,42 +843,35 @@ static __always_inline int tls_ciphertext(struct stream_pos *p, __u64 id, __u64 
  * HTTP/2 connection gets the pieces of its large calls (gRPC reads into one buffer; its writes have
  * tens of iovecs, of which the first CAPTURE_BYTES only are read: see MAX_IOV). */
 static __always_inline void single_buffer(struct socket_call *call) {
-    struct iovec *vec = (struct iovec *)call->buf;
-    __u64 iovcnt = call->iovcnt;
     if (call->kind == BUF_MSG) {
+        /* Its msghdr read once: from here on the call is its iovec array (start_walk's too). */
         struct user_msghdr msg = {};
         bpf_probe_read_user(&msg, sizeof(msg), (void *)call->buf);
-        vec = msg.msg_iov;
-        iovcnt = msg.msg_iovlen;
+        call->buf = (__u64)msg.msg_iov;
+        call->iovcnt = msg.msg_iovlen;
+        call->kind = BUF_IOV;
     }
-    if (iovcnt != 1)
+    if (call->iovcnt != 1)
         return;
     struct iovec iov = {};
-    bpf_probe_read_user(&iov, sizeof(iov), vec);
+    bpf_probe_read_user(&iov, sizeof(iov), (void *)call->buf);
     call->buf = (__u64)iov.iov_base;
     call->kind = BUF_PLAIN;
 }
 
-/* Prepares h2_iov_walk for an HTTP/2 call on an iovec array (the event's header is in `s`): it ships
- * min(ret, H2_CHUNKS pieces) bytes, in pieces of H2_CAPTURE_BYTES but the last.  1: tail-call it. */
+/* Prepares h2_iov_walk for an HTTP/2 call on an iovec array (BUF_IOV, as single_buffer left it; the
+ * event's header is in `s`): it ships min(ret, H2_CHUNKS pieces) bytes, in pieces of
+ * H2_CAPTURE_BYTES but the last.  1: tail-call it. */
 static __always_inline int start_walk(struct scratch_event *s, struct socket_call *call, long ret) {
     int zero = 0;
     struct iov_walk *w = iov_walks.lookup(&zero);
     if (!w)
         return 0;
-    __u64 vec = call->buf;
-    __u64 iovcnt = call->iovcnt;
-    if (call->kind == BUF_MSG) {
-        struct user_msghdr msg = {};
-        bpf_probe_read_user(&msg, sizeof(msg), (void *)call->buf);
-        vec = (__u64)msg.msg_iov;
-        iovcnt = msg.msg_iovlen;
-    }
     __u64 end = (__u64)ret < H2_CHUNKS * H2_CAPTURE_BYTES ? (__u64)ret : H2_CHUNKS * H2_CAPTURE_BYTES;
     if ((__u64)ret > H2_CAPTURE_BYTES)
         count(STAT_TRUNCATED);
-    w->vec = vec;
-    w->iovcnt = iovcnt;
+    w->vec = call->buf;
+    w->iovcnt = call->iovcnt;
     w->index = 0;
     w->skip = 0;
     w->offset = 0;
@@ -1051,7 +1044,8 @@ static __always_inline int on_transfer(__u64 sk, long ret, __u8 type, __u8 direc
     __u16 more = 0;
     int h2 = p && p->http == HTTP_H2;
     if (type == EVENT_DATA && h2 && (call.kind == BUF_IOV || call.kind == BUF_MSG))
-        single_buffer(&call); /* gRPC reads into one iovec: then its pieces follow as a plain read's */
+        single_buffer(&call); /* gRPC reads into one iovec: then its pieces follow as a plain read's;
+                               * more iovecs (a msghdr's too) are BUF_IOV from here on */
     if (type == EVENT_DATA && h2 && call.kind != BUF_PLAIN) {
         /* An HTTP/2 call on many iovecs (a gRPC client's batch of calls): its events are all
          * h2_iov_walk's, which the caller tail-calls.  Decided before the copy: code after it is
@@ -1110,8 +1104,8 @@ static __always_inline int on_transfer(__u64 sk, long ret, __u8 type, __u8 direc
     return 0;
 }
 
-/* The pieces of an HTTP/2 call on many iovecs past its first event (iov_walks: where on_transfer
- * stopped), each filled to H2_CAPTURE_BYTES but the last, as EVENT_DATA_MORE events: WALK_IOVS iovecs
+/* The events of an HTTP/2 call on many iovecs (iov_walks, set by start_walk): pieces filled to
+ * H2_CAPTURE_BYTES but the last, the first an EVENT_DATA, the others EVENT_DATA_MORE: WALK_IOVS iovecs
  * per run, then it tail-calls itself (at most 33 times in all: 1,000 iovecs, more than a gRPC
  * sendmsg's 260).  A walk cut short (the kernel's tail-call limit) is counted: the pieces missing
  * are a gap in what userspace reads of that call. */

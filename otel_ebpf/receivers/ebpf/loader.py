@@ -191,7 +191,7 @@ def compile_and_attach(options: CaptureOptions):
     except Exception as exc:  # bcc raises plain Exception with the compiler/verifier output
         raise LoadError(f"loading {SOURCE_FILE.name} ({path.name}) failed: {exc}") from exc
     bpf.otel_capture_path = path
-    # The walk of an HTTP/2 call's iovecs past its first event, tail-called by the socket programs.
+    # The walk of an HTTP/2 call's iovecs (it ships the call's events), tail-called by the socket programs.
     # The program array must stay open in the agent (walk_fd): the kernel empties it when the last
     # user fd of it closes.
     try:
@@ -327,8 +327,10 @@ class HttpCaptureProgram:
         if self._ring is not None:
             self._ring.close()
             self._ring = None
-        maps = (self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd)
-        for fd in (*maps, self._h2_marks_fd):
+        map_fds = (
+            self._ring_fd, self._stats_fd, self.shed_counts_fd, self._shed_config_fd, self._walk_fd, self._h2_marks_fd,
+        )  # fmt: skip
+        for fd in map_fds:
             if fd >= 0:
                 os.close(fd)
         self._ring_fd = self._stats_fd = self.shed_counts_fd = self._shed_config_fd = -1
